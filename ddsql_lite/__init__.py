@@ -1,0 +1,40 @@
+"""ddsql_lite: Datadog DDSQL over AWS inventory, run locally on DuckDB.
+
+>>> import ddsql_lite
+>>> con = ddsql_lite.connect()          # the bundled sample data
+>>> con.sql("SELECT status, count(*) FROM aws.sagemaker_inference_experiment GROUP BY 1").df()
+"""
+
+from .connection import Connection, connect
+from .errors import (
+    CatalogError,
+    DDSQLError,
+    LoaderError,
+    ParseError,
+    QueryCancelledError,
+    QueryError,
+    QueryMemoryError,
+    QueryTimeoutError,
+    SchemaError,
+    UnsupportedError,
+)
+from .result import Result
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CatalogError",
+    "Connection",
+    "DDSQLError",
+    "LoaderError",
+    "ParseError",
+    "QueryCancelledError",
+    "QueryError",
+    "QueryMemoryError",
+    "QueryTimeoutError",
+    "Result",
+    "SchemaError",
+    "UnsupportedError",
+    "__version__",
+    "connect",
+]

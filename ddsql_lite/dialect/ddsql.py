@@ -1,0 +1,136 @@
+"""The DDSQL dialect: PostgreSQL syntax as sqlglot reads it, plus a token pre-pass.
+
+sqlglot's compiled build (``sqlglotc``) forbids subclassing its Parser, Tokenizer and
+Generator, so DDSQL is declared as a plain :class:`Postgres` subclass and its two
+syntax differences are handled on the token stream before parsing:
+
+* ``f(col -> 'k')`` would parse as a lambda ``col -> 'k'``. DDSQL has no lambdas, so a
+  bare identifier before ``->`` is wrapped in two parentheses (one pair still reads as
+  a lambda's parameter list), which sqlglot parses as the JSON/tag operator; the
+  parentheses are dropped again after parsing.
+* ``j -> 1.5`` has no meaning in PostgreSQL (json -> numeric); sqlglot would read it as
+  the key "1.5", so it is refused.
+* ``json_extract_path[_text]`` with literal steps is folded by sqlglot into a JSONPath
+  that loses whether a step was ``'0'`` (text: key "0" or index 0) or something else.
+  The call is renamed so it parses as a plain function with its arguments as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import ParseError as SqlglotParseError
+from sqlglot.errors import TokenError
+from sqlglot.tokenizer_core import Token, TokenType
+
+from ..errors import ParseError, UnsupportedError, position
+
+# Internal names for functions whose sqlglot builders lose information.
+RAW_FUNCTIONS = {
+    "json_extract_path": "ddsql_json_extract_path",
+    "json_extract_path_text": "ddsql_json_extract_path_text",
+}
+INTERNAL_PREFIX = "ddsql_"
+
+
+class DDSQL(Postgres):
+    """DDSQL: PostgreSQL's grammar; identifiers fold to lower case like PostgreSQL."""
+
+
+DIALECT = DDSQL()
+_TOKEN_REPR = re.compile(r"<Token token_type: [^,]+, text: (.*?), line: \d+.*?>")
+_NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
+
+
+def tokenize(sql: str) -> list[Token]:
+    """The DDSQL tokens of ``sql``, with the pre-pass applied."""
+    try:
+        tokens = DIALECT.tokenize(sql)
+    except TokenError as exc:
+        raise ParseError(f"cannot read the SQL: {exc}", sql, *position(sql, len(sql))) from None
+    out: list[Token] = []
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        prev = out[-1] if out else None
+        if tok.token_type == TokenType.VAR and tok.text.lower().startswith(INTERNAL_PREFIX):
+            raise UnsupportedError(f"function or name {tok.text!r} is not supported")
+        if (
+            tok.token_type in _NAME_TOKENS
+            and nxt is not None
+            and nxt.token_type == TokenType.ARROW
+            and (prev is None or prev.token_type != TokenType.DOT)
+        ):
+            opening = _synthetic(TokenType.L_PAREN, "(", tok)
+            closing = _synthetic(TokenType.R_PAREN, ")", tok)
+            out += [opening, opening, tok, closing, closing]
+            continue
+        if (
+            tok.token_type in (TokenType.ARROW, TokenType.DARROW)
+            and nxt is not None
+            and nxt.token_type == TokenType.NUMBER
+            and not nxt.text.isdigit()
+        ):
+            raise UnsupportedError(
+                f"{tok.text} {nxt.text}: a JSON step is a text key or an integer index"
+            )
+        if (
+            tok.token_type == TokenType.VAR
+            and tok.text.lower() in RAW_FUNCTIONS
+            and nxt is not None
+            and nxt.token_type == TokenType.L_PAREN
+        ):
+            tok = Token(
+                TokenType.VAR,
+                RAW_FUNCTIONS[tok.text.lower()],
+                tok.line,
+                tok.col,
+                tok.start,
+                tok.end,
+                tok.comments,
+            )
+        out.append(tok)
+    return out
+
+
+def _synthetic(kind: TokenType, text: str, at: Token) -> Token:
+    return Token(kind, text, at.line, at.col, at.start, at.start)
+
+
+def parse(sql: str) -> list[exp.Expr]:
+    """Parse DDSQL text into sqlglot trees, one per statement.
+
+    Raises :class:`ParseError` with the line, column and a caret under the token.
+    """
+    tokens = tokenize(sql)
+    try:
+        trees = DIALECT.parser().parse(tokens, sql)
+    except SqlglotParseError as exc:
+        info = exc.errors[0] if exc.errors else {}
+        message = str(info.get("description") or exc).split(". Line ")[0]
+        message = _TOKEN_REPR.sub(lambda m: repr(m.group(1)), message)
+        line, col = int(info.get("line") or 1), int(info.get("col") or 1)
+        start = _token_start(tokens, line, col)
+        if start is not None:
+            line, col = position(sql, start)
+        raise ParseError(f"syntax error: {message}", sql, line, col) from None
+    return [_drop_arrow_parens(t) for t in trees if t is not None]
+
+
+def _drop_arrow_parens(tree: exp.Expr) -> exp.Expr:
+    """Undo the pre-pass: ``((col)) -> k`` back to ``col -> k``."""
+    for node in tree.find_all(exp.JSONExtract, exp.JSONExtractScalar):
+        base = node.this
+        inner = base.this.this if isinstance(base, exp.Paren) else None
+        if isinstance(base.this, exp.Paren) and isinstance(inner, exp.Column):
+            node.set("this", inner)
+    return tree
+
+
+def _token_start(tokens: list[Token], line: int, col: int) -> int | None:
+    """Offset of the token sqlglot reports at (line, end column)."""
+    for tok in tokens:
+        if tok.line == line and tok.col == col:
+            return tok.start
+    return None

@@ -1,0 +1,237 @@
+"""DDSQL text -> DuckDB SQL: parse, validate, qualify, type, rewrite, generate.
+
+:class:`Translator` is bound to a registry; :meth:`Translator.translate` is pure and
+cached by SQL text. It raises a :class:`~ddsql_lite.errors.DDSQLError` subclass for
+anything it will not run: several statements, a non-query statement, a table outside
+the registry, an unknown column, a function or construct DDSQL does not support.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlglot import exp
+from sqlglot.errors import OptimizeError
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
+
+from ..errors import CatalogError, DDSQLError, UnsupportedError, caret, position
+from ..registry import Registry, Table, suggest
+from .ddsql import DIALECT, parse
+from .functions import CAST_TYPES, function_name, is_allowed
+from .transforms import apply_rewrites
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The DuckDB SQL for one DDSQL query, and its output column names."""
+
+    sql: str
+    columns: tuple[str, ...]
+
+
+class Translator:
+    """Translates DDSQL for the tables of one registry."""
+
+    def __init__(self, registry: Registry, cache_size: int = 1024) -> None:
+        self.registry = registry
+        self.schema = MappingSchema(
+            {
+                t.schema_name: {t.table_name: {c.name: c.type.duckdb for c in t.columns}}
+                for t in registry
+            },
+            dialect="duckdb",
+        )
+        self.translate = lru_cache(maxsize=cache_size)(self._translate)  # type: ignore[method-assign]
+
+    def translate(self, sql: str) -> Translation:  # replaced by a cached bound version
+        return self._translate(sql)
+
+    def _translate(self, sql: str) -> Translation:
+        statements = parse(sql)
+        if not statements:
+            raise UnsupportedError("no statement to run")
+        if len(statements) > 1:
+            raise UnsupportedError(
+                f"one statement per call; got {len(statements)} (remove the extra ';')"
+            )
+        tree = statements[0]
+        if not isinstance(tree, (exp.Select, exp.Union, exp.Values)) or type(tree) not in (
+            exp.Select,
+            exp.Union,
+            exp.Values,
+        ):
+            raise UnsupportedError(
+                f"{sql.split(maxsplit=1)[0].upper()} statements are not supported; "
+                "DDSQL runs queries (SELECT, WITH, UNION, VALUES)"
+            )
+        validate(tree, sql)
+        columns = output_names(tree)
+        _name_outputs(tree, columns)
+        tables = resolve_tables(tree, self.registry, sql)
+        try:
+            tree = qualify(
+                tree,
+                schema=self.schema,
+                dialect=DIALECT,
+                validate_qualify_columns=True,
+                quote_identifiers=True,
+            )
+        except OptimizeError as exc:
+            raise unknown_column(exc, tables, sql) from None
+        tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
+        tree = apply_rewrites(tree)
+        return Translation(tree.sql("duckdb"), columns)
+
+
+def statement_kind(tree: exp.Expr) -> str:
+    if isinstance(tree, exp.Command):
+        return str(tree.this).upper()
+    return (tree.key or type(tree).__name__).upper()
+
+
+def located(message: str, node: exp.Expr, sql: str) -> str:
+    """``message`` with a caret under ``node`` when the parser recorded where it was."""
+    meta = (
+        node.meta
+        if isinstance(node, exp.Identifier)
+        else (node.this.meta if isinstance(node.this, exp.Identifier) else {})
+    )
+    start = meta.get("start")
+    if start is None:
+        return message
+    line, col = position(sql, start)
+    return f"{message} (line {line}, column {col})\n{caret(sql, line, col)}"
+
+
+def validate(tree: exp.Expr, sql: str) -> None:
+    """Refuse every node that is not a DDSQL construct or listed function."""
+    for node in tree.walk():
+        if isinstance(node, exp.Cast):
+            to = node.args.get("to")
+            if isinstance(to, exp.DataType) and to.this not in CAST_TYPES:
+                raise UnsupportedError(f"casts to {to.sql('postgres')} are not supported")
+            if (
+                isinstance(to, exp.DataType)
+                and to.expressions
+                and to.this not in (exp.DType.DECIMAL,)
+            ):
+                raise UnsupportedError(
+                    f"type modifiers in {to.sql('postgres')} are not supported yet"
+                )
+        if is_allowed(node):
+            continue
+        if isinstance(node, exp.Func):
+            raise UnsupportedError(
+                located(f"function {function_name(node)}() is not supported in DDSQL", node, sql)
+            )
+        if isinstance(node, (exp.DDL, exp.DML, exp.Command)) or node.key in {"pragma", "set"}:
+            raise UnsupportedError(f"{statement_kind(node)} is not supported; DDSQL runs queries")
+        raise UnsupportedError(
+            located(f"{node.key.upper()} ({node.sql('postgres')[:60]}) is not supported", node, sql)
+        )
+
+
+def resolve_tables(tree: exp.Expr, registry: Registry, sql: str) -> list[Table]:
+    """Check every table reference; rename aliases of registry tables to their canonical
+    name (keeping the written name as the alias). Returns the tables used."""
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    used: list[Table] = []
+    for ref in list(tree.find_all(exp.Table)):
+        if not isinstance(ref.this, exp.Identifier):
+            raise UnsupportedError(
+                located(f"{ref.this.sql('postgres')} is not supported in FROM", ref, sql)
+            )
+        written = ".".join(p.name for p in ref.parts).lower()
+        if not ref.args.get("db") and written in ctes:
+            continue
+        table = registry.find(written)
+        if table is None:
+            known = [n for t in registry for n in t.names] + sorted(ctes)
+            raise CatalogError(
+                located(f"table {written!r} does not exist" + suggest(written, known), ref, sql)
+            )
+        used.append(table)
+        if written != table.name:
+            alias = ref.alias or written.split(".")[-1]
+            ref.set("this", exp.to_identifier(table.table_name))
+            ref.set("db", exp.to_identifier(table.schema_name))
+            ref.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    return used
+
+
+def unknown_column(exc: OptimizeError, tables: list[Table], sql: str) -> DDSQLError:
+    text = str(exc)
+    name = text.split("'")[1] if text.count("'") >= 2 else ""
+    known = sorted({c.name for t in tables for c in t.columns})
+    if name and "could not be resolved" in text:
+        message = f"column {name!r} does not exist" + suggest(name.split(".")[-1], known)
+        line_col = text.rsplit("Line: ", 1)
+        if len(line_col) == 2:
+            line, _, col = line_col[1].partition(", Col: ")
+            try:
+                ln, cl = int(line), int(col.strip(". ")) - len(name) + 1
+                return CatalogError(f"{message} (line {ln}, column {cl})\n{caret(sql, ln, cl)}")
+            except ValueError:
+                pass
+        return CatalogError(message)
+    return CatalogError(text.split(". Line")[0])
+
+
+# --- output names -------------------------------------------------------------------------
+
+
+def output_names(tree: exp.Expr) -> tuple[str, ...]:
+    """PostgreSQL's names for the outermost query's columns ("?column?" for expressions)."""
+    select = tree
+    while isinstance(select, exp.Union):
+        select = select.this
+    if not isinstance(select, exp.Select):
+        if isinstance(select, exp.Values):
+            width = len(select.expressions[0].expressions) if select.expressions else 0
+            return tuple(f"column{i + 1}" for i in range(width))
+        return ()
+    if any(
+        isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star)
+        for e in select.expressions
+    ):
+        return ()  # filled in from the qualified tree
+    return tuple(pg_name(e) for e in select.expressions)
+
+
+def pg_name(node: exp.Expr) -> str:
+    if isinstance(node, exp.Alias):
+        return node.alias
+    if isinstance(node, exp.Column):
+        return node.name
+    if isinstance(node, exp.Cast):
+        inner = pg_name(node.this)
+        return inner if inner != "?column?" else node.to.sql("postgres").lower().split("(")[0]
+    if isinstance(node, exp.Paren):
+        return pg_name(node.this)
+    if isinstance(node, exp.Case):
+        return "case"
+    if isinstance(node, exp.Anonymous):
+        return str(node.name).lower().removeprefix("ddsql_")
+    if (
+        isinstance(node, exp.Func)
+        and not isinstance(node, (exp.Binary, exp.JSONPath))
+        and type(node).__name__
+        not in {"JSONExtract", "JSONExtractScalar", "JSONBExtract", "JSONBExtractScalar"}
+    ):
+        return node.sql_name().lower()
+    return "?column?"
+
+
+def _name_outputs(tree: exp.Expr, columns: tuple[str, ...]) -> None:
+    """Alias the outermost projections with PostgreSQL's names, so DuckDB reports them."""
+    select = tree
+    while isinstance(select, exp.Union):
+        select = select.this
+    if not isinstance(select, exp.Select) or not columns:
+        return
+    for projection, name in zip(select.expressions, columns):
+        if not isinstance(projection, exp.Alias):
+            projection.replace(exp.alias_(projection.copy(), name, quoted=True))

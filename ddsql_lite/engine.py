@@ -1,0 +1,159 @@
+"""The DuckDB side: a sandboxed in-memory database, table registration, execution.
+
+Contract (DESIGN.md, "Engine rules"): one in-memory database per :class:`Engine`;
+settings are applied first, then external access is disabled and the configuration
+locked, so SQL reaches the registered tables and nothing else. Every query runs on a
+fresh cursor in a worker thread; the calling thread enforces the time limit and turns
+Ctrl-C into a clean cancellation, after which the engine stays usable.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .dialect.transforms import MACROS
+from .errors import (
+    QueryCancelledError,
+    QueryError,
+    QueryMemoryError,
+    QueryTimeoutError,
+)
+from .registry import Table
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MEMORY_LIMIT = "4GB"
+
+
+class Engine:
+    """A locked-down DuckDB database holding the loaded tables, read through queries."""
+
+    def __init__(
+        self,
+        tables: Mapping[Table, pa.Table],
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        threads: int | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        self._tmp = tempfile.mkdtemp(prefix="ddsql_lite_")
+        self._db = duckdb.connect(":memory:")
+        try:
+            self._load(tables)
+            self._lock_down(memory_limit, threads)
+        except Exception:
+            self.close()
+            raise
+
+    def _load(self, tables: Mapping[Table, pa.Table]) -> None:
+        for spec, data in tables.items():
+            self._db.execute(f'CREATE SCHEMA IF NOT EXISTS "{spec.schema_name}"')
+            name = f'"{spec.schema_name}"."{spec.table_name}"'
+            columns = ", ".join(f'"{c.name}" {c.type.duckdb}' for c in spec.columns)
+            self._db.execute(f"CREATE TABLE {name} ({columns})")
+            self._db.register("__ddsql_load", data)
+            casts = ", ".join(f'CAST("{c.name}" AS {c.type.duckdb})' for c in spec.columns)
+            self._db.execute(f"INSERT INTO {name} SELECT {casts} FROM __ddsql_load")
+            self._db.unregister("__ddsql_load")
+            for alias in spec.aliases:
+                self._db.execute(f'CREATE VIEW "{alias}" AS SELECT * FROM {name}')
+        for macro, body in MACROS.items():
+            self._db.execute(f"CREATE MACRO {macro}{body}")
+
+    def _lock_down(self, memory_limit: str, threads: int | None) -> None:
+        settings: dict[str, Any] = {
+            "TimeZone": "UTC",
+            "memory_limit": memory_limit,
+            "temp_directory": self._tmp,
+            "default_null_order": "nulls_last_on_asc_first_on_desc",
+            "python_enable_replacements": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+        }
+        if threads:
+            settings["threads"] = threads
+        for key, value in settings.items():
+            self._db.execute(f"SET GLOBAL {key} = {_sql_value(value)}")
+        self._db.execute("SET GLOBAL enable_external_access = false")
+        self._db.execute("SET GLOBAL lock_configuration = true")
+
+    def execute(self, sql: str, *, timeout: float | None = None) -> pa.Table:
+        """Run DuckDB SQL produced by the translator and return its result as Arrow.
+
+        Raises QueryTimeoutError past ``timeout`` seconds (default: the engine's),
+        QueryCancelledError on Ctrl-C, QueryMemoryError past the memory limit and
+        QueryError for any other failure, with DuckDB's message reduced to its first line.
+        """
+        limit = self.timeout if timeout is None else timeout
+        cursor = self._db.cursor()
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                outcome["table"] = cursor.sql(sql).to_arrow_table()
+            except BaseException as exc:  # handed to the calling thread
+                outcome["error"] = exc.with_traceback(None)
+            finally:
+                done.set()
+
+        # Wait on an Event, not Thread.join: before Python 3.13 a join interrupted by
+        # Ctrl-C marks the thread finished while it still runs.
+        threading.Thread(target=run, name="ddsql-query", daemon=True).start()
+        started = time.monotonic()
+        try:
+            while not done.wait(0.05):
+                if limit and time.monotonic() - started > limit:
+                    cursor.interrupt()
+                    done.wait()
+                    raise QueryTimeoutError(
+                        f"query stopped: it ran past its time limit of {limit:g} s "
+                        "(raise it with timeout=... or --timeout)"
+                    )
+        except KeyboardInterrupt:
+            cursor.interrupt()
+            done.wait()
+            raise QueryCancelledError("query cancelled") from None
+        finally:
+            cursor.close()
+        if "error" in outcome:
+            raise _query_error(outcome["error"], self.memory_limit) from None
+        table: pa.Table = outcome["table"]
+        return table
+
+    def close(self) -> None:
+        try:
+            self._db.close()
+        finally:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _sql_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _query_error(exc: BaseException, memory_limit: str) -> QueryError:
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return QueryMemoryError(
+            f"query stopped: it needed more than its memory limit of {memory_limit}"
+        )
+    if isinstance(exc, duckdb.InterruptException):
+        return QueryCancelledError("query cancelled")
+    text = str(exc).split("\n")[0]
+    kind, _, message = text.partition(": ")
+    message = message or kind
+    return QueryError(f"query failed: {message}")

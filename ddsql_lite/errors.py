@@ -1,0 +1,74 @@
+"""The exceptions ddsql_lite raises.
+
+Every failure a user can cause (bad SQL, a bad fixture, a bad schema file, an API that
+answers badly, a query that runs too long) is a :class:`DDSQLError` subclass whose
+message says what went wrong and where. Callers catch ``DDSQLError`` and print
+``str(err)``; nothing else should escape the public API.
+"""
+
+from __future__ import annotations
+
+
+class DDSQLError(Exception):
+    """Base class of every error ddsql_lite reports to its users."""
+
+
+class SchemaError(DDSQLError):
+    """A schema file under ``schemas/`` is invalid (names the file and the column)."""
+
+
+class LoaderError(DDSQLError):
+    """Input data could not be loaded (names the file, record index and field)."""
+
+
+class QueryError(DDSQLError):
+    """A query was valid DDSQL but failed while running."""
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran past its time limit and was cancelled."""
+
+
+class QueryMemoryError(QueryError):
+    """A query needed more memory than its memory limit allows."""
+
+
+class QueryCancelledError(QueryError):
+    """A query was cancelled by the user (Ctrl-C)."""
+
+
+class CatalogError(DDSQLError):
+    """A query names a table or column that does not exist."""
+
+
+class UnsupportedError(DDSQLError):
+    """A statement, function or construct that DDSQL does not support."""
+
+
+class ParseError(DDSQLError):
+    """The SQL text is not valid syntax.
+
+    ``line`` and ``column`` are 1-based; ``str(err)`` ends with the offending line and a
+    caret under the token.
+    """
+
+    def __init__(self, message: str, sql: str, line: int, column: int) -> None:
+        self.message = message
+        self.sql = sql
+        self.line = line
+        self.column = column
+        super().__init__(f"{message} (line {line}, column {column})\n{caret(sql, line, column)}")
+
+
+def caret(sql: str, line: int, column: int) -> str:
+    """The ``line``-th line of ``sql`` with a caret under ``column`` (both 1-based)."""
+    lines = sql.splitlines() or [""]
+    text = lines[min(max(line, 1), len(lines)) - 1]
+    return f"  {text}\n  {' ' * max(column - 1, 0)}^"
+
+
+def position(sql: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of character ``offset`` in ``sql``."""
+    before = sql[:offset]
+    line = before.count("\n") + 1
+    return line, offset - (before.rfind("\n") + 1) + 1

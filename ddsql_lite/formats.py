@@ -1,0 +1,103 @@
+"""Result formatters for the command line: table, csv, json, markdown.
+
+Each formatter takes column names and rows of Python values (as Result.fetchall gives
+them) and returns text. Values are rendered once by :func:`cell` so every format agrees:
+NULL is ``NULL`` in tables and empty in CSV, timestamps are ISO-8601, tags and JSON
+values are JSON text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+Rows = Sequence[Sequence[Any]]
+
+
+def plain(value: Any) -> Any:
+    """A JSON-serialisable form of a result value (maps become objects)."""
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, tuple) and len(v) == 2 for v in value)
+    ):
+        return {k: plain(v) for k, v in value}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return value
+
+
+def cell(value: Any, null: str = "NULL") -> str:
+    """One value as text for a table or CSV cell."""
+    if value is None:
+        return null
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    value = plain(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def table(columns: Sequence[str], rows: Rows) -> str:
+    """An aligned table like psql's, with a row count footer."""
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [len(c) for c in columns]
+    for row in cells:
+        widths = [
+            max(w, max((len(x) for x in v.splitlines()), default=0)) for w, v in zip(widths, row)
+        ]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines.append("-+-".join("-" * w for w in widths))
+    for row in cells:
+        lines.append(
+            " | ".join(v.replace("\n", "\\n").ljust(w) for v, w in zip(row, widths)).rstrip()
+        )
+    lines.append(f"({len(cells)} row{'' if len(cells) == 1 else 's'})")
+    return "\n".join(lines) + "\n"
+
+
+def csv_text(columns: Sequence[str], rows: Rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([cell(v, null="") for v in row] for row in rows)
+    return out.getvalue()
+
+
+def json_text(columns: Sequence[str], rows: Rows) -> str:
+    """A JSON array of objects, one per row (JSON values stay text, like PostgreSQL)."""
+    records = [{c: plain(v) for c, v in zip(columns, row)} for row in rows]
+    return json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def markdown(columns: Sequence[str], rows: Rows) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", "<br>")
+
+    lines = [
+        "| " + " | ".join(esc(c) for c in columns) + " |",
+        "|" + "|".join(" --- " for _ in columns) + "|",
+    ]
+    lines += ["| " + " | ".join(esc(cell(v)) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+FORMATS: dict[str, Callable[[Sequence[str], Rows], str]] = {
+    "table": table,
+    "csv": csv_text,
+    "json": json_text,
+    "markdown": markdown,
+}

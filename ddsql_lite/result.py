@@ -1,0 +1,78 @@
+"""Query results, with the conversions users know from DuckDB's Python API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+
+
+class Result:
+    """The materialised result of one query (an Arrow table underneath).
+
+    Mirrors a DuckDB relation's names: ``df()``, ``pl()``, ``arrow()`` /
+    ``to_arrow_table()``, ``fetchall()``, ``fetchone()``, ``columns``, ``types``.
+    """
+
+    def __init__(self, table: pa.Table, sql: str, duckdb_sql: str, seconds: float) -> None:
+        self._table = table
+        self.sql = sql
+        self.duckdb_sql = duckdb_sql
+        self.seconds = seconds
+        self._cursor = 0
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._table.column_names)
+
+    @property
+    def types(self) -> list[str]:
+        return [str(t) for t in self._table.schema.types]
+
+    def __len__(self) -> int:
+        return int(self._table.num_rows)
+
+    def __repr__(self) -> str:
+        return f"<Result {len(self)} rows x {len(self.columns)} columns: {', '.join(self.columns)}>"
+
+    def to_arrow_table(self) -> pa.Table:
+        return self._table
+
+    arrow = to_arrow_table
+
+    def df(self) -> pandas.DataFrame:
+        """A pandas DataFrame (needs pandas)."""
+        return self._table.to_pandas()
+
+    def pl(self) -> polars.DataFrame:
+        """A polars DataFrame (needs polars)."""
+        import polars
+
+        frame = polars.from_arrow(self._table)
+        assert isinstance(frame, polars.DataFrame)
+        return frame
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        """Every row not fetched yet, as tuples."""
+        rows = self._rows(self._cursor, None)
+        self._cursor = len(self)
+        return rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        rows = self._rows(self._cursor, 1)
+        self._cursor += len(rows)
+        return rows[0] if rows else None
+
+    def fetchmany(self, size: int = 1) -> list[tuple[Any, ...]]:
+        rows = self._rows(self._cursor, size)
+        self._cursor += len(rows)
+        return rows
+
+    def _rows(self, start: int, count: int | None) -> list[tuple[Any, ...]]:
+        part = self._table.slice(start, count)
+        columns = [c.to_pylist() for c in part.columns]
+        return list(zip(*columns)) if columns else [() for _ in range(part.num_rows)]

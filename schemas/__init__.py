@@ -1,0 +1,1 @@
+"""Table schema files (YAML), one per table; read by :mod:`ddsql_lite.registry`."""

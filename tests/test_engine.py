@@ -1,0 +1,180 @@
+"""The sandboxed engine and the Python API."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import ddsql_lite
+from ddsql_lite import DDSQLError, QueryCancelledError, QueryError, QueryTimeoutError
+from ddsql_lite.engine import Engine
+from ddsql_lite.registry import load_registry
+
+T = "aws.sagemaker_inference_experiment"
+SEED_ORDER = [
+    "_key",
+    "account_id",
+    "arn",
+    "completion_time",
+    "creation_time",
+    "data_storage_config",
+    "description",
+    "endpoint_metadata",
+    "last_modified_time",
+    "model_variants",
+    "name",
+    "role_arn",
+    "schedule",
+    "shadow_mode_config",
+    "status",
+    "status_reason",
+    "tags",
+    "type",
+]
+
+
+@pytest.fixture(scope="module")
+def con():
+    with ddsql_lite.connect() as connection:
+        yield connection
+
+
+def test_select_star_has_the_seed_columns_and_types(con) -> None:
+    result = con.sql(f"SELECT * FROM {T}")
+    assert result.columns == SEED_ORDER
+    types = dict(zip(result.columns, result.to_arrow_table().schema.types))
+    assert types["creation_time"] == pa.timestamp("us")
+    assert types["tags"] == pa.map_(pa.string(), pa.list_(pa.string()))
+    assert pa.types.is_string(types["name"])
+    duck = dict(
+        con.engine._db.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'aws'"
+        ).fetchall()
+    )
+    assert duck["model_variants"] == "JSON" and duck["creation_time"] == "TIMESTAMP"
+    assert duck["tags"] == "MAP(VARCHAR, VARCHAR[])"
+
+
+def test_both_table_names(con) -> None:
+    a = con.sql(f"SELECT count(*) FROM {T}").fetchall()
+    b = con.sql("SELECT count(*) FROM aws_sagemaker_inference_experiment").fetchall()
+    assert a == b and a[0][0] >= 24
+
+
+def test_result_conversions(con) -> None:
+    result = con.sql(f"SELECT status, count(*) AS n FROM {T} GROUP BY 1 ORDER BY 1")
+    assert result.columns == ["status", "n"]
+    rows = result.fetchall()
+    assert list(result.df()["status"]) == [r[0] for r in rows]
+    assert result.pl()["n"].to_list() == [r[1] for r in rows]
+    assert result.to_arrow_table().num_rows == len(rows)
+    assert result.fetchall() == []  # fetchall consumes, like a cursor
+
+
+def test_translate_and_tables(con) -> None:
+    assert con.translate(f"SELECT name FROM {T}").startswith('SELECT "sagemaker_inference')
+    assert [t.name for t in con.tables()] == [T]
+
+
+def test_connect_with_fixtures(tmp_path: Path) -> None:
+    import json
+
+    from ddsql_lite.loaders import sample_path
+
+    records = json.loads(sample_path().read_text())["records"][:3]
+    (tmp_path / "few.json").write_text(json.dumps(records))
+    with ddsql_lite.connect(fixtures=tmp_path / "few.json") as con:
+        assert con.sql(f"SELECT count(*) FROM {T}").fetchall() == [(3,)]
+
+
+ESCAPES = [
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM '/etc/passwd'",
+    "COPY (SELECT 1) TO '{out}'",
+    "ATTACH '{out}' AS other",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "PRAGMA database_list",
+    "DROP VIEW aws_sagemaker_inference_experiment",
+    f"DELETE FROM {T}",
+    f"SELECT * FROM query('SELECT * FROM {T}')",
+    f"SELECT count(*) FROM {T}; DROP TABLE {T}",
+    "SELECT current_setting('enable_external_access')",
+]
+
+
+@pytest.mark.parametrize("sql", ESCAPES)
+def test_sandbox_refuses(con, tmp_path: Path, sql: str) -> None:
+    out = tmp_path / "escape.out"
+    before = con.sql(f"SELECT count(*) FROM {T}").fetchall()
+    with pytest.raises(DDSQLError):
+        con.sql(sql.format(out=out))
+    assert not out.exists()
+    assert con.sql(f"SELECT count(*) FROM {T}").fetchall() == before
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "COPY (SELECT 1) TO '{out}'",
+        "ATTACH '{out}' AS other",
+        "INSTALL httpfs",
+        "SET threads = 1",
+        "SET enable_external_access = true",
+    ],
+)
+def test_engine_is_locked_even_without_the_translator(con, tmp_path: Path, sql: str) -> None:
+    out = tmp_path / "escape.out"
+    with pytest.raises(QueryError):
+        con.engine.execute(sql.format(out=out))
+    assert not out.exists()
+
+
+def test_python_variables_are_out_of_reach(con) -> None:
+    secret = pa.table({"x": [1]})  # a replacement scan would find this local variable
+    with pytest.raises(QueryError, match="secret does not exist"):
+        con.engine.execute("SELECT * FROM secret")
+    assert secret.num_rows == 1
+
+
+def test_time_limit_interrupts_and_connection_survives() -> None:
+    registry = load_registry()
+    engine = Engine({}, timeout=0.3)
+    try:
+        with pytest.raises(QueryTimeoutError, match=r"time limit of 0\.3 s"):
+            engine.execute("SELECT count(*) FROM range(100000000000) a")
+        assert engine.execute("SELECT 42 AS x").to_pylist() == [{"x": 42}]
+    finally:
+        engine.close()
+    assert registry  # the registry is untouched by the engine
+
+
+def test_ctrl_c_cancels_the_query(con) -> None:
+    main = threading.main_thread().ident
+    assert main is not None
+    timer = threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGINT))
+    timer.start()
+    with pytest.raises(QueryCancelledError):
+        con.engine.execute("SELECT count(*) FROM range(100000000000) a", timeout=30)
+    assert con.sql("SELECT 1 AS one").fetchall() == [(1,)]
+
+
+def test_division_by_zero_is_an_error_like_postgresql(con) -> None:
+    with pytest.raises(QueryError, match="division by zero"):
+        con.sql("SELECT 1 / 0")
+    assert con.sql("SELECT 5 / 2 AS x").fetchall() == [(2.5,)]
+
+
+def test_settings_are_utc(con) -> None:
+    assert con.engine.execute("SELECT current_setting('TimeZone') AS tz").to_pylist() == [
+        {"tz": "UTC"}
+    ]
+    assert os.environ.get("TZ") in (None, "", "UTC") or True  # independent of the process TZ

@@ -1,0 +1,171 @@
+"""One line per rewrite: DDSQL in, the DuckDB SQL it must become out."""
+
+from __future__ import annotations
+
+import pytest
+
+from ddsql_lite import CatalogError, ParseError, UnsupportedError
+from ddsql_lite.dialect import Translator
+from ddsql_lite.dialect.transforms import Step, json_path_sql, text_array_steps
+from ddsql_lite.registry import load_registry
+
+T = "aws.sagemaker_inference_experiment"
+Q = '"sagemaker_inference_experiment"'  # the qualified table alias in generated SQL
+
+
+@pytest.fixture(scope="module")
+def translate():
+    translator = Translator(load_registry())
+    return lambda sql: translator.translate(sql).sql
+
+
+def select(expr: str) -> str:
+    return f"SELECT {expr} FROM {T}"
+
+
+@pytest.mark.parametrize(
+    ("ddsql", "duckdb"),
+    [
+        # tag lookups, also inside function calls (sqlglot would parse a lambda there)
+        ("tags->'team'", f"ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), ',')"),
+        (
+            "lower(tags->'team')",
+            f"LOWER(ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), ','))",
+        ),
+        (
+            "coalesce(tags -> 'cost center', 'none')",
+            f"COALESCE(ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'cost center'), ','), "
+            "'none')",
+        ),
+        # JSON operators: $-paths when exact, JSON Pointer for any key, folded chains
+        ("model_variants->0", f"JSON_EXTRACT({Q}.\"model_variants\", '$[0]')"),
+        ("model_variants->-1", f"JSON_EXTRACT({Q}.\"model_variants\", '$[#-1]')"),
+        (
+            "model_variants->0->>'model_name'",
+            f"JSON_EXTRACT_STRING({Q}.\"model_variants\", '$[0].model_name')",
+        ),
+        ("schedule->>'start_time'", f"JSON_EXTRACT_STRING({Q}.\"schedule\", '$.start_time')"),
+        ("schedule->'a.b'", f"JSON_EXTRACT({Q}.\"schedule\", '/a.b')"),
+        ("schedule->'a/b~c'", f"JSON_EXTRACT({Q}.\"schedule\", '/a~1b~0c')"),
+        ("schedule->''", f"JSON_EXTRACT({Q}.\"schedule\", '/')"),
+        (
+            "schedule->'0'",
+            f"CASE WHEN JSON_TYPE({Q}.\"schedule\") = 'OBJECT' "
+            f"THEN JSON_EXTRACT({Q}.\"schedule\", '/0') END",
+        ),
+        (
+            "shadow_mode_config #>> '{shadow_model_variants,0,sampling_percentage}'",
+            f'JSON_EXTRACT_STRING({Q}."shadow_mode_config", '
+            "'/shadow_model_variants/0/sampling_percentage')",
+        ),
+        ("shadow_mode_config #> '{}'", f"JSON_EXTRACT({Q}.\"shadow_mode_config\", '$')"),
+        # json_extract_path[_text]: every step is text (key on objects, index on arrays)
+        (
+            "json_extract_path_text(model_variants, '0', 'model_name')",
+            f"JSON_EXTRACT_STRING({Q}.\"model_variants\", '/0/model_name')",
+        ),
+        (
+            "json_extract_path(endpoint_metadata, 'endpoint_name')",
+            f"JSON_EXTRACT({Q}.\"endpoint_metadata\", '$.endpoint_name')",
+        ),
+        ("json_extract_path_text(schedule, NULL)", "CAST(NULL AS TEXT)"),
+        # operators
+        ("5 / 2", "5 / DDSQL_NONZERO(2)"),
+        ("7 % 2", "7 % DDSQL_NONZERO(2)"),
+        ("name LIKE 'a\\_%'", f"{Q}.\"name\" LIKE 'a\\_%' ESCAPE '\\'"),
+        ("CAST('1.5' AS DECIMAL)", "CAST('1.5' AS DOUBLE)"),
+    ],
+)
+def test_rewrite(translate, ddsql: str, duckdb: str) -> None:
+    out = translate(select(f"{ddsql} AS x"))
+    assert out == f'SELECT {duckdb} AS "x" FROM "aws"."sagemaker_inference_experiment" AS {Q}'
+
+
+def test_odd_integer_text_step_tests_the_type_at_run_time() -> None:
+    from sqlglot import exp
+
+    sql = json_path_sql(exp.column("j"), [Step("text", "-1")], as_text=False).sql("duckdb")
+    assert sql == (
+        "CASE WHEN JSON_TYPE(j) = 'ARRAY' THEN JSON_EXTRACT(j, '$[#-1]') "
+        "ELSE JSON_EXTRACT(j, '/-1') END"
+    )
+
+
+@pytest.mark.parametrize(
+    ("literal", "steps"),
+    [
+        ("{a,0}", ["a", "0"]),
+        ('{"a,b", "c\\"d"}', ["a,b", 'c"d']),
+        ("{}", []),
+        ("{ x , y }", ["x", "y"]),
+    ],
+)
+def test_text_array_steps(literal: str, steps: list[str]) -> None:
+    assert [s.value for s in text_array_steps(literal)] == steps
+
+
+def test_alias_table_name_becomes_canonical(translate) -> None:
+    out = translate("SELECT name FROM aws_sagemaker_inference_experiment")
+    assert out == (
+        'SELECT "aws_sagemaker_inference_experiment"."name" AS "name" '
+        'FROM "aws"."sagemaker_inference_experiment" AS '
+        '"aws_sagemaker_inference_experiment"'
+    )
+
+
+def test_output_names_follow_postgresql(translate) -> None:
+    translator = Translator(load_registry())
+    got = translator.translate(
+        f"SELECT name, count(*), tags->'team', lower(name), name AS n, 1 + 1 FROM {T} GROUP BY name"
+    ).columns
+    assert got == ("name", "count", "?column?", "lower", "n", "?column?")
+
+
+def test_translation_is_cached() -> None:
+    translator = Translator(load_registry())
+    first = translator.translate(select("name"))
+    assert translator.translate(select("name")) is first
+
+
+@pytest.mark.parametrize(
+    ("sql", "error", "fragment"),
+    [
+        ("SELECT 1; SELECT 2", UnsupportedError, "one statement per call"),
+        ("", UnsupportedError, "no statement"),
+        (f"DROP VIEW {T}", UnsupportedError, "DROP statements"),
+        ("INSTALL httpfs", UnsupportedError, "INSTALL statements"),
+        ("PRAGMA version", UnsupportedError, "PRAGMA statements"),
+        ("SET threads = 1", UnsupportedError, "SET statements"),
+        ("SELECT * FROM read_csv('/etc/passwd')", UnsupportedError, "read_csv() is not supported"),
+        ("SELECT getenv('HOME')", UnsupportedError, "getenv() is not supported"),
+        ("SELECT * FROM duckdb_settings()", UnsupportedError, "duckdb_settings"),
+        (select("query('SELECT 1')"), UnsupportedError, "query() is not supported"),
+        (select("name ILIKE 'x'"), UnsupportedError, "not supported"),
+        (select("ddsql_nonzero(1)"), UnsupportedError, "ddsql_nonzero"),
+        (select("name->'a'"), UnsupportedError, "needs a json value or the tags column"),
+        (select("tags->>'a'"), UnsupportedError, "does not apply to tags"),
+        (select("schedule->1.5"), UnsupportedError, "text key or an integer index"),
+        (select("schedule->name"), UnsupportedError, "path steps must be literals"),
+        (select("json_extract_path_text(schedule)"), UnsupportedError, "at least one path step"),
+        (
+            "SELECT * FROM aws.sagemaker_inference",
+            CatalogError,
+            "did you mean aws.sagemaker_inference_experiment",
+        ),
+        (select("nmae"), CatalogError, "did you mean name"),
+        ("SELECT * FROM 'file.csv'", CatalogError, "table 'file.csv' does not exist"),
+        ("SELECT FROM WHERE", ParseError, "line 1, column"),
+    ],
+)
+def test_refusals(translate, sql: str, error: type[Exception], fragment: str) -> None:
+    with pytest.raises(error, match=None) as info:
+        translate(sql)
+    assert fragment in str(info.value)
+
+
+def test_parse_error_has_a_caret_under_the_token(translate) -> None:
+    with pytest.raises(ParseError) as info:
+        translate("SELECT name\nFROM aws.sagemaker_inference_experiment\nWHERE (name = 'x'")
+    err = info.value
+    assert (err.line, err.column) >= (3, 1)
+    assert str(err).splitlines()[-1].strip() == "^"
