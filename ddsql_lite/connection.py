@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -31,15 +33,34 @@ class Connection:
         self.engine = Engine(data, timeout=timeout, memory_limit=memory_limit)
         self.row_counts = {t.name: d.num_rows for t, d in data.items()}
 
-    def sql(self, query: str, *, timeout: float | None = None) -> Result:
+    def sql(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Result:
         """Run one DDSQL query and return its result.
+
+        ``params`` binds ``:name`` placeholders in the query; values are passed to DuckDB
+        as parameters, never pasted into the SQL text. ``timeout`` overrides the
+        connection's time limit for this query (seconds).
 
         Raises a DDSQLError subclass: ParseError, CatalogError, UnsupportedError or a
         QueryError (time limit, memory limit, failure while running).
         """
         started = time.perf_counter()
         translation = self.translator.translate(query)
-        table = self.engine.execute(translation.sql, timeout=timeout)
+        given = dict(params or {})
+        missing = [n for n in translation.parameters if n not in given]
+        if missing:
+            raise UnsupportedError(
+                f"no value for parameter(s) {', '.join(':' + n for n in missing)}"
+            )
+        unused = sorted(set(given) - set(translation.parameters))
+        if unused:
+            raise UnsupportedError(f"parameter(s) not used by the query: {', '.join(unused)}")
+        table = self.engine.execute(translation.sql, given, timeout=timeout)
         return Result(table, query, translation.sql, time.perf_counter() - started)
 
     execute = sql

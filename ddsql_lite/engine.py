@@ -87,8 +87,12 @@ class Engine:
         self._db.execute("SET GLOBAL enable_external_access = false")
         self._db.execute("SET GLOBAL lock_configuration = true")
 
-    def execute(self, sql: str, *, timeout: float | None = None) -> pa.Table:
+    def execute(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+    ) -> pa.Table:
         """Run DuckDB SQL produced by the translator and return its result as Arrow.
+
+        ``params`` binds the query's ``$name`` parameters (values never enter the SQL).
 
         Raises QueryTimeoutError past ``timeout`` seconds (default: the engine's),
         QueryCancelledError on Ctrl-C, QueryMemoryError past the memory limit and
@@ -101,7 +105,7 @@ class Engine:
 
         def run() -> None:
             try:
-                outcome["table"] = cursor.sql(sql).to_arrow_table()
+                outcome["table"] = cursor.sql(sql, params=dict(params or {})).to_arrow_table()
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc.with_traceback(None)
             finally:

@@ -178,3 +178,22 @@ def test_settings_are_utc(con) -> None:
         {"tz": "UTC"}
     ]
     assert os.environ.get("TZ") in (None, "", "UTC") or True  # independent of the process TZ
+
+
+def test_named_parameters_are_bound_not_pasted(con) -> None:
+    hostile = "x' OR '1'='1"
+    sql = f"SELECT count(*) FROM {T} WHERE status = :status OR name = :name"
+    assert (
+        con.sql(sql, {"status": "Running", "name": hostile}).fetchall()
+        == con.sql(f"SELECT count(*) FROM {T} WHERE status = 'Running'").fetchall()
+    )
+    assert "$status" in con.translate(sql) and hostile not in con.translate(sql)
+    with pytest.raises(DDSQLError, match=":name"):
+        con.sql(sql, {"status": "Running"})
+    with pytest.raises(DDSQLError, match="not used"):
+        con.sql(sql, {"status": "Running", "name": "n", "extra": 1})
+    assert con.sql(
+        "SELECT tags->:key AS v FROM aws_sagemaker_inference_experiment "
+        "WHERE tags->:key IS NOT NULL LIMIT 1",
+        {"key": "team"},
+    ).fetchall()

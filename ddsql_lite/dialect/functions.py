@@ -102,6 +102,7 @@ CONSTRUCTS: tuple[type[exp.Expr], ...] = (
     exp.JSONPathSubscript,
     exp.Array,
     exp.Dot,
+    exp.Placeholder,
 )
 
 # Types a CAST may name.

@@ -30,6 +30,7 @@ class Translation:
 
     sql: str
     columns: tuple[str, ...]
+    parameters: tuple[str, ...] = ()  # names of the :name placeholders, in order
 
 
 class Translator:
@@ -83,7 +84,7 @@ class Translator:
             raise unknown_column(exc, tables, sql) from None
         tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
         tree = apply_rewrites(tree)
-        return Translation(tree.sql("duckdb"), columns)
+        return Translation(tree.sql("duckdb"), columns, parameters(tree))
 
 
 def statement_kind(tree: exp.Expr) -> str:
@@ -132,6 +133,17 @@ def validate(tree: exp.Expr, sql: str) -> None:
         raise UnsupportedError(
             located(f"{node.key.upper()} ({node.sql('postgres')[:60]}) is not supported", node, sql)
         )
+
+
+def parameters(tree: exp.Expr) -> tuple[str, ...]:
+    """The names of the ``:name`` placeholders, each once, in order of appearance."""
+    names: dict[str, None] = {}
+    for node in tree.find_all(exp.Placeholder):
+        name = node.name
+        if not name or name == "?" or name.isdigit():
+            raise UnsupportedError("parameters are named, like :name")
+        names[name] = None
+    return tuple(names)
 
 
 def resolve_tables(tree: exp.Expr, registry: Registry, sql: str) -> list[Table]:
