@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .dialect.transforms import MACROS
+from .dialect.nodes import MACROS
 from .errors import (
     QueryCancelledError,
     QueryError,

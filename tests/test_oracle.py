@@ -5,6 +5,16 @@ PostgreSQL by the oracle's independent mapping (tests/pg_oracle.py). Normalisati
 ``compare_results``': numbers by value, JSON by structure (DDSQL.md accepts normalised
 JSON text), row order only when the query has an ORDER BY. The tags column is compared
 as the hstore PostgreSQL holds (values joined by commas).
+
+Corpus format (``corpus/*.sql``): one query a line; ``--`` starts a comment line;
+``FROM t`` stands for ``FROM aws.sagemaker_inference_experiment AS t``. A query may end
+with annotations, each introduced by `` -- ``:
+
+* ``-- ddsql: <rows as a Python literal>``: DDSQL documents a different answer from
+  PostgreSQL's (DDSQL.md rule 1); that answer is expected instead.
+* ``-- pg: <SQL>``: the PostgreSQL spelling of the same question, for DDSQL-only syntax
+  (``approx_percentile``, ``$1`` replacements...). Its answer must match.
+* ``-- error: <text>``: both must refuse; ddsql_lite with a DDSQLError containing text.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,25 +43,42 @@ CORPUS_DIR = Path(__file__).parent / "corpus"
 TABLE = "aws.sagemaker_inference_experiment"
 
 
+@dataclass(frozen=True)
+class Case:
+    sql: str
+    documented: list[tuple[Any, ...]] | None = None
+    pg_sql: str | None = None
+    error: str | None = None
+
+
+def parse_line(line: str) -> Case:
+    sql, *notes = re.split(r" -- (?=ddsql:|pg:|error:)", line.strip())
+    fields: dict[str, Any] = {}
+    for note in notes:
+        key, _, value = note.partition(":")
+        value = value.strip()
+        if key == "ddsql":
+            fields["documented"] = ast.literal_eval(value)
+        elif key == "pg":
+            fields["pg_sql"] = value
+        else:
+            fields["error"] = value
+    return Case(sql.strip(), **fields)
+
+
 def corpus() -> list[Any]:
-    """Every query in ``corpus/*.sql``: one a line; a line starting with ``--`` is a
-    comment. A query whose answer DDSQL documents differently from PostgreSQL (DDSQL.md
-    rule 1) ends with ``-- ddsql: <rows as a Python literal>``, the documented answer."""
     cases = []
     for path in sorted(CORPUS_DIR.glob("*.sql")):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
-            if not line.strip() or line.lstrip().startswith("--"):
-                continue
-            sql, _, documented = line.partition(" -- ddsql: ")
-            rows = ast.literal_eval(documented) if documented else None
-            cases.append(pytest.param(sql.strip(), rows, id=f"{path.stem}:{number}"))
+            if line.strip() and not line.lstrip().startswith("--"):
+                cases.append(pytest.param(parse_line(line), id=f"{path.stem}:{number}"))
     return cases
 
 
 def with_table(sql: str) -> str:
     """``FROM t`` in the corpus stands for the table (aliased ``t`` unless it says)."""
-    sql = re.sub(r"\bFROM t AS (\w+)", rf"FROM {TABLE} AS \1", sql)
-    return re.sub(r"\bFROM t\b", f"FROM {TABLE} AS t", sql)
+    sql = re.sub(r"\b(FROM|JOIN) t AS (\w+)", rf"\1 {TABLE} AS \2", sql)
+    return re.sub(r"\b(FROM|JOIN) t\b", rf"\1 {TABLE} AS t", sql)
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +88,27 @@ def both(pg: Any) -> Iterator[tuple[Any, ddsql_lite.Connection]]:
         yield pg.conn, con
 
 
-@pytest.mark.parametrize(("sql", "documented"), corpus())
-def test_agrees_with_postgresql(
-    both: tuple[Any, ddsql_lite.Connection], sql: str, documented: list[tuple[Any, ...]] | None
-) -> None:
+@pytest.mark.parametrize("case", corpus())
+def test_agrees_with_postgresql(both: tuple[Any, ddsql_lite.Connection], case: Case) -> None:
     pg_conn, con = both
-    query = with_table(sql)
-    expected_columns, expected = run(pg_conn, query)
+    query = with_table(case.sql)
+    pg_query = with_table(case.pg_sql or case.sql)
+    if case.error is not None:
+        with pytest.raises(ddsql_lite.DDSQLError) as info:
+            con.sql(query)
+        assert case.error in str(info.value)
+        with pytest.raises(Exception):  # noqa: B017 - PostgreSQL must refuse it too
+            run(pg_conn, pg_query)
+        return
+    expected_columns, expected = run(pg_conn, pg_query)
     result = con.sql(query)
     actual = [
         tuple(_as_hstore(v, t) for v, t in zip(row, result.types)) for row in result.fetchall()
     ]
-    assert result.columns == expected_columns
-    if documented is not None:
-        expected = documented
+    if case.pg_sql is None:
+        assert result.columns == expected_columns
+    if case.documented is not None:
+        expected = case.documented
     diff = compare_results(expected, actual, ordered=query_is_ordered(query))
     assert diff is None, f"{query}\n{diff}"
 

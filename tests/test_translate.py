@@ -6,7 +6,7 @@ import pytest
 
 from ddsql_lite import CatalogError, ParseError, UnsupportedError
 from ddsql_lite.dialect import Translator
-from ddsql_lite.dialect.transforms import Step, json_path_sql, text_array_steps
+from ddsql_lite.dialect.paths import Step, json_path_sql, text_array_steps
 from ddsql_lite.registry import load_registry
 
 T = "aws.sagemaker_inference_experiment"

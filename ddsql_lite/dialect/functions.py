@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from . import regex, timefuncs
+
 # sqlglot node class -> the DDSQL name users write.
 FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Count: "count",
@@ -41,6 +43,10 @@ ANONYMOUS: set[str] = {
     "ddsql_json_extract_path",
     "ddsql_json_extract_path_text",
 }
+
+FUNCTIONS.update(regex.FUNCTIONS)
+FUNCTIONS.update(timefuncs.FUNCTIONS)
+ANONYMOUS |= regex.ANONYMOUS | timefuncs.ANONYMOUS
 
 # Non-function nodes a query may contain.
 CONSTRUCTS: tuple[type[exp.Expr], ...] = (

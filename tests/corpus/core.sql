@@ -71,3 +71,4 @@ SELECT name FROM t WHERE name LIKE 'fraud%' ORDER BY name, _key
 SELECT status FROM t WHERE status NOT IN ('Running', 'Completed') ORDER BY _key
 SELECT upper(name) || '/' || status FROM t ORDER BY _key LIMIT 5 OFFSET 3
 SELECT * FROM t ORDER BY _key
+SELECT json_extract_path_text(schedule) FROM t -- error: at least one path step
