@@ -56,6 +56,13 @@ def data_options() -> argparse.ArgumentParser:
         default=DEFAULT_MEMORY_LIMIT,
         help="memory a query may use, e.g. 2GB (default %(default)s)",
     )
+    group.add_argument(
+        "--time-frame",
+        nargs=2,
+        metavar=("START", "END"),
+        help="the session time frame CURRENT_SETTING('dd.time_frame_start'/'_end') reads, as "
+        "ISO timestamps in UTC (default: the hour before each query)",
+    )
     return shared
 
 
@@ -137,7 +144,14 @@ def query_text(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str
 
 
 def open_connection(args: argparse.Namespace) -> Connection:
-    return connect(fixtures=args.fixtures, timeout=args.timeout, memory_limit=args.memory_limit)
+    con = connect(fixtures=args.fixtures, timeout=args.timeout, memory_limit=args.memory_limit)
+    if args.time_frame:
+        try:
+            con.set_time_frame(*args.time_frame)
+        except BaseException:
+            con.close()
+            raise
+    return con
 
 
 if __name__ == "__main__":

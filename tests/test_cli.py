@@ -126,3 +126,13 @@ def test_console_script_runs() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("count\n")
+
+
+def test_time_frame_option(capsys) -> None:
+    sql = "SELECT current_setting('dd.time_frame_start') AS s"
+    code, out, _ = run(
+        capsys, "-c", sql, "--format", "csv", "--time-frame", "2025-01-01", "2025-01-02"
+    )
+    assert (code, out) == (0, "s\n2025-01-01 00:00:00.000+00:00\n")
+    code, _, err = run(capsys, "-c", sql, "--time-frame", "2025-01-02", "2025-01-01")
+    assert code == 1 and "starts after it ends" in err

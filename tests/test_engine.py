@@ -197,3 +197,32 @@ def test_named_parameters_are_bound_not_pasted(con) -> None:
         "WHERE tags->:key IS NOT NULL LIMIT 1",
         {"key": "team"},
     ).fetchall()
+
+
+def test_time_frame_defaults_to_the_last_hour(con) -> None:
+    start, end = con.time_frame
+    assert (end - start).total_seconds() == 3600
+    (text,) = con.sql("SELECT current_setting('dd.time_frame_end') AS e").fetchone() or ()
+    assert text.endswith("+00:00") and len(text) == len("2025-01-01 00:00:00.000+00:00")
+
+
+def test_time_frame_from_set_show_and_the_api() -> None:
+    with ddsql_lite.connect() as c:
+        c.sql("SET dd.time_frame_start = '2025-03-01T12:00:00+02:00'")
+        assert c.sql("SHOW dd.time_frame_start").fetchall() == [("2025-03-01 10:00:00.000+00:00",)]
+        assert c.sql("SHOW dd.time_frame_start").columns == ["dd.time_frame_start"]
+        c.set_time_frame("2025-01-01", "2025-02-01 00:00:00.250")
+        got = c.sql(
+            "SELECT current_setting('dd.time_frame_start') AS s, "
+            "current_setting('dd.time_frame_end') AS e"
+        ).fetchall()
+        assert got == [("2025-01-01 00:00:00.000+00:00", "2025-02-01 00:00:00.250+00:00")]
+        rows = c.sql("SHOW ALL").fetchall()
+        assert [r[0] for r in rows] == ["dd.time_frame_start", "dd.time_frame_end"]
+        with pytest.raises(DDSQLError, match="starts after it ends"):
+            c.set_time_frame("2025-03-01", "2025-02-01")
+        with pytest.raises(DDSQLError, match="is not a timestamp"):
+            c.sql("SET dd.time_frame_end = 'yesterday'")
+        c.set_time_frame()
+        start, end = c.time_frame
+        assert (end - start).total_seconds() == 3600

@@ -74,6 +74,33 @@ def select(expr: str) -> str:
         ("7 % 2", "7 % DDSQL_NONZERO(2)"),
         ("name LIKE 'a\\_%'", f"{Q}.\"name\" LIKE 'a\\_%' ESCAPE '\\'"),
         ("CAST('1.5' AS DECIMAL)", "CAST('1.5' AS DOUBLE)"),
+        # types: integers are BIGINT, varchar(n) truncates, JSON literals keep their text
+        ("1::int", "CAST(1 AS BIGINT)"),
+        ("name::varchar(3)", f'LEFT(CAST({Q}."name" AS TEXT), 3)'),
+        ("JSON '{\"a\":  1}'", "CAST('{\"a\":  1}' AS JSON)"),
+        ("DECIMAL '3.14159'", "CAST('3.14159' AS DOUBLE)"),
+        # strings with PostgreSQL's edge cases
+        ("substring(name, 0, 3)", f'DDSQL_SUBSTRING({Q}."name", 0, 3)'),
+        ("substring(name from 2)", f'DDSQL_SUBSTRING_FROM({Q}."name", 2)'),
+        ("split_part(name, '-', 2)", f"DDSQL_SPLIT_PART({Q}.\"name\", '-', 2)"),
+        ("string_to_array(name, '-')", f"DDSQL_STRING_TO_ARRAY({Q}.\"name\", '-')"),
+        # aggregates
+        (
+            "array_agg(DISTINCT status)",
+            f'ARRAY_AGG(DISTINCT {Q}."status" ORDER BY {Q}."status")',
+        ),
+        (
+            "approx_percentile(0.25) WITHIN GROUP (ORDER BY creation_time DESC)",
+            f'QUANTILE_CONT({Q}."creation_time", 0.75)',
+        ),
+        # tags
+        ("akeys(tags)", f'MAP_KEYS({Q}."tags")'),
+        (
+            "avals(tags)",
+            f"LIST_TRANSFORM(MAP_VALUES({Q}.\"tags\"), LAMBDA v : ARRAY_TO_STRING(v, ','))",
+        ),
+        # session settings travel as parameters
+        ("current_setting('dd.time_frame_end')", "CAST($ddsql_dd_time_frame_end AS TEXT)"),
     ],
 )
 def test_rewrite(translate, ddsql: str, duckdb: str) -> None:
@@ -102,6 +129,33 @@ def test_odd_integer_text_step_tests_the_type_at_run_time() -> None:
 )
 def test_text_array_steps(literal: str, steps: list[str]) -> None:
     assert [s.value for s in text_array_steps(literal)] == steps
+
+
+def test_table_functions_become_typed_unnests(translate) -> None:
+    out = translate(
+        f"SELECT v->>'model_name' FROM {T} t, json_array_elements(t.model_variants) AS v"
+    )
+    assert 'UNNEST(CAST(DDSQL_JSON_ELEMENTS("t"."model_variants") AS JSON[])) AS "v"("v")' in out
+    assert 'JSON_EXTRACT_STRING("v"."v", \'$.model_name\')' in out
+    zipped = translate("SELECT * FROM unnest(ARRAY[1, 2], ARRAY['a']) AS u(x, y)")
+    assert zipped == (
+        'SELECT "u"."x" AS "x", "u"."y" AS "y" FROM '
+        '(SELECT UNNEST([1, 2]) AS "x", UNNEST([\'a\']) AS "y") AS "u"("x", "y")'
+    )
+
+
+def test_session_statements() -> None:
+    translator = Translator(load_registry())
+    assert translator.translate("SHOW dd.time_frame_start").session == (
+        "show",
+        "dd.time_frame_start",
+    )
+    assert translator.translate("SHOW ALL").session == ("show", "all")
+    assert translator.translate("SET dd.time_frame_end TO '2025-01-01'").session == (
+        "set",
+        "dd.time_frame_end",
+        "2025-01-01",
+    )
 
 
 def test_alias_table_name_becomes_canonical(translate) -> None:
@@ -135,7 +189,7 @@ def test_translation_is_cached() -> None:
         (f"DROP VIEW {T}", UnsupportedError, "DROP statements"),
         ("INSTALL httpfs", UnsupportedError, "INSTALL statements"),
         ("PRAGMA version", UnsupportedError, "PRAGMA statements"),
-        ("SET threads = 1", UnsupportedError, "SET statements"),
+        ("SET threads = 1", UnsupportedError, "SET is supported for dd.time_frame_start"),
         ("SELECT * FROM read_csv('/etc/passwd')", UnsupportedError, "read_csv() is not supported"),
         ("SELECT getenv('HOME')", UnsupportedError, "getenv() is not supported"),
         ("SELECT * FROM duckdb_settings()", UnsupportedError, "duckdb_settings"),
@@ -155,6 +209,20 @@ def test_translation_is_cached() -> None:
         (select("nmae"), CatalogError, "did you mean name"),
         ("SELECT * FROM 'file.csv'", CatalogError, "table 'file.csv' does not exist"),
         ("SELECT FROM WHERE", ParseError, "line 1, column"),
+        (select("position('a' in name)"), UnsupportedError, "position() is not supported"),
+        (select("char_length(name)"), UnsupportedError, "char_length() is not supported"),
+        (select("round(1.234, 2)"), UnsupportedError, "round() takes one argument"),
+        (select("current_setting('TimeZone')"), UnsupportedError, "current_setting() reads"),
+        (select("approx_percentile(1.5) WITHIN GROUP (ORDER BY 1)"), UnsupportedError, "between 0"),
+        (
+            select("percentile_cont(0.5) WITHIN GROUP (ORDER BY 1)"),
+            UnsupportedError,
+            "percentile_cont() is not supported",
+        ),
+        (f"SELECT name FROM {T} INTERSECT SELECT name FROM {T}", UnsupportedError, "INTERSECT"),
+        ("SHOW search_path", UnsupportedError, "the settings are"),
+        ("SET dd.time_frame_start = 5", UnsupportedError, "quoted timestamp"),
+        (select("CAST(name AS DECIMAL(10, 2))"), UnsupportedError, "type modifiers"),
     ],
 )
 def test_refusals(translate, sql: str, error: type[Exception], fragment: str) -> None:

@@ -17,7 +17,9 @@ syntax differences are handled on the token stream before parsing:
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
@@ -40,12 +42,24 @@ class DDSQL(Postgres):
 
 
 DIALECT = DDSQL()
+# sqlglot logs a warning when it falls back to a Command (SHOW ...); we report ourselves.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 _TOKEN_REPR = re.compile(r"<Token token_type: [^,]+, text: (.*?), line: \d+.*?>")
 _NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
 
 
-def tokenize(sql: str) -> list[Token]:
-    """The DDSQL tokens of ``sql``, with the pre-pass applied."""
+@dataclass(frozen=True)
+class Parsed:
+    """The statements of a DDSQL text, and every name it calls as a function, as written
+    (lower case, with the offset of its first character)."""
+
+    statements: list[exp.Expr]
+    calls: dict[str, int] = field(default_factory=dict)
+
+
+def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
+    """The DDSQL tokens of ``sql``, with the pre-pass applied; names followed by ``(``
+    are recorded in ``calls``."""
     try:
         tokens = DIALECT.tokenize(sql)
     except TokenError as exc:
@@ -75,12 +89,14 @@ def tokenize(sql: str) -> list[Token]:
             raise UnsupportedError(
                 f"{tok.text} {nxt.text}: a JSON step is a text key or an integer index"
             )
-        if (
+        is_call = (
             tok.token_type == TokenType.VAR
-            and tok.text.lower() in RAW_FUNCTIONS
             and nxt is not None
             and nxt.token_type == TokenType.L_PAREN
-        ):
+        )
+        if is_call and calls is not None:
+            calls.setdefault(tok.text.lower(), tok.start)
+        if is_call and tok.text.lower() in RAW_FUNCTIONS:
             tok = Token(
                 TokenType.VAR,
                 RAW_FUNCTIONS[tok.text.lower()],
@@ -98,12 +114,13 @@ def _synthetic(kind: TokenType, text: str, at: Token) -> Token:
     return Token(kind, text, at.line, at.col, at.start, at.start)
 
 
-def parse(sql: str) -> list[exp.Expr]:
+def parse(sql: str) -> Parsed:
     """Parse DDSQL text into sqlglot trees, one per statement.
 
     Raises :class:`ParseError` with the line, column and a caret under the token.
     """
-    tokens = tokenize(sql)
+    calls: dict[str, int] = {}
+    tokens = tokenize(sql, calls)
     try:
         trees = DIALECT.parser().parse(tokens, sql)
     except SqlglotParseError as exc:
@@ -115,7 +132,7 @@ def parse(sql: str) -> list[exp.Expr]:
         if start is not None:
             line, col = position(sql, start)
         raise ParseError(f"syntax error: {message}", sql, line, col) from None
-    return [_drop_arrow_parens(t) for t in trees if t is not None]
+    return Parsed([_drop_arrow_parens(t) for t in trees if t is not None], calls)
 
 
 def _drop_arrow_parens(tree: exp.Expr) -> exp.Expr:

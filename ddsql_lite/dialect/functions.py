@@ -10,7 +10,25 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from . import regex, timefuncs
+from . import paths, regex, scalars, tables, tags, timefuncs
+
+# Every function DDSQL documents, as users spell them (DDSQL.md, "Functions"). A name a
+# query calls that is not here is refused before anything else looks at the query.
+DDSQL_FUNCTIONS: frozenset[str] = frozenset(
+    (
+        *("min", "max", "count", "sum", "avg", "bool_and", "bool_or", "array_agg"),
+        *("approx_percentile", "abs", "ceil", "ceiling", "floor", "round", "power"),
+        *("lower", "upper", "length", "trim", "replace", "substring", "reverse", "strpos"),
+        *("split_part", "coalesce", "now", "extract", "date_trunc", "date_bin"),
+        *("to_timestamp", "to_char", "current_setting", "cardinality", "array_position"),
+        *("string_to_array", "array_to_string", "unnest", "regexp_like", "regexp_match"),
+        *("regexp_replace", "row_number", "rank", "lead", "lag", "first_value"),
+        *("last_value", "nth_value", "json_extract_path", "json_extract_path_text"),
+        *("json_array_elements", "json_array_elements_text", "akeys", "avals"),
+    )
+)
+# Syntax that reads like a call: CAST(x AS T), EXISTS (...), WITHIN GROUP (...).
+CALL_SYNTAX: frozenset[str] = frozenset({"cast", "exists", "group"})
 
 # sqlglot node class -> the DDSQL name users write.
 FUNCTIONS: dict[type[exp.Expr], str] = {
@@ -30,23 +48,14 @@ FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Ceil: "ceil",
     exp.Floor: "floor",
     exp.Pow: "power",
-    # JSON operators; the transforms check their operand types.
-    exp.JSONExtract: "->",
-    exp.JSONExtractScalar: "->>",
-    exp.JSONBExtract: "#>",
-    exp.JSONBExtractScalar: "#>>",
 }
 
 # Functions that sqlglot parses as Anonymous (lower-case name as written).
-ANONYMOUS: set[str] = {
-    "replace",
-    "ddsql_json_extract_path",
-    "ddsql_json_extract_path_text",
-}
+ANONYMOUS: set[str] = set()
 
-FUNCTIONS.update(regex.FUNCTIONS)
-FUNCTIONS.update(timefuncs.FUNCTIONS)
-ANONYMOUS |= regex.ANONYMOUS | timefuncs.ANONYMOUS
+for _module in (paths, regex, scalars, tables, tags, timefuncs):
+    FUNCTIONS.update(_module.FUNCTIONS)
+    ANONYMOUS |= _module.ANONYMOUS
 
 # Non-function nodes a query may contain.
 CONSTRUCTS: tuple[type[exp.Expr], ...] = (
@@ -109,6 +118,11 @@ CONSTRUCTS: tuple[type[exp.Expr], ...] = (
     exp.Array,
     exp.Dot,
     exp.Placeholder,
+    exp.Window,
+    exp.WindowSpec,
+    exp.Exists,
+    exp.Bracket,
+    exp.DataTypeParam,
 )
 
 # Types a CAST may name.
@@ -120,6 +134,8 @@ CAST_TYPES = {
     exp.DType.FLOAT,
     exp.DType.VARCHAR,
     exp.DType.TEXT,
+    exp.DType.CHAR,
+    exp.DType.ARRAY,
     exp.DType.BOOLEAN,
     exp.DType.TIMESTAMP,
     exp.DType.JSON,

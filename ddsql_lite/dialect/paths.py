@@ -1,7 +1,8 @@
-"""The ``->`` family: PostgreSQL JSON paths and DDSQL tag lookups, as DuckDB.
+"""PostgreSQL JSON paths (``->``, ``->>``, ``#>``, ``#>>``, ``json_extract_path[_text]``)
+as DuckDB.
 
-``->`` is a tag lookup when its left side is a tag column and a JSON step when it is JSON;
-the annotated types from the registry decide. JSON paths keep PostgreSQL's semantics:
+``->`` on a tag column is a tag lookup (``tags``); on JSON it is a path step. JSON paths
+keep PostgreSQL's semantics:
 keys with any characters, text steps that index arrays, negative indexes, JSON null
 versus SQL NULL.
 """
@@ -15,11 +16,11 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .ddsql import RAW_FUNCTIONS
-from .nodes import call, is_json, is_type
+from .nodes import call, is_json
 
 JSON_OPERATORS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)
 _RAW_PATH_FUNCTIONS = {v: k for k, v in RAW_FUNCTIONS.items()}
-_OPERATOR_TEXT: dict[type[exp.Expr], str] = {
+OPERATOR_TEXT: dict[type[exp.Expr], str] = {
     exp.JSONExtract: "->",
     exp.JSONExtractScalar: "->>",
     exp.JSONBExtract: "#>",
@@ -163,7 +164,7 @@ def text_array_steps(text: str) -> list[Step]:
 
 
 def _operator_steps(node: exp.Expr) -> list[Step]:
-    where = f"operator {_OPERATOR_TEXT[type(node)]}"
+    where = f"operator {OPERATOR_TEXT[type(node)]}"
     path = node.expression
     if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
         if isinstance(path, exp.Literal) and path.is_string:
@@ -186,9 +187,9 @@ def _operator_steps(node: exp.Expr) -> list[Step]:
     return [_literal_step(path, "int", where)]
 
 
-def _operand_error(node: exp.Expr, operand: exp.Expr) -> UnsupportedError:
+def operand_error(node: exp.Expr, operand: exp.Expr) -> UnsupportedError:
     kind = operand.type.sql() if operand.type else "unknown"
-    what = _OPERATOR_TEXT.get(type(node)) or node.name
+    what = OPERATOR_TEXT.get(type(node)) or node.name
     return UnsupportedError(
         f"{what} needs a json value or the tags column; {operand.sql('postgres')} is {kind}"
     )
@@ -201,7 +202,7 @@ def json_paths(node: exp.Expr) -> exp.Expr:
         name = _RAW_PATH_FUNCTIONS[node.name]
         base, *args = node.expressions
         if not is_json(base):
-            raise _operand_error(exp.Anonymous(this=name), base)
+            raise operand_error(exp.Anonymous(this=name), base)
         if any(isinstance(a, exp.Null) for a in args):
             return exp.cast(exp.null(), "VARCHAR" if name.endswith("_text") else "JSON")
         if not args:
@@ -222,26 +223,11 @@ def json_paths(node: exp.Expr) -> exp.Expr:
     return json_path_sql(base, steps, as_text)
 
 
-def tag_lookups(node: exp.Expr) -> exp.Expr:
-    """``tags -> 'k'``: every value of ``k`` sorted and joined by ``,``; NULL when absent."""
-    if not isinstance(node, JSON_OPERATORS) or not is_type(node.this, exp.DType.MAP):
-        if isinstance(node, JSON_OPERATORS) and not is_json(node.this):
-            raise _operand_error(node, node.this)
-        return node
-    if not isinstance(node, exp.JSONExtract):
-        raise UnsupportedError(
-            f"operator {_OPERATOR_TEXT[type(node)]} does not apply to tags; use tags -> 'key'"
-        )
-    path = node.expression
-    if isinstance(path, exp.JSONPath):
-        parts = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)]
-        if len(parts) != 1 or not isinstance(parts[0], exp.JSONPathKey):
-            raise UnsupportedError("tags -> needs a text key, such as tags -> 'team'")
-        key: exp.Expr = exp.Literal.string(str(parts[0].this))
-    else:
-        key = path
-    base = node.this.this if isinstance(node.this, exp.Paren) else node.this
-    return call("array_to_string", call("map_extract_value", base, key), exp.Literal.string(","))
-
-
-REWRITES = (tag_lookups, json_paths)
+REWRITES = (json_paths,)
+FUNCTIONS: dict[type[exp.Expr], str] = {
+    exp.JSONExtract: "->",
+    exp.JSONExtractScalar: "->>",
+    exp.JSONBExtract: "#>",
+    exp.JSONBExtractScalar: "#>>",
+}
+ANONYMOUS = set(_RAW_PATH_FUNCTIONS)

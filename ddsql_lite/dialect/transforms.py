@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from . import paths, regex, timefuncs
+from . import paths, regex, scalars, tables, tags, timefuncs
 from .nodes import Rewrite, call, macro
 
 NONZERO_MACRO = macro(
@@ -47,7 +47,10 @@ def true_division(node: exp.Expr) -> exp.Expr:
 
 
 REWRITES: tuple[Rewrite, ...] = (
+    *tables.REWRITES,
+    *tags.REWRITES,
     *paths.REWRITES,
+    *scalars.REWRITES,
     *regex.REWRITES,
     *timefuncs.REWRITES,
     decimal_is_double,

@@ -19,8 +19,9 @@ from sqlglot.schema import MappingSchema
 
 from ..errors import CatalogError, DDSQLError, UnsupportedError, caret, position
 from ..registry import Registry, Table, suggest
+from . import tables
 from .ddsql import DIALECT, parse
-from .functions import CAST_TYPES, function_name, is_allowed
+from .functions import CALL_SYNTAX, CAST_TYPES, DDSQL_FUNCTIONS, function_name, is_allowed
 from .transforms import apply_rewrites
 
 
@@ -31,6 +32,17 @@ class Translation:
     sql: str
     columns: tuple[str, ...]
     parameters: tuple[str, ...] = ()  # names of the :name placeholders, in order
+    # A session statement instead of a query: ("set", setting, value) or ("show", setting).
+    session: tuple[str, ...] | None = None
+
+
+TIME_FRAME_SETTINGS = ("dd.time_frame_start", "dd.time_frame_end")
+
+
+def setting_parameter(setting: str) -> str:
+    """The query parameter that carries a session setting's value (``ddsql_`` names are
+    reserved, so users can neither write nor bind it)."""
+    return "ddsql_" + setting.replace(".", "_")
 
 
 class Translator:
@@ -51,27 +63,33 @@ class Translator:
         return self._translate(sql)
 
     def _translate(self, sql: str) -> Translation:
-        statements = parse(sql)
-        if not statements:
+        parsed = parse(sql)
+        if not parsed.statements:
             raise UnsupportedError("no statement to run")
-        if len(statements) > 1:
+        if len(parsed.statements) > 1:
             raise UnsupportedError(
-                f"one statement per call; got {len(statements)} (remove the extra ';')"
+                f"one statement per call; got {len(parsed.statements)} (remove the extra ';')"
             )
-        tree = statements[0]
-        if not isinstance(tree, (exp.Select, exp.Union, exp.Values)) or type(tree) not in (
-            exp.Select,
-            exp.Union,
-            exp.Values,
-        ):
+        tree = parsed.statements[0]
+        session = session_statement(tree)
+        if session is not None:
+            return Translation("", (), session=session)
+        if isinstance(tree, (exp.Intersect, exp.Except)):
+            raise UnsupportedError(
+                f"{tree.key.upper()} is not supported; DDSQL combines queries with UNION [ALL]"
+            )
+        if type(tree) not in (exp.Select, exp.Union, exp.Values):
             raise UnsupportedError(
                 f"{sql.split(maxsplit=1)[0].upper()} statements are not supported; "
                 "DDSQL runs queries (SELECT, WITH, UNION, VALUES)"
             )
+        check_calls(parsed.calls, tree, sql)
+        bind_settings(tree)
         validate(tree, sql)
         columns = output_names(tree)
         _name_outputs(tree, columns)
-        tables = resolve_tables(tree, self.registry, sql)
+        tree = tables.prepare(tree)
+        used = resolve_tables(tree, self.registry, sql)
         try:
             tree = qualify(
                 tree,
@@ -81,10 +99,65 @@ class Translator:
                 quote_identifiers=True,
             )
         except OptimizeError as exc:
-            raise unknown_column(exc, tables, sql) from None
+            raise unknown_column(exc, used, sql) from None
         tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
         tree = apply_rewrites(tree)
         return Translation(tree.sql("duckdb"), columns, parameters(tree))
+
+
+def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
+    """``SET dd.time_frame_start = '...'``, ``SHOW dd.time_frame_end``, ``SHOW ALL`` as
+    ("set", setting, value) / ("show", setting | "all"); None for anything else."""
+    if isinstance(tree, exp.Command) and str(tree.this).upper() == "SHOW":
+        name = tree.expression.name.strip().lower() if tree.expression else ""
+        if name == "all" or name in TIME_FRAME_SETTINGS:
+            return ("show", name)
+        raise UnsupportedError(f"SHOW {name}: the settings are {', '.join(TIME_FRAME_SETTINGS)}")
+    if isinstance(tree, exp.Set) and len(tree.expressions) == 1 and not tree.args.get("unset"):
+        item = tree.expressions[0]
+        assignment = item.this
+        if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
+            name = ".".join(p.name for p in assignment.this.parts).lower()
+            value = assignment.expression
+            if name in TIME_FRAME_SETTINGS and item.args.get("kind") is None:
+                if not (isinstance(value, exp.Literal) and value.is_string):
+                    raise UnsupportedError(f"SET {name} takes a quoted timestamp")
+                return ("set", name, value.this)
+            if name in TIME_FRAME_SETTINGS:
+                raise UnsupportedError(f"SET {item.args['kind']} is not supported")
+        raise UnsupportedError(f"SET is supported for {' and '.join(TIME_FRAME_SETTINGS)} only")
+    return None
+
+
+def bind_settings(tree: exp.Expr) -> None:
+    """``current_setting('dd.time_frame_start')`` -> the parameter that carries it."""
+    for node in list(tree.find_all(exp.Anonymous)):
+        if node.name.lower() != "current_setting":
+            continue
+        arg = node.expressions[0] if len(node.expressions) == 1 else None
+        name = arg.this.lower() if isinstance(arg, exp.Literal) and arg.is_string else None
+        if name not in TIME_FRAME_SETTINGS:
+            raise UnsupportedError(f"current_setting() reads {' or '.join(TIME_FRAME_SETTINGS)}")
+        node.replace(
+            exp.Cast(
+                this=exp.Placeholder(this=setting_parameter(name)), to=exp.DataType.build("VARCHAR")
+            )
+        )
+
+
+def check_calls(calls: dict[str, int], tree: exp.Expr, sql: str) -> None:
+    """Refuse a function name the text calls that DDSQL does not document (whatever
+    sqlglot would have made of it). Names that turned out to be table aliases with
+    column lists (``AS v(a, b)``, ``WITH x(a) AS``) are not calls."""
+    aliases = {a.name.lower() for a in tree.find_all(exp.TableAlias)}
+    aliases |= {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
+    for name, start in calls.items():
+        if name not in DDSQL_FUNCTIONS | CALL_SYNTAX and name not in aliases:
+            line, col = position(sql, start)
+            raise UnsupportedError(
+                f"function {name}() is not supported in DDSQL (line {line}, column {col})\n"
+                + caret(sql, line, col)
+            )
 
 
 def statement_kind(tree: exp.Expr) -> str:
@@ -114,14 +187,6 @@ def validate(tree: exp.Expr, sql: str) -> None:
             to = node.args.get("to")
             if isinstance(to, exp.DataType) and to.this not in CAST_TYPES:
                 raise UnsupportedError(f"casts to {to.sql('postgres')} are not supported")
-            if (
-                isinstance(to, exp.DataType)
-                and to.expressions
-                and to.this not in (exp.DType.DECIMAL,)
-            ):
-                raise UnsupportedError(
-                    f"type modifiers in {to.sql('postgres')} are not supported yet"
-                )
         if is_allowed(node):
             continue
         if isinstance(node, exp.Func):
@@ -136,7 +201,8 @@ def validate(tree: exp.Expr, sql: str) -> None:
 
 
 def parameters(tree: exp.Expr) -> tuple[str, ...]:
-    """The names of the ``:name`` placeholders, each once, in order of appearance."""
+    """The names of the ``:name`` placeholders, each once, in order of appearance
+    (including the ``ddsql_`` ones that carry session settings)."""
     names: dict[str, None] = {}
     for node in tree.find_all(exp.Placeholder):
         name = node.name

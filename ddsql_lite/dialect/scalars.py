@@ -1,0 +1,166 @@
+"""Numbers, strings, arrays, aggregates and window functions, with PostgreSQL's answers.
+
+Where DuckDB's function of the same name answers differently (``substring`` with a
+start below 1, ``split_part`` with an empty delimiter, ``string_to_array('')``,
+``array_agg(DISTINCT x)`` order, bare ``DECIMAL``...), a rewrite or a ``ddsql_`` macro
+restores PostgreSQL's (or DDSQL's documented) behaviour. Module contract: see
+:mod:`ddsql_lite.dialect.transforms`.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..errors import UnsupportedError
+from .nodes import Rewrite, call, macro
+
+SUBSTRING = macro(
+    "ddsql_substring",
+    "(s, i, n) AS CASE WHEN n < 0 THEN error('negative substring length not allowed') "
+    "WHEN i < 1 THEN substring(s, 1, CASE WHEN i + n - 1 < 0 THEN 0 ELSE i + n - 1 END) "
+    "ELSE substring(s, i, n) END",
+)
+SUBSTRING_FROM = macro(
+    "ddsql_substring_from", "(s, i) AS substring(s, CASE WHEN i < 1 THEN 1 ELSE i END)"
+)
+SPLIT_PART = macro(
+    "ddsql_split_part",
+    "(s, d, n) AS CASE WHEN n = 0 THEN error('field position must not be zero') "
+    "WHEN d = '' THEN CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END "
+    "ELSE split_part(s, d, n) END",
+)
+STRING_TO_ARRAY = macro(
+    "ddsql_string_to_array",
+    "(s, d) AS CASE WHEN s = '' THEN [] WHEN d IS NULL THEN string_split(s, '') "
+    "WHEN d = '' THEN [s] ELSE string_split(s, d) END",
+)
+
+
+def _arity(node: exp.Expr, name: str, allowed: tuple[int, ...]) -> None:
+    count = sum(1 for v in node.args.values() if v is not None and v != [])
+    if count not in allowed:
+        raise UnsupportedError(f"{name}() takes {' or '.join(map(str, allowed))} argument(s)")
+
+
+def strings(node: exp.Expr) -> exp.Expr:
+    """``substring``, ``split_part`` and ``string_to_array`` with PostgreSQL's edge cases."""
+    if isinstance(node, exp.Substring):
+        start, length = node.args.get("start"), node.args.get("length")
+        if start is None or (isinstance(start, exp.Literal) and start.is_string):
+            raise UnsupportedError("substring() takes a string, a start and a length")
+        if length is None:
+            return call(SUBSTRING_FROM, node.this, start)
+        return call(SUBSTRING, node.this, start, length)
+    if isinstance(node, exp.SplitPart):
+        return call(SPLIT_PART, node.this, node.args["delimiter"], node.args["part_index"])
+    if isinstance(node, exp.StringToArray):
+        if node.args.get("null"):
+            raise UnsupportedError("string_to_array() takes two arguments")
+        return call(STRING_TO_ARRAY, node.this, node.expression)
+    if isinstance(node, exp.ArrayToString) and node.args.get("null"):
+        raise UnsupportedError("array_to_string() takes two arguments")
+    if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
+        raise UnsupportedError("round() takes one argument in DDSQL")
+    return node
+
+
+def types(node: exp.Expr) -> exp.Expr:
+    """DDSQL's types: integers are BIGINT, decimals DOUBLE (a bare DuckDB DECIMAL would be
+    DECIMAL(18,3)), text VARCHAR; ``JSON '...'`` keeps its text as written."""
+    if isinstance(node, exp.ParseJSON):
+        return exp.Cast(this=node.this, to=exp.DataType.build("JSON"))
+    if isinstance(node, exp.Cast) and _is_sized_text(node.to):
+        size = node.to.expressions[0]
+        return call("left", exp.Cast(this=node.this, to=exp.DataType.build("VARCHAR")), size.this)
+    if isinstance(node, exp.DataType):
+        target = _CANONICAL.get(node.this)
+        if target is not None and not node.expressions:
+            return exp.DataType.build(target)
+        if node.this in _CANONICAL and node.this != exp.DType.VARCHAR:
+            raise UnsupportedError(f"type modifiers in {node.sql('postgres')} are not supported")
+    return node
+
+
+_CANONICAL = {
+    exp.DType.INT: "BIGINT",
+    exp.DType.SMALLINT: "BIGINT",
+    exp.DType.BIGINT: "BIGINT",
+    exp.DType.DECIMAL: "DOUBLE",
+    exp.DType.DOUBLE: "DOUBLE",
+    exp.DType.FLOAT: "DOUBLE",
+    exp.DType.TEXT: "VARCHAR",
+    exp.DType.VARCHAR: "VARCHAR",
+    exp.DType.CHAR: "VARCHAR",
+}
+
+
+def _is_sized_text(to: exp.Expr) -> bool:
+    return (
+        isinstance(to, exp.DataType)
+        and to.this in (exp.DType.VARCHAR, exp.DType.TEXT)
+        and len(to.expressions) == 1
+    )
+
+
+def aggregates(node: exp.Expr) -> exp.Expr:
+    """``array_agg(DISTINCT x)`` sorted like PostgreSQL's; ``approx_percentile(p) WITHIN
+    GROUP (ORDER BY x)`` as the exact ``quantile_cont`` (PostgreSQL's percentile_cont)."""
+    if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Distinct):
+        values = node.this.expressions
+        if len(values) == 1:  # PostgreSQL sorts to find duplicates, so the result is sorted
+            order = [exp.Ordered(this=values[0].copy(), nulls_first=False)]
+            return exp.ArrayAgg(this=exp.Order(this=node.this, expressions=order))
+    if isinstance(node, exp.WithinGroup):
+        func, order = node.this, node.expression
+        if not (isinstance(func, exp.Anonymous) and func.name.lower() == "approx_percentile"):
+            raise UnsupportedError("WITHIN GROUP is supported with approx_percentile only")
+        if len(func.expressions) != 1 or len(order.expressions) != 1:
+            raise UnsupportedError(
+                "approx_percentile(p) WITHIN GROUP (ORDER BY x) takes one fraction and one value"
+            )
+        fraction, ordered = func.expressions[0], order.expressions[0]
+        p = _fraction(fraction)
+        if ordered.args.get("desc"):
+            p = 1 - p
+        return call("quantile_cont", ordered.this, exp.Literal.number(repr(p)))
+    return node
+
+
+def _fraction(node: exp.Expr) -> float:
+    try:
+        value = float(node.this) if isinstance(node, exp.Literal) and not node.is_string else None
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= 1:
+        raise UnsupportedError(
+            "approx_percentile needs a literal fraction between 0 and 1, "
+            f"got {node.sql('postgres')}"
+        )
+    return value
+
+
+REWRITES: tuple[Rewrite, ...] = (strings, types, aggregates)
+
+FUNCTIONS: dict[type[exp.Expr], str] = {
+    exp.Round: "round",
+    exp.Substring: "substring",
+    exp.StrPosition: "strpos",
+    exp.SplitPart: "split_part",
+    exp.Reverse: "reverse",
+    exp.Replace: "replace",
+    exp.ArrayPosition: "array_position",
+    exp.StringToArray: "string_to_array",
+    exp.ArrayToString: "array_to_string",
+    exp.ArrayAgg: "array_agg",
+    exp.WithinGroup: "approx_percentile",
+    exp.ParseJSON: "json",
+    exp.Array: "array",
+    exp.RowNumber: "row_number",
+    exp.Rank: "rank",
+    exp.Lead: "lead",
+    exp.Lag: "lag",
+    exp.FirstValue: "first_value",
+    exp.LastValue: "last_value",
+    exp.NthValue: "nth_value",
+}
+ANONYMOUS = {"cardinality", "approx_percentile"}

@@ -1,0 +1,87 @@
+"""Set-returning functions in FROM: ``json_array_elements[_text]`` and ``unnest``.
+
+:func:`prepare` runs before qualification, so that the rest of the translator sees
+ordinary typed ``UNNEST`` sources with PostgreSQL's column names: ``FROM f(...) AS v``
+names both the source and its single column ``v``; without an alias the column is
+``value`` for the JSON functions and ``unnest`` for ``unnest``. The rewrite after
+qualification zips ``unnest(a, b, ...)``, which DuckDB's UNNEST cannot take, into a
+lateral subquery that pads the shorter arrays with NULL like PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..errors import UnsupportedError
+from .nodes import Rewrite, call, macro
+
+JSON_ELEMENTS = macro(
+    "ddsql_json_elements",
+    "(j) AS CASE WHEN j IS NULL OR json_type(j) = 'ARRAY' THEN CAST(j AS JSON[]) "
+    "ELSE error('cannot extract elements from ' || "
+    "CASE json_type(j) WHEN 'OBJECT' THEN 'an object' ELSE 'a scalar' END) END",
+)
+JSON_ELEMENTS_TEXT = macro(
+    "ddsql_json_elements_text",
+    "(j) AS list_transform(ddsql_json_elements(j), lambda e: json_extract_string(e, '$'))",
+)
+JSON_FUNCTIONS = {
+    "json_array_elements": (JSON_ELEMENTS, "JSON"),
+    "json_array_elements_text": (JSON_ELEMENTS_TEXT, "VARCHAR"),
+}
+
+
+def prepare(tree: exp.Expr) -> exp.Expr:
+    """Rewrite the set-returning functions of every FROM and JOIN into typed UNNESTs."""
+    for source in list(tree.find_all(exp.Table, exp.Unnest)):
+        if isinstance(source, exp.Table) and isinstance(source.this, exp.Anonymous):
+            name = source.this.name.lower()
+            if name in JSON_FUNCTIONS:
+                source.replace(_json_elements(source, name))
+        elif isinstance(source, exp.Unnest) and isinstance(source.parent, (exp.From, exp.Join)):
+            width = len(source.expressions)
+            source.set("alias", _alias(source.args.get("alias"), "unnest", "unnest", width))
+    return tree
+
+
+def _json_elements(source: exp.Table, name: str) -> exp.Unnest:
+    args = source.this.expressions
+    if len(args) != 1:
+        raise UnsupportedError(f"{name}() takes one json argument")
+    function, element_type = JSON_FUNCTIONS[name]
+    typed = exp.Cast(this=call(function, args[0]), to=exp.DataType.build(f"{element_type}[]"))
+    return exp.Unnest(expressions=[typed], alias=_alias(source.args.get("alias"), name, "value", 1))
+
+
+def _alias(alias: exp.TableAlias | None, function: str, column: str, width: int) -> exp.TableAlias:
+    """PostgreSQL's names: without an alias the source is named after the function and
+    its columns ``column``; ``AS v`` names the source and, for one column, the column."""
+    if alias is not None and alias.columns:
+        return alias
+    if alias is None:
+        source, columns = function, [column] * width
+    else:
+        source, columns = alias.name, [alias.name] if width == 1 else [column] * width
+    return exp.TableAlias(
+        this=exp.to_identifier(source), columns=[exp.to_identifier(c) for c in columns]
+    )
+
+
+def zip_unnest(node: exp.Expr) -> exp.Expr:
+    """``unnest(a, b) AS u(x, y)`` -> ``(SELECT unnest(a) AS x, unnest(b) AS y) AS u(x, y)``."""
+    if not (isinstance(node, exp.Unnest) and len(node.expressions) > 1):
+        return node
+    alias = node.args["alias"]
+    names = [c.name for c in alias.columns]
+    select = exp.select(
+        *(
+            exp.alias_(exp.Unnest(expressions=[e]), n, quoted=True)
+            for e, n in zip(node.expressions, names)
+        )
+    )
+    return exp.Subquery(this=select, alias=alias)
+
+
+REWRITES: tuple[Rewrite, ...] = (zip_unnest,)
+FUNCTIONS: dict[type[exp.Expr], str] = {exp.Unnest: "unnest"}
+ANONYMOUS = set(JSON_FUNCTIONS)

@@ -1,0 +1,65 @@
+"""DDSQL tags: a set of ``key:value`` pairs stored as ``MAP(VARCHAR, VARCHAR[])``.
+
+Keys are sorted and each key's values sorted and de-duplicated at load time, so equal
+tag sets compare equal (``a.tags = b.tags``) and group together. ``tags -> 'k'`` is all
+values of ``k`` joined by ``,`` (NULL when absent); ``akeys``/``avals`` list keys and
+joined values in key order.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..errors import UnsupportedError
+from .nodes import Rewrite, call, is_json, is_type
+from .paths import JSON_OPERATORS, OPERATOR_TEXT, operand_error
+
+
+def joined(values: exp.Expr) -> exp.Expr:
+    """A tag's value list as DDSQL shows it: sorted values joined by commas."""
+    return call("array_to_string", values, exp.Literal.string(","))
+
+
+def tag_lookups(node: exp.Expr) -> exp.Expr:
+    """``tags -> 'k'``: every value of ``k`` sorted and joined by ``,``; NULL when absent."""
+    if not isinstance(node, JSON_OPERATORS) or not is_type(node.this, exp.DType.MAP):
+        if isinstance(node, JSON_OPERATORS) and not is_json(node.this):
+            raise operand_error(node, node.this)
+        return node
+    if not isinstance(node, exp.JSONExtract):
+        raise UnsupportedError(
+            f"operator {OPERATOR_TEXT[type(node)]} does not apply to tags; use tags -> 'key'"
+        )
+    path = node.expression
+    if isinstance(path, exp.JSONPath):
+        parts = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)]
+        if len(parts) != 1 or not isinstance(parts[0], exp.JSONPathKey):
+            raise UnsupportedError("tags -> needs a text key, such as tags -> 'team'")
+        key: exp.Expr = exp.Literal.string(str(parts[0].this))
+    else:
+        key = path
+    base = node.this.this if isinstance(node.this, exp.Paren) else node.this
+    return joined(call("map_extract_value", base, key))
+
+
+def key_lists(node: exp.Expr) -> exp.Expr:
+    """``akeys(tags)``: the keys; ``avals(tags)``: each key's values joined by ``,``."""
+    if not (isinstance(node, exp.Anonymous) and node.name.lower() in ("akeys", "avals")):
+        return node
+    name = node.name.lower()
+    if len(node.expressions) != 1 or not is_type(node.expressions[0], exp.DType.MAP):
+        raise UnsupportedError(f"{name}() takes one argument, the tags column")
+    tags = node.expressions[0]
+    if name == "akeys":
+        return call("map_keys", tags)
+    value = exp.to_identifier("v")
+    return call(
+        "list_transform",
+        call("map_values", tags),
+        exp.Lambda(this=joined(exp.column(value)), expressions=[value]),
+    )
+
+
+REWRITES: tuple[Rewrite, ...] = (tag_lookups, key_lists)
+FUNCTIONS: dict[type[exp.Expr], str] = {}
+ANONYMOUS = {"akeys", "avals"}
