@@ -5,6 +5,8 @@
 >>> con.sql("SELECT status, count(*) FROM aws.sagemaker_inference_experiment GROUP BY 1").df()
 """
 
+from typing import Any
+
 from .connection import Connection, connect
 from .errors import (
     CatalogError,
@@ -21,6 +23,17 @@ from .errors import (
 from .result import Result
 
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext ddsql_lite``: register the ``%ddsql`` / ``%%ddsql`` magics.
+
+    IPython is imported only here, so the package itself does not need it.
+    """
+    from .magic import load_ipython_extension as load
+
+    load(ipython)
+
 
 __all__ = [
     "CatalogError",

@@ -1,8 +1,11 @@
 """The ``ddsql`` command: a thin layer over the library.
 
+    ddsql                         the interactive shell (\\? lists its commands)
     ddsql -c "SQL" [--format table|csv|json|markdown] [--fixtures PATH]
     ddsql -f query.sql            (or the query on standard input)
     ddsql translate "SQL"         print the DuckDB SQL
+    ddsql -c "SQL" --source aws [--region NAME|all] [--profile NAME] [--cache DIR]
+    ddsql record --source aws [--region ...] --out FILE.json   save a live load
 
 Exit status: 0 on success, 1 when a query or load fails (message on stderr), 2 on bad
 usage.
@@ -14,20 +17,33 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .connection import Connection, connect
+from .dialect import Translator
 from .engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT
 from .errors import DDSQLError
 from .formats import FORMATS
+from .loaders.aws import DEFAULT_MAX_WORKERS, AwsOptions
+from .loaders.cache import DEFAULT_MAX_AGE, parse_duration
+from .loaders.pushdown import list_filters
+from .loaders.record import write_fixtures
+from .loaders.report import format_duration
+from .loaders.sources import SOURCES, fetch_live, live_table
+from .registry import load_registry
 
 EXAMPLES = """\
 examples:
+  ddsql                                  the interactive shell on the bundled sample data
   ddsql -c "SELECT status, count(*) FROM aws.sagemaker_inference_experiment GROUP BY 1"
   ddsql -c "SELECT name, tags->'team' AS team FROM aws.sagemaker_inference_experiment" --format csv
   ddsql -f report.sql --fixtures recorded/ --format json
   echo "SELECT count(*) FROM aws_sagemaker_inference_experiment" | ddsql
   ddsql translate "SELECT schedule->>'start_time' FROM aws.sagemaker_inference_experiment"
+  ddsql -c "SELECT status, count(*) FROM aws.sagemaker_inference_experiment GROUP BY 1" \\
+        --source aws --profile prod --region all --cache ~/.cache/ddsql --max-age 2h
+  ddsql record --source aws --profile prod --region us-east-1 --out recorded/prod.jsonl
 
 Without --fixtures, queries run on the bundled sample data (no AWS credentials needed).
 """
@@ -63,7 +79,98 @@ def data_options() -> argparse.ArgumentParser:
         help="the session time frame CURRENT_SETTING('dd.time_frame_start'/'_end') reads, as "
         "ISO timestamps in UTC (default: the hour before each query)",
     )
+    source_options(shared)
     return shared
+
+
+def source_options(
+    parser: argparse.ArgumentParser, *, defaults: bool = True, cache: bool = True
+) -> argparse.ArgumentParser:
+    """``--source`` and the live AWS options, added to ``parser`` (shared by the query
+    commands and ``record``; ``cache=False`` leaves out the --cache options). With
+    ``defaults=False`` unset options stay out of the namespace, so a subcommand's copy
+    does not overwrite values given before it."""
+    unset: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
+    group = parser.add_argument_group("live AWS data (--source aws)")
+    group.add_argument(
+        "--source",
+        choices=SOURCES,
+        help="where the data comes from: the bundled sample, --fixtures, or live AWS "
+        "(default: sample, or fixtures with --fixtures)",
+        **unset,
+    )
+    group.add_argument(
+        "--region",
+        dest="regions",
+        metavar="NAME",
+        action="append",
+        help="AWS region to load; repeat it (or use commas) for several, or 'all' for every "
+        "region SageMaker has that the account enabled (default: the profile's region)",
+        **unset,
+    )
+    group.add_argument(
+        "--profile",
+        dest="profiles",
+        metavar="NAME",
+        action="append",
+        help="AWS profile to load with; repeat it for several accounts "
+        "(default: boto3's credential chain: environment, AWS_PROFILE, SSO, instance role)",
+        **unset,
+    )
+    group.add_argument(
+        "--role-arn",
+        dest="role_arns",
+        metavar="ARN",
+        action="append",
+        help="IAM role to assume (with the profile's credentials) and load; repeat it for "
+        "several accounts",
+        **unset,
+    )
+    group.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="send SageMaker calls to this URL (a VPC endpoint, a local stand-in)",
+        **unset,
+    )
+    group.add_argument(
+        "--max-workers",
+        metavar="N",
+        type=int,
+        help=f"concurrent API calls while loading (default {DEFAULT_MAX_WORKERS})",
+        **unset,
+    )
+    if not cache:
+        return parser
+    group.add_argument(
+        "--cache",
+        metavar="DIR",
+        type=Path,
+        help="keep a Parquet snapshot of the live load in DIR and reuse it while it is "
+        "younger than --max-age",
+        **unset,
+    )
+    group.add_argument(
+        "--max-age",
+        metavar="AGE",
+        type=_duration,
+        help=f"how old a --cache snapshot may be, e.g. 90s, 15m, 2h, 1d "
+        f"(default {format_duration(DEFAULT_MAX_AGE)})",
+        **unset,
+    )
+    group.add_argument(
+        "--refresh",
+        action="store_true",
+        help="load from AWS even when the --cache snapshot is young enough",
+        **unset,
+    )
+    return parser
+
+
+def _duration(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except DDSQLError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,20 +206,44 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the DuckDB SQL that a DDSQL query runs as.",
     )
     translate.add_argument("sql", metavar="SQL", help="the DDSQL query ('-' for stdin)")
+    record = sub.add_parser(
+        "record",
+        help="save a live AWS load as a fixture file",
+        description="Load from AWS (--source aws, with the same options as a query) and "
+        "write what the API returned as a fixture file that --fixtures FILE replays to "
+        "the identical table.",
+        parents=[
+            source_options(argparse.ArgumentParser(add_help=False), defaults=False, cache=False)
+        ],
+    )
+    record.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help="fixture file to write: .json (an array of records) or .jsonl (a record a line)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_source_args(args, parser)
     try:
+        if args.subcommand == "record":
+            return record_fixtures(args)
         if args.subcommand == "translate":
             sql = sys.stdin.read() if args.sql == "-" else args.sql
             with open_connection(args) as con:
                 print(con.translate(sql))
             return 0
+        if args.command is None and args.file is None and sys.stdin.isatty():
+            from .repl import run_shell  # imported here: prompt_toolkit is slow to load
+
+            return run_shell(lambda: open_connection(args))
         sql = query_text(args, parser)
-        with open_connection(args) as con:
+        with open_connection(args, pushdown=sql) as con:
             result = con.sql(sql)
             sys.stdout.write(FORMATS[args.format](result.columns, result.fetchall()))
         return 0
@@ -137,14 +268,89 @@ def query_text(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str
             parser.error(f"cannot read {args.file}: {exc.strerror}")
     if not sys.stdin.isatty():
         return sys.stdin.read()
-    parser.error(
-        "give a query with -c SQL, -f FILE or on standard input "
-        "(the interactive shell is not available yet)"
-    )
+    parser.error("give a query with -c SQL, -f FILE or on standard input")
 
 
-def open_connection(args: argparse.Namespace) -> Connection:
-    con = connect(fixtures=args.fixtures, timeout=args.timeout, memory_limit=args.memory_limit)
+def check_source_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Usage errors (exit 2) for options that do not fit the chosen source."""
+    source = getattr(args, "source", None)
+    if getattr(args, "fixtures", None) is not None and source not in (None, "fixtures"):
+        parser.error(f"--fixtures cannot be used with --source {source}")
+    if args.subcommand == "record":
+        if source != "aws":
+            parser.error("record needs --source aws (it saves a live load)")
+        if args.out.suffix not in (".json", ".jsonl"):
+            parser.error("--out must name a .json or .jsonl file")
+    if source != "aws":
+        for dest, option in _AWS_OPTIONS.items():
+            if getattr(args, dest, None) not in (None, False):
+                parser.error(f"{option} needs --source aws")
+
+
+_AWS_OPTIONS = {
+    "regions": "--region",
+    "profiles": "--profile",
+    "role_arns": "--role-arn",
+    "endpoint_url": "--endpoint-url",
+    "max_workers": "--max-workers",
+    "cache": "--cache",
+    "max_age": "--max-age",
+    "refresh": "--refresh",
+}
+
+
+def aws_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``connect()`` keyword arguments of the AWS options on the command line."""
+    return {
+        "regions": getattr(args, "regions", None),
+        "profiles": getattr(args, "profiles", None),
+        "role_arns": getattr(args, "role_arns", None),
+        "endpoint_url": getattr(args, "endpoint_url", None),
+        "max_workers": getattr(args, "max_workers", None),
+    }
+
+
+def record_fixtures(args: argparse.Namespace) -> int:
+    """``ddsql record``: a live load written as a fixture file; the summary on stderr."""
+    table, fetched = fetch_live(load_registry(), AwsOptions.build(**aws_args(args)))
+    count = write_fixtures(fetched.records, args.out, table)
+    print(fetched.report.summary(), file=sys.stderr)
+    print(f"wrote {count:,} records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def open_connection(args: argparse.Namespace, *, pushdown: str | None = None) -> Connection:
+    """The connection the options ask for. ``pushdown`` is the query about to run: for a
+    live load it is checked first (a bad query costs no load), and without --cache its
+    narrowing filters go into the List calls. After a live load the load summary goes
+    to stderr."""
+    source = getattr(args, "source", None)
+    if source != "aws":
+        con = connect(
+            fixtures=args.fixtures,
+            source=source,
+            timeout=args.timeout,
+            memory_limit=args.memory_limit,
+        )
+    else:
+        max_age = getattr(args, "max_age", None)
+        filters = None
+        if pushdown is not None:
+            registry = load_registry()
+            Translator(registry).translate(pushdown)  # a bad query fails before the load
+            if getattr(args, "cache", None) is None:
+                filters = list_filters(pushdown, live_table(registry)) or None
+        con = connect(
+            source="aws",
+            timeout=args.timeout,
+            memory_limit=args.memory_limit,
+            list_filters=filters,
+            cache=getattr(args, "cache", None),
+            max_age=DEFAULT_MAX_AGE if max_age is None else max_age,
+            refresh=bool(getattr(args, "refresh", False)),
+            **aws_args(args),
+        )
+        print(con.load_report().summary(max_age=max_age or DEFAULT_MAX_AGE), file=sys.stderr)
     if args.time_frame:
         try:
             con.set_time_frame(*args.time_frame)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,9 @@ from .dialect import Translator
 from .dialect.translate import setting_parameter
 from .engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Engine
 from .errors import UnsupportedError
-from .loaders import read_fixtures, sample_path
+from .loaders.cache import DEFAULT_MAX_AGE, parse_duration
+from .loaders.report import LoadReport
+from .loaders.sources import aws_options, load_tables
 from .registry import Registry, Table, load_registry
 from .result import Result
 from .timeframe import TimeFrame, format_instant, parse_instant, utcnow
@@ -30,8 +32,10 @@ class Connection:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        report: LoadReport | None = None,
     ) -> None:
         self.registry = registry
+        self._load_report = report if report is not None else LoadReport("fixtures")
         self.translator = Translator(registry)
         self.engine = Engine(data, timeout=timeout, memory_limit=memory_limit)
         self.row_counts = {t.name: d.num_rows for t, d in data.items()}
@@ -133,6 +137,12 @@ class Connection:
         """Every table the registry declares (name, aliases, columns with types)."""
         return list(self.registry)
 
+    def load_report(self) -> LoadReport:
+        """What the load did: for ``source="aws"`` one entry per (account, region) with
+        ``account_id, region, rows, api_calls, retries, seconds, error``; sample and
+        fixture loads have no entries. See :mod:`ddsql_lite.loaders.report`."""
+        return self._load_report
+
     def close(self) -> None:
         self.engine.close()
 
@@ -149,24 +159,63 @@ def connect(
     source: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    regions: str | Sequence[str] | None = None,
+    profile: str | None = None,
+    profiles: Sequence[str] | None = None,
+    role_arns: Sequence[str] | None = None,
+    endpoint_url: str | None = None,
+    max_workers: int | None = None,
+    list_filters: Mapping[str, Any] | None = None,
+    cache: str | Path | None = None,
+    max_age: float | str | timedelta = DEFAULT_MAX_AGE,
+    refresh: bool = False,
+    progress: bool | None = None,
 ) -> Connection:
-    """Open a connection over the bundled sample data, or over ``fixtures`` (a fixture
-    file or directory in the format of DESIGN.md).
+    """Open a connection over the bundled sample data, over ``fixtures`` (a fixture
+    file or directory in the format of DESIGN.md), or over live AWS data.
 
-    ``source`` is ``"sample"`` (the default without fixtures) or ``"fixtures"``.
+    ``source`` is ``"sample"`` (the default without fixtures), ``"fixtures"`` or ``"aws"``.
     ``timeout`` is each query's time limit in seconds (0 for none); ``memory_limit`` a
     DuckDB size such as ``"2GB"``.
+
+    With ``source="aws"`` (see :mod:`ddsql_lite.loaders.aws`): ``regions`` is a list of
+    names or ``"all"`` (default: the profile's region); ``profile``/``profiles`` name
+    AWS profiles (default: boto3's credential chain), one account each; ``role_arns``
+    are assumed with those credentials and replace them; ``endpoint_url`` points the
+    SageMaker clients elsewhere; ``max_workers`` bounds the concurrent API calls;
+    ``list_filters`` are ListInferenceExperiments parameters (see
+    :func:`ddsql_lite.loaders.pushdown.list_filters`). ``cache`` is a directory for a
+    Parquet snapshot reused while younger than ``max_age`` (seconds, a timedelta or text
+    such as ``"15m"``, ``"2h"``, ``"1d"``) unless ``refresh``. ``progress`` shows a bar on
+    stderr (default: when stderr is a terminal). :meth:`Connection.load_report` tells
+    what was loaded and what failed; missing or expired credentials raise LoaderError
+    before anything is fetched.
     """
     if source is None:
         source = "fixtures" if fixtures is not None else "sample"
-    if source == "sample":
-        path: str | Path = sample_path()
-    elif source == "fixtures":
-        if fixtures is None:
-            raise UnsupportedError("source='fixtures' needs fixtures=PATH")
-        path = fixtures
-    else:
-        raise UnsupportedError(f"unknown source {source!r}; use 'sample' or 'fixtures'")
+    aws = aws_options(
+        source,
+        regions=regions,
+        profile=profile,
+        profiles=profiles,
+        role_arns=role_arns,
+        endpoint_url=endpoint_url,
+        max_workers=max_workers,
+        list_filters=list_filters,
+        cache=cache,
+        refresh=refresh,
+    )
     registry = load_registry()
-    data = {table: read_fixtures(path, table) for table in registry}
-    return Connection(data, registry, timeout=timeout, memory_limit=memory_limit)
+    data, report = load_tables(
+        registry,
+        source=source,
+        fixtures=fixtures,
+        aws=aws,
+        cache=cache,
+        max_age=parse_duration(max_age),
+        refresh=refresh,
+        progress=progress,
+    )
+    return Connection(
+        data, registry, timeout=timeout, memory_limit=memory_limit, report=report
+    )

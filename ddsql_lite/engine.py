@@ -74,7 +74,9 @@ class Engine:
             "TimeZone": "UTC",
             "memory_limit": memory_limit,
             "temp_directory": self._tmp,
-            "default_null_order": "nulls_last_on_asc_first_on_desc",
+            # sqlglot writes PostgreSQL's NULL order explicitly wherever it differs from
+            # DuckDB's default (NULLS LAST), so that default must stay as it is.
+            "default_null_order": "nulls_last",
             "python_enable_replacements": False,
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,

@@ -15,11 +15,34 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import pyarrow as pa
+
 Rows = Sequence[Sequence[Any]]
 
 
+def interval_text(months: int, days: int, microseconds: int) -> str:
+    """An interval as PostgreSQL prints it: ``1 year 2 mons 3 days 04:05:06.5``."""
+    parts = []
+    years, months = divmod(abs(months), 12) if months >= 0 else (-(-months // 12), -(-months % 12))
+    for amount, unit in ((years, "year"), (months, "mon"), (days, "day")):
+        if amount:
+            parts.append(f"{amount} {unit}{'' if amount == 1 else 's'}")
+    if microseconds or not parts:
+        sign = "-" if microseconds < 0 else ("+" if parts and days < 0 else "")
+        seconds, micro = divmod(abs(microseconds), 1_000_000)
+        minutes, second = divmod(seconds, 60)
+        hours, minute = divmod(minutes, 60)
+        clock = f"{sign}{hours:02d}:{minute:02d}:{second:02d}"
+        parts.append(clock + (f".{micro:06d}".rstrip("0") if micro else ""))
+    return " ".join(parts)
+
+
 def plain(value: Any) -> Any:
-    """A JSON-serialisable form of a result value (maps become objects)."""
+    """A JSON-serialisable form of a result value (maps become objects, intervals text)."""
+    if isinstance(value, pa.MonthDayNano):
+        return interval_text(value.months, value.days, value.nanoseconds // 1000)
+    if isinstance(value, timedelta):
+        return interval_text(0, value.days, value.seconds * 1_000_000 + value.microseconds)
     if (
         isinstance(value, list)
         and value
@@ -34,8 +57,6 @@ def plain(value: Any) -> Any:
         return value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
     return value
 
 

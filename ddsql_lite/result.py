@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -74,5 +75,19 @@ class Result:
 
     def _rows(self, start: int, count: int | None) -> list[tuple[Any, ...]]:
         part = self._table.slice(start, count)
-        columns = [c.to_pylist() for c in part.columns]
+        columns = [_python_values(c) for c in part.columns]
         return list(zip(*columns)) if columns else [() for _ in range(part.num_rows)]
+
+
+def _python_values(column: pa.ChunkedArray) -> list[Any]:
+    """A column as Python values, like DuckDB's fetchall: an interval without months is a
+    ``timedelta`` (one with months stays pyarrow's ``MonthDayNano``)."""
+    values: list[Any] = column.to_pylist()
+    if pa.types.is_interval(column.type):
+        return [
+            timedelta(days=v.days, microseconds=v.nanoseconds // 1000)
+            if v is not None and v.months == 0
+            else v
+            for v in values
+        ]
+    return values

@@ -136,3 +136,19 @@ def test_time_frame_option(capsys) -> None:
     assert (code, out) == (0, "s\n2025-01-01 00:00:00.000+00:00\n")
     code, _, err = run(capsys, "-c", sql, "--time-frame", "2025-01-02", "2025-01-01")
     assert code == 1 and "starts after it ends" in err
+
+
+@pytest.mark.parametrize(
+    ("parts", "text"),
+    [
+        ((0, 0, 1_800_000_000), "00:30:00"),
+        ((14, 3, 14_706_500_000), "1 year 2 mons 3 days 04:05:06.5"),
+        ((0, 0, 0), "00:00:00"),
+        ((-1, 0, 0), "-1 mons"),
+        ((0, -1, 7_200_000_000), "-1 days +02:00:00"),
+    ],
+)
+def test_intervals_print_like_postgresql(parts: tuple[int, int, int], text: str) -> None:
+    from ddsql_lite.formats import interval_text
+
+    assert interval_text(*parts) == text

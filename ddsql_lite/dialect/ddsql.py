@@ -28,6 +28,7 @@ from sqlglot.errors import TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import ParseError, UnsupportedError, position
+from .timefuncs import prepare_tokens
 
 # Internal names for functions whose sqlglot builders lose information.
 RAW_FUNCTIONS = {
@@ -46,6 +47,8 @@ DIALECT = DDSQL()
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 _TOKEN_REPR = re.compile(r"<Token token_type: [^,]+, text: (.*?), line: \d+.*?>")
 _NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
+# PostgreSQL's regex-match operators (~ ~* !~ !~*) and SIMILAR TO: not DDSQL.
+_REGEX_OPERATORS = {TokenType.RLIKE, TokenType.IRLIKE, TokenType.SIMILAR_TO}
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,22 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
     are recorded in ``calls``."""
     try:
         tokens = DIALECT.tokenize(sql)
-    except TokenError as exc:
-        raise ParseError(f"cannot read the SQL: {exc}", sql, *position(sql, len(sql))) from None
+    except TokenError:
+        raise _token_error(sql) from None
     out: list[Token] = []
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         prev = out[-1] if out else None
         if tok.token_type == TokenType.VAR and tok.text.lower().startswith(INTERNAL_PREFIX):
             raise UnsupportedError(f"function or name {tok.text!r} is not supported")
+        _refuse_duckdb_syntax(sql, tok, prev)
+        if tok.token_type in _REGEX_OPERATORS:
+            # ~ parses to the same node as REGEXP_LIKE(...): refuse it here, by its token.
+            negated = "!" if prev is not None and prev.text == "!" else ""
+            raise UnsupportedError(
+                f"operator {negated}{tok.text.upper()} is not supported in DDSQL; "
+                "use REGEXP_LIKE(text, pattern [, flags])"
+            )
         if (
             tok.token_type in _NAME_TOKENS
             and nxt is not None
@@ -107,7 +118,34 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
                 tok.comments,
             )
         out.append(tok)
-    return out
+    return prepare_tokens(out)  # time syntax: see timefuncs
+
+
+# Tokens after which ``[`` is a subscript, not DuckDB's list literal.
+_SUBSCRIPTABLE = {
+    TokenType.VAR,
+    TokenType.IDENTIFIER,
+    TokenType.R_PAREN,
+    TokenType.R_BRACKET,
+    TokenType.ARRAY,
+}
+
+
+def _refuse_duckdb_syntax(sql: str, tok: Token, prev: Token | None) -> None:
+    """DuckDB-only syntax that sqlglot's PostgreSQL reader accepts: ``[1, 2]`` list
+    literals and FROM-first queries."""
+    if tok.token_type == TokenType.L_BRACKET and (
+        prev is None or prev.token_type not in _SUBSCRIPTABLE
+    ):
+        line, col = position(sql, tok.start)
+        raise ParseError(
+            "syntax error: '[...]' lists are DuckDB syntax; use ARRAY[...]", sql, line, col
+        )
+    if tok.token_type == TokenType.FROM and (
+        prev is None or prev.token_type == TokenType.SEMICOLON
+    ):
+        line, col = position(sql, tok.start)
+        raise ParseError("syntax error: a query starts with SELECT, not FROM", sql, line, col)
 
 
 def _synthetic(kind: TokenType, text: str, at: Token) -> Token:
@@ -125,14 +163,56 @@ def parse(sql: str) -> Parsed:
         trees = DIALECT.parser().parse(tokens, sql)
     except SqlglotParseError as exc:
         info = exc.errors[0] if exc.errors else {}
-        message = str(info.get("description") or exc).split(". Line ")[0]
-        message = _TOKEN_REPR.sub(lambda m: repr(m.group(1)), message)
+        message = _readable(str(info.get("description") or exc).split(". Line ")[0])
         line, col = int(info.get("line") or 1), int(info.get("col") or 1)
         start = _token_start(tokens, line, col)
         if start is not None:
             line, col = position(sql, start)
         raise ParseError(f"syntax error: {message}", sql, line, col) from None
-    return Parsed([_drop_arrow_parens(t) for t in trees if t is not None], calls)
+    statements = [t for t in trees if t is not None and not isinstance(t, exp.Semicolon)]
+    return Parsed([_drop_arrow_parens(t) for t in statements], calls)
+
+
+_MISSING = re.compile(r"Required keyword: '\w+' missing for <class '[\w.]*\.(\w+)'>")
+_WHAT = {
+    "EQ": "=",
+    "NEQ": "<>",
+    "GT": ">",
+    "GTE": ">=",
+    "LT": "<",
+    "LTE": "<=",
+    "Add": "+",
+    "Sub": "-",
+    "Mul": "*",
+    "Div": "/",
+    "Mod": "%",
+    "DPipe": "||",
+    "And": "AND",
+    "Or": "OR",
+}
+
+
+def _readable(message: str) -> str:
+    """sqlglot's parser messages without its internals (class names, token reprs)."""
+    missing = _MISSING.search(message)
+    if missing:
+        name = missing.group(1)
+        what = f"'{_WHAT[name]}'" if name in _WHAT else name.upper()
+        return f"{what} is missing an operand or clause here"
+    message = _TOKEN_REPR.sub(lambda m: repr(m.group(1)), message)
+    return message.replace("'SENTINEL'", "the end of the query")
+
+
+def _token_error(sql: str) -> ParseError:
+    """The tokenizer failed: almost always a quote that is never closed."""
+    for quote, what in (("'", "string"), ('"', "quoted name")):
+        opened = None
+        for i, ch in enumerate(sql):
+            if ch == quote:
+                opened = i if opened is None else None
+        if opened is not None:
+            return ParseError(f"syntax error: unterminated {what}", sql, *position(sql, opened))
+    return ParseError("syntax error: the SQL cannot be read", sql, *position(sql, len(sql)))
 
 
 def _drop_arrow_parens(tree: exp.Expr) -> exp.Expr:

@@ -138,6 +138,7 @@ CAST_TYPES = {
     exp.DType.ARRAY,
     exp.DType.BOOLEAN,
     exp.DType.TIMESTAMP,
+    exp.DType.INTERVAL,
     exp.DType.JSON,
 }
 

@@ -29,6 +29,10 @@ SPLIT_PART = macro(
     "WHEN d = '' THEN CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END "
     "ELSE split_part(s, d, n) END",
 )
+SUBSCRIPT = macro(
+    "ddsql_subscript",
+    "(a, i) AS CASE WHEN CAST(i AS BIGINT) >= 1 THEN a[CAST(i AS BIGINT)] END",
+)
 STRING_TO_ARRAY = macro(
     "ddsql_string_to_array",
     "(s, d) AS CASE WHEN s = '' THEN [] WHEN d IS NULL THEN string_split(s, '') "
@@ -36,10 +40,18 @@ STRING_TO_ARRAY = macro(
 )
 
 
-def _arity(node: exp.Expr, name: str, allowed: tuple[int, ...]) -> None:
-    count = sum(1 for v in node.args.values() if v is not None and v != [])
-    if count not in allowed:
-        raise UnsupportedError(f"{name}() takes {' or '.join(map(str, allowed))} argument(s)")
+def subscripts(node: exp.Expr) -> exp.Expr:
+    """``a[i]``: 1-based, NULL out of range, including 0 and negative indexes (DuckDB
+    would count those from the end)."""
+    if isinstance(node, exp.Bracket):
+        if len(node.expressions) != 1 or isinstance(node.expressions[0], exp.Slice):
+            raise UnsupportedError("array subscripts take one index, such as a[1]")
+        index = node.expressions[0]
+        if isinstance(index, (exp.Literal, exp.Neg)) and index.sql().lstrip("-").isdigit():
+            # sqlglot stores literal indexes 0-based (and only those); restore the written one
+            index = exp.Literal.number(int(index.sql()) + 1)
+        return call(SUBSCRIPT, node.this, index)
+    return node
 
 
 def strings(node: exp.Expr) -> exp.Expr:
@@ -139,7 +151,7 @@ def _fraction(node: exp.Expr) -> float:
     return value
 
 
-REWRITES: tuple[Rewrite, ...] = (strings, types, aggregates)
+REWRITES: tuple[Rewrite, ...] = (strings, types, aggregates, subscripts)
 
 FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Round: "round",

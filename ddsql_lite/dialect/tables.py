@@ -17,7 +17,7 @@ from .nodes import Rewrite, call, macro
 
 JSON_ELEMENTS = macro(
     "ddsql_json_elements",
-    "(j) AS CASE WHEN j IS NULL OR json_type(j) = 'ARRAY' THEN CAST(j AS JSON[]) "
+    "(j) AS CASE WHEN j IS NULL OR json_type(j) = 'ARRAY' THEN json_extract(j, '$[*]') "
     "ELSE error('cannot extract elements from ' || "
     "CASE json_type(j) WHEN 'OBJECT' THEN 'an object' ELSE 'a scalar' END) END",
 )

@@ -14,6 +14,7 @@ from functools import lru_cache
 from sqlglot import exp
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
@@ -22,6 +23,14 @@ from ..registry import Registry, Table, suggest
 from . import tables
 from .ddsql import DIALECT, parse
 from .functions import CALL_SYNTAX, CAST_TYPES, DDSQL_FUNCTIONS, function_name, is_allowed
+from .names import (
+    group_by_output_names,
+    name_outputs,
+    name_values,
+    order_using_star,
+    output_names,
+    using_orders,
+)
 from .transforms import apply_rewrites
 
 
@@ -83,13 +92,17 @@ class Translator:
                 f"{sql.split(maxsplit=1)[0].upper()} statements are not supported; "
                 "DDSQL runs queries (SELECT, WITH, UNION, VALUES)"
             )
+        tree = normalize_identifiers(tree, dialect=DIALECT)  # unquoted names fold to lower case
         check_calls(parsed.calls, tree, sql)
         bind_settings(tree)
+        postgres_clauses(tree)
         validate(tree, sql)
         columns = output_names(tree)
-        _name_outputs(tree, columns)
-        tree = tables.prepare(tree)
+        name_outputs(tree, columns)
+        tree = tables.prepare(name_values(tree))
         used = resolve_tables(tree, self.registry, sql)
+        group_by_output_names(tree, self.registry)
+        orders = using_orders(tree)
         try:
             tree = qualify(
                 tree,
@@ -97,9 +110,11 @@ class Translator:
                 dialect=DIALECT,
                 validate_qualify_columns=True,
                 quote_identifiers=True,
+                expand_alias_refs=False,  # PostgreSQL has no lateral column aliases
             )
         except OptimizeError as exc:
             raise unknown_column(exc, used, sql) from None
+        order_using_star(tree, orders)
         tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
         tree = apply_rewrites(tree)
         return Translation(tree.sql("duckdb"), columns, parameters(tree))
@@ -158,6 +173,18 @@ def check_calls(calls: dict[str, int], tree: exp.Expr, sql: str) -> None:
                 f"function {name}() is not supported in DDSQL (line {line}, column {col})\n"
                 + caret(sql, line, col)
             )
+
+
+def postgres_clauses(tree: exp.Expr) -> None:
+    """PostgreSQL's ``GROUP BY ALL|DISTINCT cols`` (the same grouping as plain GROUP BY for
+    column lists) and ``LIMIT ALL`` (no limit); DuckDB's ``GROUP BY ALL`` is refused."""
+    for group in tree.find_all(exp.Group):
+        if group.args.get("all") and not group.expressions:
+            raise UnsupportedError("GROUP BY ALL without columns is DuckDB syntax; list them")
+        group.set("all", None)
+    for limit in tree.find_all(exp.Limit):
+        if isinstance(limit.expression, exp.Var) and limit.expression.name.upper() == "ALL":
+            limit.pop()
 
 
 def statement_kind(tree: exp.Expr) -> str:
@@ -256,60 +283,3 @@ def unknown_column(exc: OptimizeError, tables: list[Table], sql: str) -> DDSQLEr
                 pass
         return CatalogError(message)
     return CatalogError(text.split(". Line")[0])
-
-
-# --- output names -------------------------------------------------------------------------
-
-
-def output_names(tree: exp.Expr) -> tuple[str, ...]:
-    """PostgreSQL's names for the outermost query's columns ("?column?" for expressions)."""
-    select = tree
-    while isinstance(select, exp.Union):
-        select = select.this
-    if not isinstance(select, exp.Select):
-        if isinstance(select, exp.Values):
-            width = len(select.expressions[0].expressions) if select.expressions else 0
-            return tuple(f"column{i + 1}" for i in range(width))
-        return ()
-    if any(
-        isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star)
-        for e in select.expressions
-    ):
-        return ()  # filled in from the qualified tree
-    return tuple(pg_name(e) for e in select.expressions)
-
-
-def pg_name(node: exp.Expr) -> str:
-    if isinstance(node, exp.Alias):
-        return node.alias
-    if isinstance(node, exp.Column):
-        return node.name
-    if isinstance(node, exp.Cast):
-        inner = pg_name(node.this)
-        return inner if inner != "?column?" else node.to.sql("postgres").lower().split("(")[0]
-    if isinstance(node, exp.Paren):
-        return pg_name(node.this)
-    if isinstance(node, exp.Case):
-        return "case"
-    if isinstance(node, exp.Anonymous):
-        return str(node.name).lower().removeprefix("ddsql_")
-    if (
-        isinstance(node, exp.Func)
-        and not isinstance(node, (exp.Binary, exp.JSONPath))
-        and type(node).__name__
-        not in {"JSONExtract", "JSONExtractScalar", "JSONBExtract", "JSONBExtractScalar"}
-    ):
-        return node.sql_name().lower()
-    return "?column?"
-
-
-def _name_outputs(tree: exp.Expr, columns: tuple[str, ...]) -> None:
-    """Alias the outermost projections with PostgreSQL's names, so DuckDB reports them."""
-    select = tree
-    while isinstance(select, exp.Union):
-        select = select.this
-    if not isinstance(select, exp.Select) or not columns:
-        return
-    for projection, name in zip(select.expressions, columns):
-        if not isinstance(projection, exp.Alias):
-            projection.replace(exp.alias_(projection.copy(), name, quoted=True))

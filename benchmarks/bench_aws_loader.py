@@ -1,0 +1,186 @@
+"""Benchmark the live AWS loader against the fake SageMaker endpoint of the test suite.
+
+Default: 3 regions x 400 experiments, 30 ms per API call, the fake in its own process.
+Reports the wall time of the load, the API calls and retries, the time a sequential loop
+over the same calls would take (calls x latency) and the ideal for the thread pool
+(calls x latency / workers). Target: at least 10x faster than sequential and within
+1.5x of the ideal.
+
+    .venv/bin/python benchmarks/bench_aws_loader.py            # the full benchmark
+    .venv/bin/python benchmarks/bench_aws_loader.py --tiny     # seconds, for tests
+    .venv/bin/python benchmarks/bench_aws_loader.py --check    # exit 1 if off target
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fake_sagemaker import (  # noqa: E402
+    FakeAws,
+    apply_environment,
+    aws_environment,
+    fake_in_subprocess,
+)
+
+from ddsql_lite.loaders import synthetic  # noqa: E402
+from ddsql_lite.loaders.aws import DEFAULT_MAX_WORKERS, AwsOptions, load_aws  # noqa: E402
+from ddsql_lite.registry import load_registry  # noqa: E402
+
+ACCOUNT = "482910374615"
+KEY = "AKIABENCHMARK0000001"
+TARGET_SPEEDUP = 10.0
+TARGET_IDEAL_RATIO = 1.5
+
+
+def experiments(regions: int, per_region: int, seed: int = 4) -> tuple[list[str], list[Any]]:
+    """``per_region`` synthetic experiments of one account in each of ``regions`` regions."""
+    n = 2000
+    while True:
+        by_region: dict[str, list[Any]] = {}
+        for record in synthetic(n, seed):
+            if record["account_id"] == ACCOUNT:
+                by_region.setdefault(record["region"], []).append(record)
+        full = [r for r, recs in by_region.items() if len(recs) >= per_region]
+        if len(full) >= regions:
+            chosen = sorted(full)[:regions]
+            return chosen, [r for name in chosen for r in by_region[name][:per_region]]
+        n *= 2
+
+
+def _setenv(name: str, value: str) -> None:
+    os.environ[name] = value
+
+
+def _delenv(name: str, raising: bool = False) -> None:
+    os.environ.pop(name, None)
+
+
+def run(
+    *,
+    regions: int = 3,
+    per_region: int = 400,
+    latency: float = 0.030,
+    workers: int = DEFAULT_MAX_WORKERS,
+    subprocess: bool = True,
+) -> dict[str, Any]:
+    """Run one load against a fresh fake; returns the figures (see the module doc)."""
+    names, records = experiments(regions, per_region)
+    saved = dict(os.environ)
+    fake_args: dict[str, Any] = {"keys": {KEY: ACCOUNT}, "latency": latency}
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            if subprocess:
+                server = fake_in_subprocess(records, **fake_args)
+            else:
+                server = _in_process(records, fake_args)
+            with server as info:
+                env = aws_environment(info["url"], Path(home), default=(KEY, "benchmark-secret"))
+                apply_environment(env, _setenv, _delenv)
+                table = load_registry().get("aws.sagemaker_inference_experiment")
+                options = AwsOptions.build(
+                    regions=names, endpoint_url=info["url"], max_workers=workers
+                )
+                started = time.perf_counter()
+                loaded = load_aws(table, options)
+                wall = time.perf_counter() - started
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    report = loaded.report
+    calls, retries = report.api_calls, report.retries
+    sequential = calls * latency
+    ideal = sequential / workers
+    return {
+        "regions": regions,
+        "experiments": len(records),
+        "rows": len(loaded.records),
+        "latency": latency,
+        "workers": workers,
+        "wall": wall,
+        "api_calls": calls,
+        "retries": retries,
+        "errors": [e.error for e in report if e.error],
+        "sequential": sequential,
+        "ideal": ideal,
+        "speedup": sequential / wall,
+        "vs_ideal": wall / ideal,
+    }
+
+
+class _in_process:
+    """The fake in this process (``--in-process``), same interface as the subprocess."""
+
+    def __init__(self, records: list[Any], kwargs: dict[str, Any]) -> None:
+        self.fake = FakeAws(records, **kwargs)
+
+    def __enter__(self) -> dict[str, Any]:
+        return {"url": self.fake.start().url}
+
+    def __exit__(self, *exc: object) -> None:
+        self.fake.stop()
+
+
+def format_figures(f: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            f"load of {f['regions']} regions x {f['experiments'] // f['regions']} experiments, "
+            f"{f['latency'] * 1000:g} ms per call, {f['workers']} workers",
+            f"  rows loaded      {f['rows']:>10,}",
+            f"  wall time        {f['wall']:>10.2f} s",
+            f"  API calls        {f['api_calls']:>10,}",
+            f"  retries          {f['retries']:>10,}",
+            f"  sequential       {f['sequential']:>10.2f} s  (calls x latency)",
+            f"  ideal            {f['ideal']:>10.2f} s  (calls x latency / workers)",
+            f"  speed-up         {f['speedup']:>10.1f} x  vs sequential "
+            f"(target >= {TARGET_SPEEDUP:g}x)",
+            f"  vs ideal         {f['vs_ideal']:>10.2f} x  (target <= {TARGET_IDEAL_RATIO:g}x)",
+        ]
+    )
+
+
+def on_target(f: dict[str, Any]) -> bool:
+    return (
+        f["rows"] == f["experiments"]
+        and not f["errors"]
+        and f["speedup"] >= TARGET_SPEEDUP
+        and f["vs_ideal"] <= TARGET_IDEAL_RATIO
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--regions", type=int, default=3, help="regions (default 3)")
+    parser.add_argument("--per-region", type=int, default=400, help="experiments per region")
+    parser.add_argument("--latency", type=float, default=0.030, help="seconds per call")
+    parser.add_argument("--workers", type=int, default=DEFAULT_MAX_WORKERS, help="threads")
+    parser.add_argument("--tiny", action="store_true", help="2 regions x 15 experiments, 10 ms")
+    parser.add_argument("--in-process", action="store_true", help="run the fake in-process")
+    parser.add_argument("--check", action="store_true", help="exit 1 when off target")
+    args = parser.parse_args(argv)
+    if args.tiny:
+        args.regions, args.per_region, args.latency = 2, 15, 0.010
+    figures = run(
+        regions=args.regions,
+        per_region=args.per_region,
+        latency=args.latency,
+        workers=args.workers,
+        subprocess=not args.in_process,
+    )
+    print(format_figures(figures))
+    ok = on_target(figures)
+    print("on target" if ok else "OFF TARGET")
+    return 1 if args.check and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,504 @@
+"""Live AWS loads: credentials, accounts, regions, clients; then the fan-out of ``fetch``.
+
+Contract of :func:`load_aws`:
+
+- Credentials come from boto3's standard chain (environment, shared config and
+  credentials files, SSO, container and instance roles), per profile. Each account's
+  credentials are checked with STS GetCallerIdentity *before* any fan-out; missing,
+  expired or rejected credentials raise :class:`LoaderError` saying what to do (e.g.
+  ``aws sso login --profile NAME``). ``role_arns`` are assumed (STS AssumeRole) with the
+  profile's credentials, and then only the roles' accounts are loaded.
+- Regions: explicit names (checked against botocore's region list for the service,
+  unless ``endpoint_url`` is set), the profile's configured region when none are given,
+  or ``"all"``: every region where the service exists in the credentials' partition
+  (``Session.get_available_regions``), minus those EC2 DescribeRegions says the account
+  has not enabled. That check is tolerant: when DescribeRegions cannot answer (no
+  permission, no network) every region is tried and the ones that refuse land in the
+  report as errors.
+- One client per (account, region), created up front and shared by the fan-out's
+  threads: adaptive retry mode with :data:`MAX_ATTEMPTS` attempts, connect and read
+  timeouts, a connection pool as large as the thread pool. ``endpoint_url`` points the
+  service's clients elsewhere (VPC endpoints, local stand-ins); STS and EC2 follow
+  boto3's own endpoint configuration (``AWS_ENDPOINT_URL_STS`` and friends).
+- The result holds JSON-ready records (the fixture format of DESIGN.md) in a stable
+  order (account, then region, then List order) and the :class:`LoadReport`. When every
+  (account, region) failed the load raises :class:`LoaderError` listing the failures.
+- Secrets (secret keys, session tokens, access key ids) never appear in records, the
+  report or error messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cache
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    ProfileNotFound,
+    SSOError,
+    SSOTokenLoadError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
+)
+
+from ..errors import LoaderError, UnsupportedError
+from ..registry import Table
+from .fetch import Record, Target, arn_account, error_text, fetch_all
+from .progress import ProgressSink
+from .report import LoadReport
+from .rows import iso_utc, parse_timestamp
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_WORKERS = 16
+"""Threads of the fan-out (and connections per client). See benchmarks/bench_aws_loader.py."""
+MAX_ATTEMPTS = 10
+"""Attempts per API call in botocore's adaptive retry mode (throttling storms, 5xx)."""
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 30.0
+ROLE_SESSION_NAME = "ddsql-lite"
+_USER_AGENT = "ddsql-lite"
+
+_SSO_ERRORS = (SSOError, SSOTokenLoadError, TokenRetrievalError, UnauthorizedSSOTokenError)
+_EXPIRED = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+_REJECTED = frozenset(
+    {
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "AuthFailure",
+        "InvalidAccessKeyId",
+    }
+)
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/.+")
+_REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+-\d+")
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    """What a live load reads: which credentials, accounts and regions, and how.
+
+    ``regions`` is a tuple of names, ``"all"``, or ``None`` for each profile's
+    configured region. ``profiles`` are profile names (``None``: boto3's default chain).
+    ``list_filters`` are extra parameters of the List call (see ``pushdown``).
+    """
+
+    regions: tuple[str, ...] | str | None = None
+    profiles: tuple[str | None, ...] = (None,)
+    role_arns: tuple[str, ...] = ()
+    endpoint_url: str | None = None
+    max_workers: int = DEFAULT_MAX_WORKERS
+    list_filters: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        regions: str | Sequence[str] | None = None,
+        profile: str | None = None,
+        profiles: Sequence[str] | None = None,
+        role_arns: Sequence[str] | None = None,
+        endpoint_url: str | None = None,
+        max_workers: int | None = None,
+        list_filters: Mapping[str, Any] | None = None,
+    ) -> AwsOptions:
+        """Validate and normalise the options of ``connect(source="aws", ...)``."""
+        region_spec: tuple[str, ...] | str | None
+        if regions is None:
+            region_spec = None
+        elif isinstance(regions, str):
+            region_spec = "all" if regions == "all" else _split_regions([regions])
+        else:
+            names = _split_regions(regions)
+            region_spec = "all" if "all" in names else names
+        if region_spec == ():
+            raise UnsupportedError("regions=[] names no region; pass names or 'all'")
+        if isinstance(region_spec, tuple):
+            bad = [r for r in region_spec if not _REGION.fullmatch(r)]
+            if bad and endpoint_url is None:
+                raise UnsupportedError(f"not an AWS region name: {', '.join(bad)}")
+        names_given: list[str | None] = []
+        if profile is not None:
+            names_given.append(profile)
+        names_given.extend(profiles or ())
+        unique = tuple(dict.fromkeys(names_given)) or (None,)
+        roles = tuple(dict.fromkeys(role_arns or ()))
+        bad_roles = [r for r in roles if not _ROLE_ARN.fullmatch(r)]
+        if bad_roles:
+            raise UnsupportedError(
+                f"not an IAM role ARN: {', '.join(bad_roles)} "
+                "(expected arn:aws:iam::123456789012:role/NAME)"
+            )
+        if roles and len(unique) > 1:
+            raise UnsupportedError(
+                "role ARNs are assumed with one set of credentials: give at most one profile"
+            )
+        workers = DEFAULT_MAX_WORKERS if max_workers is None else int(max_workers)
+        if not 1 <= workers <= 512:
+            raise UnsupportedError(f"max_workers must be between 1 and 512, not {workers}")
+        return cls(
+            regions=region_spec,
+            profiles=unique,
+            role_arns=roles,
+            endpoint_url=endpoint_url or None,
+            max_workers=workers,
+            list_filters=dict(list_filters or {}),
+        )
+
+    def identity(self) -> dict[str, Any]:
+        """What the data depends on, without secrets (a cache snapshot's key).
+
+        A profile of ``None`` stands for the default chain: ``AWS_PROFILE`` if set, and
+        the access key id of environment credentials as a hash, so a snapshot taken with
+        other credentials is not reused; no regions stands for the environment's region.
+        """
+        import hashlib
+
+        env_key = os.environ.get("AWS_ACCESS_KEY_ID")
+        default = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+        if self.regions is None:  # each profile's region: the environment may set it
+            regions: Any = {
+                "default": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            }
+        else:
+            regions = self.regions if isinstance(self.regions, str) else sorted(self.regions)
+        return {
+            "regions": regions,
+            "profiles": [
+                p if p is not None else f"<default:{default or ''}>" for p in self.profiles
+            ],
+            "env_key": hashlib.sha256(env_key.encode()).hexdigest()[:16] if env_key else None,
+            "role_arns": sorted(self.role_arns),
+            "endpoint_url": self.endpoint_url,
+            "list_filters": {k: _plain(v) for k, v in sorted(self.list_filters.items())},
+        }
+
+
+def _split_regions(values: Sequence[str]) -> tuple[str, ...]:
+    names = [n.strip() for v in values for n in str(v).split(",")]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def client_config(max_workers: int, *, max_attempts: int = MAX_ATTEMPTS) -> Config:
+    """The one retry policy and the timeouts of every client this module creates."""
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": max_attempts},
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        max_pool_connections=max(10, max_workers),
+        user_agent_extra=_USER_AGENT,
+    )
+
+
+@dataclass(frozen=True)
+class Account:
+    """Checked credentials for one account. ``session`` is a ``boto3.Session``."""
+
+    account_id: str
+    partition: str
+    session: Any
+    label: str
+    profile: str | None
+    secrets: tuple[str, ...] = ()
+
+
+def _profile_label(profile: str | None) -> str:
+    if profile is not None:
+        return f"profile {profile!r}"
+    env = os.environ.get("AWS_PROFILE")
+    return f"profile {env!r} (AWS_PROFILE)" if env else "the default credentials"
+
+
+def _login_hint(profile: str | None) -> str:
+    name = profile or os.environ.get("AWS_PROFILE")
+    if name:
+        return (
+            f"run `aws sso login --profile {name}` (SSO), or renew the keys of "
+            f"profile {name!r} (`aws configure --profile {name}`)"
+        )
+    return (
+        "run `aws configure`, or `aws sso login --profile NAME` and pass --profile NAME "
+        "(or set AWS_PROFILE)"
+    )
+
+
+def iso_timestamp(value: Any) -> str:
+    """botocore timestamp parser: a wire timestamp (epoch seconds or ISO-8601 text) as
+    ISO-8601 UTC text, the form records hold. Skips botocore's datetime + dateutil round
+    trip, which costs real CPU per call when thousands of calls share the GIL."""
+    return iso_utc(parse_timestamp(value, "timestamp"))
+
+
+@cache
+def _data_loader() -> Any:
+    """One botocore data loader per process: the service models (SageMaker's is a few
+    MB of JSON) are parsed once, not once per session."""
+    from botocore.loaders import create_loader
+
+    return create_loader()
+
+
+def botocore_session() -> Any:
+    """A fresh botocore session whose clients parse timestamps with :func:`iso_timestamp`
+    (the parser hook the AWS CLI uses for its timestamp formats), sharing the process's
+    data loader."""
+    import botocore.session
+
+    session = botocore.session.Session()
+    session.register_component("data_loader", _data_loader())
+    factory = session.get_component("response_parser_factory")
+    factory.set_parser_defaults(timestamp_parser=iso_timestamp)
+    return session
+
+
+def open_session(profile: str | None) -> Any:
+    """A boto3 session for ``profile`` (None: the default chain)."""
+    import boto3
+
+    try:
+        return boto3.Session(profile_name=profile, botocore_session=botocore_session())
+    except ProfileNotFound:
+        raise _unknown_profile(profile) from None
+
+
+def _unknown_profile(profile: str | None) -> LoaderError:
+    return LoaderError(
+        f"AWS profile {profile!r} is not configured: add it with "
+        f"`aws configure --profile {profile}` or `aws configure sso --profile {profile}`"
+    )
+
+
+def _secrets(session: Any) -> tuple[str, ...]:
+    creds = session.get_credentials()
+    if creds is None:
+        return ()
+    frozen = creds.get_frozen_credentials()
+    return tuple(s for s in (frozen.secret_key, frozen.token, frozen.access_key) if s)
+
+
+def check_credentials(session: Any, profile: str | None, region: str) -> Account:
+    """Fail fast unless ``session`` has working credentials; which account they are."""
+    label = _profile_label(profile)
+    hint = _login_hint(profile)
+    try:
+        if session.get_credentials() is None:
+            raise LoaderError(f"no AWS credentials found for {label}: {hint}")
+        secrets = _secrets(session)
+        sts = session.client("sts", region_name=region, config=client_config(1, max_attempts=3))
+        identity = sts.get_caller_identity()
+    except LoaderError:
+        raise
+    except ProfileNotFound:
+        raise _unknown_profile(profile) from None
+    except _SSO_ERRORS:
+        raise LoaderError(f"the AWS SSO login for {label} is missing or expired: {hint}") from None
+    except NoCredentialsError:
+        raise LoaderError(f"no AWS credentials found for {label}: {hint}") from None
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code in _EXPIRED:
+            raise LoaderError(f"the AWS credentials for {label} have expired: {hint}") from None
+        if code in _REJECTED:
+            raise LoaderError(
+                f"the AWS credentials for {label} were rejected ({code}): {hint}"
+            ) from None
+        raise LoaderError(
+            f"cannot check the AWS credentials for {label}: {error_text(exc)}"
+        ) from None
+    except BotoCoreError as exc:
+        raise LoaderError(
+            f"cannot check the AWS credentials for {label} with STS: {error_text(exc)}"
+        ) from None
+    arn = str(identity.get("Arn", ""))
+    account_id = str(identity.get("Account") or arn_account(arn) or "")
+    partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"
+    return Account(account_id, partition, session, label, profile, secrets)
+
+
+def assume_role(base: Account, role_arn: str, region: str) -> Account:
+    """The account behind ``role_arn``, assumed with ``base``'s credentials."""
+    import boto3
+
+    sts = base.session.client("sts", region_name=region, config=client_config(1, max_attempts=3))
+    try:
+        answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)
+    except (ClientError, BotoCoreError) as exc:
+        raise LoaderError(
+            f"cannot assume role {role_arn} with {base.label}: {error_text(exc, base.secrets)}"
+        ) from None
+    creds = answer["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=base.session.region_name,
+        botocore_session=botocore_session(),
+    )
+    user_arn = str(answer.get("AssumedRoleUser", {}).get("Arn", role_arn))
+    account_id = arn_account(user_arn) or role_arn.split(":")[4]
+    secrets = (creds["SecretAccessKey"], creds["SessionToken"], creds["AccessKeyId"])
+    return Account(account_id, base.partition, session, f"role {role_arn}", None, secrets)
+
+
+def home_region(session: Any, options: AwsOptions) -> str:
+    """The region for STS and EC2 calls: the profile's, else the first one asked for."""
+    if session.region_name:
+        return str(session.region_name)
+    if isinstance(options.regions, tuple):
+        return options.regions[0]
+    return "us-east-1"
+
+
+def resolve_accounts(options: AwsOptions) -> list[Account]:
+    """Every account to load, credentials checked (no fan-out happens before this)."""
+    accounts: dict[str, Account] = {}
+    for profile in options.profiles:
+        session = open_session(profile)
+        account = check_credentials(session, profile, home_region(session, options))
+        if options.role_arns:
+            for role in options.role_arns:
+                assumed = assume_role(account, role, home_region(session, options))
+                accounts.setdefault(assumed.account_id, assumed)
+        elif account.account_id in accounts:
+            log.info("%s is account %s again; loaded once", account.label, account.account_id)
+        else:
+            accounts[account.account_id] = account
+    return list(accounts.values())
+
+
+def known_regions(session: Any, service: str) -> list[str]:
+    """Every region botocore knows for ``service``, in every partition."""
+    names: list[str] = []
+    for partition in session.get_available_partitions():
+        names.extend(session.get_available_regions(service, partition_name=partition))
+    return names
+
+
+def enabled_regions(account: Account, region: str) -> set[str] | None:
+    """Regions the account has enabled (EC2 DescribeRegions), or None when unknown."""
+    try:
+        ec2 = account.session.client(
+            "ec2", region_name=region, config=client_config(1, max_attempts=2)
+        )
+        answer = ec2.describe_regions()
+    except (ClientError, BotoCoreError) as exc:
+        log.info(
+            "cannot list the enabled regions of %s (%s); trying every region",
+            account.account_id,
+            error_text(exc, account.secrets),
+        )
+        return None
+    return {str(r["RegionName"]) for r in answer.get("Regions", [])}
+
+
+def resolve_regions(options: AwsOptions, account: Account, service: str) -> list[str]:
+    """The regions to load for ``account`` (see the module docstring)."""
+    if options.regions == "all":
+        regions = account.session.get_available_regions(service, partition_name=account.partition)
+        enabled = enabled_regions(account, home_region(account.session, options))
+        return [r for r in regions if enabled is None or r in enabled]
+    if options.regions is None:
+        region = account.session.region_name
+        if not region:
+            raise LoaderError(
+                f"no region configured for {account.label}: pass regions=[...] "
+                "(--region NAME, or --region all), or set AWS_REGION"
+            )
+        return [str(region)]
+    assert isinstance(options.regions, tuple)
+    return list(options.regions)
+
+
+def check_region_names(options: AwsOptions, service: str) -> None:
+    """Refuse region names botocore does not know (typos would wait on DNS and retries)."""
+    if not isinstance(options.regions, tuple) or options.endpoint_url is not None:
+        return
+    import boto3
+
+    known = known_regions(boto3.Session(), service)
+    for name in options.regions:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(set(known)), n=3, cutoff=0.7)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise LoaderError(f"unknown region {name!r} for {service}{hint}")
+
+
+def make_client(
+    account: Account, service: str, region: str, endpoint_url: str | None, config: Config
+) -> Any:
+    """The client of one (account, region), shared by the fan-out's threads."""
+    try:
+        return account.session.client(
+            service, region_name=region, endpoint_url=endpoint_url, config=config
+        )
+    except (BotoCoreError, ValueError) as exc:
+        raise LoaderError(
+            f"cannot create a {service} client for region {region!r}: "
+            f"{error_text(exc, account.secrets)}"
+        ) from None
+
+
+@dataclass
+class AwsLoad:
+    """What a live load fetched: JSON-ready records and the report."""
+
+    records: list[Record]
+    report: LoadReport
+
+
+def load_aws(table: Table, options: AwsOptions, *, progress: ProgressSink | None = None) -> AwsLoad:
+    """Fetch ``table`` from every (account, region) of ``options``; see the module doc."""
+    service = table.api["service"]
+    loaded_at = datetime.now(timezone.utc)
+    started = time.monotonic()
+    check_region_names(options, service)
+    accounts = resolve_accounts(options)
+    config = client_config(options.max_workers)
+    targets = [
+        Target(
+            account.account_id,
+            region,
+            make_client(account, service, region, options.endpoint_url, config),
+            account.secrets,
+        )
+        for account in accounts
+        for region in resolve_regions(options, account, service)
+    ]
+    if not targets:
+        raise LoaderError("no region to load: none is enabled for these credentials")
+    if progress is not None:
+        progress.start(len(targets))
+    try:
+        results = fetch_all(
+            table,
+            targets,
+            max_workers=options.max_workers,
+            list_filters=options.list_filters,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.stop()
+    records = [r for recs, _ in results for r in recs]
+    entries = tuple(entry for _, entry in results)
+    report = LoadReport("aws", entries, round(time.monotonic() - started, 3), loaded_at=loaded_at)
+    if all(e.error is not None and e.rows == 0 for e in entries):
+        failures = "\n".join(f"  {e.account_id} {e.region}: {e.error}" for e in entries)
+        raise LoaderError(f"nothing loaded from AWS: every region failed:\n{failures}")
+    return AwsLoad(records, report)

@@ -1,0 +1,386 @@
+"""Fetch: API records from many (account, region) targets, fanned out on one thread pool.
+
+Per target the table's ``api`` block drives the calls: the List operation through
+:func:`paginate` (with the filters pushed down, if any), then for every listed resource
+the Describe operation and its tags (ListTags, paginated too). Every call is a task on
+one bounded :class:`~concurrent.futures.ThreadPoolExecutor`; the target's single
+client is shared by its tasks (botocore clients are thread-safe, and sharing one keeps
+its connection pool and its adaptive-retry rate limiter per (account, region)).
+
+Contract of :func:`fetch_all`:
+
+- It returns, per target and in the targets' order, the records (the fixture format of
+  DESIGN.md, JSON-ready: timestamps are ISO-8601 UTC text, no ``ResponseMetadata``) in
+  List order, and the target's :class:`LoadEntry`.
+- Retrying is botocore's (the clients' retry configuration); nothing here retries.
+- A failing List call ends that target's listing; a failing Describe or ListTags drops
+  that one resource. Either way the target's entry carries the error and the count of
+  resources not loaded, and every other target and resource carries on. A resource that
+  disappeared between List and Describe (``ResourceNotFound``) is skipped silently.
+- Error texts are redacted with the target's secrets.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from botocore import xform_name
+from botocore.exceptions import ClientError
+
+from ..errors import LoaderError
+from ..registry import Table
+from .progress import NullProgress, ProgressSink
+from .report import LoadEntry
+from .rows import iso_utc, parse_timestamp
+
+log = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+NOT_FOUND = frozenset({"ResourceNotFound", "ResourceNotFoundException"})
+_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b")
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` without the given secret values and without anything shaped like an
+    AWS access key id."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "****")
+    return _ACCESS_KEY.sub("****", text)
+
+
+def error_text(exc: BaseException, secrets: tuple[str, ...] = ()) -> str:
+    """``"Code: message"`` for an AWS error, ``"ClassName: message"`` for others."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code") or "Error")
+        message = str(error.get("Message") or exc)
+    else:
+        code, message = type(exc).__name__, str(exc)
+    return redact(f"{code}: {message}" if message else code, secrets)
+
+
+SWITCH_INTERVAL = 0.001
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.0
+
+
+@contextmanager
+def responsive_threads() -> Iterator[None]:
+    """Lower the interpreter's thread switch interval to :data:`SWITCH_INTERVAL` while
+    fan-outs run (restored when the last one ends).
+
+    Each API call releases the GIL a few times for socket I/O; with the default 5 ms
+    interval a thread whose answer has arrived can wait that long for the GIL behind a
+    thread busy in botocore's Python code, on every reacquisition. With many calls in
+    flight that delay, not the network, dominates (measured by
+    benchmarks/bench_aws_loader.py).
+    """
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
+
+
+class CallStats:
+    """API calls and botocore retries made through one client (thread-safe).
+
+    Counts through the client's own events: every API call ends with exactly one of
+    ``after-call`` (an answer, error answers included) or ``after-call-error`` (no answer:
+    connection failures after botocore's retries); ``response-received`` fires once per
+    HTTP attempt with the attempt number in its context.
+    """
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.retries = 0
+        self._lock = threading.Lock()
+
+    def attach(self, client: Any) -> None:
+        client.meta.events.register("after-call", self._on_call)
+        client.meta.events.register("after-call-error", self._on_call)
+        client.meta.events.register("response-received", self._on_response)
+
+    def _on_call(self, **kwargs: Any) -> None:
+        with self._lock:
+            self.calls += 1
+
+    def _on_response(self, context: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        attempt = ((context or {}).get("retries") or {}).get("attempt", 1)
+        if attempt > 1:
+            with self._lock:
+                self.retries += 1
+
+
+def page_size(client: Any, operation: str) -> int | None:
+    """The largest ``MaxResults`` the operation's model allows, or None if unbounded."""
+    shape = client.meta.service_model.operation_model(operation).input_shape
+    member = shape.members.get("MaxResults") if shape is not None else None
+    if member is None:
+        return None
+    largest = member.metadata.get("max")
+    return int(largest) if largest is not None else None
+
+
+@cache
+def pagination(service: str, operation: str) -> dict[str, Any]:
+    """botocore's pagination model of ``operation`` (tokens, result and limit keys)."""
+    import botocore.session
+
+    config = dict(
+        botocore.session.get_session().get_paginator_model(service).get_paginator(operation)
+    )
+    if not isinstance(config.get("input_token"), str) or not isinstance(
+        config.get("output_token"), str
+    ):
+        raise LoaderError(f"{service} {operation}: multi-token pagination is not supported")
+    return config
+
+
+def paginate(client: Any, operation: str, **params: Any) -> Iterator[Any]:
+    """Every item of every page of ``operation``, following the tokens of botocore's
+    pagination model and asking for the largest page the model allows.
+
+    The one pagination helper. It drives the client directly rather than through a
+    botocore ``Paginator`` (which costs a JMESPath search and a deep copy per page: too
+    much CPU per call when thousands of one-page ListTags calls share the GIL). A token
+    that comes back twice is an error, as in botocore.
+    """
+    config = pagination(client.meta.service_model.service_name, operation)
+    result_key = str(config["result_key"])
+    size = page_size(client, operation)
+    if size and config.get("limit_key"):
+        params[str(config["limit_key"])] = size
+    call = getattr(client, xform_name(operation))
+    seen: set[str] = set()
+    while True:
+        page = call(**params)
+        yield from page.get(result_key) or []
+        token = page.get(config["output_token"])
+        if not token:
+            return
+        if token in seen:
+            raise LoaderError(f"{operation} returned the same {config['output_token']} twice")
+        seen.add(token)
+        params[config["input_token"]] = token
+
+
+def jsonable(value: Any) -> Any:
+    """An API response value with its datetimes as ISO-8601 UTC text (JSON-ready)."""
+    if isinstance(value, datetime):
+        return iso_utc(parse_timestamp(value, ""))
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def arn_account(arn: Any) -> str | None:
+    """The account field of an ARN (``arn:partition:service:region:account:...``)."""
+    parts = arn.split(":", 5) if isinstance(arn, str) else []
+    if len(parts) == 6 and parts[0] == "arn" and re.fullmatch(r"\d{12}", parts[4]):
+        return parts[4]
+    return None
+
+
+@dataclass
+class Target:
+    """One (account, region) to load, with its client (shared by the fan-out's threads)."""
+
+    account_id: str
+    region: str
+    client: Any
+    secrets: tuple[str, ...] = ()
+    stats: CallStats = field(default_factory=CallStats)
+
+    def __post_init__(self) -> None:
+        self.stats.attach(self.client)
+
+
+class _Run:
+    """Mutable state of one target while the fan-out runs (guarded by ``lock``)."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.lock = threading.Lock()
+        self.records: dict[int, Record] = {}
+        self.errors: list[str] = []
+        self.not_loaded = 0
+        self.pending = 0
+        self.started = time.monotonic()
+        self.finished: float | None = None
+
+    def entry(self) -> LoadEntry:
+        error = None
+        if self.errors:
+            extra = []
+            if self.not_loaded:
+                extra.append(f"{self.not_loaded} not loaded")
+            if len(self.errors) > 1:
+                extra.append(f"{len(self.errors) - 1} more errors")
+            error = self.errors[0] + (f" ({'; '.join(extra)})" if extra else "")
+        end = self.finished if self.finished is not None else time.monotonic()
+        return LoadEntry(
+            account_id=self.target.account_id,
+            region=self.target.region,
+            rows=len(self.records),
+            api_calls=self.target.stats.calls,
+            retries=self.target.stats.retries,
+            seconds=round(end - self.started, 3),
+            error=error,
+        )
+
+
+class FanOut:
+    """Runs every target's List, Describe and ListTags calls on one bounded pool."""
+
+    def __init__(
+        self,
+        table: Table,
+        *,
+        max_workers: int,
+        list_filters: Mapping[str, Any] | None = None,
+        progress: ProgressSink | None = None,
+    ) -> None:
+        self.table = table
+        self.max_workers = max_workers
+        self.list_filters = dict(list_filters or {})
+        self.progress = progress or NullProgress()
+        self._cond = threading.Condition()
+        self._outstanding = 0
+        self._stopping = False
+        self._pool: ThreadPoolExecutor | None = None
+
+    def run(self, targets: list[Target]) -> list[tuple[list[Record], LoadEntry]]:
+        runs = [_Run(t) for t in targets]
+        with (
+            responsive_threads(),
+            ThreadPoolExecutor(self.max_workers, thread_name_prefix="ddsql-aws") as pool,
+        ):
+            self._pool = pool
+            try:
+                for run in runs:
+                    self._submit(run, self._list, run)
+                with self._cond:
+                    while self._outstanding:
+                        self._cond.wait(0.25)
+            except BaseException:  # Ctrl-C: let running calls end, start no more
+                self._stopping = True
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return [([r.records[i] for i in sorted(r.records)], r.entry()) for r in runs]
+
+    def _submit(self, run: _Run, fn: Callable[..., None], *args: Any) -> None:
+        assert self._pool is not None
+        with self._cond:
+            self._outstanding += 1
+        with run.lock:
+            run.pending += 1
+        self._pool.submit(self._task, run, fn, args)
+
+    def _task(self, run: _Run, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        try:
+            if not self._stopping:
+                fn(*args)
+        except Exception as exc:
+            text = error_text(exc, run.target.secrets)
+            log.debug("%s %s: %s", run.target.account_id, run.target.region, text)
+            with run.lock:
+                run.errors.append(text)
+        finally:
+            with run.lock:
+                run.pending -= 1
+                done = run.pending == 0
+                if done:
+                    run.finished = time.monotonic()
+            if done:
+                self.progress.target_done(run.entry())
+            with self._cond:
+                self._outstanding -= 1
+                if not self._outstanding:
+                    self._cond.notify_all()
+
+    def _list(self, run: _Run) -> None:
+        run.started = time.monotonic()
+        api = self.table.api
+        key = api.get("describe_param", "Name")
+        seen: set[str] = set()
+        items = paginate(run.target.client, api["list"], **self.list_filters)
+        for summary in items:
+            if self._stopping:
+                return
+            name = summary.get(key)
+            if not isinstance(name, str) or name in seen:
+                continue
+            seen.add(name)
+            self.progress.found(1)
+            self._submit(run, self._fetch_one, run, len(seen) - 1, name)
+
+    def _fetch_one(self, run: _Run, index: int, name: str) -> None:
+        api = self.table.api
+        client = run.target.client
+        try:
+            described = getattr(client, xform_name(api["describe"]))(
+                **{api.get("describe_param", "Name"): name}
+            )
+            tags = (
+                list(paginate(client, api["tags"], ResourceArn=described["Arn"]))
+                if api.get("tags")
+                else []
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in NOT_FOUND:
+                with run.lock:
+                    run.not_loaded += 1
+                raise
+            log.debug("%s vanished while loading; skipped", name)
+            return
+        except Exception:
+            with run.lock:
+                run.not_loaded += 1
+            raise
+        finally:
+            self.progress.fetched(1)
+        record = {
+            "account_id": arn_account(described.get("Arn")) or run.target.account_id,
+            "region": run.target.region,
+            "experiment": jsonable(described),
+            "tags": jsonable(tags),
+        }
+        with run.lock:
+            run.records[index] = record
+
+
+def fetch_all(
+    table: Table,
+    targets: list[Target],
+    *,
+    max_workers: int,
+    list_filters: Mapping[str, Any] | None = None,
+    progress: ProgressSink | None = None,
+) -> list[tuple[list[Record], LoadEntry]]:
+    """Fetch every target's records concurrently; see the module docstring."""
+    fan_out = FanOut(table, max_workers=max_workers, list_filters=list_filters, progress=progress)
+    return fan_out.run(targets)

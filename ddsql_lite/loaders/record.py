@@ -1,0 +1,59 @@
+"""Record: write API records as a fixture file that replays to the identical table.
+
+Contract of :func:`write_fixtures`: ``path`` ends in ``.json`` (a JSON array, one record a
+line) or ``.jsonl`` (one record a line); records are written in the order given, as
+UTF-8, keys as the API spells them. Every record is first checked with the same mapping
+replay uses, so nothing is written unless all of it replays; the file is replaced
+atomically (a reader never sees half a file). Records hold API data only, never
+credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import LoaderError
+from ..registry import Table
+from .fixtures import SUFFIXES
+from .rows import RecordError, record_to_row
+
+
+def _line(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_fixtures(records: Iterable[Mapping[str, Any]], path: str | Path, table: Table) -> int:
+    """Write ``records`` to ``path`` (see the module docstring); returns how many."""
+    path = Path(path)
+    if path.suffix not in SUFFIXES:
+        raise LoaderError(f"{path}: a fixture file must end in .json or .jsonl")
+    items = list(records)
+    for index, record in enumerate(items):
+        try:
+            record_to_row(record, table)
+        except RecordError as exc:
+            raise LoaderError(f"record {index} would not replay: {exc}") from None
+    lines = [_line(r) for r in items]
+    if path.suffix == ".jsonl":
+        text = "".join(line + "\n" for line in lines)
+    else:
+        text = "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise LoaderError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return len(items)

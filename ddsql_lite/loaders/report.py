@@ -1,0 +1,177 @@
+"""What a load did: one :class:`LoadEntry` per (account, region), gathered in a
+:class:`LoadReport`.
+
+Contract:
+
+- A live AWS load has exactly one entry per (account, region) it tried, in the order it
+  tried them, whether the region answered or failed. ``error`` is ``None`` or
+  ``"Code: message"`` (the AWS error code, or the exception's class name, and its
+  message); error texts never hold credentials.
+- ``rows`` counts the rows that entry contributed to the table; ``api_calls`` the API
+  operations issued (a call retried by botocore counts once) and ``retries`` the extra
+  HTTP attempts botocore made for them; ``seconds`` the wall time from the entry's first
+  call to its last answer.
+- Sample and fixture loads have no API calls: their report has no entries.
+- A load served from a ``--cache`` snapshot carries the snapshot's original entries and
+  says so (``from_cache``, ``loaded_at``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LoadEntry:
+    """The outcome of loading one (account, region)."""
+
+    account_id: str
+    region: str
+    rows: int = 0
+    api_calls: int = 0
+    retries: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LoadEntry:
+        return cls(
+            account_id=str(data["account_id"]),
+            region=str(data["region"]),
+            rows=int(data.get("rows", 0)),
+            api_calls=int(data.get("api_calls", 0)),
+            retries=int(data.get("retries", 0)),
+            seconds=float(data.get("seconds", 0.0)),
+            error=None if data.get("error") is None else str(data["error"]),
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class LoadReport(Sequence[LoadEntry]):
+    """The entries of one load, with where the data came from and when it was loaded.
+
+    Behaves as a sequence of :class:`LoadEntry` (``len(report)``, ``report[0]``,
+    iteration). ``source`` is ``"sample"``, ``"fixtures"`` or ``"aws"``; ``seconds`` the
+    wall time of the whole load; ``from_cache`` is true when the table came from a
+    ``cache`` snapshot taken at ``loaded_at`` (UTC).
+    """
+
+    source: str
+    entries: tuple[LoadEntry, ...] = ()
+    seconds: float = 0.0
+    loaded_at: datetime = field(default_factory=_now)
+    from_cache: bool = False
+    cache_path: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[LoadEntry]:
+        return iter(self.entries)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.entries[index]
+
+    @property
+    def rows(self) -> int:
+        return sum(e.rows for e in self.entries)
+
+    @property
+    def api_calls(self) -> int:
+        return sum(e.api_calls for e in self.entries)
+
+    @property
+    def retries(self) -> int:
+        return sum(e.retries for e in self.entries)
+
+    @property
+    def errors(self) -> tuple[LoadEntry, ...]:
+        return tuple(e for e in self.entries if e.error is not None)
+
+    def age(self, now: datetime | None = None) -> float:
+        """Seconds since the data was loaded from its source."""
+        return max(0.0, ((now or _now()) - self.loaded_at).total_seconds())
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The entries as plain dicts (e.g. for ``pandas.DataFrame(report.to_dicts())``)."""
+        return [e.to_dict() for e in self.entries]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "seconds": self.seconds,
+            "loaded_at": self.loaded_at.isoformat(),
+            "entries": self.to_dicts(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], **changes: Any) -> LoadReport:
+        loaded_at = datetime.fromisoformat(str(data["loaded_at"]))
+        if loaded_at.tzinfo is None:
+            loaded_at = loaded_at.replace(tzinfo=timezone.utc)
+        values: dict[str, Any] = {
+            "source": str(data["source"]),
+            "entries": tuple(LoadEntry.from_dict(e) for e in data.get("entries", [])),
+            "seconds": float(data.get("seconds", 0.0)),
+            "loaded_at": loaded_at,
+        }
+        values.update(changes)
+        return cls(**values)
+
+    def summary(self, max_age: float | None = None) -> str:
+        """A few lines for people: totals on the first line, then one line per failure."""
+        accounts = len({e.account_id for e in self.entries})
+        if self.from_cache:
+            where = f" {self.cache_path}" if self.cache_path else ""
+            limit = f"; max age {format_duration(max_age)}" if max_age else ""
+            head = (
+                f"using the cached snapshot{where}, {format_duration(self.age())} old"
+                f"{limit} (--refresh reloads): {self.rows:,} rows from "
+                f"{_plural(len(self.entries), 'region')} in {_plural(accounts, 'account')}"
+            )
+        else:
+            head = (
+                f"loaded {self.rows:,} rows from {_plural(len(self.entries), 'region')} in "
+                f"{_plural(accounts, 'account')} in {self.seconds:.1f} s "
+                f"({self.api_calls:,} API calls, {self.retries:,} retries)"
+            )
+        lines = [head]
+        for entry in self.errors:
+            lines.append(f"  failed: {entry.account_id} {entry.region}: {entry.error}")
+        return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def format_duration(seconds: float | None) -> str:
+    """``42s``, ``12m``, ``3h5m``, ``2d3h``: the two largest units, rounded down."""
+    if seconds is None:
+        return "never"
+    left = int(max(seconds, 0))
+    parts: list[str] = []
+    for unit, size in _UNITS:
+        if left >= size or (unit == "s" and not parts):
+            parts.append(f"{left // size}{unit}")
+            left %= size
+        if len(parts) == 2:
+            break
+    return "".join(parts)

@@ -1,0 +1,119 @@
+"""Where a connection's tables come from: the sample data, fixtures, or live AWS.
+
+:func:`load_tables` is what ``connect()`` calls. It returns every registry table's
+Arrow table and the :class:`LoadReport`:
+
+- ``sample`` / ``fixtures``: read the fixture file(s); the report has no entries.
+- ``aws``: fetch (``aws.load_aws``), transform (``rows.record_to_row``), load
+  (``rows.records_to_table``); with ``cache`` a fresh snapshot is used instead and a new
+  one is written after a live load. A record the mapping rejects fails the load, naming
+  the account, region and resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..errors import LoaderError, UnsupportedError
+from ..registry import Registry, Table
+from .aws import AwsLoad, AwsOptions, load_aws
+from .cache import DEFAULT_MAX_AGE, read_snapshot, write_snapshot
+from .fixtures import read_fixtures, sample_path
+from .progress import progress_sink
+from .report import LoadReport
+from .rows import RecordError, record_to_row, records_to_table
+
+SOURCES = ("sample", "fixtures", "aws")
+
+
+def live_table(registry: Registry) -> Table:
+    """The one table a live load fills (the registry's table with an ``api`` block)."""
+    tables = [t for t in registry if t.api.get("list")]
+    if len(tables) != 1:
+        raise UnsupportedError("live loads need exactly one table with an api block")
+    return tables[0]
+
+
+def rows_table(records: Iterable[dict[str, Any]], table: Table) -> pa.Table:
+    """Transform + load: records -> rows -> Arrow table, errors naming the resource."""
+    rows = []
+    for record in records:
+        try:
+            rows.append(record_to_row(record, table))
+        except RecordError as exc:
+            experiment = record.get("experiment") or {}
+            raise LoaderError(
+                f"aws {record.get('account_id')} {record.get('region')} "
+                f"{experiment.get('Arn') or experiment.get('Name')}: {exc}"
+            ) from None
+    return records_to_table(rows, table)
+
+
+def fetch_live(
+    registry: Registry, options: AwsOptions, *, progress: bool | None = None
+) -> tuple[Table, AwsLoad]:
+    """Fetch the live table's records (no transform yet)."""
+    table = live_table(registry)
+    return table, load_aws(table, options, progress=progress_sink(progress))
+
+
+def load_tables(
+    registry: Registry,
+    *,
+    source: str,
+    fixtures: str | Path | None = None,
+    aws: AwsOptions | None = None,
+    cache: str | Path | None = None,
+    max_age: float = DEFAULT_MAX_AGE,
+    refresh: bool = False,
+    progress: bool | None = None,
+) -> tuple[dict[Table, pa.Table], LoadReport]:
+    """Every table of ``registry`` and the report of the load; see the module doc."""
+    if source in ("sample", "fixtures"):
+        path = sample_path() if source == "sample" else fixtures
+        if path is None:
+            raise UnsupportedError("source='fixtures' needs fixtures=PATH")
+        data = {table: read_fixtures(path, table) for table in registry}
+        return data, LoadReport(source)
+    if source != "aws":
+        raise UnsupportedError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
+    options = aws or AwsOptions.build()
+    table = live_table(registry)
+    identity = options.identity()
+    snapshot = None
+    if cache is not None and not refresh:
+        snapshot = read_snapshot(cache, table, identity, max_age)
+    if snapshot is not None:
+        loaded, report = snapshot
+    else:
+        fetched = load_aws(table, options, progress=progress_sink(progress))
+        loaded, report = rows_table(fetched.records, table), fetched.report
+        if cache is not None:
+            path = write_snapshot(cache, table, identity, loaded, report)
+            report = _with_cache_path(report, path)
+    data = {t: loaded if t is table else records_to_table([], t) for t in registry}
+    return data, report
+
+
+def _with_cache_path(report: LoadReport, path: Path) -> LoadReport:
+    from dataclasses import replace
+
+    return replace(report, cache_path=str(path))
+
+
+def aws_options(source: str, **given: Any) -> AwsOptions | None:
+    """``AwsOptions`` from ``connect()``'s AWS arguments (None unless ``source`` is
+    ``"aws"``); refuses AWS arguments given with another source. Arguments left at
+    None or False count as not given."""
+    named = sorted(k for k, v in given.items() if v not in (None, False))
+    if source != "aws":
+        if named:
+            raise UnsupportedError(f"{', '.join(named)} only apply to source='aws'")
+        return None
+    given.pop("cache", None)
+    given.pop("refresh", None)
+    return AwsOptions.build(**given)

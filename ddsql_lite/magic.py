@@ -1,0 +1,356 @@
+"""IPython extension: ``%ddsql`` and ``%%ddsql`` run DDSQL and return pandas DataFrames.
+
+Load it with ``%load_ext ddsql_lite``, then::
+
+    %%ddsql -o by_status
+    SELECT status, count(*) AS experiments
+    FROM aws.sagemaker_inference_experiment
+    GROUP BY status
+
+Contract:
+
+- A query's value is a pandas DataFrame, returned as the cell's value (so ``_`` holds
+  it); ``-o NAME`` also assigns it to ``NAME`` in the user namespace. ``%ddsql QUERY``
+  does the same on one line, with the options before the query.
+- ``:name`` placeholders are bound to the Python variables of the same name: their
+  values go to :meth:`Connection.sql` as ``params`` and DuckDB binds them; nothing is
+  ever pasted into the SQL text. The query is passed on verbatim: IPython's ``$var`` /
+  ``{expr}`` expansion is off for it (it stays on for option values: ``--fixtures $p``).
+- Data options say which data to load and are passed to :func:`ddsql_lite.connect`
+  under its own names: ``--fixtures``, ``--source``, ``--memory-limit`` and, for
+  ``--source aws``, ``--regions``, ``--profile``, ``--profiles``, ``--role-arns``,
+  ``--endpoint-url``, ``--max-workers``, ``--cache``, ``--max-age``, ``--refresh``
+  (list options repeat or take commas). The connection is opened on first use and
+  reused by later cells. A cell without data options uses the open connection (the
+  bundled sample data if none is open); a cell whose data options differ from the open
+  connection's, or that says ``--refresh``, reopens it with exactly those options.
+  Options with no query only (re)open the connection and print what it loaded; opening
+  live data also prints the load report (and every region that failed).
+- A query that fails (any :class:`~ddsql_lite.errors.DDSQLError`, including a
+  placeholder without a Python variable) raises :class:`DDSQLMagicError`, which IPython
+  shows as the error's message alone (with the caret for syntax errors), without a
+  traceback. The cell counts as failed, so "Run all" stops there; ``_`` and the ``-o``
+  variable keep their previous values. Bad options raise IPython's ``UsageError``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from keyword import iskeyword
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.utils.text import DollarFormatter
+
+from .connection import Connection, connect
+from .errors import DDSQLError
+
+if TYPE_CHECKING:
+    from argparse import ArgumentParser, Namespace
+
+    import pandas
+    from IPython.core.interactiveshell import InteractiveShell
+
+
+class DDSQLMagicError(DDSQLError):
+    """A ``%ddsql`` query failed. IPython displays only ``kind: message``, no traceback.
+
+    ``kind`` is the original error's class name (``ParseError``, ``CatalogError``...);
+    the original error, when there is one, is ``__cause__``.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    @classmethod
+    def wrap(cls, error: DDSQLError) -> DDSQLMagicError:
+        return cls(type(error).__name__, str(error))
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (terminal and kernel) shows instead of a traceback."""
+        return f"{self.kind}: {self}".splitlines()
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """The data a connection loads: the ``connect()`` keywords a cell gave (None: not
+    given). Lists are tuples here and lists for ``connect()``."""
+
+    source: str | None = None
+    fixtures: str | None = None
+    regions: tuple[str, ...] | None = None
+    profile: str | None = None
+    profiles: tuple[str, ...] | None = None
+    role_arns: tuple[str, ...] | None = None
+    endpoint_url: str | None = None
+    max_workers: int | None = None
+    cache: str | None = None
+    max_age: str | None = None
+    refresh: bool | None = None
+    memory_limit: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Namespace) -> DataOptions:
+        return cls(
+            source=args.source,
+            fixtures=_path(args.fixtures),
+            regions=_names(args.regions),
+            profile=args.profile,
+            profiles=_names(args.profiles),
+            role_arns=_names(args.role_arns),
+            endpoint_url=args.endpoint_url,
+            max_workers=args.max_workers,
+            cache=_path(args.cache),
+            max_age=args.max_age,
+            refresh=args.refresh or None,
+            memory_limit=args.memory_limit,
+        )
+
+    @property
+    def given(self) -> bool:
+        return any(v is not None for v in asdict(self).values())
+
+    def connect_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`ddsql_lite.connect` (only the options given)."""
+        return {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in asdict(self).items()
+            if v is not None
+        }
+
+    def describe(self) -> str:
+        """What these options load, in words."""
+        if self.source == "fixtures" or (self.source is None and self.fixtures is not None):
+            return f"fixtures {self.fixtures}"
+        if self.source in (None, "sample"):
+            return "the bundled sample data"
+        words = [f"source {self.source}"]
+        for label, value in (
+            ("regions", self.regions),
+            ("profile", self.profile),
+            ("profiles", self.profiles),
+            ("role ARNs", self.role_arns),
+            ("endpoint", self.endpoint_url),
+        ):
+            if value:
+                words.append(f"{label} {value if isinstance(value, str) else ','.join(value)}")
+        return ", ".join(words)
+
+
+def _path(value: str | None) -> str | None:
+    return None if value is None else str(Path(value).expanduser().resolve())
+
+
+def _names(values: list[str] | None) -> tuple[str, ...] | None:
+    """Names from repeated and comma-separated option values (None: not given)."""
+    if not values:
+        return None
+    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
+# One token of a magic line: quoted chunks and non-space characters, glued together.
+_TOKEN = re.compile(r"""\s*((?:"[^"]*"|'[^']*'|[^\s"'])+)""")
+
+
+def split_line(line: str, parser: ArgumentParser) -> tuple[list[str], str]:
+    """Split a ``%ddsql`` line into its option tokens (unquoted) and the query text.
+
+    Options come first; the query starts at the first token that is neither an option
+    nor an option's value (or after a lone ``--``) and is returned verbatim, so quotes,
+    ``->``, ``'{a,0}'`` and ``:name`` reach the translator untouched. Which options take
+    a value is read from ``parser``.
+    """
+    options: list[str] = []
+    pos = 0
+    wants_value = False
+    while True:
+        match = _TOKEN.match(line, pos)
+        if match is None:  # end of line, or an unbalanced quote: the rest is the query
+            return options, line[pos:].strip()
+        raw = match.group(1)
+        if not wants_value and raw == "--":
+            return options, line[match.end() :].strip()
+        if not wants_value and not raw.startswith("-"):
+            return options, line[match.start(1) :].strip()
+        options.extend(shlex.split(raw))
+        wants_value = not wants_value and _takes_value(raw, parser)
+        pos = match.end()
+
+
+def _takes_value(token: str, parser: ArgumentParser) -> bool:
+    if token.startswith("--") and "=" in token:
+        return False
+    action = parser._option_string_actions.get(token)
+    return action is not None and action.nargs != 0
+
+
+# The magic's options, as argparse arguments (names, keywords); shown by ``%ddsql?``.
+OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (("-o", "--out"), {"metavar": "NAME", "help": "also store the DataFrame in variable NAME"}),
+    (("--fixtures",), {"metavar": "PATH", "help": "fixture file or directory to load"}),
+    (
+        ("--source",),
+        {"metavar": "SOURCE", "help": "where the data comes from: sample, fixtures, aws"},
+    ),
+    (
+        ("--regions", "--region"),
+        {"metavar": "REGION[,...]", "action": "append", "help": "AWS regions, or all"},
+    ),
+    (("--profile",), {"metavar": "NAME", "help": "AWS profile (default: boto3's chain)"}),
+    (
+        ("--profiles",),
+        {"metavar": "NAME[,...]", "action": "append", "help": "several AWS profiles"},
+    ),
+    (
+        ("--role-arns", "--role-arn"),
+        {"metavar": "ARN[,...]", "action": "append", "help": "IAM roles to assume"},
+    ),
+    (("--endpoint-url",), {"metavar": "URL", "help": "another SageMaker endpoint"}),
+    (("--max-workers",), {"metavar": "N", "type": int, "help": "concurrent AWS API calls"}),
+    (("--cache",), {"metavar": "DIR", "help": "reuse a snapshot of the live load kept in DIR"}),
+    (("--max-age",), {"metavar": "AGE", "help": "how old a snapshot may be, e.g. 15m, 2h"}),
+    (("--refresh",), {"action": "store_true", "help": "load live data even if cached"}),
+    (("--memory-limit",), {"metavar": "SIZE", "help": "memory a query may use, e.g. 2GB"}),
+    (("--timeout",), {"metavar": "SECONDS", "type": float, "help": "this query's time limit"}),
+)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def with_arguments(*options: tuple[tuple[str, ...], dict[str, Any]]) -> Callable[[_F], _F]:
+    """IPython's ``@magic_arguments()`` + one ``@argument`` per option, in order (typed)."""
+
+    def decorate(func: _F) -> _F:
+        for names, kwargs in reversed(options):
+            func = argument(*names, **kwargs)(func)  # type: ignore[no-untyped-call]
+        return cast(_F, magic_arguments()(func))  # type: ignore[no-untyped-call]
+
+    return decorate
+
+
+def parser_of(magic: object) -> ArgumentParser:
+    """The argparse parser that ``@magic_arguments()`` attached to ``magic``."""
+    parser: ArgumentParser = magic.parser  # type: ignore[attr-defined]
+    return parser
+
+
+@magics_class
+class DDSQLMagics(Magics):
+    """The ``%ddsql`` / ``%%ddsql`` magics and the connection they share."""
+
+    def __init__(self, shell: InteractiveShell) -> None:
+        super().__init__(shell)
+        self.connection: Connection | None = None
+        self.options: DataOptions | None = None
+
+    @no_var_expand
+    @with_arguments(*OPTIONS)
+    @line_cell_magic
+    def ddsql(self, line: str, cell: str | None = None) -> pandas.DataFrame | None:
+        """Run a DDSQL query; return its result as a pandas DataFrame.
+
+        ``%ddsql [options] QUERY`` on one line, or ``%%ddsql [options]`` with the query
+        in the cell. ``:name`` in the query is bound to the Python variable ``name``.
+        """
+        parser = parser_of(DDSQLMagics.ddsql)
+        tokens, query = split_line(line, parser)
+        if cell is not None:
+            if query:
+                raise UsageError(
+                    f"%%ddsql takes options on its first line and the query in the cell; "
+                    f"got {query!r} on the first line"
+                )
+            query = cell.strip()
+        args = parser.parse_args([self._expand(t) for t in tokens])
+        if args.out is not None and (not args.out.isidentifier() or iskeyword(args.out)):
+            raise UsageError(f"-o needs a Python variable name, got {args.out!r}")
+        if args.out is not None and not query:
+            raise UsageError("-o stores a query's result; there is no query")
+        options = DataOptions.from_args(args)
+        try:
+            connection, opened = self._connection(options)
+            report = connection.load_report()
+            if not query or (opened and len(report)):
+                counts = ", ".join(f"{t}: {n} rows" for t, n in connection.row_counts.items())
+                print(f"ddsql: {(self.options or options).describe()} ({counts})")
+                if len(report):  # a live load: what it read, and any region that failed
+                    print(report.summary())
+            if not query:
+                return None
+            params = self._parameters(connection, query)
+            frame = connection.sql(query, params, timeout=args.timeout).df()
+        except DDSQLMagicError:
+            raise
+        except DDSQLError as err:
+            raise DDSQLMagicError.wrap(err) from err
+        if args.out is not None:
+            self.user_ns[args.out] = frame
+        return frame
+
+    @property
+    def user_ns(self) -> dict[str, Any]:
+        """The user's namespace (the magics are always registered on a shell)."""
+        assert self.shell is not None
+        namespace: dict[str, Any] = self.shell.user_ns
+        return namespace
+
+    def _expand(self, token: str) -> str:
+        """IPython's ``$name`` / ``{expr}`` expansion of one option token (user namespace)."""
+        try:
+            return DollarFormatter().vformat(token, args=[], kwargs=self.user_ns)
+        except Exception:  # like IPython: what cannot be expanded stays as written
+            return token
+
+    def _connection(self, options: DataOptions) -> tuple[Connection, bool]:
+        """The connection for ``options`` and whether it was opened now: the open one,
+        unless ``options`` ask for other data or for ``--refresh``."""
+        wanted = replace(options, refresh=None)
+        if (
+            self.connection is not None
+            and not options.refresh
+            and (not options.given or wanted == self.options)
+        ):
+            return self.connection, False
+        kwargs = options.connect_kwargs()
+        accepted = inspect.signature(connect).parameters
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+        unknown = [] if takes_any else [k for k in kwargs if k not in accepted]
+        if unknown:
+            flags = ", ".join("--" + k.replace("_", "-") for k in unknown)
+            raise UsageError(f"this version of ddsql_lite.connect() does not take {flags}")
+        connection = connect(**kwargs)
+        if self.connection is not None:
+            self.connection.close()
+        self.connection, self.options = connection, wanted
+        return connection, True
+
+    def _parameters(self, connection: Connection, query: str) -> dict[str, Any]:
+        """The value of each ``:name`` placeholder of ``query``: the user's variable."""
+        # ``ddsql_`` names are reserved: the connection binds session settings to them.
+        names = [
+            n
+            for n in connection.translator.translate(query).parameters
+            if not n.startswith("ddsql_")
+        ]
+        namespace = self.user_ns
+        missing = [n for n in dict.fromkeys(names) if n not in namespace]
+        if missing:
+            listed = ", ".join(f":{n}" for n in missing)
+            raise DDSQLMagicError(
+                "NameError",
+                f"no Python variable for {listed}; assign one first (e.g. {missing[0]} = ...)",
+            )
+        return {n: namespace[n] for n in names}
+
+
+def load_ipython_extension(ipython: InteractiveShell) -> None:
+    """Register the magics (``%load_ext ddsql_lite``)."""
+    ipython.register_magics(DDSQLMagics)

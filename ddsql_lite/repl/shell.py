@@ -1,0 +1,405 @@
+"""The interactive shell: a prompt_toolkit session over a :class:`Connection`.
+
+:class:`Shell` runs inputs (queries and meta-commands) and writes what they produce;
+it knows nothing of the terminal's keys. :func:`make_session` builds the prompt:
+DDSQL highlighting (pygments' PostgresLexer), statements over several lines ended by
+``;``, completion from :mod:`.completion`, persistent history in the user's data
+directory, Ctrl-R search. :func:`run_shell` ties them together: Ctrl-C at the prompt
+clears the line, Ctrl-C during a query cancels it (the engine turns it into
+QueryCancelledError) and the shell carries on; Ctrl-D or ``\\q`` leaves with status 0.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import platformdirs
+from prompt_toolkit import PromptSession
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.completion import (
+    CompleteEvent,
+    Completer,
+    Completion,
+    PathCompleter,
+)
+from prompt_toolkit.document import Document
+from prompt_toolkit.filters import Condition, completion_is_selected
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.input import Input
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.lexers import PygmentsLexer
+from prompt_toolkit.output import Output
+from pygments.lexers.sql import PostgresLexer
+
+from .. import __version__
+from ..connection import Connection
+from ..errors import DDSQLError, QueryCancelledError
+from ..formats import FORMATS
+from ..result import Result
+from . import display, metacommands
+from .catalog import ConnectionCatalog
+from .completion import complete
+from .sqltokens import is_complete, split_statements
+
+PROMPT = "ddsql> "
+CONTINUATION = "...> "
+ERROR_STYLE = "\x1b[31m"
+WARNING_STYLE = "\x1b[33m"
+CUT_NOTE = "- long values are cut to fit; \\x shows them whole"
+BARE_COMMANDS = ("help", "quit", "exit")  # meta-commands also accepted without backslash
+
+
+@dataclass
+class Settings:
+    """What the meta-commands change."""
+
+    expanded: str = "auto"  # "on", "off" or "auto"
+    timing: bool = True
+    format: str = "table"
+
+
+class Shell:
+    """Runs shell inputs against a connection and writes their output.
+
+    ``open_connection`` opens the connection (again on ``\\reload``); results and
+    messages go to ``stdout`` (or the ``\\o`` file), errors to ``stderr``. Styling, the
+    pager and fitting tables to the width apply only when ``stdout`` is a terminal.
+    """
+
+    def __init__(
+        self,
+        open_connection: Callable[[], Connection],
+        *,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> None:
+        self.open_connection = open_connection
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self.settings = Settings()
+        self.last_sql: str | None = None
+        self.output: TextIO | None = None
+        self.output_path: str | None = None
+        self._frame: tuple[str | None, str | None] | None = None
+        self.con = open_connection()
+        self.catalog = self._catalog()
+
+    # --- running inputs --------------------------------------------------------------
+
+    def handle(self, text: str) -> None:
+        """Run one input: a meta-command, or one or more ``;``-separated queries.
+
+        Errors are written and swallowed; :class:`metacommands.Quit` propagates (the
+        caller leaves the shell), and so does a KeyboardInterrupt outside a query.
+        """
+        stripped = text.strip()
+        if not stripped:
+            return
+        name, *rest = stripped.split(maxsplit=1)
+        name, arg = name.rstrip(";"), rest[0] if rest else ""
+        bare = stripped.rstrip(";").strip().lower()
+        if stripped.startswith("\\") or bare in BARE_COMMANDS:
+            spec = metacommands.find(name if stripped.startswith("\\") else bare)
+            if spec is None:
+                self.error(f"unknown meta-command {name}; \\? lists them")
+                return
+            try:
+                spec.run(self, arg if stripped.startswith("\\") else "")
+            except DDSQLError as exc:
+                self.error(str(exc))
+            return
+        for statement in split_statements(text):
+            self.run_query(statement)
+
+    def run_query(self, sql: str) -> None:
+        """Run one DDSQL statement and show its result or its error."""
+        try:
+            result = self.con.sql(sql)
+        except QueryCancelledError as exc:
+            self.error(str(exc), style=WARNING_STYLE, prefix="")
+            return
+        except DDSQLError as exc:
+            self.error(str(exc))
+            return
+        self.last_sql = sql
+        self.show(result)
+
+    # --- output ----------------------------------------------------------------------
+
+    def show(self, result: Result) -> None:
+        """Write a result in the current format (to the ``\\o`` file when one is open)
+        with a footer: the row count and, with ``\\timing`` on, the time."""
+        columns, rows = result.columns, result.fetchall()
+        seconds = result.seconds if self.settings.timing else None
+        if not columns:  # SET: no result, like psql's command tag
+            self.say(result.sql.split(maxsplit=1)[0].upper() if result.sql.strip() else "OK")
+            return
+        if self.output is not None:
+            self.output.write(self.render(columns, rows, None)[0])
+            self.output.flush()
+            note = display.footer(len(rows), seconds, f"written to {self.output_path}")
+            self.say(display.to_text([note], styled=self.styled))
+            return
+        limit = self.width() if self.is_terminal() else None
+        body, cut = self.render(columns, rows, limit, styled=self.styled)
+        note = display.footer(len(rows), seconds, CUT_NOTE if cut else "")
+        display.show(body + display.to_text([note], styled=self.styled), self.stdout, pager=True)
+
+    def render(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        limit: int | None,
+        *,
+        styled: bool = False,
+    ) -> tuple[str, bool]:
+        """A result as text in the current format, fitted to ``limit`` columns (None:
+        no limit), without a footer; and whether any value was cut to fit."""
+        if self.settings.format != "table":
+            return FORMATS[self.settings.format](columns, rows), False
+        if self.expanded_for(columns, rows, limit):
+            return display.to_text(display.expanded(columns, rows, limit), styled=styled), False
+        lines, cut = display.aligned(columns, rows, limit)
+        return display.to_text(lines, styled=styled), cut
+
+    def expanded_for(
+        self, columns: Sequence[str], rows: Sequence[Sequence[Any]], limit: int | None
+    ) -> bool:
+        """Expanded display: with ``\\x on``, or with ``auto`` when even a table with its
+        long values cut cannot fit the terminal's ``limit`` columns."""
+        mode = self.settings.expanded
+        if mode == "auto":
+            return limit is not None and not display.fits(columns, rows, limit)
+        return mode == "on"
+
+    def table(
+        self, columns: Sequence[str], rows: Iterable[Sequence[Any]], wrap_last: bool = False
+    ) -> None:
+        """Write a small aligned table (meta-command output) to the screen; with
+        ``wrap_last`` the last column is word-wrapped to the terminal's width."""
+        cells = [list(r) for r in rows]
+        if wrap_last and cells and self.is_terminal():
+            first = display.Table(columns[:-1], [r[:-1] for r in cells])
+            room = max(self.width() - first.total_width(first.natural) - 3, 30)
+            for row in cells:
+                row[-1] = "\n".join(textwrap.wrap(str(row[-1] or ""), room) or [""])
+        lines, _ = display.aligned(columns, cells, markers=False)
+        self.stdout.write(display.to_text(lines, styled=self.styled))
+        self.stdout.flush()
+
+    def say(self, text: str) -> None:
+        """Write a message to the screen."""
+        self.stdout.write(text if text.endswith("\n") else text + "\n")
+        self.stdout.flush()
+
+    def error(self, text: str, *, style: str = ERROR_STYLE, prefix: str = "error: ") -> None:
+        head, *rest = (prefix + text).split("\n")
+        if self.styled:
+            head = f"{style}{head}{display.RESET}"
+        self.stderr.write("\n".join([head, *rest]) + "\n")
+        self.stderr.flush()
+
+    def is_terminal(self) -> bool:
+        try:
+            return self.stdout.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    @property
+    def styled(self) -> bool:
+        return self.is_terminal() and "NO_COLOR" not in os.environ
+
+    def width(self) -> int:
+        return shutil.get_terminal_size().columns
+
+    # --- state the meta-commands change ----------------------------------------------
+
+    def set_output(self, path: str | None) -> None:
+        """Send results to the file at ``path`` (created or truncated), or back to the
+        screen when None."""
+        if path is not None:
+            try:
+                handle = open(Path(path).expanduser(), "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as exc:
+                raise metacommands.UsageError(f"cannot write {path}: {exc.strerror}") from None
+        if self.output is not None:
+            self.output.close()
+        self.output, self.output_path = (handle, path) if path is not None else (None, None)
+
+    def set_time_frame(self, start: str | None, end: str | None) -> None:
+        """Set the session's time frame (kept across ``\\reload``)."""
+        self.con.set_time_frame(start, end)
+        self._frame = (start, end) if start or end else None
+
+    def reload(self) -> None:
+        """Open the connection again with the same options; the old one stays in use
+        if that fails."""
+        fresh = self.open_connection()
+        self.con.close()
+        self.con = fresh
+        self.catalog = self._catalog()
+        if self._frame is not None:
+            self.con.set_time_frame(*self._frame)
+
+    def _catalog(self) -> ConnectionCatalog:
+        names = [n for t in self.con.tables() for n in t.names]
+        return ConnectionCatalog(self.con, metacommands.completion_arguments(names))
+
+    def banner(self) -> str:
+        counts = ", ".join(f"{n}: {c} rows" for n, c in self.con.row_counts.items())
+        return f"ddsql_lite {__version__} ({counts})\n\\? lists the meta-commands, Ctrl-D quits."
+
+    def close(self) -> None:
+        if self.output is not None:
+            self.output.close()
+            self.output = None
+        self.con.close()
+
+    # --- the loop ----------------------------------------------------------------------
+
+    def loop(self, session: PromptSession[str]) -> int:
+        """Prompt and run inputs until Ctrl-D or ``\\q``; the exit status (0)."""
+        while True:
+            try:
+                text = session.prompt()
+            except KeyboardInterrupt:
+                continue  # Ctrl-C at the prompt drops the line
+            except EOFError:
+                return 0
+            try:
+                self.handle(text)
+            except metacommands.Quit:
+                return 0
+            except KeyboardInterrupt:
+                self.error("cancelled", style=WARNING_STYLE, prefix="")
+
+
+class ShellCompleter(Completer):
+    """prompt_toolkit's view of :func:`.completion.complete` (and file names for ``\\o``)."""
+
+    def __init__(self, shell: Shell) -> None:
+        self.shell = shell
+        self.paths = PathCompleter(expanduser=True)
+
+    def get_completions(self, document: Document, event: CompleteEvent) -> Iterable[Completion]:
+        before = document.text_before_cursor
+        if before.lstrip().startswith("\\o "):
+            path = before.lstrip()[3:].lstrip()
+            yield from self.paths.get_completions(Document(path, len(path)), event)
+            return
+        if (
+            not event.completion_requested
+            and not before[-1:].isalnum()
+            and (before[-1:] not in ("_", ".", "'", '"'))
+        ):
+            return  # while typing, offer names only once a name has started (Tab: always)
+        for cand in complete(before, self.shell.catalog, document.text_after_cursor):
+            yield Completion(
+                cand.text,
+                cand.start,
+                display=cand.display or cand.text,
+                display_meta=cand.detail,
+            )
+
+
+def input_complete(text: str) -> bool:
+    """Should Enter run ``text`` (rather than start a new line)? Yes for an empty
+    input, a meta-command, or SQL that ends with ``;``."""
+    stripped = text.strip()
+    return (
+        not stripped
+        or stripped.startswith("\\")
+        or stripped.rstrip(";").lower() in BARE_COMMANDS
+        or is_complete(text)
+    )
+
+
+def default_history() -> History:
+    """Persistent history in the user's data directory (in memory if it cannot be
+    written)."""
+    folder = Path(platformdirs.user_data_dir("ddsql_lite", appauthor=False))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "history"
+        path.touch(exist_ok=True)
+    except OSError:
+        return InMemoryHistory()
+    return FileHistory(str(path))
+
+
+def key_bindings() -> KeyBindings:
+    bindings = KeyBindings()
+
+    @bindings.add("enter", filter=completion_is_selected)
+    def _take_completion(event: KeyPressEvent) -> None:
+        """Enter on a highlighted completion takes it (and does not run the input)."""
+        event.current_buffer.complete_state = None
+
+    return bindings
+
+
+def make_session(
+    shell: Shell,
+    *,
+    history: History | None = None,
+    input: Input | None = None,
+    output: Output | None = None,
+    complete_while_typing: bool = True,
+) -> PromptSession[str]:
+    """The prompt: highlighting, multi-line statements ended by ``;``, completion,
+    history (``default_history()`` unless given) with Ctrl-R search."""
+
+    def continuation(width: int, line_number: int, wrap_count: int) -> str:
+        return CONTINUATION.rjust(width)
+
+    # Whether Enter starts a new line depends on the input typed so far: the default
+    # buffer's, not the current buffer's (that is the search field during Ctrl-R).
+    session: PromptSession[str] = PromptSession(
+        PROMPT,
+        multiline=Condition(lambda: not input_complete(session.default_buffer.text)),
+        prompt_continuation=continuation,
+        lexer=PygmentsLexer(PostgresLexer),
+        # Not a ThreadedCompleter: completion is fast (keys are cached per load), and a
+        # completion still running in a thread makes prompt_toolkit drop a quick Tab.
+        completer=ShellCompleter(shell),
+        complete_while_typing=complete_while_typing,
+        auto_suggest=AutoSuggestFromHistory(),
+        history=history if history is not None else default_history(),
+        search_ignore_case=True,
+        key_bindings=key_bindings(),
+        input=input,
+        output=output,
+    )
+    return session
+
+
+def run_shell(
+    open_connection: Callable[[], Connection],
+    *,
+    input: Input | None = None,
+    output: Output | None = None,
+    history: History | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Open the connection and run the shell; the exit status (1 if the data cannot be
+    loaded, else 0)."""
+    err = stderr or sys.stderr
+    try:
+        shell = Shell(open_connection, stdout=stdout, stderr=stderr)
+    except DDSQLError as exc:
+        err.write(f"error: {exc}\n")
+        return 1
+    try:
+        shell.say(shell.banner())
+        session = make_session(shell, history=history, input=input, output=output)
+        return shell.loop(session)
+    finally:
+        shell.close()

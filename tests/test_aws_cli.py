@@ -1,0 +1,370 @@
+"""Record and replay, the Parquet cache, the command line of live loads, the progress
+bar and the report's text."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aws_helpers import (
+    ACCOUNT_A,
+    KEY_A,
+    REGIONS,
+    SECRET_A,
+    TABLE,
+    StartFake,
+    bare,
+    fake_factory,
+    pick,
+    sagemaker_calls,
+)
+
+import ddsql_lite
+from ddsql_lite import LoaderError, UnsupportedError
+from ddsql_lite.cli import build_parser, main
+from ddsql_lite.loaders import LoadEntry, LoadReport, read_fixtures, write_fixtures
+from ddsql_lite.loaders.aws import AwsOptions
+from ddsql_lite.loaders.cache import parse_duration, read_snapshot, snapshot_key
+from ddsql_lite.loaders.progress import NullProgress, RichProgress, progress_sink
+from ddsql_lite.loaders.report import format_duration
+from ddsql_lite.loaders.sources import load_tables
+from ddsql_lite.registry import load_registry
+
+T = "aws.sagemaker_inference_experiment"
+COUNT = f"SELECT count(*) AS n FROM {T}"
+
+
+@pytest.fixture
+def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
+    yield from fake_factory(tmp_path, monkeypatch)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def aws_argv(url: str, *regions: str) -> list[str]:
+    argv = ["--source", "aws", "--endpoint-url", url, "--max-workers", "4"]
+    for region in regions:
+        argv += ["--region", region]
+    return argv
+
+
+def live_table(url: str, regions: list[str]) -> object:
+    options = AwsOptions.build(regions=regions, endpoint_url=url, max_workers=4)
+    registry = load_registry()
+    data, _ = load_tables(registry, source="aws", aws=options)
+    return data[registry.get(T)]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_record_then_replay_is_the_identical_table(
+    start_fake: StartFake, capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    records = pick([ACCOUNT_A], REGIONS, 8)
+    records += [bare(r) for r in pick([ACCOUNT_A], ["eu-central-1"], 2)]
+    regions = [*REGIONS, "eu-central-1"]
+    fake = start_fake(records, page_size=3)
+    out = tmp_path / "recorded" / f"load{suffix}"
+    code, stdout, err = run(capsys, "record", *aws_argv(fake.url, *regions), "--out", str(out))
+    assert code == 0, err
+    assert stdout == "" and f"wrote 26 records to {out}" in err
+    assert "loaded 26 rows from 4 regions in 1 account" in err
+    replayed = read_fixtures(out, TABLE)
+    assert replayed.equals(live_table(fake.url, regions))  # same rows, same order
+    text = out.read_text()
+    for secret in (KEY_A, SECRET_A):
+        assert secret not in text
+    if suffix == ".jsonl":
+        assert len(text.splitlines()) == 26
+    else:
+        assert isinstance(json.loads(text), list)
+    # and the query answers are the same through the command line
+    code, from_file, _ = run(capsys, "-c", COUNT, "--format", "csv", "--fixtures", str(out))
+    code2, from_aws, _ = run(capsys, "-c", COUNT, "--format", "csv", *aws_argv(fake.url, *regions))
+    assert (code, code2) == (0, 0) and from_file == from_aws == "n\n26\n"
+
+
+def test_record_options_after_the_subcommand_win(
+    start_fake: StartFake, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fake = start_fake(pick([ACCOUNT_A], REGIONS[:2], 2))
+    out = tmp_path / "x.json"
+    code, _, err = run(
+        capsys,
+        "--source",
+        "aws",
+        "record",
+        "--endpoint-url",
+        fake.url,
+        "--region",
+        REGIONS[1],
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    assert {r["region"] for r in json.loads(out.read_text())} == {REGIONS[1]}
+
+
+def test_record_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "record", "--out", str(tmp_path / "x.json"))
+    assert code == 2 and "record needs --source aws" in err
+    code, _, err = run(capsys, "record", "--source", "aws", "--out", str(tmp_path / "x.csv"))
+    assert code == 2 and ".json or .jsonl" in err
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_write_fixtures_refuses_records_that_would_not_replay(tmp_path: Path) -> None:
+    good = pick([ACCOUNT_A], REGIONS[:1], 1)[0]
+    broken = {**good, "experiment": {**good["experiment"], "CreationTime": "yesterday"}}
+    with pytest.raises(LoaderError, match=r"record 1 would not replay: field experiment\.Creation"):
+        write_fixtures([good, broken], tmp_path / "x.json", TABLE)
+    assert not (tmp_path / "x.json").exists()
+    assert write_fixtures([], tmp_path / "empty.jsonl", TABLE) == 0
+
+
+def test_cache_is_reused_while_young_and_refreshed_on_demand(
+    start_fake: StartFake, tmp_path: Path
+) -> None:
+    fake = start_fake(pick([ACCOUNT_A], REGIONS[:2], 5))
+    cache = tmp_path / "cache"
+    options = {
+        "source": "aws",
+        "regions": list(REGIONS[:2]),
+        "endpoint_url": fake.url,
+        "max_workers": 4,
+        "cache": cache,
+    }
+    first = ddsql_lite.connect(**options, max_age="1h")  # type: ignore[arg-type]
+    calls = sagemaker_calls(fake)
+    assert not first.load_report().from_cache and calls > 0
+    assert len(list(cache.glob("*.parquet"))) == 1 and len(list(cache.glob("*.json"))) == 1
+
+    second = ddsql_lite.connect(**options, max_age=timedelta(hours=1))  # type: ignore[arg-type]
+    report = second.load_report()
+    assert sagemaker_calls(fake) == calls  # nothing fetched
+    assert report.from_cache and report.rows == 10 and len(report) == 2
+    assert report.summary(3600).startswith("using the cached snapshot ")
+    assert "old; max age 1h (--refresh reloads): 10 rows from 2 regions in 1 account" in (
+        report.summary(3600)
+    )
+    assert second.sql(f"SELECT * FROM {T} ORDER BY _key").fetchall() == (
+        first.sql(f"SELECT * FROM {T} ORDER BY _key").fetchall()
+    )
+
+    ddsql_lite.connect(**options, refresh=True)  # type: ignore[arg-type]
+    assert sagemaker_calls(fake) == 2 * calls
+    ddsql_lite.connect(**options, max_age=0)  # type: ignore[arg-type]
+    assert sagemaker_calls(fake) == 3 * calls
+    # other regions are another snapshot
+    other = dict(options, regions=[REGIONS[2]])
+    ddsql_lite.connect(**other)  # type: ignore[arg-type]
+    assert len(list(cache.glob("*.parquet"))) == 2
+
+
+def test_a_damaged_snapshot_is_ignored(start_fake: StartFake, tmp_path: Path) -> None:
+    fake = start_fake(pick([ACCOUNT_A], REGIONS[:1], 3))
+    options = {
+        "source": "aws",
+        "regions": [REGIONS[0]],
+        "endpoint_url": fake.url,
+        "max_workers": 4,
+        "cache": tmp_path,
+    }
+    ddsql_lite.connect(**options)  # type: ignore[arg-type]
+    [parquet] = tmp_path.glob("*.parquet")
+    parquet.write_bytes(b"not parquet")
+    identity = AwsOptions.build(regions=[REGIONS[0]], endpoint_url=fake.url).identity()
+    assert parquet.name == snapshot_key(TABLE, identity) + ".parquet"
+    assert read_snapshot(tmp_path, TABLE, identity, 3600) is None
+    con = ddsql_lite.connect(**options)  # type: ignore[arg-type]
+    assert not con.load_report().from_cache and con.load_report().rows == 3
+
+
+def test_cli_cache_says_how_old_it_is(
+    start_fake: StartFake, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fake = start_fake(pick([ACCOUNT_A], REGIONS[:1], 4))
+    argv = [
+        "-c",
+        COUNT,
+        "--format",
+        "csv",
+        *aws_argv(fake.url, REGIONS[0]),
+        "--cache",
+        str(tmp_path),
+        "--max-age",
+        "15m",
+    ]
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (0, "n\n4\n") and err.startswith("loaded 4 rows")
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (0, "n\n4\n")
+    assert err.startswith("using the cached snapshot ") and "max age 15m" in err
+    code, _, err = run(capsys, *argv, "--refresh")
+    assert code == 0 and err.startswith("loaded 4 rows")
+    # with --cache the query is not pushed down: the snapshot must serve any query
+    assert all("StatusEquals" not in p for p in fake.list_params)
+    code, _, err = run(capsys, *argv[:-2], "--max-age", "soon")
+    assert code == 2 and "not a duration: 'soon'" in err
+
+
+def test_cli_load_failures_exit_1_with_a_message(
+    start_fake: StartFake, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = start_fake([], default=None)
+    code, out, err = run(capsys, "-c", COUNT, *aws_argv(fake.url, REGIONS[0]))
+    assert code == 1 and out == ""
+    assert err.startswith("error: no AWS credentials found") and "Traceback" not in err
+    code, _, err = run(capsys, "-c", COUNT, "--source", "aws", "--region", "us-esat-1")
+    assert code == 1 and "error: unknown region 'us-esat-1'" in err
+    assert sum(fake.served.values()) == 0  # nothing reached the (fake) AWS
+
+
+def test_cli_bad_query_fails_before_the_load(
+    start_fake: StartFake, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = start_fake(pick([ACCOUNT_A], REGIONS[:1], 2))
+    code, out, err = run(capsys, "-c", f"SELECT nmae FROM {T}", *aws_argv(fake.url, REGIONS[0]))
+    assert code == 1 and out == "" and "did you mean name" in err
+    assert sum(fake.served.values()) == 0
+
+
+def test_cli_partial_failure_still_answers_and_reports(
+    start_fake: StartFake, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = start_fake(pick([ACCOUNT_A], REGIONS[:2], 3), denied_regions=[REGIONS[1]])
+    code, out, err = run(
+        capsys, "-c", COUNT, "--format", "csv", *aws_argv(fake.url, ",".join(REGIONS[:2]))
+    )
+    assert (code, out) == (0, "n\n3\n")
+    lines = err.splitlines()
+    assert lines[0].startswith("loaded 3 rows from 2 regions in 1 account in ")
+    assert lines[1].startswith(f"  failed: {ACCOUNT_A} {REGIONS[1]}: AccessDeniedException: ")
+
+
+def test_cli_aws_options_need_source_aws(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for argv in (
+        ["--region", "us-east-1"],
+        ["--profile", "p"],
+        ["--cache", str(tmp_path)],
+        ["--refresh"],
+        ["--max-workers", "3"],
+    ):
+        code, _, err = run(capsys, "-c", COUNT, *argv)
+        assert code == 2 and "needs --source aws" in err, argv
+    code, _, err = run(capsys, "-c", COUNT, "--source", "aws", "--fixtures", "x.json")
+    assert code == 2 and "--fixtures cannot be used with --source aws" in err
+
+
+def test_every_record_option_is_documented() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "subcommand")
+    record = sub.choices["record"]  # type: ignore[attr-defined]
+    for action in record._actions:
+        if action.option_strings and action.dest != "help":
+            assert action.help, f"record {action.option_strings} has no help text"
+    text = parser.format_help()
+    for option in (
+        "--source",
+        "--region",
+        "--profile",
+        "--role-arn",
+        "--endpoint-url",
+        "--max-workers",
+        "--cache",
+        "--max-age",
+        "--refresh",
+        "record",
+    ):
+        assert option in text
+
+
+def test_progress_bar_only_on_a_terminal(
+    start_fake: StartFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert isinstance(progress_sink(None), NullProgress)
+    assert isinstance(progress_sink(True), RichProgress)
+    terminal = Tty()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert isinstance(progress_sink(None), RichProgress)
+    fake = start_fake(pick([ACCOUNT_A], REGIONS[:1], 3))
+    con = ddsql_lite.connect(
+        source="aws", regions=[REGIONS[0]], endpoint_url=fake.url, max_workers=4, progress=True
+    )
+    assert con.load_report().rows == 3
+    shown = terminal.getvalue()
+    assert "regions" in shown and "experiments" in shown and "3/3" in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("90", 90),
+        ("30s", 30),
+        ("15m", 900),
+        ("2h", 7200),
+        ("1d", 86400),
+        ("1h30m", 5400),
+        ("1.5h", 5400),
+        (" 2H ", 7200),
+    ],
+)
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "m", "15 m", "1h-5m", "-5", "soon", "5w"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(UnsupportedError, match="not a duration"):
+        parse_duration(text)
+
+
+def test_report_text_and_shape() -> None:
+    report = LoadReport(
+        "aws",
+        (
+            LoadEntry("111122223333", "us-east-1", rows=5, api_calls=11, retries=2, seconds=0.5),
+            LoadEntry("111122223333", "eu-west-1", api_calls=1, error="AccessDeniedException: no"),
+        ),
+        seconds=1.25,
+    )
+    assert report.rows == 5 and report.api_calls == 12 and report.retries == 2
+    assert report.summary().splitlines() == [
+        "loaded 5 rows from 2 regions in 1 account in 1.2 s (12 API calls, 2 retries)",
+        "  failed: 111122223333 eu-west-1: AccessDeniedException: no",
+    ]
+    assert report[1].error and not report[1].ok and report[0].ok
+    assert LoadReport.from_json(json.loads(json.dumps(report.to_json()))) == report
+    assert report.to_dicts()[0] == {
+        "account_id": "111122223333",
+        "region": "us-east-1",
+        "rows": 5,
+        "api_calls": 11,
+        "retries": 2,
+        "seconds": 0.5,
+        "error": None,
+    }
+    assert [format_duration(s) for s in (0, 42, 900, 3725, 90000)] == [
+        "0s",
+        "42s",
+        "15m",
+        "1h2m",
+        "1d1h",
+    ]
