@@ -15,7 +15,7 @@ import pytest
 import ddsql_lite
 from ddsql_lite import QueryError, UnsupportedError
 from ddsql_lite.dialect import Translator
-from ddsql_lite.dialect.regex import re2_rewrite, translate_pattern, translate_replacement
+from ddsql_lite.dialect.icu_pattern import re2_rewrite, translate_pattern, translate_replacement
 from ddsql_lite.registry import load_registry
 
 T = "aws.sagemaker_inference_experiment"
