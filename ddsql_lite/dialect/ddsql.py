@@ -36,6 +36,8 @@ RAW_FUNCTIONS = {
     "json_extract_path_text": "ddsql_json_extract_path_text",
 }
 INTERNAL_PREFIX = "ddsql_"
+# Deeper nesting is refused before parsing: sqlglot's parser recurses per level.
+MAX_PAREN_DEPTH = 32
 
 
 class DDSQL(Postgres):
@@ -68,9 +70,16 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
     except TokenError:
         raise _token_error(sql) from None
     out: list[Token] = []
+    depth = 0
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         prev = out[-1] if out else None
+        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
+        if depth > MAX_PAREN_DEPTH:
+            line, col = position(sql, tok.start)
+            raise ParseError(
+                f"syntax error: parentheses nested more than {MAX_PAREN_DEPTH} deep", sql, line, col
+            )
         if tok.token_type == TokenType.VAR and tok.text.lower().startswith(INTERNAL_PREFIX):
             raise UnsupportedError(f"function or name {tok.text!r} is not supported")
         _refuse_duckdb_syntax(sql, tok, prev)

@@ -50,9 +50,7 @@ UNITS: dict[str, str] = {
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minute"),
     **dict.fromkeys(("microsecon", "us", "usec", "usecond", "useconds", "usecs"), "microsecond"),
     **dict.fromkeys(("mil", "millennia", "millennium", "mils"), "millennium"),
-    **dict.fromkeys(
-        ("millisecon", "ms", "msec", "msecond", "mseconds", "msecs"), "millisecond"
-    ),
+    **dict.fromkeys(("millisecon", "ms", "msec", "msecond", "mseconds", "msecs"), "millisecond"),
     **dict.fromkeys(("mon", "mons", "month", "months"), "month"),
     **dict.fromkeys(("s", "sec", "second", "seconds", "secs"), "second"),
     **dict.fromkeys(("w", "week", "weeks"), "week"),

@@ -148,7 +148,7 @@ def supported_nodes(pattern: str, function: str) -> list[Node]:
         if node.kind == "action" and node.text not in SUPPORTED:
             raise UnsupportedError(
                 f"{function}: pattern {node.text!r} in format {pattern!r} is not supported "
-                f"in DDSQL (patterns: {SUPPORTED_TEXT}; quote literal text with \"...\")"
+                f'in DDSQL (patterns: {SUPPORTED_TEXT}; quote literal text with "...")'
             )
     return nodes
 

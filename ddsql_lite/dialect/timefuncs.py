@@ -30,6 +30,7 @@ are read here, as PostgreSQL types them.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -59,74 +60,68 @@ def prepare_tokens(tokens: list[Token]) -> list[Token]:
     ``EXTRACT(unit FROM`` -> ``EXTRACT('unit' FROM`` (PostgreSQL's quoted form).
     """
     out: list[Token] = []
-    units = {
-        i + 2
-        for i, tok in enumerate(tokens[:-3])
-        if tok.token_type == TokenType.VAR
-        and tok.text.lower() == "extract"
-        and tokens[i + 1].token_type == TokenType.L_PAREN
-        and tokens[i + 2].token_type == TokenType.VAR
-        and tokens[i + 3].token_type == TokenType.FROM
-    }
     for i, tok in enumerate(tokens):
-        if i in units:
-            out.append(
-                Token(TokenType.STRING, tok.text.lower(), tok.line, tok.col, tok.start, tok.end)
-            )
-            continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         prev = tokens[i - 1] if i else None
-        if tok.token_type == TokenType.INTERVAL and (prev is None or prev.token_type not in (
-            TokenType.DCOLON,
-            TokenType.ALIAS,
-        )):
-            if nxt is not None and nxt.token_type == TokenType.STRING:
-                after = tokens[i + 2] if i + 2 < len(tokens) else None
-                if (
-                    after is not None
-                    and after.token_type == TokenType.VAR
-                    and after.text.lower() in _TYPMOD_FIELDS
-                ):
-                    raise UnsupportedError(
-                        f"INTERVAL '{nxt.text}' {after.text}: interval field restrictions are "
-                        f"not supported; write the unit inside the quotes "
-                        f"(INTERVAL '{nxt.text} {after.text.lower()}s')"
-                    )
-                continue  # the string is emitted next, followed by :: INTERVAL
-            if nxt is not None and nxt.token_type in (TokenType.NUMBER, TokenType.L_PAREN):
-                raise UnsupportedError(
-                    "INTERVAL needs its amount and unit in quotes, such as INTERVAL '2 days'"
-                )
-        if (
-            tok.token_type == TokenType.STRING
-            and prev is not None
-            and prev.token_type == TokenType.INTERVAL
-            and (i < 2 or tokens[i - 2].token_type not in (TokenType.DCOLON, TokenType.ALIAS))
-        ):
+        if _interval_literal_at(tokens, i):
+            continue  # the string comes next and is emitted as 'text' :: INTERVAL
+        if _interval_literal_at(tokens, i - 1):
             out += [
                 tok,
                 Token(TokenType.DCOLON, "::", tok.line, tok.col, tok.end, tok.end),
-                Token(TokenType.INTERVAL, "INTERVAL", prev.line, prev.col, prev.start, prev.end),
+                Token(TokenType.INTERVAL, "INTERVAL", tok.line, tok.col, tok.end, tok.end),
             ]
             continue
-        if (
+        if _extract_unit_at(tokens, i):
+            tok = Token(TokenType.STRING, tok.text.lower(), tok.line, tok.col, tok.start, tok.end)
+        elif (
             tok.token_type == TokenType.VAR
             and tok.text.lower() in RAW_CALLS
             and nxt is not None
             and nxt.token_type == TokenType.L_PAREN
             and (prev is None or prev.token_type != TokenType.DOT)
         ):
-            tok = Token(
-                TokenType.VAR,
-                RAW_CALLS[tok.text.lower()],
-                tok.line,
-                tok.col,
-                tok.start,
-                tok.end,
-                tok.comments,
-            )
+            name = RAW_CALLS[tok.text.lower()]
+            tok = Token(TokenType.VAR, name, tok.line, tok.col, tok.start, tok.end, tok.comments)
         out.append(tok)
     return out
+
+
+def _interval_literal_at(tokens: list[Token], i: int) -> bool:
+    """True when ``tokens[i]`` is the ``INTERVAL`` of ``INTERVAL 'text'`` (not of a cast
+    such as ``x::interval``); refuses the forms PostgreSQL reads with field modifiers."""
+    if i < 0 or tokens[i].token_type != TokenType.INTERVAL:
+        return False
+    if i > 0 and tokens[i - 1].token_type in (TokenType.DCOLON, TokenType.ALIAS):
+        return False
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.token_type in (TokenType.NUMBER, TokenType.L_PAREN):
+        raise UnsupportedError(
+            "INTERVAL needs its amount and unit in quotes, such as INTERVAL '2 days'"
+        )
+    if nxt is None or nxt.token_type != TokenType.STRING:
+        return False
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    typmod = after is not None and after.token_type == TokenType.VAR
+    if typmod and after is not None and after.text.lower() in _TYPMOD_FIELDS:
+        raise UnsupportedError(
+            f"INTERVAL '{nxt.text}' {after.text}: interval field restrictions are not "
+            f"supported; write the unit inside the quotes "
+            f"(INTERVAL '{nxt.text} {after.text.lower()}s')"
+        )
+    return True
+
+
+def _extract_unit_at(tokens: list[Token], i: int) -> bool:
+    """True when ``tokens[i]`` is the bare unit of ``EXTRACT(unit FROM ...)``."""
+    return (
+        2 <= i < len(tokens) - 1
+        and tokens[i].token_type == TokenType.VAR
+        and tokens[i + 1].token_type == TokenType.FROM
+        and tokens[i - 1].token_type == TokenType.L_PAREN
+        and tokens[i - 2].token_type == TokenType.VAR
+        and tokens[i - 2].text.lower() == "extract"
+    )
 
 
 # --------------------------------------------------------------------------- macros
@@ -169,6 +164,8 @@ DATE_BIN = macro(
 EPOCH_TIMESTAMP = macro(
     "ddsql_epoch_timestamp",
     "(x) AS CASE WHEN isnan(x) THEN error('timestamp cannot be NaN') "
+    "WHEN x < -62135596800 OR x >= 253402300800 THEN error('to_timestamp(' || x || "
+    "'): out of the range of years 1 to 9999') "
     "ELSE make_timestamp(CAST(roundbankers((x - 946684800.0) * 1000000.0, 0) AS BIGINT) "
     "+ 946684800000000) END",
 )
@@ -280,9 +277,7 @@ def timestamp_literal(value: datetime) -> exp.Expr:
 def interval_literal(value: Interval) -> exp.Expr:
     """An exact DuckDB INTERVAL literal (full unit names, one integer per field; read
     again by this module it gives the same value)."""
-    return exp.Cast(
-        this=exp.Literal.string(value.duckdb_text()), to=exp.DataType.build("INTERVAL")
-    )
+    return exp.Cast(this=exp.Literal.string(value.duckdb_text()), to=exp.DataType.build("INTERVAL"))
 
 
 # --------------------------------------------------------------------------- kinds
@@ -361,7 +356,7 @@ def _arith_kind(node: exp.Add | exp.Sub) -> str | None:
         if left == right == "interval" or pair == {"interval", "text"}:
             return "interval"
         return _type_kind(node.type)
-    if left == "timestamp" and right in ("interval",):
+    if left == "timestamp" and right == "interval":
         return "timestamp"
     if pair <= {"timestamp", "text"} and "timestamp" in pair:
         return "interval"
@@ -412,8 +407,7 @@ TRUNC_UNITS = {
     },
 }
 _UNITS_TEXT = (
-    "millisecond(s), second(s), minute(s), hour(s), day(s), week(s), month(s), quarter(s), "
-    "year(s)"
+    "millisecond(s), second(s), minute(s), hour(s), day(s), week(s), month(s), quarter(s), year(s)"
 )
 
 
@@ -428,12 +422,9 @@ def time_functions(node: exp.Expr) -> exp.Expr:
 
 
 def _deep(node: exp.Expr) -> exp.Expr:
-    """``node`` (already a child of a replaced node) with every time rewrite applied."""
+    """``node`` (a child of a node being replaced) with every time rewrite applied. The
+    rewrites are idempotent on their own output, so a subtree visited twice is safe."""
     return node.transform(time_functions, copy=False)
-
-
-def _name(node: exp.Expr) -> str:
-    return str(node.name).lower().removeprefix("ddsql_")
 
 
 def _args(node: exp.Anonymous, counts: tuple[int, ...], usage: str) -> list[exp.Expr]:
@@ -528,6 +519,13 @@ def _date_bin(node: exp.Expr) -> exp.Expr:
     )
 
 
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def _to_timestamp(node: exp.Expr) -> exp.Expr:
     assert isinstance(node, exp.Anonymous)
     args = _args(node, (1, 2), "to_timestamp(epoch_seconds) or to_timestamp(text, format)")
@@ -537,12 +535,12 @@ def _to_timestamp(node: exp.Expr) -> exp.Expr:
         if what == "null":
             return exp.cast(exp.null(), "TIMESTAMP")
         if _is_text_literal(value):
-            try:
-                value = exp.Literal.number(repr(float(value.this)))
-            except ValueError:
+            seconds = _float(value.this)
+            if seconds is None or not math.isfinite(seconds):
                 raise UnsupportedError(
-                    f"to_timestamp({value.sql('postgres')}): not a number of seconds"
-                ) from None
+                    f"to_timestamp({value.sql('postgres')}): not a (finite) number of seconds"
+                )
+            value = exp.Literal.number(repr(seconds))
         elif what != "number":
             raise UnsupportedError(
                 f"to_timestamp() takes seconds since 1970 (a number) or (text, format); "
@@ -632,6 +630,9 @@ def _cast(node: exp.Expr) -> exp.Expr:
         raise UnsupportedError(f"cannot cast {what} to timestamp")
     if to.is_type(*_TEXT_TYPES) and what == "interval":
         return call(INTERVAL_TEXT, _deep(value))
+    if what in ("timestamp", "interval") and not to.is_type(*_TEXT_TYPES):
+        # PostgreSQL has no such cast (DuckDB would answer, e.g. a timestamp as JSON)
+        raise UnsupportedError(f"cannot cast {what} to {to.sql('postgres').lower()}")
     return node
 
 

@@ -62,5 +62,23 @@ REWRITES: tuple[Rewrite, ...] = (
 def apply_rewrites(tree: exp.Expr) -> exp.Expr:
     """Apply every rewrite in :data:`REWRITES`, each over the whole tree."""
     for rewrite in REWRITES:
-        tree = tree.transform(rewrite, copy=False)
+        tree = rewrite_tree(tree, rewrite)
     return tree
+
+
+def rewrite_tree(tree: exp.Expr, rewrite: Rewrite) -> exp.Expr:
+    """Apply ``rewrite`` top-down to every node, including every node under a
+    replacement (sqlglot's ``transform`` skips those, which left the inner ``/`` of
+    ``(6/4)/1`` truncating). A rewrite must not match its own output."""
+    new = rewrite(tree)
+    stack = list(new.iter_expressions())
+    while stack:
+        node = stack.pop()
+        # Where the node sits, taken before the rewrite: a rewrite that wraps the node
+        # (LIKE -> ESCAPE) re-parents it.
+        parent, key, index = node.parent, node.arg_key, node.index
+        replacement = rewrite(node)
+        if replacement is not node and parent is not None and key is not None:
+            parent.set(key, replacement, index)
+        stack.extend(replacement.iter_expressions())
+    return new

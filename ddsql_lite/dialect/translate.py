@@ -46,6 +46,25 @@ class Translation:
 
 
 TIME_FRAME_SETTINGS = ("dd.time_frame_start", "dd.time_frame_end")
+# Bounds that keep translation fast and inside Python's recursion limit (sqlglot walks
+# trees recursively and some of its passes are quadratic in the depth of a tree).
+MAX_QUERY_LENGTH = 100_000
+MAX_TREE_DEPTH = 128
+TOO_DEEP = (
+    "the query is nested too deeply (parentheses, subqueries or chained operators); "
+    "simplify it, e.g. use IN (...) for long OR chains"
+)
+
+
+def check_depth(tree: exp.Expr) -> None:
+    """Refuse a syntax tree deeper than :data:`MAX_TREE_DEPTH` (measured without
+    recursion, so any depth is measured safely)."""
+    stack: list[tuple[exp.Expr, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise UnsupportedError(f"{TOO_DEEP} (the limit is {MAX_TREE_DEPTH} levels)")
+        stack.extend((child, depth + 1) for child in node.iter_expressions())
 
 
 def setting_parameter(setting: str) -> str:
@@ -72,6 +91,16 @@ class Translator:
         return self._translate(sql)
 
     def _translate(self, sql: str) -> Translation:
+        if len(sql) > MAX_QUERY_LENGTH:
+            raise UnsupportedError(
+                f"the query is {len(sql):,} characters long; the limit is {MAX_QUERY_LENGTH:,}"
+            )
+        try:
+            return self._translate_query(sql)
+        except RecursionError:  # sqlglot recurses per nesting level
+            raise UnsupportedError(TOO_DEEP) from None
+
+    def _translate_query(self, sql: str) -> Translation:
         parsed = parse(sql)
         if not parsed.statements:
             raise UnsupportedError("no statement to run")
@@ -80,6 +109,7 @@ class Translator:
                 f"one statement per call; got {len(parsed.statements)} (remove the extra ';')"
             )
         tree = parsed.statements[0]
+        check_depth(tree)
         session = session_statement(tree)
         if session is not None:
             return Translation("", (), session=session)

@@ -540,3 +540,6 @@ SELECT * FROM aws.no_such_table -- error: no_such_table
 -- LATERAL, NATURAL JOIN, WINDOW clauses, FILTER (WHERE ...), GROUPING SETS/ROLLUP/CUBE,
 -- FETCH FIRST, ROUND(x, n)). Decide per construct: accept with PostgreSQL's answer (then a
 -- corpus line), or refuse (then a unit test, since the oracle cannot refuse with PostgreSQL).
+-- Nested rewrites of the same kind (each level must be rewritten).
+SELECT (6 / 4) / 1, 5 / (6 / 4), (7 / 2) / (3 / 2) -- ddsql: [(1.5, 3.3333333333333335, 2.3333333333333335)]
+SELECT substring(substring('abcdef', -1, 5), -1, 3), split_part(split_part('a-b,c-d', ',', 2), '-', 1)

@@ -147,3 +147,6 @@ SELECT TIMESTAMP '2025-02-30' -- error: timestamp '2025-02-30': date/time field 
 SELECT TIMESTAMP 'not a time' -- error: DDSQL reads YYYY-MM-DD
 SELECT CAST(json_extract_path_text(schedule, 'missing') AS TIMESTAMP) IS NULL FROM t ORDER BY _key
 SELECT CAST(name AS TIMESTAMP) FROM t -- error: as a timestamp: DDSQL reads
+SELECT CAST(creation_time AS JSON) FROM t -- error: cannot cast timestamp to json
+SELECT CAST(INTERVAL '1 day' AS BIGINT) -- error: cannot cast interval to bigint
+SELECT to_timestamp(1e300) -- error: out of the range of years 1 to 9999
