@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from .errors import QueryError
+
 if TYPE_CHECKING:
     import pandas
     import polars
@@ -82,7 +84,13 @@ class Result:
 def _python_values(column: pa.ChunkedArray) -> list[Any]:
     """A column as Python values, like DuckDB's fetchall: an interval without months is a
     ``timedelta`` (one with months stays pyarrow's ``MonthDayNano``)."""
-    values: list[Any] = column.to_pylist()
+    try:
+        values: list[Any] = column.to_pylist()
+    except (OverflowError, ValueError) as exc:  # e.g. a timestamp past year 9999
+        raise QueryError(
+            f"a {column.type} value cannot be represented in Python ({exc}); "
+            "use .to_arrow_table() or .df()"
+        ) from None
     if pa.types.is_interval(column.type):
         return [
             timedelta(days=v.days, microseconds=v.nanoseconds // 1000)

@@ -226,3 +226,10 @@ def test_time_frame_from_set_show_and_the_api() -> None:
         c.set_time_frame()
         start, end = c.time_frame
         assert (end - start).total_seconds() == 3600
+
+
+def test_values_python_cannot_hold_are_a_clear_error(con) -> None:
+    result = con.sql("SELECT TIMESTAMP '9999-12-31 00:00:00' + INTERVAL '2 days' AS t")
+    with pytest.raises(QueryError, match="cannot be represented in Python"):
+        result.fetchall()
+    assert result.to_arrow_table().num_rows == 1
