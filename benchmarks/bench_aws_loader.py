@@ -1,10 +1,12 @@
 """Benchmark the live AWS loader against the fake SageMaker endpoint of the test suite.
 
-Default: 3 regions x 400 experiments, 30 ms per API call, the fake in its own process.
-Reports the wall time of the load, the API calls and retries, the time a sequential loop
-over the same calls would take (calls x latency) and the ideal for the thread pool
+Default: 3 regions x 400 experiments, 30 ms per API call, the fake in its own process,
+the loader's default thread count. Reports the wall time of the load (credential check,
+clients and fan-out: ``load_aws``), the API calls and retries, the time a sequential
+loop over the same calls would take (calls x latency) and the ideal for the thread pool
 (calls x latency / workers). Target: at least 10x faster than sequential and within
-1.5x of the ideal.
+1.5x of the ideal. The load runs three times and the fastest counts (other processes
+on the machine can only slow a run down); all the times are printed.
 
     .venv/bin/python benchmarks/bench_aws_loader.py            # the full benchmark
     .venv/bin/python benchmarks/bench_aws_loader.py --tiny     # seconds, for tests
@@ -14,6 +16,7 @@ over the same calls would take (calls x latency) and the ideal for the thread po
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -72,11 +75,16 @@ def run(
     latency: float = 0.030,
     workers: int = DEFAULT_MAX_WORKERS,
     subprocess: bool = True,
+    rate_limit: float | None = None,
 ) -> dict[str, Any]:
-    """Run one load against a fresh fake; returns the figures (see the module doc)."""
+    """Run one load against a fresh fake; returns the figures (see the module doc).
+    ``rate_limit`` makes the fake throttle each region above that many requests a
+    second, as SageMaker does."""
     names, records = experiments(regions, per_region)
     saved = dict(os.environ)
     fake_args: dict[str, Any] = {"keys": {KEY: ACCOUNT}, "latency": latency}
+    if rate_limit:
+        fake_args["rate_limit"] = rate_limit
     try:
         with tempfile.TemporaryDirectory() as home:
             if subprocess:
@@ -84,6 +92,10 @@ def run(
             else:
                 server = _in_process(records, fake_args)
             with server as info:
+                experiment_count = len(records)
+                if subprocess:  # the fake's data lives in the fake's process, not here
+                    del records
+                    gc.collect()
                 env = aws_environment(info["url"], Path(home), default=(KEY, "benchmark-secret"))
                 apply_environment(env, _setenv, _delenv)
                 table = load_registry().get("aws.sagemaker_inference_experiment")
@@ -102,7 +114,7 @@ def run(
     ideal = sequential / workers
     return {
         "regions": regions,
-        "experiments": len(records),
+        "experiments": experiment_count,
         "rows": len(loaded.records),
         "latency": latency,
         "workers": workers,
@@ -165,21 +177,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=DEFAULT_MAX_WORKERS, help="threads")
     parser.add_argument("--tiny", action="store_true", help="2 regions x 15 experiments, 10 ms")
     parser.add_argument("--in-process", action="store_true", help="run the fake in-process")
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        metavar="TPS",
+        help="throttle each region above TPS requests a second, like SageMaker does "
+        "(default: no limit); the targets assume no limit",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        metavar="N",
+        help="loads to run; the fastest is reported, as timeit does, since noise "
+        "from other processes only ever adds time (default 3; 1 with --tiny)",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when off target")
     args = parser.parse_args(argv)
     if args.tiny:
         args.regions, args.per_region, args.latency = 2, 15, 0.010
-    figures = run(
-        regions=args.regions,
-        per_region=args.per_region,
-        latency=args.latency,
-        workers=args.workers,
-        subprocess=not args.in_process,
-    )
+        args.repeat = 1
+    runs = [
+        run(
+            regions=args.regions,
+            per_region=args.per_region,
+            latency=args.latency,
+            workers=args.workers,
+            subprocess=not args.in_process,
+            rate_limit=args.rate_limit,
+        )
+        for _ in range(max(1, args.repeat))
+    ]
+    figures = min(runs, key=lambda f: f["wall"])
     print(format_figures(figures))
+    if len(runs) > 1:
+        walls = sorted(f["wall"] for f in runs)
+        print(
+            f"  all runs         {', '.join(f'{w:.2f}' for w in walls)} s "
+            f"(median {walls[len(walls) // 2]:.2f} s; load average {_load()})"
+        )
+    if args.tiny or args.rate_limit:
+        why = "a tiny run" if args.tiny else "the service throttles"
+        print(f"(no verdict: {why}; the targets are for the full size, no rate limit)")
+        return 0
     ok = on_target(figures)
     print("on target" if ok else "OFF TARGET")
     return 1 if args.check and not ok else 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from .errors import (
     QueryError,
     QueryMemoryError,
     QueryTimeoutError,
+    UnsupportedError,
 )
 from .registry import Table
 
@@ -85,7 +86,11 @@ class Engine:
         if threads:
             settings["threads"] = threads
         for key, value in settings.items():
-            self._db.execute(f"SET GLOBAL {key} = {_sql_value(value)}")
+            try:
+                self._db.execute(f"SET GLOBAL {key} = {_sql_value(value)}")
+            except duckdb.Error as exc:  # a bad memory_limit from the API or the CLI
+                message = str(exc).split("\n")[0].partition(": ")[2] or str(exc)
+                raise UnsupportedError(f"{key} {value!r} is not valid: {message}") from None
         self._db.execute("SET GLOBAL enable_external_access = false")
         self._db.execute("SET GLOBAL lock_configuration = true")
 

@@ -18,7 +18,9 @@ Faults: ``latency`` per request; ``throttle`` (a set of SageMaker request number
 answered ThrottlingException); ``error_500`` (request numbers answered HTTP 500);
 ``page_size``/``tag_page_size`` (force pages that small, e.g. one item with NextToken);
 ``denied_regions`` (AccessDeniedException for every SageMaker call there);
-``vanished`` (names listed but gone on Describe); ``failing`` (names whose Describe
+``rate_limit`` (requests a second per account and region, as a token bucket: the
+excess is answered ThrottlingException, like the real service); ``vanished`` (names
+listed but gone on Describe); ``failing`` (names whose Describe
 always fails with a non-retryable error); ``expired_keys``; ``enabled`` (the
 regions EC2 DescribeRegions reports per account) and ``ec2_denied``. ``message_leak``
 puts the caller's credentials into AccessDenied messages (to test redaction).
@@ -111,6 +113,7 @@ class FakeAws:
         failing: Iterable[str] = (),
         case_sensitive_names: bool = False,
         inclusive_times: bool = False,
+        rate_limit: float | None = None,
     ) -> None:
         self.data: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self._by_name: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -138,6 +141,8 @@ class FakeAws:
         self.failing = set(failing)
         self.case_sensitive_names = case_sensitive_names
         self.inclusive_times = inclusive_times
+        self.rate_limit = rate_limit
+        self._buckets: dict[tuple[str, str], list[float]] = {}  # tokens, last refill
         self.issued_secrets: list[str] = []  # secrets and tokens handed out by AssumeRole
         self.served: Counter[str] = Counter()  # operation -> requests answered (any status)
         self.faults = 0  # retryable faults served (throttles and 500s)
@@ -333,7 +338,7 @@ class FakeAws:
     def _sagemaker(self, operation: str, key: str, region: str, params: dict[str, Any]) -> Any:
         account = self._account(key)
         seq = next(self._seq)
-        if seq in self.throttle:
+        if seq in self.throttle or not self._admit(account, region):
             with self._lock:
                 self.faults += 1
             raise AwsFault(400, "ThrottlingException", "Rate exceeded")
@@ -374,6 +379,21 @@ class FakeAws:
                 raise AwsFault(400, "ValidationException", "no such resource")
             return self._page(record.get("tags") or [], params, "Tags", 50, self.tag_page_size)
         raise AwsFault(400, "UnknownOperationException", operation)
+
+    def _admit(self, account: str, region: str) -> bool:
+        """The service-side rate limit: a token bucket per (account, region) refilled at
+        ``rate_limit`` requests a second, holding at most a second's worth."""
+        if not self.rate_limit:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            bucket = self._buckets.setdefault((account, region), [self.rate_limit, now])
+            bucket[0] = min(self.rate_limit, bucket[0] + (now - bucket[1]) * self.rate_limit)
+            bucket[1] = now
+            if bucket[0] < 1:
+                return False
+            bucket[0] -= 1
+            return True
 
     def _list(self, records: list[dict[str, Any]], params: dict[str, Any]) -> Any:
         with self._lock:

@@ -90,6 +90,18 @@ def test_faults_lose_no_row(start_fake: StartFake) -> None:
     assert fake.served["ListInferenceExperiments"] >= 40
 
 
+def test_a_rate_limited_service_loses_no_row(start_fake: StartFake) -> None:
+    """The fake throttles above 20 requests a second per region, as SageMaker does; the
+    adaptive retries get every experiment anyway."""
+    records = pick([ACCOUNT_A], REGIONS[:2], 15)
+    fake = start_fake(records, rate_limit=20)
+    table, report = live(regions=list(REGIONS[:2]), endpoint_url=fake.url, max_workers=8)
+    assert table.sort_by("_key").equals(table_of(records))
+    assert not report.errors and fake.faults > 0
+    assert report.retries == fake.faults
+    assert report.api_calls + report.retries == sagemaker_calls(fake)
+
+
 def test_experiments_missing_optional_fields_are_null(start_fake: StartFake) -> None:
     records = [bare(r) for r in pick([ACCOUNT_A], ["us-east-1"], 5)]
     fake = start_fake(records)

@@ -106,6 +106,8 @@ RULES: list[tuple[str, dict[str, Any]]] = [
     (f"SELECT name FROM {T} WHERE status = 'Running' UNION ALL SELECT name FROM {T}", {}),
     (f"SELECT * FROM {T}, unnest(akeys(tags)) k WHERE status = 'Running'", {}),
     ("SELECT * FROM other_table WHERE status = 'Running'", {}),
+    (f"SELECT * FROM {T} AS x(status) WHERE status = 'Running'", {}),  # _key renamed
+    (f"SELECT * FROM {T} AS x WHERE x.status = 'Running'", {"StatusEquals": "Running"}),
     ("SELEC nonsense", {}),
     (f"SELECT * FROM {T} WHERE status = 'Running'; SELECT 1", {}),
 ]
@@ -155,7 +157,7 @@ QUERIES = [
 def test_same_answer_with_and_without_pushdown(
     start_fake: StartFake, semantics: dict[str, bool]
 ) -> None:
-    records = pick([ACCOUNT_A], REGIONS[:2], 25)
+    records = pick([ACCOUNT_A], REGIONS[:2], 15)
     fake = start_fake(records, **semantics)
     # few threads: the fake shares this process's GIL with the loader
     options = {

@@ -200,6 +200,8 @@ def json_paths(node: exp.Expr) -> exp.Expr:
     chain of JSON-valued steps folded into one path."""
     if isinstance(node, exp.Anonymous) and node.name in _RAW_PATH_FUNCTIONS:
         name = _RAW_PATH_FUNCTIONS[node.name]
+        if not node.expressions:
+            raise UnsupportedError(f"{name}() needs a json value and at least one path step")
         base, *args = node.expressions
         if not is_json(base):
             raise operand_error(exp.Anonymous(this=name), base)

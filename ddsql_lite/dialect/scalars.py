@@ -64,6 +64,8 @@ def strings(node: exp.Expr) -> exp.Expr:
             return call(SUBSTRING_FROM, node.this, start)
         return call(SUBSTRING, node.this, start, length)
     if isinstance(node, exp.SplitPart):
+        if node.args.get("delimiter") is None or node.args.get("part_index") is None:
+            raise UnsupportedError("split_part() takes a string, a delimiter and a field number")
         return call(SPLIT_PART, node.this, node.args["delimiter"], node.args["part_index"])
     if isinstance(node, exp.StringToArray):
         if node.args.get("null"):

@@ -2,10 +2,12 @@
 
 Per target the table's ``api`` block drives the calls: the List operation through
 :func:`paginate` (with the filters pushed down, if any), then for every listed resource
-the Describe operation and its tags (ListTags, paginated too). Every call is a task on
-one bounded :class:`~concurrent.futures.ThreadPoolExecutor`; the target's single
-client is shared by its tasks (botocore clients are thread-safe, and sharing one keeps
-its connection pool and its adaptive-retry rate limiter per (account, region)).
+the Describe operation and its tags (ListTags, paginated too). Each target's listing is
+a task on one bounded :class:`~concurrent.futures.ThreadPoolExecutor`, and so is each
+listed resource (its Describe then its ListTags), submitted as soon as its page
+arrives. The target's single client is shared by its tasks (botocore clients are
+thread-safe, and sharing one keeps one connection pool and one adaptive-retry rate
+limiter per (account, region)).
 
 Contract of :func:`fetch_all`:
 
@@ -22,14 +24,13 @@ Contract of :func:`fetch_all`:
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -69,38 +70,6 @@ def error_text(exc: BaseException, secrets: tuple[str, ...] = ()) -> str:
     else:
         code, message = type(exc).__name__, str(exc)
     return redact(f"{code}: {message}" if message else code, secrets)
-
-
-SWITCH_INTERVAL = 0.001
-_switch_lock = threading.Lock()
-_switch_users = 0
-_switch_saved = 0.0
-
-
-@contextmanager
-def responsive_threads() -> Iterator[None]:
-    """Lower the interpreter's thread switch interval to :data:`SWITCH_INTERVAL` while
-    fan-outs run (restored when the last one ends).
-
-    Each API call releases the GIL a few times for socket I/O; with the default 5 ms
-    interval a thread whose answer has arrived can wait that long for the GIL behind a
-    thread busy in botocore's Python code, on every reacquisition. With many calls in
-    flight that delay, not the network, dominates (measured by
-    benchmarks/bench_aws_loader.py).
-    """
-    global _switch_users, _switch_saved
-    with _switch_lock:
-        if _switch_users == 0:
-            _switch_saved = sys.getswitchinterval()
-            sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL))
-        _switch_users += 1
-    try:
-        yield
-    finally:
-        with _switch_lock:
-            _switch_users -= 1
-            if _switch_users == 0:
-                sys.setswitchinterval(_switch_saved)
 
 
 class CallStats:
@@ -187,14 +156,18 @@ def paginate(client: Any, operation: str, **params: Any) -> Iterator[Any]:
 
 
 def jsonable(value: Any) -> Any:
-    """An API response value with its datetimes as ISO-8601 UTC text (JSON-ready)."""
+    """An API response as plain JSON values: datetimes (botocore's, or a Stubber's)
+    become ISO-8601 UTC text, and the top-level ``ResponseMetadata`` goes. A JSON round
+    trip: C speed, and the result is JSON-ready by construction."""
+    if isinstance(value, dict) and "ResponseMetadata" in value:
+        value = {k: v for k, v in value.items() if k != "ResponseMetadata"}
+    return json.loads(json.dumps(value, ensure_ascii=False, default=_json_default))
+
+
+def _json_default(value: Any) -> str:
     if isinstance(value, datetime):
         return iso_utc(parse_timestamp(value, ""))
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
-    if isinstance(value, list):
-        return [jsonable(v) for v in value]
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
 def arn_account(arn: Any) -> str | None:
@@ -275,10 +248,7 @@ class FanOut:
 
     def run(self, targets: list[Target]) -> list[tuple[list[Record], LoadEntry]]:
         runs = [_Run(t) for t in targets]
-        with (
-            responsive_threads(),
-            ThreadPoolExecutor(self.max_workers, thread_name_prefix="ddsql-aws") as pool,
-        ):
+        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="ddsql-aws") as pool:
             self._pool = pool
             try:
                 for run in runs:
@@ -367,7 +337,7 @@ class FanOut:
             "account_id": arn_account(described.get("Arn")) or run.target.account_id,
             "region": run.target.region,
             "experiment": jsonable(described),
-            "tags": jsonable(tags),
+            "tags": jsonable(tags) if tags else [],
         }
         with run.lock:
             run.records[index] = record

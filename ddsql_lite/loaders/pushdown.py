@@ -110,6 +110,9 @@ def _single_table_where(tree: exp.Expr, table: Table) -> exp.Expr | None:
         return None
     if any(v not in (None, [], False) for k, v in tables[0].args.items() if k not in _TABLE_ARGS):
         return None
+    alias = tables[0].args.get("alias")
+    if alias is not None and alias.args.get("columns"):
+        return None  # FROM t AS x(a, b, ...) renames the columns
     parts = [tables[0].args.get(k) for k in ("catalog", "db", "this")]
     name = ".".join(_ident(p) for p in parts if p is not None)
     if name not in table.names:

@@ -196,7 +196,10 @@ def record_to_row(record: Any, table: Table) -> dict[str, Any]:
             row[column.name] = parse_timestamp(value, field)
         elif column.type.name == "json":
             member = shape.members.get(column.source)
-            row[column.name] = json.dumps(convert(value, member, field), ensure_ascii=False)
+            try:
+                row[column.name] = json.dumps(convert(value, member, field), ensure_ascii=False)
+            except RecursionError:  # convert recurses once per level of nesting
+                raise RecordError(field, "nested too deeply") from None
         elif column.type.name == "string":
             if not isinstance(value, str):
                 raise RecordError(field, f"expected a string, got {type(value).__name__}")

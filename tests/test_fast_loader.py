@@ -1,0 +1,499 @@
+"""The vectorised fixture loader gives exactly the reference (pure mapping) result.
+
+``read_fixtures`` (DuckDB parses, generated SQL maps) must build the same Arrow table as
+``read_fixtures_reference`` (``json`` + ``rows.record_to_row`` per record) for every
+valid input, byte for byte, and raise the same LoaderError for every invalid one. The
+bundled sample, synthetic records and hypothesis-generated records are compared here.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from botocore.model import ListShape, Shape, StructureShape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ddsql_lite import LoaderError
+from ddsql_lite.loaders import sample_path, synthetic, vectorized
+from ddsql_lite.loaders.fixtures import read_fixtures, read_fixtures_reference
+from ddsql_lite.loaders.rows import iso_utc, output_shape, parse_timestamp
+from ddsql_lite.loaders.sqljson import iso_text_sql, json_timestamp_sql
+from ddsql_lite.loaders.vectorized import loader_connection, pairs_to_map, plan_for, read_file
+from ddsql_lite.registry import load_registry
+
+TABLE = load_registry().get("aws.sagemaker_inference_experiment")
+PLAN = plan_for(TABLE)
+SHAPE = output_shape("sagemaker", "DescribeInferenceExperiment")
+
+
+def outcome(load: Callable[[], pa.Table]) -> tuple[str, Any]:
+    try:
+        return "table", load()
+    except LoaderError as exc:
+        return "error", str(exc)
+
+
+def assert_same(path: Path) -> tuple[str, Any]:
+    """The fast and the reference load agree on ``path``; returns the outcome."""
+    fast = outcome(lambda: read_fixtures(path, TABLE, small_file_bytes=0))
+    reference = outcome(lambda: read_fixtures_reference(path, TABLE))
+    assert fast[0] == reference[0], (fast, reference)
+    if fast[0] == "table":
+        assert fast[1].schema == reference[1].schema
+        for name in reference[1].column_names:
+            assert fast[1].column(name).equals(reference[1].column(name)), name
+        assert fast[1].equals(reference[1])
+    else:
+        assert fast[1] == reference[1]
+    return fast
+
+
+def write(path: Path, records: list[Any], layout: str) -> Path:
+    """Write ``records`` as ``jsonl``, ``compact`` jsonl, a JSON ``array`` or a
+    ``wrapper`` (``{"records": [...]}``)."""
+    if layout == "jsonl":
+        path = path.with_suffix(".jsonl")
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    elif layout == "compact":
+        path = path.with_suffix(".jsonl")
+        text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
+        path.write_text(text)
+    elif layout == "array":
+        path = path.with_suffix(".json")
+        path.write_text(json.dumps(records, indent=1, ensure_ascii=False))
+    else:
+        path = path.with_suffix(".json")
+        path.write_text(json.dumps({"records": records}, ensure_ascii=False))
+    return path
+
+
+# ----------------------------------------------------------------- known data
+
+
+def test_the_generator_covers_the_table() -> None:
+    assert PLAN is not None
+
+
+def test_bundled_sample_is_identical_and_entirely_fast() -> None:
+    assert PLAN is not None
+    read = read_file(sample_path(), TABLE, PLAN)
+    assert read is not None and read.outside == 0
+    assert_same(sample_path())
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "compact", "array", "wrapper"])
+def test_synthetic_records_are_identical_and_fast(tmp_path: Path, layout: str) -> None:
+    assert PLAN is not None
+    path = write(tmp_path / "synthetic", synthetic(5000, seed=11), layout)
+    read = read_file(path, TABLE, PLAN)
+    assert read is not None and read.outside == 0
+    assert read.table.equals(read_fixtures_reference(path, TABLE))
+
+
+def test_synthetic_other_seeds_in_a_directory(tmp_path: Path) -> None:
+    records = synthetic(3000, seed=3)
+    write(tmp_path / "a", records[:1000], "jsonl")
+    write(tmp_path / "b", records[1000:2000], "array")
+    write(tmp_path / "c", records[2000:], "wrapper")
+    kind, table = assert_same(tmp_path)
+    assert kind == "table" and table.num_rows == 3000
+
+
+@pytest.mark.parametrize("splices", [1024, 0])
+def test_records_outside_the_fast_subset_are_mapped_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, splices: int
+) -> None:
+    monkeypatch.setattr(vectorized, "_MAX_SPLICES", splices)
+    records = synthetic(40, seed=5)
+    # each one valid, each one outside the fast subset for a different reason
+    records[3]["experiment"]["Schedule"] = {"EndTime": "2025-03-01T00:00:00Z",
+                                            "StartTime": "2025-02-01T00:00:00Z"}
+    records[7]["experiment"]["CreationTime"] = "2025-03-01T12:00:00.1234567+01:00"
+    records[9]["experiment"]["EndpointMetadata"]["EndpointName"] = "tab\there\x1fnow"
+    records[12]["tags"] = [{"Value": "v", "Key": "k"}, {"Key": "q\"uote"}]
+    records[15]["experiment"]["Schedule"] = {"StartTime": None, "EndTime": 1740830400}
+    records[20]["experiment"]["ModelVariants"][0]["Extra"] = {"NewMember": [1.5]}
+    records[30]["experiment"]["CreationTime"] = "0999-01-01T00:00:00Z"
+    path = write(tmp_path / "mixed", records, "jsonl")
+    assert PLAN is not None
+    read = read_file(path, TABLE, PLAN)
+    assert read is not None and read.outside == 7
+    assert_same(path)
+
+
+# ----------------------------------------------------------------- errors
+
+
+def test_errors_name_the_same_record_as_the_reference(tmp_path: Path) -> None:
+    records = synthetic(30, seed=2)
+    records[17]["experiment"]["ModelVariants"][1]["Status"] = 3
+    path = write(tmp_path / "bad", records, "jsonl")
+    kind, message = assert_same(path)
+    assert kind == "error"
+    assert message.endswith(
+        "record 17: field experiment.ModelVariants[1].Status: expected string, got int"
+    )
+
+
+def test_a_duplicate_before_a_bad_record_is_reported_first(tmp_path: Path) -> None:
+    records = synthetic(20, seed=2)
+    write(tmp_path / "a", records[:10], "jsonl")
+    later = [*records[10:], records[4]]  # record 10 of b repeats a's record 4
+    later.append({**records[0], "account_id": ""})
+    write(tmp_path / "b", later, "jsonl")
+    kind, message = assert_same(tmp_path)
+    assert kind == "error" and "b.jsonl: record 10: duplicate _key" in message
+    assert "(first in " in message and "a.jsonl: record 4)" in message
+
+
+def test_a_duplicate_across_fast_files_is_found(tmp_path: Path) -> None:
+    records = synthetic(20, seed=8)
+    write(tmp_path / "a", records[:12], "array")
+    write(tmp_path / "b", records[11:], "wrapper")
+    kind, message = assert_same(tmp_path)
+    assert kind == "error" and "b.json: record 0: duplicate _key" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"records": null}',
+        '{"rows": []}',
+        '{"records": [1]}',
+        "[1, 2]",
+        '[{"account_id": "1", "region": "r", "experiment": "x"}]',
+        "\ufeff[]",
+        "",
+        "  \n",
+        '[{"a": 1},]',
+        '{"records": []}',
+        "[]",
+        '[{"account_id": "1", "region": "r", "experiment": {"Arn": "a", "Arn": "b"}}]',
+    ],
+)
+def test_odd_json_files_agree(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(text, encoding="utf-8")
+    assert_same(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n  \n",
+        '{"a": 1}\n{oops\n',
+        "[1]\n",
+        '{"account_id": "1"}\r\n',
+        '{"account_id": 1} {"account_id": 2}\n',
+        "\u00a0\n",
+    ],
+)
+def test_odd_jsonl_files_agree(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text(text, encoding="utf-8")
+    assert_same(path)
+
+
+def test_jsonl_lines_split_on_newline_only(tmp_path: Path) -> None:
+    record = synthetic(1, seed=4)[0]
+    record["experiment"]["Description"] = "line\u2028separator\u0085next"
+    path = tmp_path / "u.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    kind, table = assert_same(path)
+    assert kind == "table"
+    assert table.column("description").to_pylist() == ["line\u2028separator\u0085next"]
+
+
+# ----------------------------------------------------------------- tags map
+
+
+def test_pairs_to_map_groups_sorted_pairs() -> None:
+    pair = pa.struct([("k", pa.string()), ("v", pa.string())])
+    pairs = pa.array(
+        [
+            [{"k": "a", "v": "1"}, {"k": "a", "v": "1"}, {"k": "a", "v": "2"}, {"k": "b", "v": ""}],
+            None,
+            [],
+            [{"k": "x", "v": "y"}],
+        ],
+        pa.list_(pair),
+    )
+    map_type = pa.map_(pa.string(), pa.list_(pa.string()))
+    grouped = pairs_to_map(pairs, map_type)
+    assert grouped.type == map_type
+    assert grouped.to_pylist() == [[("a", ["1", "2"]), ("b", [""])], None, [], [("x", ["y"])]]
+    assert pairs_to_map(pairs.slice(1), map_type).to_pylist() == [None, [], [("x", ["y"])]]
+
+
+# ----------------------------------------------------------------- timestamps
+
+
+def sql_timestamps(json_texts: list[str]) -> list[tuple[datetime | None, str | None]]:
+    """The fast path's TIMESTAMP and ISO text for each JSON leaf text."""
+    con = loader_connection()
+    try:
+        stamp = json_timestamp_sql("x")
+        rows = con.execute(
+            f"SELECT {stamp}, {iso_text_sql(stamp)} FROM (SELECT unnest($1::VARCHAR[]) AS x)",
+            [json_texts],
+        ).fetchall()
+        return [(value, text) for value, text in rows]
+    finally:
+        con.close()
+
+
+def sql_timestamp(json_text: str) -> tuple[datetime | None, str | None]:
+    return sql_timestamps([json_text])[0]
+
+
+def python_timestamp(value: Any) -> tuple[datetime, str] | None:
+    try:
+        stamp = parse_timestamp(value, "f")
+    except (LoaderError, OverflowError):
+        return None
+    return stamp, iso_utc(stamp)
+
+
+def assert_timestamps_agree(values: list[Any]) -> None:
+    """Where the fast path converts a value (not NULL), it agrees with the pure one."""
+    for value, got in zip(values, sql_timestamps([json.dumps(v) for v in values])):
+        if got[0] is not None:
+            assert got == python_timestamp(value), value
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=-30e9, max_value=253e9, allow_nan=False),
+            st.integers(min_value=-30_000_000_000, max_value=253_000_000_000),
+            st.integers(min_value=0, max_value=2**31).map(lambda s: s + 0.5),
+            st.integers(min_value=0, max_value=2**31).map(lambda s: s / 8),
+        ),
+        min_size=20,
+        max_size=40,
+    )
+)
+def test_epoch_seconds_round_like_python(values: list[float | int]) -> None:
+    assert_timestamps_agree(values)
+
+
+OFFSETS = st.integers(min_value=-(23 * 60 + 59), max_value=23 * 60 + 59)
+
+
+@st.composite
+def iso_texts(draw: st.DrawFn, wild: bool = True) -> str:
+    """ISO-8601 text Python 3.11 accepts: the spellings the fast path converts (``T`` or
+    space, 0-6 fractional digits, ``Z``, ``+HH:MM`` or none), and with ``wild`` rarer
+    ones (``t``, 7 digits, ``z``, ``+HHMM``, ``+HH:MM:SS``)."""
+    stamp = draw(st.datetimes(min_value=datetime(1001, 1, 1), max_value=datetime(9998, 12, 31)))
+    digits = draw(st.sampled_from([0, 0, 0, 0, 1, 3, 6, 2, 4, 5, *([7] if wild else [])]))
+    separator = draw(st.sampled_from("TTTTTTT " + ("t" if wild else "")))
+    text = stamp.strftime("%Y-%m-%d") + separator + stamp.strftime("%H:%M:%S")
+    if digits:
+        text += "." + f"{stamp.microsecond:06d}{draw(st.integers(0, 9))}"[:digits]
+    rare = ["z", "+0100", "+01:00:30"] if wild else []
+    suffix = draw(st.sampled_from(["Z"] * 6 + ["", "offset", "offset", *rare]))
+    if suffix == "offset":
+        minutes = draw(OFFSETS)
+        sign = "-" if minutes < 0 else "+"
+        suffix = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return text + suffix
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(iso_texts(), min_size=20, max_size=40))
+def test_iso_text_parses_like_python(texts: list[str]) -> None:
+    assert_timestamps_agree(texts)
+    converted = [got for got in sql_timestamps([json.dumps(t) for t in texts]) if got[0]]
+    assert len(converted) >= len(texts) // 3  # most spellings are converted, not refused
+
+
+def test_timestamp_corners() -> None:
+    corners = ["2025-02-30T00:00:00Z", "2025-03-01T24:00:00Z", "0000-01-01T00:00:00Z",
+               "9999-12-31T23:00:00-02:00", "yesterday", "", True, "1740830400", 0.0, -0.5,
+               "2025-03-01T12:00:00.1234567Z", "2025-03-01", 253402300799.9999999]
+    assert_timestamps_agree(corners)
+    assert sql_timestamp("null") == (None, None)
+    noon = (datetime(2025, 3, 1, 12), "2025-03-01T12:00:00Z")
+    assert sql_timestamp('"2025-03-01T12:00:00Z"') == noon
+    assert sql_timestamp("1740830400.25")[1] == "2025-03-01T12:00:00.25Z"
+    assert sql_timestamp('"2025-03-01T14:00:00+02:00"')[1] == "2025-03-01T12:00:00Z"
+
+
+# ----------------------------------------------------------------- generated records
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+PLAIN = st.text(alphabet=string.ascii_letters + string.digits + "-_./:, ", min_size=1, max_size=12)
+STRINGS = st.one_of(*[PLAIN] * 5, TEXT)
+REQUIRED_STRINGS = st.one_of(PLAIN, PLAIN, TEXT.filter(bool))
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+WRONG = st.sampled_from([None, 7, "x", 2.5, True, [], {}, "yesterday", [None]])
+
+
+@st.composite
+def timestamps(draw: st.DrawFn, valid: bool, wild: bool) -> Any:
+    kind = draw(st.sampled_from(["iso"] * 6 + ["int", "float", "odd"]))
+    if kind == "iso":
+        return draw(iso_texts(wild))
+    seconds = draw(st.integers(min_value=946684800, max_value=1893456000))
+    if kind == "int":
+        return seconds
+    if kind == "float" or valid:
+        return seconds + draw(st.sampled_from([0.25, 0.5, 0.1, 0.999999, 1e-7, 0.0]))
+    return draw(
+        st.sampled_from(["", "2025-02-30T00:00:00Z", True, [1], {"a": 1}, "1740830400", 1e300])
+    )
+
+
+def values(shape: Shape, valid: bool, wild: bool) -> st.SearchStrategy[Any]:
+    """Values for a member of ``shape``: valid ones, or now and then (``valid`` false) a
+    value of the wrong type at any depth. Without ``wild``, strings, timestamps and
+    member order stay inside the fast subset."""
+    kind = shape.type_name
+    if isinstance(shape, StructureShape):
+        members = {name: values(member, valid, wild) for name, member in shape.members.items()}
+        order = list(members)
+        # optional keys come in any order: put them in the shape's, as botocore does
+        good: st.SearchStrategy[Any] = st.fixed_dictionaries({}, optional=members).map(
+            lambda found: {name: found[name] for name in order if name in found}
+        )
+        if wild:
+            good = good.flatmap(reorder)
+    elif isinstance(shape, ListShape):
+        good = st.lists(values(shape.member, valid, wild), max_size=3)
+    elif kind == "string":
+        good = STRINGS if wild else PLAIN
+    elif kind == "timestamp":
+        good = timestamps(valid, wild)
+    elif kind in ("integer", "long"):
+        good = st.one_of(st.integers(0, 100), st.integers(-(10**20), 10**20))
+    else:
+        good = st.booleans()
+    return good if valid else st.one_of(good, good, good, good, good, good, good, WRONG)
+
+
+def reorder(members: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Members in shape order mostly; sometimes reversed, with a member this botocore
+    does not know, or with a null member (all valid: the pure mapping keeps unknown
+    members and drops null ones)."""
+
+    def change(how: str) -> dict[str, Any]:
+        items = list(members.items())
+        if how == "reverse":
+            items.reverse()
+        elif how == "extra":
+            items.append(("NewerMember", {"SomeKey": [1, "a", 2.5]}))
+        elif how == "null":
+            items.insert(0, ("KmsKey", None))
+        return dict(items)
+
+    how = ["same"] * 6 + ["reverse", "extra", "null"]
+    return st.sampled_from(how).map(change)
+
+
+def tags(valid: bool) -> st.SearchStrategy[Any]:
+    tag = st.one_of(
+        st.fixed_dictionaries({"Key": STRINGS}, optional={"Value": STRINGS}),
+        st.sampled_from([{"Key": "team", "Value": "ml"}, {"Key": "team", "Value": "ads"}]),
+    )
+    if not valid:
+        tag = st.one_of(tag, tag, tag, st.sampled_from([{"Key": 1}, {"Key": "k", "Value": None},
+                                                         "tag", {"Value": "v"}]))
+    listed = st.lists(tag, max_size=5)
+    return listed if valid else st.one_of(listed, listed, st.just({"Key": "a"}))
+
+
+_OPTIONAL = ("Schedule", "StatusReason", "Description", "CompletionTime", "LastModifiedTime",
+             "RoleArn", "EndpointMetadata", "ModelVariants", "DataStorageConfig",
+             "ShadowModeConfig", "KmsKey")
+
+
+@st.composite
+def records(draw: st.DrawFn, valid: bool = True) -> dict[str, Any]:
+    """A fixture record; one in three is ``wild`` (rarer spellings, escapes, member
+    order), the others stay in the fast subset unless ``valid`` is false."""
+    members = SHAPE.members
+    wild = draw(st.integers(0, 2)) == 0
+    experiment: dict[str, Any] = {
+        "Arn": draw(st.sampled_from(["arn:a/", "arn:b/"])) + draw(PLAIN),
+        "Name": draw(REQUIRED_STRINGS),
+        "Type": "ShadowMode",
+        "Status": draw(st.sampled_from(["Running", "Completed", "Ünknown"])),
+        "CreationTime": draw(timestamps(valid, wild)),
+    }
+    for name in _OPTIONAL:
+        if draw(st.booleans()):
+            experiment[name] = draw(values(members[name], valid, wild))
+    record: dict[str, Any] = {
+        "account_id": draw(st.sampled_from(["111122223333", "444455556666"])),
+        "region": draw(st.one_of(st.just("us-east-1"), REQUIRED_STRINGS)),
+        "experiment": experiment,
+    }
+    if draw(st.booleans()):
+        record["tags"] = draw(tags(valid))
+    if not valid and draw(st.integers(0, 5)) == 0:
+        field = draw(st.sampled_from(["Arn", "Name", "Type", "Status", "CreationTime"]))
+        if draw(st.booleans()):
+            experiment.pop(field)
+        else:
+            experiment[field] = draw(WRONG)
+    if not valid and draw(st.integers(0, 9)) == 0:
+        record[draw(st.sampled_from(["account_id", "region", "experiment"]))] = draw(WRONG)
+    return record
+
+
+def slow(examples: int) -> settings:
+    """Settings for tests that load files: no deadline, ``examples`` examples."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+
+
+@slow(40)
+@given(
+    batch=st.lists(
+        records(valid=True), min_size=1, max_size=10, unique_by=lambda r: r["experiment"]["Arn"]
+    ),
+    layout=st.sampled_from(["jsonl", "compact", "array", "wrapper"]),
+)
+def test_generated_valid_records_give_the_same_table(
+    tmp_path: Path, batch: list[dict[str, Any]], layout: str
+) -> None:
+    kind, _ = assert_same(write(tmp_path / "valid", batch, layout))
+    assert kind == "table"
+
+
+@slow(40)
+@given(
+    batch=st.lists(records(valid=False), min_size=1, max_size=6),
+    layout=st.sampled_from(["jsonl", "array"]),
+)
+def test_generated_records_give_the_same_table_or_error(
+    tmp_path: Path, batch: list[dict[str, Any]], layout: str
+) -> None:
+    assert_same(write(tmp_path / "generated", batch, layout))
+
+
+def test_offsets_and_fractions_in_json_columns(tmp_path: Path) -> None:
+    base = datetime(2025, 6, 1, 8, 30, tzinfo=timezone.utc)
+    batch = synthetic(12, seed=9)
+    for index, record in enumerate(batch):
+        stamp = base + timedelta(minutes=97 * index, microseconds=1250 * index)
+        local = stamp.astimezone(timezone(timedelta(minutes=-330 + 61 * index)))
+        record["experiment"]["Schedule"] = {
+            "StartTime": local.isoformat(),
+            "EndTime": (stamp - EPOCH).total_seconds(),
+        }
+    assert_same(write(tmp_path / "offsets", batch, "jsonl"))
