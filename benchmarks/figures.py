@@ -31,7 +31,8 @@ class QueryTime:
 
     query: str
     ddsql: float
-    duckdb: float
+    duckdb: float  # over the Arrow table registered in a plain connection (the target's)
+    duckdb_native: float  # over a copy of it in DuckDB's own storage, as ddsql_lite keeps
     postgres: float | None
     same_as_duckdb: str  # "yes" or what differs
     same_as_postgres: str  # "yes", what differs, or "-" (not run)
@@ -40,6 +41,10 @@ class QueryTime:
     @property
     def overhead(self) -> float:
         return self.ddsql / self.duckdb
+
+    @property
+    def native_overhead(self) -> float:
+        return self.ddsql / self.duckdb_native
 
     @property
     def postgres_ratio(self) -> float | None:
@@ -60,6 +65,10 @@ class SizeRun:
     @property
     def overhead_geomean(self) -> float:
         return geomean([q.overhead for q in self.queries])
+
+    @property
+    def native_overhead_geomean(self) -> float:
+        return geomean([q.native_overhead for q in self.queries])
 
     @property
     def postgres_geomean(self) -> float | None:

@@ -26,6 +26,7 @@ import gc
 import itertools
 import json
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,7 @@ from ddsql_lite.registry import Registry, load_registry
 from . import bench_aws_loader
 from .corpus import CORPUS, TABLE, Query
 from .figures import Load, LoadProfile, QueryTime, Results, SizeRun, Translation, targets
+from .notes import notes
 from .oracle import PostgresServer, compare_results, hstore_from_map, query_is_ordered, run
 from .pgload import load_table
 from .report import render
@@ -290,6 +292,10 @@ def measure_size(
     engine_load = time.perf_counter() - started
     plain = duckdb.connect()
     plain.register("t", data)
+    native = duckdb.connect()
+    native.register("arrow_rows", data)
+    native.execute("CREATE TABLE t AS SELECT * FROM arrow_rows")
+    native.unregister("arrow_rows")
     pg_load = None
     if server is not None:
         pg_load = load_table(server.conn, data, workdir)
@@ -302,10 +308,11 @@ def measure_size(
     )
     try:
         for query in CORPUS:
-            size.queries.append(measure_query(query, con, plain, server, settings, rows))
+            size.queries.append(measure_query(query, con, plain, native, server, settings, rows))
     finally:
         con.close()
         plain.close()
+        native.close()
     return size
 
 
@@ -313,6 +320,7 @@ def measure_query(
     query: Query,
     con: Connection,
     plain: duckdb.DuckDBPyConnection,
+    native: duckdb.DuckDBPyConnection,
     server: PostgresServer | None,
     settings: Settings,
     rows: int,
@@ -320,6 +328,7 @@ def measure_query(
     runs = settings.runs(rows)
     ddsql = timed(lambda: con.sql(query.ddsql), runs=runs)
     duck = timed(lambda: plain.sql(query.duckdb).to_arrow_table(), runs=runs)
+    duck_native = timed(lambda: native.sql(query.duckdb).to_arrow_table(), runs=runs)
     translate = timed(lambda: con.translate(query.ddsql), runs=runs)
     ours = _rows(con.sql(query.ddsql))
     ordered = query_is_ordered(query.ddsql)
@@ -337,6 +346,7 @@ def measure_query(
         query=query.name,
         ddsql=1e3 * median(ddsql),
         duckdb=1e3 * median(duck),
+        duckdb_native=1e3 * median(duck_native),
         postgres=pg_time,
         same_as_duckdb="yes" if same_duck is None else _short(same_duck),
         same_as_postgres=same_pg,
@@ -372,32 +382,7 @@ def measure_aws(results: Results, settings: Settings) -> None:
     results.aws_on_target = None if settings.tiny else bench_aws_loader.on_target(figures)
 
 
-def notes(results: Results) -> list[str]:
-    """Observations the tables alone do not say."""
-    found = []
-    if results.load_average_end > 1.5:
-        found.append(
-            f"The machine was shared: 1-minute load average {results.load_average_end:.1f}"
-            " at the end on 2 cores, so wall-clock figures are pessimistic."
-        )
-    small = results.sizes[0] if results.sizes else None
-    if small is not None and small.queries:
-        share = max(q.translation_share for q in small.queries)
-        found.append(
-            f"Cached translation is at most {100 * share:.1f}% of any query's end-to-end time"
-            f" at {small.rows:,} rows"
-            + (": end-to-end figures are not dominated by translation." if share < 0.2 else ".")
-        )
-    mismatches = [
-        f"{q.query} at {s.rows:,} rows"
-        for s in results.sizes
-        for q in s.queries
-        if q.same_as_duckdb != "yes" or q.same_as_postgres not in ("yes", "-")
-    ]
-    if mismatches:
-        found.append("Answers differ for: " + ", ".join(mismatches) + ".")
-    return found
-
-
 if __name__ == "__main__":
+    # SIGTERM unwinds like Ctrl-C: the private PostgreSQL and the temporary files go
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main())

@@ -4,7 +4,9 @@ The split follows cloud-custodian: *fetch* (``aws``, ``fetch``, ``fixtures``) yi
 records, *transform* (``rows``) is a pure record -> row mapping, *load* builds one Arrow
 table. ``sources`` picks the source for ``connect()``; ``report`` says what a load did;
 ``record`` writes fixtures, ``cache`` keeps Parquet snapshots, ``pushdown`` derives List
-filters from a query, ``progress`` draws the progress bar.
+filters from a query, ``progress`` draws the progress bar. Fixture files take the
+vectorised path: ``vectorized`` runs the DuckDB query that ``shape_sql`` (with ``sqljson``)
+generates from the schema and the botocore shape, the same mapping as ``rows``.
 """
 
 from .fixtures import read_fixtures, sample_path

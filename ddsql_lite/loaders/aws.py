@@ -62,7 +62,10 @@ from .rows import iso_utc, parse_timestamp
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_WORKERS = 16
-"""Threads of the fan-out (and connections per client). See benchmarks/bench_aws_loader.py."""
+"""Threads of the fan-out (and connections per client). Each API call costs botocore
+about 1.5-2 ms of CPU under the GIL, so with ~30 ms calls more threads than ~16 only
+queue for the GIL: throughput stops growing and every call waits longer (see
+benchmarks/bench_aws_loader.py). Slower endpoints (real AWS: 50-150 ms) can use more."""
 MAX_ATTEMPTS = 10
 """Attempts per API call in botocore's adaptive retry mode (throttling storms, 5xx)."""
 CONNECT_TIMEOUT = 5.0

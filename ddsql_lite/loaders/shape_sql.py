@@ -68,8 +68,7 @@ def tags_sql() -> tuple[str, str]:
     """
     # concat skips NULLs: a missing Key gives "Key":"" , which the raw text lacks.
     pair = (
-        f"lambda p: concat('{{\"Key\":\"', {_KEY}[2:-2],"
-        f" '\",\"Value\":\"' || {_VALUE}[2:-2], '\"}}')"
+        f'lambda p: concat(\'{{"Key":"\', {_KEY}[2:-2], \'","Value":"\' || {_VALUE}[2:-2], \'"}}\')'
     )
     compact = f"'[' || array_to_string(list_transform(j_tags, {pair}), ',') || ']'"
     check = f"(tags IS NULL OR {compact} = tags::VARCHAR)"

@@ -37,9 +37,7 @@ _ISO_RE = (
     r"(?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
 )
 # The spelling nearly every timestamp has, already its own ISO-8601 UTC text.
-_CANONICAL_RE = (
-    r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z"
-)
+_CANONICAL_RE = r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z"
 _INT_RE = r"-?[0-9]+"
 NUMBER_RE = r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
 # Python's datetime covers years 1-9999; its strftime("%Y") has 4 digits from 1000 on.
@@ -260,8 +258,7 @@ def _node(shape: Shape, value: str, depth: int, flavor: _Flavor) -> _Text:
             pieces += [_literal(sep if index else ""), _literal(key), *text.pieces]
             present += text.present
         general = (
-            f"'{{' || concat_ws({_present_separator(value, sep)}, {', '.join(generals)})"
-            " || '}'"
+            f"'{{' || concat_ws({_present_separator(value, sep)}, {', '.join(generals)}) || '}}'"
         )
         return _Text(general, (*pieces, _literal("}")), tuple(present))
     if isinstance(shape, ListShape):

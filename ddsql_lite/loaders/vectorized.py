@@ -164,10 +164,7 @@ def _source(
     size = file.stat().st_size + 1
     if size > _MAX_OBJECT_LIMIT:
         return None
-    record = (
-        "STRUCT(account_id JSON, region JSON, "
-        f"experiment {plan.experiment_type}, tags JSON)[]"
-    )
+    record = f"STRUCT(account_id JSON, region JSON, experiment {plan.experiment_type}, tags JSON)[]"
     con.execute(
         "CREATE TEMP TABLE wrapper AS SELECT records FROM read_json("
         f"{path}, format = 'unstructured', records = true, compression = 'none', "
@@ -229,7 +226,7 @@ def _merge_pure(fast: pa.Table, outside: dict[int, str], file: Path, table: Tabl
     pure = records_to_table(rows, table)
     if len(positions) > _MAX_SPLICES:  # many: one copy of everything
         replaced = pa.array(positions, pa.uint64())
-        inside = pc.indices_nonzero(pc.invert(pc.is_in(pa.array(range(len(fast))), replaced)))
+        inside = pc.indices_nonzero(pc.invert(pc.is_in(_positions(len(fast)), replaced)))
         merged = pa.concat_tables([fast.take(inside), pure])
         return merged.take(pc.sort_indices(pa.concat_arrays([inside, replaced])))
     # few: splice zero-copy slices of the fast rows around the pure ones
@@ -251,8 +248,8 @@ def pairs_to_map(column: pa.ChunkedArray | pa.Array, map_type: pa.DataType) -> p
     keys, values = flat.field("k"), flat.field("v")
     # A pair starts an entry unless it has the row and key of the pair before it; it is
     # dropped when it also has that pair's value. Dropping keeps the other flags right.
-    starts = pa.array([True] * len(flat), pa.bool_())
-    kept_before = pa.array(range(len(flat) + 1), pa.int64())
+    starts = pa.repeat(pa.scalar(True), len(flat))
+    kept_before = _positions(len(flat) + 1)
     if len(flat) > 1:
         same_key = pc.and_(_same_as_previous(parents), _same_as_previous(keys))
         starts = pa.concat_arrays([pa.array([True]), pc.invert(same_key)])
@@ -274,6 +271,11 @@ def pairs_to_map(column: pa.ChunkedArray | pa.Array, map_type: pa.DataType) -> p
         map_offsets, keys.take(group_at), groups, mask=lists.is_null()
     )
     return entries.cast(map_type)
+
+
+def _positions(length: int) -> pa.Array:
+    """``0, 1, ..., length - 1`` as uint64."""
+    return pc.indices_nonzero(pa.repeat(pa.scalar(True), length))
 
 
 def _same_as_previous(array: pa.Array) -> pa.Array:
