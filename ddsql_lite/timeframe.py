@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from .errors import DDSQLError
+from .errors import DDSQLError, LoaderError
+from .loaders.rows import parse_timestamp
 
 DEFAULT_LENGTH = timedelta(hours=1)
 
@@ -23,22 +24,13 @@ def utcnow() -> datetime:
 
 def parse_instant(value: str | datetime, setting: str) -> datetime:
     """A timestamp given as ISO-8601 text (an offset converts to UTC; none means UTC) or
-    a datetime, as naive UTC."""
-    if isinstance(value, datetime):
-        stamp = value
-    else:
-        text = value.strip()
-        if text[-1:] in ("z", "Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            stamp = datetime.fromisoformat(text)
-        except ValueError:
-            raise DDSQLError(
-                f"{setting}: {value!r} is not a timestamp (use e.g. '2025-03-01 12:00:00')"
-            ) from None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
-    return stamp
+    a datetime, as naive UTC (the loader's timestamp rules)."""
+    try:
+        return parse_timestamp(value, setting)
+    except LoaderError:
+        raise DDSQLError(
+            f"{setting}: {value!r} is not a timestamp (use e.g. '2025-03-01 12:00:00')"
+        ) from None
 
 
 def format_instant(stamp: datetime) -> str:
