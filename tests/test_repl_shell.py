@@ -236,6 +236,16 @@ def test_a_load_error_exits_with_status_one(tmp_path: Path) -> None:
     assert code == 1 and out == "" and err.startswith("error: ") and "bad.json" in err
 
 
+def test_a_quick_tab_completes_even_while_typing_completion_runs() -> None:
+    """Keys arrive in one burst, so the completion started by typing is still running
+    when Tab comes: Tab must still insert the only candidate, or the common part."""
+    code, out, err = session("SELECT count(*) AS n FROM aws_sag\t WHERE status = 'Running';")
+    assert code == 0 and err == "", err
+    assert "n\n-\n" in out
+    code, out, err = session("SELECT creation_t\t FROM aws.sagemaker_inference_experiment LIMIT 0;")
+    assert code == 0 and err == "" and "creation_time" in out
+
+
 def test_history_lives_in_the_user_data_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,9 +28,10 @@ from prompt_toolkit.completion import (
     Completer,
     Completion,
     PathCompleter,
+    get_common_complete_suffix,
 )
 from prompt_toolkit.document import Document
-from prompt_toolkit.filters import Condition, completion_is_selected
+from prompt_toolkit.filters import Condition, completion_is_selected, has_completions
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -341,6 +342,25 @@ def key_bindings() -> KeyBindings:
     def _take_completion(event: KeyPressEvent) -> None:
         """Enter on a highlighted completion takes it (and does not run the input)."""
         event.current_buffer.complete_state = None
+
+    @bindings.add("tab", filter=~has_completions)
+    def _complete_now(event: KeyPressEvent) -> None:
+        """Tab completes at once: a single candidate is taken, else the common part is
+        inserted, else the menu opens. (prompt_toolkit's own Tab starts an asynchronous
+        completion, which it drops while the one started by typing still runs: a quick
+        Tab would then only show the menu.)"""
+        buf = event.current_buffer
+        if buf.completer is None:
+            return
+        found = list(
+            buf.completer.get_completions(buf.document, CompleteEvent(completion_requested=True))
+        )
+        if len(found) == 1:
+            buf.apply_completion(found[0])
+        elif common := get_common_complete_suffix(buf.document, found):
+            buf.insert_text(common)
+        elif found:
+            buf.start_completion(select_first=False)
 
     return bindings
 
