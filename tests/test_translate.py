@@ -135,7 +135,10 @@ def test_table_functions_become_typed_unnests(translate) -> None:
     out = translate(
         f"SELECT v->>'model_name' FROM {T} t, json_array_elements(t.model_variants) AS v"
     )
-    assert 'UNNEST(CAST(DDSQL_JSON_ELEMENTS("t"."model_variants") AS JSON[])) AS "v"("v")' in out
+    assert (
+        '(SELECT UNNEST(CAST(DDSQL_JSON_ELEMENTS("t"."model_variants") AS JSON[])) AS "v")'
+        ' AS "v"("v")' in out
+    )
     assert 'JSON_EXTRACT_STRING("v"."v", \'$.model_name\')' in out
     zipped = translate("SELECT * FROM unnest(ARRAY[1, 2], ARRAY['a']) AS u(x, y)")
     assert zipped == (

@@ -413,6 +413,12 @@ SELECT * FROM json_array_elements(JSON '[]')
 SELECT t.name, ct FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct ORDER BY t._key, ct
 SELECT count(*) FROM t, json_array_elements(t.schedule -> 'no_such_key') AS v
 SELECT v ->> 'status' AS st, count(*) FROM t, json_array_elements(t.model_variants) AS v GROUP BY v ->> 'status' ORDER BY 1
+-- set-returning sources joined LEFT keep the rows whose arrays are empty or NULL
+SELECT t.name, s ->> 'shadow_model_variant_name' AS shadow FROM t LEFT JOIN json_array_elements(t.shadow_mode_config -> 'shadow_model_variants') AS s ON true ORDER BY t._key, 2
+SELECT t.name, ct FROM t LEFT JOIN json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct ON true ORDER BY t._key, ct
+SELECT t.name, k FROM t LEFT JOIN UNNEST(akeys(t.tags)) AS k ON true WHERE t.status IN ('Created', 'Stopping') ORDER BY t._key, k
+SELECT t.name, (SELECT count(*) FROM json_array_elements(t.model_variants) AS v WHERE v ->> 'model_name' LIKE '%v%') AS n FROM t ORDER BY t._key
+SELECT t.name, x.a, x.b FROM t LEFT JOIN UNNEST(string_to_array(t.name, '-'), string_to_array(t.status, 'n')) AS x (a, b) ON true ORDER BY t._key, x.a NULLS LAST, x.b
 SELECT v FROM t, json_array_elements(t.endpoint_metadata) AS v -- error: elements
 SELECT * FROM json_array_elements(JSON '5') -- error: elements
 SELECT * FROM json_array_elements_text(JSON '{"a": 1}') -- error: elements
