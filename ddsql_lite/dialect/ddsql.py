@@ -25,6 +25,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.errors import TokenError
+from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import ParseError, UnsupportedError, position
@@ -82,7 +83,7 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
             )
         if tok.token_type == TokenType.VAR and tok.text.lower().startswith(INTERNAL_PREFIX):
             raise UnsupportedError(f"function or name {tok.text!r} is not supported")
-        _refuse_duckdb_syntax(sql, tok, prev)
+        _refuse_duckdb_syntax(sql, tok, prev, nxt)
         if tok.token_type in _REGEX_OPERATORS:
             # ~ parses to the same node as REGEXP_LIKE(...): refuse it here, by its token.
             negated = "!" if prev is not None and prev.text == "!" else ""
@@ -140,11 +141,19 @@ _SUBSCRIPTABLE = {
 }
 
 
-def _refuse_duckdb_syntax(sql: str, tok: Token, prev: Token | None) -> None:
+def _refuse_duckdb_syntax(sql: str, tok: Token, prev: Token | None, nxt: Token | None) -> None:
     """DuckDB-only syntax that sqlglot's PostgreSQL reader accepts: ``[1, 2]`` list
-    literals and FROM-first queries."""
-    if tok.token_type == TokenType.L_BRACKET and (
-        prev is None or prev.token_type not in _SUBSCRIPTABLE
+    literals and FROM-first queries. (``T[]`` after a type name is an array type.)"""
+    array_type = (
+        prev is not None
+        and prev.token_type in Parser.TYPE_TOKENS
+        and nxt is not None
+        and nxt.token_type == TokenType.R_BRACKET
+    )
+    if (
+        tok.token_type == TokenType.L_BRACKET
+        and not array_type
+        and (prev is None or prev.token_type not in _SUBSCRIPTABLE)
     ):
         line, col = position(sql, tok.start)
         raise ParseError(

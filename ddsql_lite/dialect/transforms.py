@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from . import paths, regex, scalars, tables, tags, timefuncs
+from . import paths, regex, scalars, tables, tags, texts, timefuncs
 from .nodes import Rewrite, call, macro
 
 NONZERO_MACRO = macro(
@@ -47,6 +47,7 @@ def true_division(node: exp.Expr) -> exp.Expr:
 
 
 REWRITES: tuple[Rewrite, ...] = (
+    *texts.REWRITES,  # first: it reads the types of calls that later rewrites replace
     *tables.REWRITES,
     *tags.REWRITES,
     *paths.REWRITES,

@@ -437,6 +437,18 @@ SELECT JSON '{"a": 1}' #> '{}' AS whole, JSON '{"a": 1}' #>> '{}' AS whole_text
 SELECT JSON '{"n": 1.5, "b": false, "s": "t", "o": {}}' ->> 'n' AS n, JSON '{"b": false}' ->> 'b' AS b, JSON '{"o": {}}' ->> 'o' AS o
 SELECT json_extract_path_text(JSON '{"a": [10, 20]}', 'a', '1') AS a, json_extract_path(JSON '{"a": [10, 20]}', 'a') AS b
 SELECT endpoint_metadata ->> 'endpoint_status' AS st, count(*) FROM t GROUP BY endpoint_metadata ->> 'endpoint_status' ORDER BY 1
+-- values made text as PostgreSQL prints them: doubles (float8out), arrays ({a,b}, quoting), booleans in arrays
+SELECT CAST(ARRAY[true, false, NULL] AS TEXT) AS a, array_to_string(ARRAY[true, NULL, false], ',') AS b
+SELECT CAST(ARRAY['a b', '', 'NULL', 'null', NULL, 'x"y', 'q\z', '{', '}', 'a,b', 'é', 'plain'] AS TEXT) AS a
+SELECT CAST(ARRAY[1, -2, NULL] AS TEXT) AS a, CAST(ARRAY[]::BIGINT[] AS TEXT) AS b, CAST(CAST(NULL AS BIGINT[]) AS TEXT) AS c
+SELECT CAST(ARRAY[TIMESTAMP '2025-01-01 00:00:00', TIMESTAMP '2025-06-30 12:34:56.5'] AS TEXT) AS a
+SELECT CAST(ARRAY[INTERVAL '1 day 2 hours', INTERVAL '3 months'] AS TEXT) AS a
+SELECT CAST(ARRAY[CAST(1.5 AS float8), CAST('NaN' AS float8), 1e15, 2.0::float8] AS TEXT) AS a, ARRAY[0.5::float8, 3]::text[] AS b
+SELECT CAST(string_to_array(name, '-') AS TEXT) AS a, CAST(regexp_match(name, '(\w+)-(\w+)') AS TEXT) AS b FROM t ORDER BY _key
+SELECT CAST(akeys(tags) AS TEXT) LIKE '{%aws_account%}' AS k, CAST(avals(tags) AS TEXT) LIKE '{%' AS v FROM t ORDER BY _key
+SELECT name, CAST(avg(x) AS TEXT) AS a, sum(x) / 4 || '' AS b, max(x) * 1e15 || '' AS c FROM t, (VALUES (1.0::float8), (3.0::float8)) AS v (x) GROUP BY name ORDER BY name LIMIT 3
+SELECT CAST(count(*) * 1.5 AS TEXT) AS a, count(*) * 2.50 || '' AS b FROM t
+SELECT CAST(count(*) / 3 AS TEXT) AS a, count(*) / 4 || '' AS b FROM t -- pg: SELECT CAST(count(*) / 3::float8 AS TEXT) AS a, count(*) / 4::float8 || '' AS b FROM t
 -- ================================================================== Tags
 -- tags->'k' inside function calls (sqlglot reads f(col->'x') as a lambda unless qualified)
 SELECT upper(tags->'env') AS a, length(tags->'team') AS b, coalesce(tags->'owner', tags->'team', 'none') AS c FROM t ORDER BY _key

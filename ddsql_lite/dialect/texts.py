@@ -1,0 +1,196 @@
+"""Numbers and arrays turned into text as PostgreSQL prints them.
+
+DuckDB's text for a DOUBLE is not PostgreSQL's float8 output: integral values keep a
+``.0`` (``2.0`` for ``2``), 1e15 <= |x| < 1e16 are written out in full where PostgreSQL
+switches to ``1e+15``, and the specials are ``nan``/``inf`` (``NaN``/``Infinity``). Both
+write the shortest digits that read back as the same double, except above 2**53, where
+DuckDB may pick digits on a bound of the double's rounding interval and PostgreSQL
+never does (``9.41951302772486e+16`` against ``9.419513027724861e+16``).
+
+Arrays print as ``[a, b]`` in DuckDB and ``{a,b}`` in PostgreSQL, which quotes elements
+that are empty, ``NULL``-like or hold ``{}",\\`` or blanks, and writes booleans inside
+arrays (and in ``array_to_string``) as ``t``/``f``.
+
+The rewrites apply where a value becomes text: casts to text, ``||`` and
+``array_to_string``. Whether a value is a double is decided by DuckDB when the macro is
+bound (``typeof``), not guessed from the translator's types.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..errors import UnsupportedError
+from .nodes import Rewrite, call, macro
+from .timefuncs import INTERVAL_TEXT, kind
+
+# |x| >= 1e15 prints as d.ddde+NN in PostgreSQL; DuckDB writes 1e15 <= |x| < 1e16 in
+# full, with the same shortest digits.
+_DIGITS = macro(
+    "ddsql_f8_digits", r"(c) AS rtrim(replace(regexp_replace(c, '\.0$|e.*$', ''), '.', ''), '0')"
+)
+_E15 = macro(
+    "ddsql_f8_e15",
+    "(d) AS d[1] || CASE WHEN length(d) > 1 THEN '.' || d[2:] ELSE '' END || 'e+15'",
+)
+_SHORTEST = macro(
+    "ddsql_f8_shortest",
+    "(a) AS CASE WHEN a < 1e16 THEN ddsql_f8_e15(ddsql_f8_digits(CAST(a AS VARCHAR))) "
+    "ELSE CAST(a AS VARCHAR) END",
+)
+# Above 2**53 doubles are integers 2**k apart. PostgreSQL's shortest digits lie strictly
+# inside x's rounding interval; DuckDB's (like Python's) may sit on one of its bounds,
+# x +- 2**(k-1). A candidate m * 10**q (m without trailing zeros) is on a bound exactly
+# when its power of two, trailing_zeros(m) + q, is k - 1; PostgreSQL then prints the
+# fewest digits, correctly rounded, that are not.
+_CTZ = macro("ddsql_f8_ctz", "(m) AS bit_count((m & -m) - 1)")
+_ULP_EXPONENT = macro(
+    "ddsql_f8_k",
+    "(a) AS CAST(log2(CASE WHEN isinf(nextafter(a, CAST('inf' AS DOUBLE))) "
+    "THEN a - nextafter(a, 0) ELSE nextafter(a, CAST('inf' AS DOUBLE)) - a END) AS INTEGER)",
+)
+_TEN_EXPONENT = macro(
+    "ddsql_f8_q",
+    "(c) AS CAST(split_part(c, 'e', 2) AS INTEGER) - length(ddsql_f8_digits(c)) + 1",
+)
+_ON_BOUND = macro(
+    "ddsql_f8_on_bound",
+    "(c, k) AS k >= 1 AND ddsql_f8_q(c) >= 0 "
+    "AND ddsql_f8_ctz(CAST(ddsql_f8_digits(c) AS BIGINT)) + ddsql_f8_q(c) = k - 1",
+)
+_E_FORM = macro("ddsql_f8_e", "(a, p) AS printf('%.' || (p - 1) || 'e', a)")
+_INSIDE = macro(
+    "ddsql_f8_inside",
+    "(a, k, n) AS ddsql_f8_e(a, coalesce(list_filter(range(n + 1, 18), "
+    "lambda p: NOT ddsql_f8_on_bound(ddsql_f8_e(a, p), k))[1], 17))",
+)
+_LARGE = macro(
+    "ddsql_f8_large",
+    "(a) AS CASE WHEN ddsql_f8_on_bound(ddsql_f8_shortest(a), ddsql_f8_k(a)) "
+    r"THEN regexp_replace(ddsql_f8_inside(a, ddsql_f8_k(a), "
+    r"length(ddsql_f8_digits(ddsql_f8_shortest(a)))), '\.?0*e', 'e') "
+    "ELSE ddsql_f8_shortest(a) END",
+)
+FLOAT_TEXT = macro(
+    "ddsql_float_text",
+    "(x) AS CASE WHEN isnan(x) THEN 'NaN' "
+    "WHEN isinf(x) THEN CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END "
+    "WHEN abs(x) >= 1e15 THEN CASE WHEN x < 0 THEN '-' ELSE '' END || ddsql_f8_large(abs(x)) "
+    r"ELSE regexp_replace(CAST(x AS VARCHAR), '\.0$', '') END",
+)
+# Any value as text: doubles as float8out, everything else as DuckDB writes it. (Both
+# branches must bind for any type; the double one reads back DuckDB's shortest digits.)
+VALUE_TEXT = macro(
+    "ddsql_value_text",
+    "(x) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
+    "THEN ddsql_float_text(CAST(CAST(x AS VARCHAR) AS DOUBLE)) "
+    "WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'MAP(%' OR typeof(x) LIKE 'STRUCT(%' "
+    "THEN error('this array cannot be made text: the type of its elements is not known') "
+    "ELSE CAST(x AS VARCHAR) END",
+)
+# PostgreSQL's array_out over the elements' texts (a VARCHAR[]); NULL elements print NULL.
+_ITEM = macro(
+    "ddsql_array_item",
+    "(e) AS CASE WHEN e IS NULL THEN 'NULL' "
+    r"""WHEN e = '' OR lower(e) = 'null' OR regexp_matches(e, '[{}",\\\s\v]') """
+    r"""THEN '"' || replace(replace(e, '\', '\\'), '"', '\"') || '"' ELSE e END""",
+)
+ARRAY_TEXT = macro(
+    "ddsql_array_text",
+    "(a) AS '{' || array_to_string(list_transform(a, lambda e: ddsql_array_item(e)), ',') || '}'",
+)
+
+_TEXT_TYPES = (exp.DType.TEXT, exp.DType.VARCHAR, exp.DType.CHAR, exp.DType.NVARCHAR)
+_NOT_NUMBERS = (
+    *_TEXT_TYPES,
+    exp.DType.BOOLEAN,
+    exp.DType.TIMESTAMP,
+    exp.DType.TIMESTAMPTZ,
+    exp.DType.DATE,
+    exp.DType.INTERVAL,
+    exp.DType.JSON,
+    exp.DType.ARRAY,
+    exp.DType.MAP,
+)
+
+
+def _may_be_number(node: exp.Expr) -> bool:
+    """Could ``node`` be a number when DuckDB runs it? (Its annotated type is a guess:
+    ``/`` on two integers, for one, is a double in DDSQL.)"""
+    if isinstance(node, (exp.Placeholder, exp.Parameter, exp.Literal)) and not node.is_number:
+        return False  # text: a literal or a bound setting
+    if kind(node) in ("timestamp", "interval", "text", "null"):
+        return False  # the time rules print these
+    return node.type is None or not node.type.is_type(*_NOT_NUMBERS)
+
+
+# Calls that return text arrays but that sqlglot leaves untyped.
+_TEXT_ARRAY_CALLS = {"akeys", "avals", "string_to_array", "regexp_match", "regexp_split_to_array"}
+
+
+def _element_type(node: exp.Expr) -> exp.DataType | None:
+    """The element type of an array-valued ``node``; None when it is not known to be one."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, (exp.StringToArray, exp.RegexpSplit)) or (
+        isinstance(node, exp.Anonymous) and node.name.lower() in _TEXT_ARRAY_CALLS
+    ):
+        return exp.DataType.build("TEXT")
+    if node.type is not None and node.type.is_type(exp.DType.ARRAY) and node.type.expressions:
+        element = node.type.expressions[0]
+        return element if isinstance(element, exp.DataType) else None
+    return None
+
+
+def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
+    """``array`` (of ``item`` elements) as a VARCHAR[] of the elements' PostgreSQL texts,
+    NULLs kept."""
+    element = exp.to_identifier("e")
+    value = exp.column(element)
+    if item.is_type(*_TEXT_TYPES):
+        return array
+    if item.is_type(exp.DType.BOOLEAN):
+        text: exp.Expr = exp.Case(
+            ifs=[
+                exp.If(this=value, true=exp.Literal.string("t")),
+                exp.If(this=exp.Not(this=value.copy()), true=exp.Literal.string("f")),
+            ]
+        )
+    elif item.is_type(exp.DType.INTERVAL):
+        text = call(INTERVAL_TEXT, value)
+    elif item.is_type(
+        exp.DType.UNKNOWN, *exp.DataType.NUMERIC_TYPES, exp.DType.TIMESTAMP, exp.DType.JSON
+    ):
+        text = call(VALUE_TEXT, value)
+    else:
+        raise UnsupportedError(f"arrays of {item.sql('postgres').lower()} cannot be made text")
+    return call("list_transform", array, exp.Lambda(this=text, expressions=[element]))
+
+
+def value_texts(node: exp.Expr) -> exp.Expr:
+    """Casts to text (and to text arrays), ``||`` operands and ``array_to_string`` arrays
+    as PostgreSQL's text."""
+    if isinstance(node, exp.Cast) and node.to.is_type(*_TEXT_TYPES):
+        item = _element_type(node.this)
+        if item is not None:
+            return call(ARRAY_TEXT, _element_texts(node.this, item))
+        if _may_be_number(node.this):
+            return call(VALUE_TEXT, node.this)
+    elif isinstance(node, exp.Cast) and node.to.is_type(exp.DType.ARRAY):
+        target = node.to.expressions[0] if node.to.expressions else None
+        item = _element_type(node.this)
+        if item is not None and isinstance(target, exp.DataType) and target.is_type(*_TEXT_TYPES):
+            return _element_texts(node.this, item)
+    elif isinstance(node, exp.DPipe):
+        for side in ("this", "expression"):
+            operand = node.args[side]
+            if _may_be_number(operand):
+                node.set(side, call(VALUE_TEXT, operand))
+    elif isinstance(node, exp.ArrayToString):
+        item = _element_type(node.this)
+        if item is not None:
+            node.set("this", _element_texts(node.this, item))
+    return node
+
+
+REWRITES: tuple[Rewrite, ...] = (value_texts,)
