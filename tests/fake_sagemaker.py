@@ -21,13 +21,20 @@ answered ThrottlingException); ``error_500`` (request numbers answered HTTP 500)
 ``rate_limit`` (requests a second per account and region, as a token bucket: the
 excess is answered ThrottlingException, like the real service); ``vanished`` (names
 listed but gone on Describe); ``failing`` (names whose Describe
-always fails with a non-retryable error); ``expired_keys``; ``enabled`` (the
+always fails with a non-retryable error); ``expired_keys``; ``expire_after`` (access
+key -> SageMaker requests it is good for; later requests, STS included, are answered
+ExpiredToken(Exception), as when credentials expire during a load); ``hang`` (region ->
+SageMaker requests answered there before it stops answering: later requests are read
+and never answered, until the fake stops); ``enabled`` (the
 regions EC2 DescribeRegions reports per account) and ``ec2_denied``. ``message_leak``
 puts the caller's credentials into AccessDenied messages (to test redaction).
 Filter semantics the API model leaves open are switchable: ``case_sensitive_names``
 (NameContains) and ``inclusive_times`` (``*After``/``*Before`` bounds).
 
-Counters (``served``, ``faults``) let tests check the loader's report.
+Counters (``served``, ``faults``, ``hung``) let tests check the loader's report.
+
+:func:`unanswered_endpoint` is an address whose connections are never accepted (for
+connect timeouts, without leaving 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -114,6 +121,8 @@ class FakeAws:
         case_sensitive_names: bool = False,
         inclusive_times: bool = False,
         rate_limit: float | None = None,
+        expire_after: Mapping[str, int] | None = None,
+        hang: Mapping[str, int] | None = None,
     ) -> None:
         self.data: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self._by_name: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -142,6 +151,12 @@ class FakeAws:
         self.case_sensitive_names = case_sensitive_names
         self.inclusive_times = inclusive_times
         self.rate_limit = rate_limit
+        self.expire_after = dict(expire_after or {})
+        self.hang = dict(hang or {})
+        self.hung = 0  # requests left unanswered
+        self._released = threading.Event()  # set on stop: hung requests end, unanswered
+        self._key_calls: Counter[str] = Counter()  # SageMaker requests per access key
+        self._region_calls: Counter[str] = Counter()  # SageMaker requests per region
         self._buckets: dict[tuple[str, str], list[float]] = {}  # tokens, last refill
         self.issued_secrets: list[str] = []  # secrets and tokens handed out by AssumeRole
         self.served: Counter[str] = Counter()  # operation -> requests answered (any status)
@@ -189,7 +204,11 @@ class FakeAws:
             def do_POST(self) -> None:
                 fields: dict[str, str] = self.headers  # type: ignore[assignment]
                 body = self.rfile.read(int(fields.get("content-length") or 0))
-                status, headers, payload = fake.handle(fields, body)
+                answer = fake.handle(fields, body)
+                if answer is None:  # a hanging region: close without a word
+                    self.close_connection = True
+                    return
+                status, headers, payload = answer
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -210,6 +229,7 @@ class FakeAws:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -241,10 +261,16 @@ class FakeAws:
 
     # --- dispatch ---------------------------------------------------------------------
 
-    def handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
-        """Answer one request, taking ``latency`` seconds in all (work included)."""
+    def handle(
+        self, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes] | None:
+        """Answer one request, taking ``latency`` seconds in all (work included); None
+        (after the fake stops) for a request it never answers."""
         started = time.monotonic()
         try:
+            if self._hangs(headers):
+                self._released.wait()
+                return None
             return self._handle(headers, body)
         finally:
             left = self.latency - (time.monotonic() - started)
@@ -292,6 +318,31 @@ class FakeAws:
             return self._xml_error(fault, ec2=service == "ec2")
         return 200, {"Content-Type": "text/xml"}, xml.encode()
 
+    def _hangs(self, headers: Mapping[str, str]) -> bool:
+        """Whether this SageMaker request goes to a region that stopped answering."""
+        if not self.hang:
+            return False
+        lower = {k.lower(): v for k, v in headers.items()}
+        match = _CREDENTIAL.search(lower.get("authorization", ""))
+        if match is None or match.group(2) not in self.hang or "x-amz-target" not in lower:
+            return False
+        region = match.group(2)
+        with self._lock:
+            self._region_calls[region] += 1
+            if self._region_calls[region] <= self.hang[region]:
+                return False
+            self.hung += 1
+            return True
+
+    def _expire(self, key: str) -> None:
+        """Count a SageMaker request of ``key``; past its budget the key has expired."""
+        if key not in self.expire_after:
+            return
+        with self._lock:
+            self._key_calls[key] += 1
+            if self._key_calls[key] > self.expire_after[key]:
+                self.expired_keys.add(key)
+
     def _account(self, key: str, *, sts: bool = False) -> str:
         if key in self.expired_keys:
             code = "ExpiredToken" if sts else "ExpiredTokenException"
@@ -336,6 +387,7 @@ class FakeAws:
     # --- SageMaker --------------------------------------------------------------------
 
     def _sagemaker(self, operation: str, key: str, region: str, params: dict[str, Any]) -> Any:
+        self._expire(key)
         account = self._account(key)
         seq = next(self._seq)
         if seq in self.throttle or not self._admit(account, region):
@@ -504,6 +556,20 @@ class FakeAws:
             f"<requestId>{uuid.uuid4()}</requestId><regionInfo>{items}</regionInfo>"
             "</DescribeRegionsResponse>"
         )
+
+
+@contextmanager
+def unanswered_endpoint() -> Iterator[str]:
+    """A URL on 127.0.0.1 where connecting times out: a listening socket whose one-slot
+    accept queue is kept full and never accepted, so the kernel drops further SYNs."""
+    import socket
+
+    with socket.socket() as server, socket.socket() as filler:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        filler.connect(server.getsockname())  # fills the accept queue
+        host, port = server.getsockname()[:2]
+        yield f"http://{host}:{port}"
 
 
 # --- an isolated AWS environment ----------------------------------------------------------

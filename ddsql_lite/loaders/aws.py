@@ -17,12 +17,18 @@ Contract of :func:`load_aws`:
   report as errors.
 - One client per (account, region), created up front and shared by the fan-out's
   threads: adaptive retry mode with :data:`MAX_ATTEMPTS` attempts, connect and read
-  timeouts, a connection pool as large as the thread pool. ``endpoint_url`` points the
-  service's clients elsewhere (VPC endpoints, local stand-ins); STS and EC2 follow
-  boto3's own endpoint configuration (``AWS_ENDPOINT_URL_STS`` and friends).
+  timeouts (``AwsOptions.connect_timeout``/``read_timeout``, for every client, STS and
+  EC2 too), a connection pool as large as the thread pool. A region that does not
+  answer fails once its attempts time out (``MAX_ATTEMPTS`` x the timeout plus backoff,
+  at most) and is given up (see ``fetch``); the others keep loading. ``endpoint_url``
+  points the service's clients elsewhere (VPC endpoints, local stand-ins); STS and EC2
+  follow boto3's own endpoint configuration (``AWS_ENDPOINT_URL_STS`` and friends).
 - The result holds JSON-ready records (the fixture format of DESIGN.md) in a stable
   order (account, then region, then List order) and the :class:`LoadReport`. When every
   (account, region) failed the load raises :class:`LoaderError` listing the failures.
+  Otherwise a partial load keeps what was read and its report says what is missing
+  (see ``report``): credentials that expire during the load end their account's
+  regions, whose entries say so and how to renew them.
 - Secrets (secret keys, session tokens, access key ids) never appear in records, the
   report or error messages.
 """
@@ -35,7 +41,7 @@ import os
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cache
 from typing import Any
@@ -54,9 +60,9 @@ from botocore.exceptions import (
 
 from ..errors import LoaderError, UnsupportedError
 from ..registry import Table
-from .fetch import Record, Target, arn_account, error_text, fetch_all
+from .fetch import EXPIRED, REJECTED, Record, Target, arn_account, error_text, fetch_all
 from .progress import ProgressSink
-from .report import LoadReport
+from .report import LoadEntry, LoadReport
 from .rows import iso_utc, parse_timestamp
 
 log = logging.getLogger(__name__)
@@ -67,24 +73,17 @@ about 1.5-2 ms of CPU under the GIL, so with ~30 ms calls more threads than ~16 
 queue for the GIL: throughput stops growing and every call waits longer (see
 benchmarks/bench_aws_loader.py). Slower endpoints (real AWS: 50-150 ms) can use more."""
 MAX_ATTEMPTS = 10
-"""Attempts per API call in botocore's adaptive retry mode (throttling storms, 5xx)."""
+"""Attempts per API call, the first included, in botocore's adaptive retry mode
+(throttling storms, 5xx, connection errors and timeouts)."""
 CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a connection to an endpoint (per attempt)."""
 READ_TIMEOUT = 30.0
+"""Seconds to wait for an endpoint's next bytes (per attempt). SageMaker answers these
+calls in well under a second; the margin is for congested networks."""
 ROLE_SESSION_NAME = "ddsql-lite"
 _USER_AGENT = "ddsql-lite"
 
 _SSO_ERRORS = (SSOError, SSOTokenLoadError, TokenRetrievalError, UnauthorizedSSOTokenError)
-_EXPIRED = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
-_REJECTED = frozenset(
-    {
-        "InvalidClientTokenId",
-        "UnrecognizedClientException",
-        "SignatureDoesNotMatch",
-        "IncompleteSignature",
-        "AuthFailure",
-        "InvalidAccessKeyId",
-    }
-)
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/.+")
 _REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+-\d+")
 
@@ -96,6 +95,7 @@ class AwsOptions:
     ``regions`` is a tuple of names, ``"all"``, or ``None`` for each profile's
     configured region. ``profiles`` are profile names (``None``: boto3's default chain).
     ``list_filters`` are extra parameters of the List call (see ``pushdown``).
+    ``connect_timeout`` and ``read_timeout`` (seconds, per attempt) apply to every client.
     """
 
     regions: tuple[str, ...] | str | None = None
@@ -104,6 +104,8 @@ class AwsOptions:
     endpoint_url: str | None = None
     max_workers: int = DEFAULT_MAX_WORKERS
     list_filters: Mapping[str, Any] = field(default_factory=dict)
+    connect_timeout: float = CONNECT_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
 
     @classmethod
     def build(
@@ -116,6 +118,8 @@ class AwsOptions:
         endpoint_url: str | None = None,
         max_workers: int | None = None,
         list_filters: Mapping[str, Any] | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
     ) -> AwsOptions:
         """Validate and normalise the options of ``connect(source="aws", ...)``."""
         region_spec: tuple[str, ...] | str | None
@@ -151,6 +155,13 @@ class AwsOptions:
         workers = DEFAULT_MAX_WORKERS if max_workers is None else int(max_workers)
         if not 1 <= workers <= 512:
             raise UnsupportedError(f"max_workers must be between 1 and 512, not {workers}")
+        timeouts = {
+            "connect_timeout": CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
+            "read_timeout": READ_TIMEOUT if read_timeout is None else read_timeout,
+        }
+        for name, seconds in timeouts.items():
+            if not 0 < float(seconds) <= 3600:
+                raise UnsupportedError(f"{name} must be between 0 and 3600 seconds, not {seconds}")
         return cls(
             regions=region_spec,
             profiles=unique,
@@ -158,6 +169,17 @@ class AwsOptions:
             endpoint_url=endpoint_url or None,
             max_workers=workers,
             list_filters=dict(list_filters or {}),
+            connect_timeout=float(timeouts["connect_timeout"]),
+            read_timeout=float(timeouts["read_timeout"]),
+        )
+
+    def client_config(self, max_workers: int = 1, *, max_attempts: int = MAX_ATTEMPTS) -> Config:
+        """:func:`client_config` with these options' timeouts."""
+        return client_config(
+            max_workers,
+            max_attempts=max_attempts,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
         )
 
     def identity(self) -> dict[str, Any]:
@@ -198,12 +220,19 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def client_config(max_workers: int, *, max_attempts: int = MAX_ATTEMPTS) -> Config:
+def client_config(
+    max_workers: int,
+    *,
+    max_attempts: int = MAX_ATTEMPTS,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+) -> Config:
     """The one retry policy and the timeouts of every client this module creates."""
     return Config(
-        retries={"mode": "adaptive", "max_attempts": max_attempts},
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
+        # total_max_attempts counts the first attempt; botocore's "max_attempts" would not
+        retries={"mode": "adaptive", "total_max_attempts": max_attempts},
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
         max_pool_connections=max(10, max_workers),
         user_agent_extra=_USER_AGENT,
     )
@@ -219,6 +248,8 @@ class Account:
     label: str
     profile: str | None
     secrets: tuple[str, ...] = ()
+    renew: str = "renew the credentials and load again"
+    """What to do when the credentials expire (e.g. ``aws sso login --profile NAME``)."""
 
 
 def _profile_label(profile: str | None) -> str:
@@ -295,15 +326,16 @@ def _secrets(session: Any) -> tuple[str, ...]:
     return tuple(s for s in (frozen.secret_key, frozen.token, frozen.access_key) if s)
 
 
-def check_credentials(session: Any, profile: str | None, region: str) -> Account:
-    """Fail fast unless ``session`` has working credentials; which account they are."""
+def check_credentials(session: Any, profile: str | None, region: str, config: Config) -> Account:
+    """Fail fast unless ``session`` has working credentials; which account they are.
+    ``config`` is the STS client's (timeouts, retries)."""
     label = _profile_label(profile)
     hint = _login_hint(profile)
     try:
         if session.get_credentials() is None:
             raise LoaderError(f"no AWS credentials found for {label}: {hint}")
         secrets = _secrets(session)
-        sts = session.client("sts", region_name=region, config=client_config(1, max_attempts=3))
+        sts = session.client("sts", region_name=region, config=config)
         identity = sts.get_caller_identity()
     except LoaderError:
         raise
@@ -315,9 +347,9 @@ def check_credentials(session: Any, profile: str | None, region: str) -> Account
         raise LoaderError(f"no AWS credentials found for {label}: {hint}") from None
     except ClientError as exc:
         code = str(exc.response.get("Error", {}).get("Code", ""))
-        if code in _EXPIRED:
+        if code in EXPIRED:
             raise LoaderError(f"the AWS credentials for {label} have expired: {hint}") from None
-        if code in _REJECTED:
+        if code in REJECTED:
             raise LoaderError(
                 f"the AWS credentials for {label} were rejected ({code}): {hint}"
             ) from None
@@ -331,14 +363,15 @@ def check_credentials(session: Any, profile: str | None, region: str) -> Account
     arn = str(identity.get("Arn", ""))
     account_id = str(identity.get("Account") or arn_account(arn) or "")
     partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"
-    return Account(account_id, partition, session, label, profile, secrets)
+    return Account(account_id, partition, session, label, profile, secrets, hint)
 
 
-def assume_role(base: Account, role_arn: str, region: str) -> Account:
-    """The account behind ``role_arn``, assumed with ``base``'s credentials."""
+def assume_role(base: Account, role_arn: str, region: str, config: Config) -> Account:
+    """The account behind ``role_arn``, assumed with ``base``'s credentials through an
+    STS client configured by ``config``."""
     import boto3
 
-    sts = base.session.client("sts", region_name=region, config=client_config(1, max_attempts=3))
+    sts = base.session.client("sts", region_name=region, config=config)
     try:
         answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)
     except (ClientError, BotoCoreError) as exc:
@@ -356,7 +389,8 @@ def assume_role(base: Account, role_arn: str, region: str) -> Account:
     user_arn = str(answer.get("AssumedRoleUser", {}).get("Arn", role_arn))
     account_id = arn_account(user_arn) or role_arn.split(":")[4]
     secrets = (creds["SecretAccessKey"], creds["SessionToken"], creds["AccessKeyId"])
-    return Account(account_id, base.partition, session, f"role {role_arn}", None, secrets)
+    renew = "load again: the role is assumed anew"
+    return Account(account_id, base.partition, session, f"role {role_arn}", None, secrets, renew)
 
 
 def home_region(session: Any, options: AwsOptions) -> str:
@@ -371,12 +405,13 @@ def home_region(session: Any, options: AwsOptions) -> str:
 def resolve_accounts(options: AwsOptions) -> list[Account]:
     """Every account to load, credentials checked (no fan-out happens before this)."""
     accounts: dict[str, Account] = {}
+    sts_config = options.client_config(max_attempts=3)
     for profile in options.profiles:
         session = open_session(profile)
-        account = check_credentials(session, profile, home_region(session, options))
+        account = check_credentials(session, profile, home_region(session, options), sts_config)
         if options.role_arns:
             for role in options.role_arns:
-                assumed = assume_role(account, role, home_region(session, options))
+                assumed = assume_role(account, role, home_region(session, options), sts_config)
                 accounts.setdefault(assumed.account_id, assumed)
         elif account.account_id in accounts:
             log.info("%s is account %s again; loaded once", account.label, account.account_id)
@@ -393,12 +428,11 @@ def known_regions(session: Any, service: str) -> list[str]:
     return names
 
 
-def enabled_regions(account: Account, region: str) -> set[str] | None:
-    """Regions the account has enabled (EC2 DescribeRegions), or None when unknown."""
+def enabled_regions(account: Account, region: str, config: Config) -> set[str] | None:
+    """Regions the account has enabled (EC2 DescribeRegions through a client configured
+    by ``config``), or None when unknown."""
     try:
-        ec2 = account.session.client(
-            "ec2", region_name=region, config=client_config(1, max_attempts=2)
-        )
+        ec2 = account.session.client("ec2", region_name=region, config=config)
         answer = ec2.describe_regions()
     except (ClientError, BotoCoreError) as exc:
         log.info(
@@ -414,7 +448,9 @@ def resolve_regions(options: AwsOptions, account: Account, service: str) -> list
     """The regions to load for ``account`` (see the module docstring)."""
     if options.regions == "all":
         regions = account.session.get_available_regions(service, partition_name=account.partition)
-        enabled = enabled_regions(account, home_region(account.session, options))
+        enabled = enabled_regions(
+            account, home_region(account.session, options), options.client_config(max_attempts=2)
+        )
         return [r for r in regions if enabled is None or r in enabled]
     if options.regions is None:
         region = account.session.region_name
@@ -472,7 +508,7 @@ def load_aws(table: Table, options: AwsOptions, *, progress: ProgressSink | None
     started = time.monotonic()
     check_region_names(options, service)
     accounts = resolve_accounts(options)
-    config = client_config(options.max_workers)
+    config = options.client_config(options.max_workers)
     targets = [
         Target(
             account.account_id,
@@ -499,9 +535,22 @@ def load_aws(table: Table, options: AwsOptions, *, progress: ProgressSink | None
         if progress is not None:
             progress.stop()
     records = [r for recs, _ in results for r in recs]
-    entries = tuple(entry for _, entry in results)
+    by_id = {account.account_id: account for account in accounts}
+    entries = tuple(_explain_expiry(entry, by_id[entry.account_id]) for _, entry in results)
     report = LoadReport("aws", entries, round(time.monotonic() - started, 3), loaded_at=loaded_at)
     if all(e.error is not None and e.rows == 0 for e in entries):
         failures = "\n".join(f"  {e.account_id} {e.region}: {e.error}" for e in entries)
         raise LoaderError(f"nothing loaded from AWS: every region failed:\n{failures}")
     return AwsLoad(records, report)
+
+
+def _explain_expiry(entry: LoadEntry, account: Account) -> LoadEntry:
+    """``entry``, its error followed by what to do when the credentials expired (the
+    check before the fan-out passed, so they expired during the load)."""
+    if entry.error is None or entry.error.split(":", 1)[0] not in EXPIRED:
+        return entry
+    return replace(
+        entry,
+        error=f"{entry.error}; the credentials of {account.label} expired during the "
+        f"load: {account.renew}",
+    )

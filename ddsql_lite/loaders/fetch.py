@@ -14,11 +14,20 @@ Contract of :func:`fetch_all`:
 - It returns, per target and in the targets' order, the records (the fixture format of
   DESIGN.md, JSON-ready: timestamps are ISO-8601 UTC text, no ``ResponseMetadata``) in
   List order, and the target's :class:`LoadEntry`.
-- Retrying is botocore's (the clients' retry configuration); nothing here retries.
-- A failing List call ends that target's listing; a failing Describe or ListTags drops
-  that one resource. Either way the target's entry carries the error and the count of
-  resources not loaded, and every other target and resource carries on. A resource that
-  disappeared between List and Describe (``ResourceNotFound``) is skipped silently.
+- Retrying is botocore's (the clients' retry configuration, timeouts included); nothing
+  here retries.
+- A failing List call ends that target's listing (its entry says the listing is not
+  complete); a failing Describe or ListTags drops that one resource (its entry names
+  it in ``missing``). Every other target carries on. A resource that disappeared
+  between List and Describe (``ResourceNotFound``) is gone, not missing: skipped.
+- A target that can answer no more (see :func:`ends_target`: its endpoint does not
+  answer or cannot be reached even after botocore's retries, or its credentials expired
+  or were rejected) is given up: no new call is started for it, its listing stops and
+  its resources not yet read are ``missing``. Only the calls already in flight still
+  take their time, so a hanging region costs one call's timeouts and retries, not one
+  per resource; the other targets keep the pool.
+- Nothing is dropped silently: per target, ``rows + len(missing)`` plus the resources
+  that vanished is ``listed``, and ``listing_complete`` says whether ``listed`` is all.
 - Error texts are redacted with the target's secrets.
 """
 
@@ -37,7 +46,13 @@ from functools import cache
 from typing import Any
 
 from botocore import xform_name
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    HTTPClientError,
+    ReadTimeoutError,
+)
+from botocore.exceptions import ConnectionError as EndpointError
 
 from ..errors import LoaderError
 from ..registry import Table
@@ -49,6 +64,19 @@ log = logging.getLogger(__name__)
 
 Record = dict[str, Any]
 NOT_FOUND = frozenset({"ResourceNotFound", "ResourceNotFoundException"})
+EXPIRED = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+"""Error codes of credentials that expired (or a request signed too long ago)."""
+REJECTED = frozenset(
+    {
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "AuthFailure",
+        "InvalidAccessKeyId",
+    }
+)
+"""Error codes of credentials the service does not accept."""
 _ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b")
 
 
@@ -61,15 +89,36 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     return _ACCESS_KEY.sub("****", text)
 
 
-def error_text(exc: BaseException, secrets: tuple[str, ...] = ()) -> str:
-    """``"Code: message"`` for an AWS error, ``"ClassName: message"`` for others."""
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a :class:`ClientError`, else the exception's class name."""
     if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code") or "Error")
-        message = str(error.get("Message") or exc)
+        return str(exc.response.get("Error", {}).get("Code") or "Error")
+    return type(exc).__name__
+
+
+def error_text(exc: BaseException, secrets: tuple[str, ...] = (), client: Any = None) -> str:
+    """``"Code: message"`` for an AWS error, ``"ClassName: message"`` for others. With
+    the ``client`` that timed out, the timeout that expired is appended."""
+    code = error_code(exc)
+    if isinstance(exc, ClientError):
+        message = str(exc.response.get("Error", {}).get("Message") or exc)
     else:
-        code, message = type(exc).__name__, str(exc)
-    return redact(f"{code}: {message}" if message else code, secrets)
+        message = str(exc)
+    text = f"{code}: {message}" if message else code
+    config = getattr(getattr(client, "meta", None), "config", None)
+    if config is not None and isinstance(exc, (ConnectTimeoutError, ReadTimeoutError)):
+        kind = "connect" if isinstance(exc, ConnectTimeoutError) else "read"
+        text += f" (no answer within the {getattr(config, f'{kind}_timeout'):g} s {kind} timeout)"
+    return redact(text, secrets)
+
+
+def ends_target(exc: BaseException) -> bool:
+    """Whether ``exc``, raised after botocore's retries, means the target can answer no
+    more calls: its endpoint hangs or cannot be reached (botocore's connection errors
+    and timeouts), or its credentials expired or were rejected."""
+    if isinstance(exc, ClientError):
+        return error_code(exc) in EXPIRED | REJECTED
+    return isinstance(exc, (EndpointError, HTTPClientError))
 
 
 class CallStats:
@@ -199,21 +248,29 @@ class _Run:
         self.target = target
         self.lock = threading.Lock()
         self.records: dict[int, Record] = {}
+        self.missing: dict[int, str] = {}  # listed, not loaded: List index -> name
+        self.listed = 0
+        self.listing_complete = False
         self.errors: list[str] = []
-        self.not_loaded = 0
+        self.ended: str | None = None  # the error that ended the target (ends_target)
         self.pending = 0
         self.started = time.monotonic()
         self.finished: float | None = None
 
     def entry(self) -> LoadEntry:
+        """The target's report entry. The error is the one that ended the target, else
+        the first, followed by what is missing and how many more errors there were."""
         error = None
         if self.errors:
             extra = []
-            if self.not_loaded:
-                extra.append(f"{self.not_loaded} not loaded")
+            if not self.listing_complete and self.listed:
+                extra.append(f"listing cut off after {self.listed}")
+            if self.missing:
+                extra.append(f"{len(self.missing)} not loaded")
             if len(self.errors) > 1:
                 extra.append(f"{len(self.errors) - 1} more errors")
-            error = self.errors[0] + (f" ({'; '.join(extra)})" if extra else "")
+            head = self.ended or self.errors[0]
+            error = head + (f" ({'; '.join(extra)})" if extra else "")
         end = self.finished if self.finished is not None else time.monotonic()
         return LoadEntry(
             account_id=self.target.account_id,
@@ -223,6 +280,9 @@ class _Run:
             retries=self.target.stats.retries,
             seconds=round(end - self.started, 3),
             error=error,
+            listed=self.listed,
+            listing_complete=self.listing_complete,
+            missing=tuple(self.missing[i] for i in sorted(self.missing)),
         )
 
 
@@ -275,10 +335,12 @@ class FanOut:
             if not self._stopping:
                 fn(*args)
         except Exception as exc:
-            text = error_text(exc, run.target.secrets)
+            text = error_text(exc, run.target.secrets, run.target.client)
             log.debug("%s %s: %s", run.target.account_id, run.target.region, text)
             with run.lock:
                 run.errors.append(text)
+                if run.ended is None and ends_target(exc):
+                    run.ended = text
         finally:
             with run.lock:
                 run.pending -= 1
@@ -299,18 +361,39 @@ class FanOut:
         seen: set[str] = set()
         items = paginate(run.target.client, api["list"], **self.list_filters)
         for summary in items:
-            if self._stopping:
+            if self._stopping or run.ended is not None:
                 return
             name = summary.get(key)
             if not isinstance(name, str) or name in seen:
                 continue
             seen.add(name)
+            run.listed = len(seen)
             self.progress.found(1)
-            self._submit(run, self._fetch_one, run, len(seen) - 1, name)
+            self._submit(run, self._fetch_one, run, run.listed - 1, name)
+        run.listing_complete = True
 
     def _fetch_one(self, run: _Run, index: int, name: str) -> None:
+        """Read one listed resource into ``run``: its record, or its name in
+        ``missing`` when it fails or its target has ended (then it is not tried)."""
+        answered = False
+        try:
+            if run.ended is None:
+                record = self._read(run.target, name)
+                answered = True
+                if record is not None:
+                    with run.lock:
+                        run.records[index] = record
+        finally:
+            self.progress.fetched(1)
+            if not answered:
+                with run.lock:
+                    run.missing[index] = name
+
+    def _read(self, target: Target, name: str) -> Record | None:
+        """The record of resource ``name`` (Describe, then its tags); None when it
+        vanished after it was listed."""
         api = self.table.api
-        client = run.target.client
+        client = target.client
         try:
             described = getattr(client, xform_name(api["describe"]))(
                 **{api.get("describe_param", "Name"): name}
@@ -321,26 +404,16 @@ class FanOut:
                 else []
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in NOT_FOUND:
-                with run.lock:
-                    run.not_loaded += 1
+            if error_code(exc) not in NOT_FOUND:
                 raise
             log.debug("%s vanished while loading; skipped", name)
-            return
-        except Exception:
-            with run.lock:
-                run.not_loaded += 1
-            raise
-        finally:
-            self.progress.fetched(1)
-        record = {
-            "account_id": arn_account(described.get("Arn")) or run.target.account_id,
-            "region": run.target.region,
+            return None
+        return {
+            "account_id": arn_account(described.get("Arn")) or target.account_id,
+            "region": target.region,
             "experiment": jsonable(described),
             "tags": jsonable(tags) if tags else [],
         }
-        with run.lock:
-            run.records[index] = record
 
 
 def fetch_all(

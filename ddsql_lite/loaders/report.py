@@ -11,6 +11,11 @@ Contract:
   operations issued (a call retried by botocore counts once) and ``retries`` the extra
   HTTP attempts botocore made for them; ``seconds`` the wall time from the entry's first
   call to its last answer.
+- Nothing is dropped silently. ``listed`` counts the resources the List calls returned
+  and ``listing_complete`` says whether they reached the last page (if not, more may
+  exist); ``missing`` names, in List order, the listed resources that could not be read.
+  ``rows + len(missing)`` is ``listed`` less the resources deleted while loading. An
+  entry with missing resources or an incomplete listing has an ``error``.
 - Sample and fixture loads have no API calls: their report has no entries.
 - A load served from a ``--cache`` snapshot carries the snapshot's original entries and
   says so (``from_cache``, ``loaded_at``).
@@ -22,6 +27,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+_DETAILS = ("listed", "listing_complete", "missing")
 
 
 @dataclass(frozen=True)
@@ -35,13 +42,27 @@ class LoadEntry:
     retries: int = 0
     seconds: float = 0.0
     error: str | None = None
+    listed: int = 0
+    listing_complete: bool = True
+    missing: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The scalar fields: one row of ``report.to_dicts()`` (``listed``,
+        ``listing_complete`` and ``missing`` are left to :meth:`to_json`)."""
+        data = self.to_json()
+        for name in _DETAILS:
+            del data[name]
+        return data
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field, JSON-ready (what a cache snapshot keeps)."""
+        data = asdict(self)
+        data["missing"] = list(self.missing)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LoadEntry:
@@ -53,6 +74,9 @@ class LoadEntry:
             retries=int(data.get("retries", 0)),
             seconds=float(data.get("seconds", 0.0)),
             error=None if data.get("error") is None else str(data["error"]),
+            listed=int(data.get("listed", 0)),
+            listing_complete=bool(data.get("listing_complete", True)),
+            missing=tuple(str(name) for name in data.get("missing", ())),
         )
 
 
@@ -102,6 +126,28 @@ class LoadReport(Sequence[LoadEntry]):
     def errors(self) -> tuple[LoadEntry, ...]:
         return tuple(e for e in self.entries if e.error is not None)
 
+    @property
+    def missing(self) -> int:
+        """Listed resources that could not be read (their names are in the entries)."""
+        return sum(len(e.missing) for e in self.entries)
+
+    @property
+    def complete(self) -> bool:
+        """True when every listing reached its end and every listed resource was read."""
+        return not self.missing and all(e.listing_complete for e in self.entries)
+
+    def gaps(self) -> str:
+        """What the table lacks, e.g. ``"1 region not listed, 3 experiments not loaded"``,
+        or ``""`` when the load is complete."""
+        unlisted = sum(1 for e in self.entries if not e.listing_complete and not e.listed)
+        cut = sum(1 for e in self.entries if not e.listing_complete and e.listed)
+        parts = [
+            _plural(unlisted, "region") + " not listed" if unlisted else "",
+            _plural(cut, "listing") + " cut off" if cut else "",
+            _plural(self.missing, "experiment") + " not loaded" if self.missing else "",
+        ]
+        return ", ".join(p for p in parts if p)
+
     def age(self, now: datetime | None = None) -> float:
         """Seconds since the data was loaded from its source."""
         return max(0.0, ((now or _now()) - self.loaded_at).total_seconds())
@@ -115,7 +161,7 @@ class LoadReport(Sequence[LoadEntry]):
             "source": self.source,
             "seconds": self.seconds,
             "loaded_at": self.loaded_at.isoformat(),
-            "entries": self.to_dicts(),
+            "entries": [e.to_json() for e in self.entries],
         }
 
     @classmethod
@@ -149,14 +195,23 @@ class LoadReport(Sequence[LoadEntry]):
                 f"{_plural(accounts, 'account')} in {self.seconds:.1f} s "
                 f"({self.api_calls:,} API calls, {self.retries:,} retries)"
             )
-        lines = [head]
+        gaps = self.gaps()
+        lines = [head + (f"; incomplete: {gaps}" if gaps else "")]
         for entry in self.errors:
             lines.append(f"  failed: {entry.account_id} {entry.region}: {entry.error}")
+            if entry.missing:
+                lines.append(f"    not loaded: {_some(entry.missing)}")
         return "\n".join(lines)
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _some(names: Sequence[str], shown: int = 5) -> str:
+    """The first ``shown`` names, and how many more there are."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more:,} more" if more > 0 else "")
 
 
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
