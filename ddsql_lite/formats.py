@@ -2,8 +2,8 @@
 
 Each formatter takes column names and rows of Python values (as Result.fetchall gives
 them) and returns text. Values are rendered once by :func:`cell` so every format agrees:
-NULL is ``NULL`` in tables and empty in CSV, timestamps are ISO-8601, tags and JSON
-values are JSON text.
+NULL is ``NULL`` in tables and empty in CSV, doubles are PostgreSQL's float8 text,
+timestamps are ISO-8601, tags, arrays and JSON values are JSON text.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -35,6 +37,44 @@ def interval_text(months: int, days: int, microseconds: int) -> str:
         clock = f"{sign}{hours:02d}:{minute:02d}:{second:02d}"
         parts.append(clock + (f".{micro:06d}".rstrip("0") if micro else ""))
     return " ".join(parts)
+
+
+def float_text(value: float) -> str:
+    """A double as PostgreSQL's float8 output prints it: the shortest digits that read
+    back as ``value`` and lie strictly inside its rounding interval (Python's ``repr``
+    may pick a bound above 2**53), in exponent form below 1e-4 and from 1e15 on."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    digits = repr(value)
+    if abs(value) >= 2**53 and _on_bound(digits, value):
+        width = len(Decimal(digits).normalize().as_tuple().digits)
+        for places in range(width, 17):
+            digits = f"{value:.{places}e}"
+            if not _on_bound(digits, value):
+                break
+    sign, numerals, exponent = Decimal(digits).normalize().as_tuple()
+    assert isinstance(exponent, int)
+    text = "".join(map(str, numerals))
+    power = len(text) - 1 + exponent  # the decimal exponent of the first digit
+    if power < -4 or power >= 15:
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        body = f"{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}"
+    elif power < 0:
+        body = "0." + "0" * (-power - 1) + text
+    else:
+        body = text.ljust(power + 1, "0")
+        if len(text) > power + 1:
+            body = text[: power + 1] + "." + text[power + 1 :]
+    return ("-" if sign else "") + body
+
+
+def _on_bound(digits: str, value: float) -> bool:
+    """Is the decimal ``digits`` exactly halfway between integral ``value`` and a
+    neighbouring double?"""
+    gap = math.ulp(value) if Decimal(digits) > int(value) else math.ulp(math.nextafter(value, 0))
+    return abs(Decimal(digits) - int(value)) * 2 == Decimal(gap)
 
 
 def plain(value: Any) -> Any:
@@ -66,6 +106,8 @@ def cell(value: Any, null: str = "NULL") -> str:
         return null
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return float_text(value)
     value = plain(value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
