@@ -25,7 +25,7 @@ from .dialect import Translator
 from .engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT
 from .errors import DDSQLError
 from .formats import FORMATS
-from .loaders.aws import DEFAULT_MAX_WORKERS, AwsOptions
+from .loaders.aws import CONNECT_TIMEOUT, DEFAULT_MAX_WORKERS, READ_TIMEOUT, AwsOptions
 from .loaders.cache import DEFAULT_MAX_AGE, parse_duration
 from .loaders.pushdown import list_filters
 from .loaders.record import write_fixtures
@@ -137,6 +137,21 @@ def source_options(
         metavar="N",
         type=int,
         help=f"concurrent API calls while loading (default {DEFAULT_MAX_WORKERS})",
+        **unset,
+    )
+    group.add_argument(
+        "--connect-timeout",
+        metavar="SECONDS",
+        type=float,
+        help=f"give up connecting to AWS after SECONDS, per attempt (default {CONNECT_TIMEOUT:g})",
+        **unset,
+    )
+    group.add_argument(
+        "--read-timeout",
+        metavar="SECONDS",
+        type=float,
+        help=f"give up waiting for an AWS answer after SECONDS, per attempt (default "
+        f"{READ_TIMEOUT:g}); a region that times out is reported, the others load",
         **unset,
     )
     if not cache:
@@ -293,6 +308,8 @@ _AWS_OPTIONS = {
     "role_arns": "--role-arn",
     "endpoint_url": "--endpoint-url",
     "max_workers": "--max-workers",
+    "connect_timeout": "--connect-timeout",
+    "read_timeout": "--read-timeout",
     "cache": "--cache",
     "max_age": "--max-age",
     "refresh": "--refresh",
@@ -307,6 +324,8 @@ def aws_args(args: argparse.Namespace) -> dict[str, Any]:
         "role_arns": getattr(args, "role_arns", None),
         "endpoint_url": getattr(args, "endpoint_url", None),
         "max_workers": getattr(args, "max_workers", None),
+        "connect_timeout": getattr(args, "connect_timeout", None),
+        "read_timeout": getattr(args, "read_timeout", None),
     }
 
 

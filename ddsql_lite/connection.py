@@ -165,6 +165,8 @@ def connect(
     role_arns: Sequence[str] | None = None,
     endpoint_url: str | None = None,
     max_workers: int | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
     list_filters: Mapping[str, Any] | None = None,
     cache: str | Path | None = None,
     max_age: float | str | timedelta = DEFAULT_MAX_AGE,
@@ -183,6 +185,8 @@ def connect(
     AWS profiles (default: boto3's credential chain), one account each; ``role_arns``
     are assumed with those credentials and replace them; ``endpoint_url`` points the
     SageMaker clients elsewhere; ``max_workers`` bounds the concurrent API calls;
+    ``connect_timeout``/``read_timeout`` are each AWS call's limits in seconds (default
+    5 and 30; a region that times out is given up and reported);
     ``list_filters`` are ListInferenceExperiments parameters (see
     :func:`ddsql_lite.loaders.pushdown.list_filters`). ``cache`` is a directory for a
     Parquet snapshot reused while younger than ``max_age`` (seconds, a timedelta or text
@@ -201,6 +205,8 @@ def connect(
         role_arns=role_arns,
         endpoint_url=endpoint_url,
         max_workers=max_workers,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
         list_filters=list_filters,
         cache=cache,
         refresh=refresh,
@@ -216,6 +222,4 @@ def connect(
         refresh=refresh,
         progress=progress,
     )
-    return Connection(
-        data, registry, timeout=timeout, memory_limit=memory_limit, report=report
-    )
+    return Connection(data, registry, timeout=timeout, memory_limit=memory_limit, report=report)

@@ -19,11 +19,12 @@ Contract:
 - Data options say which data to load and are passed to :func:`ddsql_lite.connect`
   under its own names: ``--fixtures``, ``--source``, ``--memory-limit`` and, for
   ``--source aws``, ``--regions``, ``--profile``, ``--profiles``, ``--role-arns``,
-  ``--endpoint-url``, ``--max-workers``, ``--cache``, ``--max-age``, ``--refresh``
-  (list options repeat or take commas). The connection is opened on first use and
-  reused by later cells. A cell without data options uses the open connection (the
-  bundled sample data if none is open); a cell whose data options differ from the open
-  connection's, or that says ``--refresh``, reopens it with exactly those options.
+  ``--endpoint-url``, ``--max-workers``, ``--connect-timeout``, ``--read-timeout``,
+  ``--cache``, ``--max-age``, ``--refresh`` (list options repeat or take commas). The
+  connection is opened on first use and reused by later cells. A cell without data
+  options uses the open connection (the bundled sample data if none is open); a cell
+  whose data options differ from the open connection's, or that says ``--refresh``,
+  reopens it with exactly those options.
   Options with no query only (re)open the connection and print what it loaded; opening
   live data also prints the load report (and every region that failed).
 - A query that fails (any :class:`~ddsql_lite.errors.DDSQLError`, including a
@@ -92,6 +93,8 @@ class DataOptions:
     role_arns: tuple[str, ...] | None = None
     endpoint_url: str | None = None
     max_workers: int | None = None
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
     cache: str | None = None
     max_age: str | None = None
     refresh: bool | None = None
@@ -108,6 +111,8 @@ class DataOptions:
             role_arns=_names(args.role_arns),
             endpoint_url=args.endpoint_url,
             max_workers=args.max_workers,
+            connect_timeout=args.connect_timeout,
+            read_timeout=args.read_timeout,
             cache=_path(args.cache),
             max_age=args.max_age,
             refresh=args.refresh or None,
@@ -215,6 +220,14 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     ),
     (("--endpoint-url",), {"metavar": "URL", "help": "another SageMaker endpoint"}),
     (("--max-workers",), {"metavar": "N", "type": int, "help": "concurrent AWS API calls"}),
+    (
+        ("--connect-timeout",),
+        {"metavar": "SECONDS", "type": float, "help": "AWS connect timeout per attempt"},
+    ),
+    (
+        ("--read-timeout",),
+        {"metavar": "SECONDS", "type": float, "help": "AWS read timeout per attempt"},
+    ),
     (("--cache",), {"metavar": "DIR", "help": "reuse a snapshot of the live load kept in DIR"}),
     (("--max-age",), {"metavar": "AGE", "help": "how old a snapshot may be, e.g. 15m, 2h"}),
     (("--refresh",), {"action": "store_true", "help": "load live data even if cached"}),

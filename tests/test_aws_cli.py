@@ -268,6 +268,8 @@ def test_cli_aws_options_need_source_aws(
         ["--cache", str(tmp_path)],
         ["--refresh"],
         ["--max-workers", "3"],
+        ["--read-timeout", "3"],
+        ["--connect-timeout", "3"],
     ):
         code, _, err = run(capsys, "-c", COUNT, *argv)
         assert code == 2 and "needs --source aws" in err, argv
@@ -290,6 +292,8 @@ def test_every_record_option_is_documented() -> None:
         "--role-arn",
         "--endpoint-url",
         "--max-workers",
+        "--connect-timeout",
+        "--read-timeout",
         "--cache",
         "--max-age",
         "--refresh",

@@ -28,6 +28,7 @@ from aws_helpers import (
 )
 from fake_sagemaker import unanswered_endpoint
 
+import ddsql_lite
 from ddsql_lite import LoaderError, UnsupportedError
 from ddsql_lite.cli import main
 from ddsql_lite.loaders.aws import (
@@ -325,3 +326,39 @@ def test_the_cli_summary_shows_a_partial_load(
     assert lines[1].startswith(f"  failed: {ACCOUNT_A} us-east-1: ExpiredTokenException: ")
     assert "aws sso login --profile prod" in lines[1]
     assert lines[2] == f"    not loaded: {', '.join(names(records, 'us-east-1')[2:])}"
+
+
+def test_the_cli_read_timeout_gives_up_a_hanging_region(
+    start_fake: StartFake, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--read-timeout`` reaches every client: the hanging region is reported after its
+    attempts at that timeout, and the query answers from the other region."""
+    records = pick([ACCOUNT_A], REGIONS[:2], 3)
+    fake = start_fake(records, hang={REGIONS[1]: 0})
+    argv = ["-c", "SELECT count(*) AS n FROM aws.sagemaker_inference_experiment"]
+    argv += ["--format", "csv", "--source", "aws", "--endpoint-url", fake.url]
+    argv += ["--region", REGIONS[0], "--region", REGIONS[1], "--read-timeout", "0.05"]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["n", "3"]
+    assert f"failed: {ACCOUNT_A} {REGIONS[1]}: ReadTimeoutError: " in err
+    assert "(no answer within the 0.05 s read timeout)" in err
+
+
+def test_an_incomplete_load_is_not_cached(start_fake: StartFake, tmp_path: Path) -> None:
+    """A snapshot of a partial load would serve its gaps until it ages out: it is not
+    written, and the next connection loads again."""
+    records = pick([ACCOUNT_A], REGIONS[:2], 3)
+    fake = start_fake(records, hang={REGIONS[1]: 0})
+    options: dict[str, Any] = {
+        "source": "aws",
+        "regions": list(REGIONS[:2]),
+        "endpoint_url": fake.url,
+        "read_timeout": 0.05,
+        "cache": tmp_path / "cache",
+    }
+    first = ddsql_lite.connect(**options)
+    assert not first.load_report().complete and first.load_report().cache_path is None
+    assert not list(tmp_path.glob("cache/*.parquet"))
+    second = ddsql_lite.connect(**options)
+    assert not second.load_report().from_cache and second.load_report().rows == 3

@@ -284,7 +284,8 @@ def test_aws_options_are_passed_to_connect(
     line = (
         "--source aws --regions us-east-1,eu-west-1 --region ap-southeast-2 --profile prod "
         "--role-arn arn:aws:iam::123456789012:role/Reader --endpoint-url http://127.0.0.1:9 "
-        "--max-workers 4 --cache snapshots --max-age 2h --memory-limit 1GB"
+        "--max-workers 4 --connect-timeout 2 --read-timeout 9.5 --cache snapshots --max-age 2h "
+        "--memory-limit 1GB"
     )
     capsys.readouterr()
     result = run(shell, f"%ddsql {line} SELECT 1 AS one")
@@ -297,6 +298,8 @@ def test_aws_options_are_passed_to_connect(
             "role_arns": ["arn:aws:iam::123456789012:role/Reader"],
             "endpoint_url": "http://127.0.0.1:9",
             "max_workers": 4,
+            "connect_timeout": 2.0,
+            "read_timeout": 9.5,
             "cache": str(Path("snapshots").resolve()),
             "max_age": "2h",
             "memory_limit": "1GB",

@@ -92,7 +92,8 @@ def load_tables(
     else:
         fetched = load_aws(table, options, progress=progress_sink(progress))
         loaded, report = rows_table(fetched.records, table), fetched.report
-        if cache is not None:
+        if cache is not None and report.complete:
+            # An incomplete load is not kept: the next run retries what failed.
             path = write_snapshot(cache, table, identity, loaded, report)
             report = _with_cache_path(report, path)
     data = {t: loaded if t is table else records_to_table([], t) for t in registry}
