@@ -37,6 +37,13 @@ def select(expr: str) -> str:
             f"COALESCE(ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'cost center'), ','), "
             "'none')",
         ),
+        # tag tests compare the value list, without joining it
+        ("tags->'env' IS NULL", f"MAP_EXTRACT_VALUE({Q}.\"tags\", 'env') IS NULL"),
+        ("'prod' = tags->'env'", f"['prod'] = MAP_EXTRACT_VALUE({Q}.\"tags\", 'env')"),
+        (
+            "tags->'team' <> 'a,b'",
+            f"ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), ',') <> 'a,b'",
+        ),
         # JSON operators: $-paths when exact, JSON Pointer for any key, folded chains
         ("model_variants->0", f"JSON_EXTRACT({Q}.\"model_variants\", '$[0]')"),
         ("model_variants->-1", f"JSON_EXTRACT({Q}.\"model_variants\", '$[#-1]')"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, is_json, is_type
+from .nodes import Rewrite, call, is_json, is_type, rewrites
 from .paths import JSON_OPERATORS, OPERATOR_TEXT, operand_error
 
 
@@ -20,12 +20,41 @@ def joined(values: exp.Expr) -> exp.Expr:
     return call("array_to_string", values, exp.Literal.string(","))
 
 
+@rewrites(*JSON_OPERATORS)
 def tag_lookups(node: exp.Expr) -> exp.Expr:
     """``tags -> 'k'``: every value of ``k`` sorted and joined by ``,``; NULL when absent."""
+    lookup = _lookup(node)
+    return node if lookup is None else joined(lookup)
+
+
+def tag_tests(node: exp.Expr) -> exp.Expr:
+    """``tags -> 'k' IS [NOT] NULL`` and ``tags -> 'k' = 'v'`` (or ``<>``, ``v`` without a
+    comma) test the value list itself, without joining it: a key's list is never empty
+    and holds no NULL, so it is NULL exactly when the joined text is, and it joins to a
+    comma-free ``v`` exactly when it is ``[v]``."""
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
+        lookup = _lookup(node.this)
+        if lookup is not None:
+            node.set("this", lookup)
+    elif isinstance(node, (exp.EQ, exp.NEQ)):
+        for side, other in (("this", "expression"), ("expression", "this")):
+            value = node.args[other]
+            if isinstance(value, exp.Literal) and value.is_string and "," not in value.this:
+                lookup = _lookup(node.args[side])
+                if lookup is not None:
+                    node.set(side, lookup)
+                    node.set(other, exp.Array(expressions=[value]))
+                    break
+    return node
+
+
+def _lookup(node: exp.Expr) -> exp.Expr | None:
+    """``tags -> 'k'`` as the key's value list (``map_extract_value``); None for any other
+    node. Refuses the JSON operators that do not apply to tags."""
     if not isinstance(node, JSON_OPERATORS) or not is_type(node.this, exp.DType.MAP):
         if isinstance(node, JSON_OPERATORS) and not is_json(node.this):
             raise operand_error(node, node.this)
-        return node
+        return None
     if not isinstance(node, exp.JSONExtract):
         raise UnsupportedError(
             f"operator {OPERATOR_TEXT[type(node)]} does not apply to tags; use tags -> 'key'"
@@ -39,7 +68,7 @@ def tag_lookups(node: exp.Expr) -> exp.Expr:
     else:
         key = path
     base = node.this.this if isinstance(node.this, exp.Paren) else node.this
-    return joined(call("map_extract_value", base, key))
+    return call("map_extract_value", base, key)
 
 
 def key_lists(node: exp.Expr) -> exp.Expr:
@@ -60,6 +89,6 @@ def key_lists(node: exp.Expr) -> exp.Expr:
     )
 
 
-REWRITES: tuple[Rewrite, ...] = (tag_lookups, key_lists)
+REWRITES: tuple[Rewrite, ...] = (tag_tests, tag_lookups, key_lists)
 FUNCTIONS: dict[type[exp.Expr], str] = {}
 ANONYMOUS = {"akeys", "avals"}

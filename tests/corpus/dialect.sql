@@ -450,6 +450,11 @@ SELECT name, CAST(avg(x) AS TEXT) AS a, sum(x) / 4 || '' AS b, max(x) * 1e15 || 
 SELECT CAST(count(*) * 1.5 AS TEXT) AS a, count(*) * 2.50 || '' AS b FROM t
 SELECT CAST(count(*) / 3 AS TEXT) AS a, count(*) / 4 || '' AS b FROM t -- pg: SELECT CAST(count(*) / 3::float8 AS TEXT) AS a, count(*) / 4::float8 || '' AS b FROM t
 -- ================================================================== Tags
+-- tag tests on the value list: IS [NOT] NULL, = and <> with and without commas, NULL tags from an outer join
+SELECT name, tags->'owner' IS NULL AS no_owner, tags->'team' IS NOT NULL AS has_team, tags->'env' = 'prod' AS prod, 'prod' <> tags->'env' AS not_prod FROM t ORDER BY _key
+SELECT name, tags->'team' = 'fraud,ml-platform' AS both_teams, tags->'team' <> 'fraud,ml-platform' AS other, tags->'team' = 'fraud' AS fraud_only FROM t ORDER BY _key
+SELECT a.name, b.tags->'env' IS NULL AS none, b.tags->'env' = 'prod' AS prod FROM t AS a LEFT JOIN t AS b ON b._key = a._key AND b.status = 'Running' ORDER BY a._key
+SELECT sum(CASE WHEN tags->'env' = '' THEN 1 ELSE 0 END) AS empty_env, sum(CASE WHEN tags->'Cost Center' <> 'x' THEN 1 ELSE 0 END) AS cc FROM t
 -- tags->'k' inside function calls (sqlglot reads f(col->'x') as a lambda unless qualified)
 SELECT upper(tags->'env') AS a, length(tags->'team') AS b, coalesce(tags->'owner', tags->'team', 'none') AS c FROM t ORDER BY _key
 SELECT split_part(tags->'team', ',', 1) AS a, replace(tags->'team', ',', ';') AS b, strpos(tags->'team', 'ml') AS c, substring(tags->'region', 1, 2) AS d FROM t ORDER BY _key
