@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
-from ddsql_lite import CatalogError, ParseError, UnsupportedError
-from ddsql_lite.dialect import Translator
+import pytest
+from sqlglot import exp
+
+from ddsql_lite import CatalogError, DDSQLError, ParseError, UnsupportedError
+from ddsql_lite.dialect import Translator, scopes, transforms
+from ddsql_lite.dialect import translate as translation
 from ddsql_lite.dialect.paths import Step, json_path_sql, text_array_steps
 from ddsql_lite.registry import load_registry
 
@@ -247,3 +252,62 @@ def test_parse_error_has_a_caret_under_the_token(translate) -> None:
     err = info.value
     assert (err.line, err.column) >= (3, 1)
     assert str(err).splitlines()[-1].strip() == "^"
+
+
+def corpus_queries() -> list[str]:
+    """Every query of tests/corpus, ``FROM t`` standing for the table (as in test_oracle)."""
+    queries = []
+    for path in sorted((Path(__file__).parent / "corpus").glob("*.sql")):
+        for line in path.read_text().splitlines():
+            if line.strip() and not line.lstrip().startswith("--"):
+                sql = re.split(r" -- (?=ddsql:|pg:|error:)", line.strip())[0]
+                sql = re.sub(r"\b(FROM|JOIN) t AS (\w+)", rf"\1 {T} AS \2", sql)
+                queries.append(re.sub(r"\b(FROM|JOIN) t\b", rf"\1 {T} AS t", sql))
+    return queries
+
+
+def outcome(translator: Translator, sql: str) -> tuple[object, ...]:
+    try:
+        result = translator.translate(sql)
+    except DDSQLError as exc:
+        return (type(exc), str(exc))
+    return (result.sql, result.columns, result.parameters)
+
+
+def test_fast_path_agrees_with_sqlglot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path (dialect.scopes, and rewrites called only where their trigger
+    matches) gives what sqlglot's qualify + annotate_types and every rewrite on every
+    node give: the same SQL or error, and the same type on every node before the
+    rewrites."""
+    registry = load_registry()
+    fast = Translator(registry, cache_size=0)
+    reference = Translator(registry, cache_size=0, fast=False)
+    typed: list[list[tuple[str, str | None]]] = []
+    real_rewrites, real_qualify = translation.apply_rewrites, translation.qualify_and_type
+    took_fast_path: list[bool] = []
+
+    def capture_types(tree: exp.Expr) -> tuple[exp.Expr, transforms.Present]:
+        typed.append([(n.sql(), n.type.sql() if n.type else None) for n in tree.walk()])
+        return real_rewrites(tree)
+
+    def qualify_fast(tree: exp.Expr, catalog: scopes.Catalog) -> None:
+        real_qualify(tree, catalog)
+        took_fast_path.append(True)
+
+    monkeypatch.setattr(translation, "apply_rewrites", capture_types)
+    monkeypatch.setattr(translation, "qualify_and_type", qualify_fast)
+    queries = corpus_queries()
+    fast_count = 0
+    for sql in queries:
+        typed.clear()
+        took_fast_path.clear()
+        got = outcome(fast, sql)
+        fast_types = typed[-1:]
+        with monkeypatch.context() as everywhere:
+            everywhere.setattr(transforms, "TRIGGERS", {})
+            expected = outcome(reference, sql)
+        assert got == expected, sql
+        if took_fast_path:
+            fast_count += 1
+            assert fast_types == typed[-1:], sql
+    assert 0.5 < fast_count / len(queries) < 1  # the corpus exercises both paths

@@ -52,6 +52,10 @@ _TOKEN_REPR = re.compile(r"<Token token_type: [^,]+, text: (.*?), line: \d+.*?>"
 _NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
 # PostgreSQL's regex-match operators (~ ~* !~ !~*) and SIMILAR TO: not DDSQL.
 _REGEX_OPERATORS = {TokenType.RLIKE, TokenType.IRLIKE, TokenType.SIMILAR_TO}
+_ARROWS = (TokenType.ARROW, TokenType.DARROW)
+_L_PAREN, _R_PAREN = TokenType.L_PAREN, TokenType.R_PAREN
+_VAR, _DOT, _FROM, _NUMBER = TokenType.VAR, TokenType.DOT, TokenType.FROM, TokenType.NUMBER
+_ARROW, _BRACKET_OR_FROM = TokenType.ARROW, (TokenType.L_BRACKET, TokenType.FROM)
 
 
 @dataclass(frozen=True)
@@ -72,62 +76,64 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
         raise _token_error(sql) from None
     out: list[Token] = []
     depth = 0
+    last = len(tokens) - 1
     for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        prev = out[-1] if out else None
-        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
-        if depth > MAX_PAREN_DEPTH:
-            line, col = position(sql, tok.start)
-            raise ParseError(
-                f"syntax error: parentheses nested more than {MAX_PAREN_DEPTH} deep", sql, line, col
-            )
-        if tok.token_type == TokenType.VAR and tok.text.lower().startswith(INTERNAL_PREFIX):
-            raise UnsupportedError(f"function or name {tok.text!r} is not supported")
-        _refuse_duckdb_syntax(sql, tok, prev, nxt)
-        if tok.token_type in _REGEX_OPERATORS:
+        kind = tok.token_type
+        nxt = tokens[i + 1] if i < last else None
+        if kind == _L_PAREN:
+            depth += 1
+            if depth > MAX_PAREN_DEPTH:
+                line, col = position(sql, tok.start)
+                raise ParseError(
+                    f"syntax error: parentheses nested more than {MAX_PAREN_DEPTH} deep",
+                    sql,
+                    line,
+                    col,
+                )
+        elif kind == _R_PAREN:
+            depth -= 1
+        elif kind == _VAR:
+            lowered = tok.text.lower()
+            if lowered.startswith(INTERNAL_PREFIX):
+                raise UnsupportedError(f"function or name {tok.text!r} is not supported")
+            if nxt is not None and nxt.token_type == _L_PAREN:  # a call
+                if calls is not None:
+                    calls.setdefault(lowered, tok.start)
+                if lowered in RAW_FUNCTIONS:
+                    tok = Token(
+                        _VAR, RAW_FUNCTIONS[lowered], tok.line, tok.col, tok.start, tok.end,
+                        tok.comments,
+                    )  # fmt: skip
+        elif kind in _REGEX_OPERATORS:
             # ~ parses to the same node as REGEXP_LIKE(...): refuse it here, by its token.
-            negated = "!" if prev is not None and prev.text == "!" else ""
+            negated = "!" if out and out[-1].text == "!" else ""
             raise UnsupportedError(
                 f"operator {negated}{tok.text.upper()} is not supported in DDSQL; "
                 "use REGEXP_LIKE(text, pattern [, flags])"
             )
-        if (
-            tok.token_type in _NAME_TOKENS
+        elif kind in _BRACKET_OR_FROM:
+            _refuse_duckdb_syntax(sql, tok, out[-1] if out else None, nxt)
+        elif (
+            kind in _ARROWS
             and nxt is not None
-            and nxt.token_type == TokenType.ARROW
-            and (prev is None or prev.token_type != TokenType.DOT)
-        ):
-            opening = _synthetic(TokenType.L_PAREN, "(", tok)
-            closing = _synthetic(TokenType.R_PAREN, ")", tok)
-            out += [opening, opening, tok, closing, closing]
-            continue
-        if (
-            tok.token_type in (TokenType.ARROW, TokenType.DARROW)
-            and nxt is not None
-            and nxt.token_type == TokenType.NUMBER
+            and nxt.token_type == _NUMBER
             and not nxt.text.isdigit()
         ):
             raise UnsupportedError(
                 f"{tok.text} {nxt.text}: a JSON step is a text key or an integer index"
             )
-        is_call = (
-            tok.token_type == TokenType.VAR
-            and nxt is not None
-            and nxt.token_type == TokenType.L_PAREN
-        )
-        if is_call and calls is not None:
-            calls.setdefault(tok.text.lower(), tok.start)
-        if is_call and tok.text.lower() in RAW_FUNCTIONS:
-            tok = Token(
-                TokenType.VAR,
-                RAW_FUNCTIONS[tok.text.lower()],
-                tok.line,
-                tok.col,
-                tok.start,
-                tok.end,
-                tok.comments,
-            )
-        out.append(tok)
+        if (
+            nxt is not None
+            and nxt.token_type == _ARROW
+            and kind in _NAME_TOKENS
+            and (not out or out[-1].token_type != _DOT)
+        ):
+            # a name before -> : wrapped so it does not read as a lambda's parameter
+            opening = _synthetic(_L_PAREN, "(", tok)
+            closing = _synthetic(_R_PAREN, ")", tok)
+            out += [opening, opening, tok, closing, closing]
+        else:
+            out.append(tok)
     return prepare_tokens(out)  # time syntax: see timefuncs
 
 
@@ -188,7 +194,9 @@ def parse(sql: str) -> Parsed:
             line, col = position(sql, start)
         raise ParseError(f"syntax error: {message}", sql, line, col) from None
     statements = [t for t in trees if t is not None and not isinstance(t, exp.Semicolon)]
-    return Parsed([_drop_arrow_parens(t) for t in statements], calls)
+    if any(t.token_type in _ARROWS for t in tokens):  # else there is no -> to undo
+        statements = [_drop_arrow_parens(t) for t in statements]
+    return Parsed(statements, calls)
 
 
 _MISSING = re.compile(r"Required keyword: '\w+' missing for <class '[\w.]*\.(\w+)'>")

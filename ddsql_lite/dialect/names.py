@@ -87,17 +87,20 @@ def name_outputs(tree: exp.Expr, columns: tuple[str, ...]) -> None:
         select = select.this
     if not isinstance(select, exp.Select) or not columns:
         return
-    for projection, name in zip(select.expressions, columns):
-        if not isinstance(projection, exp.Alias):
-            projection.replace(exp.alias_(projection.copy(), name, quoted=True))
+    named = [
+        p if isinstance(p, exp.Alias) else exp.alias_(p, name, quoted=True, copy=False)
+        for p, name in zip(select.expressions, columns)
+    ]
+    select.set("expressions", named + select.expressions[len(named) :])
 
 
-def name_values(tree: exp.Expr) -> exp.Expr:
-    """``VALUES`` columns are ``column1``, ``column2``... (DuckDB would say ``col0``)."""
+def name_values(tree: exp.Expr, values_nodes: list[exp.Expr]) -> exp.Expr:
+    """``VALUES`` columns are ``column1``, ``column2``... (DuckDB would say ``col0``).
+    ``values_nodes``: the tree's VALUES, in ``find_all`` order."""
     if isinstance(tree, exp.Values) and tree.args.get("alias") is None:
         tail = {k: tree.args.pop(k) for k in ("order", "limit", "offset") if tree.args.get(k)}
         tree = exp.Select(expressions=[exp.Star()], from_=exp.From(this=tree), **tail)
-    for values in tree.find_all(exp.Values):
+    for values in values_nodes:
         alias = values.args.get("alias")
         if alias is None:
             alias = exp.TableAlias(this=exp.to_identifier("*VALUES*", quoted=True))
@@ -108,18 +111,25 @@ def name_values(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def group_by_output_names(tree: exp.Expr, registry: Registry) -> None:
+def group_by_output_names(
+    selects: list[exp.Expr], ctes: list[exp.Expr], registry: Registry
+) -> None:
     """``GROUP BY s`` where ``s`` names an output column and no input column: PostgreSQL
     groups by that output column; rewrite it as its ordinal. (Output names anywhere else,
-    such as WHERE or later in the select list, stay errors, as in PostgreSQL.)"""
-    for select in tree.find_all(exp.Select):
+    such as WHERE or later in the select list, stay errors, as in PostgreSQL.)
+    ``selects``, ``ctes``: the tree's SELECTs and CTEs."""
+    by_name: dict[str, exp.Expr] | None = None
+    for select in selects:
         group = select.args.get("group")
         if group is None:
             continue
+        assert isinstance(select, exp.Select)
+        if by_name is None:
+            by_name = {cte.alias: cte for cte in ctes}
         outputs = {
             e.alias: i + 1 for i, e in enumerate(select.expressions) if isinstance(e, exp.Alias)
         }
-        inputs = input_columns(select, registry)
+        inputs = input_columns(select, by_name, registry)
         for item in group.expressions:
             if (
                 isinstance(item, exp.Column)
@@ -130,10 +140,12 @@ def group_by_output_names(tree: exp.Expr, registry: Registry) -> None:
                 item.replace(exp.Literal.number(outputs[item.name]))
 
 
-def input_columns(select: exp.Select, registry: Registry) -> set[str] | None:
-    """The column names a SELECT's FROM and JOINs provide, or None when unknown."""
+def input_columns(
+    select: exp.Select, ctes: dict[str, exp.Expr], registry: Registry
+) -> set[str] | None:
+    """The column names a SELECT's FROM and JOINs provide, or None when unknown
+    (``ctes``: the query's CTEs by name)."""
     names: set[str] = set()
-    ctes = {cte.alias: cte for cte in select.root().find_all(exp.CTE)}
     sources = [j.this for j in select.args.get("joins") or []]
     if select.args.get("from_") is not None:
         sources.insert(0, select.args["from_"].this)

@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlglot import exp
 
 Rewrite = Callable[[exp.Expr], exp.Expr]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """The nodes a rewrite may change: instances of ``kinds``, and calls
+    (:class:`exp.Anonymous`) whose lower-case name is in ``calls``."""
+
+    kinds: tuple[type[exp.Expr], ...]
+    calls: frozenset[str]
+
+    def matches(self, node: exp.Expr) -> bool:
+        return isinstance(node, self.kinds) or (
+            bool(self.calls) and isinstance(node, exp.Anonymous) and node.name.lower() in self.calls
+        )
+
+
+# The trigger of each rewrite that declares one (see :func:`rewrites`).
+TRIGGERS: dict[Rewrite, Trigger] = {}
+
+
+def rewrites(*kinds: type[exp.Expr], calls: Iterable[str] = ()) -> Callable[[Rewrite], Rewrite]:
+    """Declare what a rewrite may change (see :class:`Trigger`). Contract: it returns
+    every other node unchanged, without changing anything else, so the rewrite walk
+    need not call it there, nor walk a tree that holds none of them."""
+
+    def declare(rewrite: Rewrite) -> Rewrite:
+        TRIGGERS[rewrite] = Trigger(kinds, frozenset(c.lower() for c in calls))
+        return rewrite
+
+    return declare
+
 
 # DuckDB macros the generated SQL may call, by name; the engine defines them before it
 # locks the configuration, and the translator refuses them in user SQL (``ddsql_`` names).

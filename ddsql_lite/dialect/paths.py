@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .ddsql import RAW_FUNCTIONS
-from .nodes import call, is_json
+from .nodes import call, is_json, rewrites
 
 JSON_OPERATORS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)
 _RAW_PATH_FUNCTIONS = {v: k for k, v in RAW_FUNCTIONS.items()}
@@ -195,6 +195,7 @@ def operand_error(node: exp.Expr, operand: exp.Expr) -> UnsupportedError:
     )
 
 
+@rewrites(*JSON_OPERATORS, calls=_RAW_PATH_FUNCTIONS)
 def json_paths(node: exp.Expr) -> exp.Expr:
     """``->``, ``->>``, ``#>``, ``#>>`` on JSON and ``json_extract_path[_text]``, with a
     chain of JSON-valued steps folded into one path."""

@@ -43,7 +43,7 @@ from .icu_pattern import (
     translate_pattern,
     translate_replacement,
 )
-from .nodes import Rewrite, call, macro
+from .nodes import Rewrite, call, macro, rewrites
 
 CHECK_MACRO = macro(
     "ddsql_regex_checked",
@@ -302,6 +302,7 @@ def _splice(
     )
 
 
+@rewrites(exp.RegexpLike, exp.RegexpReplace, calls=("regexp_match",))
 def rewrite_regex(node: exp.Expr) -> exp.Expr:
     """REGEXP_LIKE, REGEXP_MATCH and REGEXP_REPLACE as DuckDB calls on RE2 patterns."""
     if isinstance(node, exp.RegexpLike):

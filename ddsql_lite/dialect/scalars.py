@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, macro
+from .nodes import Rewrite, call, macro, rewrites
 
 SUBSTRING = macro(
     "ddsql_substring",
@@ -40,6 +40,7 @@ STRING_TO_ARRAY = macro(
 )
 
 
+@rewrites(exp.Bracket)
 def subscripts(node: exp.Expr) -> exp.Expr:
     """``a[i]``: 1-based, NULL out of range, including 0 and negative indexes (DuckDB
     would count those from the end)."""
@@ -54,6 +55,7 @@ def subscripts(node: exp.Expr) -> exp.Expr:
     return node
 
 
+@rewrites(exp.Substring, exp.SplitPart, exp.StringToArray, exp.ArrayToString, exp.Round)
 def strings(node: exp.Expr) -> exp.Expr:
     """``substring``, ``split_part`` and ``string_to_array`` with PostgreSQL's edge cases."""
     if isinstance(node, exp.Substring):
@@ -78,6 +80,7 @@ def strings(node: exp.Expr) -> exp.Expr:
     return node
 
 
+@rewrites(exp.ParseJSON, exp.Cast, exp.DataType)
 def types(node: exp.Expr) -> exp.Expr:
     """DDSQL's types: integers are BIGINT, decimals DOUBLE (a bare DuckDB DECIMAL would be
     DECIMAL(18,3)), text VARCHAR; ``JSON '...'`` keeps its text as written."""
@@ -116,6 +119,7 @@ def _is_sized_text(to: exp.Expr) -> bool:
     )
 
 
+@rewrites(exp.ArrayAgg, exp.WithinGroup)
 def aggregates(node: exp.Expr) -> exp.Expr:
     """``array_agg(DISTINCT x)`` sorted like PostgreSQL's; ``approx_percentile(p) WITHIN
     GROUP (ORDER BY x)`` as the exact ``quantile_cont`` (PostgreSQL's percentile_cont)."""

@@ -13,10 +13,12 @@ dependent join).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, macro
+from .nodes import Rewrite, call, macro, rewrites
 
 JSON_ELEMENTS = macro(
     "ddsql_json_elements",
@@ -37,17 +39,21 @@ JSON_FUNCTIONS = {
 }
 
 
-def prepare(tree: exp.Expr) -> exp.Expr:
-    """Rewrite the set-returning functions of every FROM and JOIN into typed UNNESTs."""
-    for source in list(tree.find_all(exp.Table, exp.Unnest)):
+def prepare(sources: Iterable[exp.Expr]) -> bool:
+    """Rewrite the set-returning functions of every FROM and JOIN into typed UNNESTs.
+    ``sources``: the tree's tables and UNNESTs, in ``find_all`` order. Returns whether
+    a table was replaced."""
+    replaced = False
+    for source in sources:
         if isinstance(source, exp.Table) and isinstance(source.this, exp.Anonymous):
             name = source.this.name.lower()
             if name in JSON_FUNCTIONS:
                 source.replace(_json_elements(source, name))
+                replaced = True
         elif isinstance(source, exp.Unnest) and isinstance(source.parent, (exp.From, exp.Join)):
             width = len(source.expressions)
             source.set("alias", _alias(source.args.get("alias"), "unnest", "unnest", width))
-    return tree
+    return replaced
 
 
 def _json_elements(source: exp.Table, name: str) -> exp.Unnest:
@@ -73,6 +79,7 @@ def _alias(alias: exp.TableAlias | None, function: str, column: str, width: int)
     )
 
 
+@rewrites(exp.Unnest)
 def lateral_unnest(node: exp.Expr) -> exp.Expr:
     """``FROM unnest(a, b) AS u(x, y)`` -> ``FROM (SELECT unnest(a) AS x, unnest(b) AS y)
     AS u(x, y)`` (a source, not an UNNEST in a select list)."""

@@ -27,6 +27,7 @@ def tag_lookups(node: exp.Expr) -> exp.Expr:
     return node if lookup is None else joined(lookup)
 
 
+@rewrites(exp.Is, exp.EQ, exp.NEQ)
 def tag_tests(node: exp.Expr) -> exp.Expr:
     """``tags -> 'k' IS [NOT] NULL`` and ``tags -> 'k' = 'v'`` (or ``<>``, ``v`` without a
     comma) test the value list itself, without joining it: a key's list is never empty
@@ -71,6 +72,7 @@ def _lookup(node: exp.Expr) -> exp.Expr | None:
     return call("map_extract_value", base, key)
 
 
+@rewrites(calls=("akeys", "avals"))
 def key_lists(node: exp.Expr) -> exp.Expr:
     """``akeys(tags)``: the keys; ``avals(tags)``: each key's values joined by ``,``."""
     if not (isinstance(node, exp.Anonymous) and node.name.lower() in ("akeys", "avals")):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, macro
+from .nodes import Rewrite, call, macro, rewrites
 from .timefuncs import INTERVAL_TEXT, kind
 
 # |x| >= 1e15 prints as d.ddde+NN in PostgreSQL; DuckDB writes 1e15 <= |x| < 1e16 in
@@ -167,6 +167,7 @@ def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
     return call("list_transform", array, exp.Lambda(this=text, expressions=[element]))
 
 
+@rewrites(exp.Cast, exp.DPipe, exp.ArrayToString)
 def value_texts(node: exp.Expr) -> exp.Expr:
     """Casts to text (and to text arrays), ``||`` operands and ``array_to_string`` arrays
     as PostgreSQL's text."""

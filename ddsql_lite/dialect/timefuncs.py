@@ -40,13 +40,15 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import UnsupportedError
 from .intervals import USECS_PER_DAY, Interval, parse_interval
-from .nodes import Rewrite, call, macro
+from .nodes import Rewrite, call, macro, rewrites
 from .pgformat import FIELDS, to_char_parts, to_timestamp_regex
 
 # Calls whose arguments sqlglot would rewrite: renamed before parsing (see prepare_tokens).
 RAW_CALLS: dict[str, str] = {
     name: "ddsql_" + name for name in ("now", "date_trunc", "date_bin", "to_timestamp", "to_char")
 }
+_INTERVAL, _VAR = TokenType.INTERVAL, TokenType.VAR
+_CALL_OR_FROM = (TokenType.L_PAREN, TokenType.FROM)
 # PostgreSQL's interval type modifiers (``INTERVAL '1' DAY``), refused.
 _TYPMOD_FIELDS = {"year", "month", "day", "hour", "minute", "second"}
 
@@ -60,8 +62,19 @@ def prepare_tokens(tokens: list[Token]) -> list[Token]:
     ``EXTRACT(unit FROM`` -> ``EXTRACT('unit' FROM`` (PostgreSQL's quoted form).
     """
     out: list[Token] = []
+    last = len(tokens) - 1
+    after_interval = False
     for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        kind = tok.token_type
+        nxt = tokens[i + 1] if i < last else None
+        if not (
+            kind == _INTERVAL
+            or after_interval
+            or (kind == _VAR and nxt is not None and nxt.token_type in _CALL_OR_FROM)
+        ):
+            out.append(tok)  # no rule below applies to this token
+            continue
+        after_interval = kind == _INTERVAL
         prev = tokens[i - 1] if i else None
         if _interval_literal_at(tokens, i):
             continue  # the string comes next and is emitted as 'text' :: INTERVAL
@@ -721,7 +734,10 @@ _HANDLERS: dict[type[exp.Expr], Callable[[exp.Expr], exp.Expr]] = {
     exp.DPipe: _concat,
 }
 
-REWRITES: tuple[Rewrite, ...] = (time_functions,)
+# time_functions changes the nodes it has a handler for, and of calls only those in _CALLS.
+REWRITES: tuple[Rewrite, ...] = (
+    rewrites(*(k for k in _HANDLERS if k is not exp.Anonymous), calls=_CALLS)(time_functions),
+)
 FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Extract: "extract",
     exp.CurrentTimestamp: "current_timestamp",

@@ -4,6 +4,9 @@
 cached by SQL text. It raises a :class:`~ddsql_lite.errors.DDSQLError` subclass for
 anything it will not run: several statements, a non-query statement, a table outside
 the registry, an unknown column, a function or construct DDSQL does not support.
+
+Qualification and typing use :mod:`.scopes` for the query shapes it handles and sqlglot's
+``qualify`` and ``annotate_types`` for the others (with the same result, only slower).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ..registry import Registry, Table, suggest
 from . import tables
 from .ddsql import DIALECT, parse
 from .functions import CALL_SYNTAX, CAST_TYPES, DDSQL_FUNCTIONS, function_name, is_allowed
+from .inventory import TOO_DEEP, Inventory, take_inventory
 from .names import (
     group_by_output_names,
     name_outputs,
@@ -31,6 +35,7 @@ from .names import (
     output_names,
     using_orders,
 )
+from .scopes import Catalog, NotFast, qualify_and_type
 from .transforms import apply_rewrites
 
 
@@ -46,25 +51,8 @@ class Translation:
 
 
 TIME_FRAME_SETTINGS = ("dd.time_frame_start", "dd.time_frame_end")
-# Bounds that keep translation fast and inside Python's recursion limit (sqlglot walks
-# trees recursively and some of its passes are quadratic in the depth of a tree).
+# A bound that keeps translation fast (the tree depth is bounded in .inventory).
 MAX_QUERY_LENGTH = 100_000
-MAX_TREE_DEPTH = 128
-TOO_DEEP = (
-    "the query is nested too deeply (parentheses, subqueries or chained operators); "
-    "simplify it, e.g. use IN (...) for long OR chains"
-)
-
-
-def check_depth(tree: exp.Expr) -> None:
-    """Refuse a syntax tree deeper than :data:`MAX_TREE_DEPTH` (measured without
-    recursion, so any depth is measured safely)."""
-    stack: list[tuple[exp.Expr, int]] = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_TREE_DEPTH:
-            raise UnsupportedError(f"{TOO_DEEP} (the limit is {MAX_TREE_DEPTH} levels)")
-        stack.extend((child, depth + 1) for child in node.iter_expressions())
 
 
 def setting_parameter(setting: str) -> str:
@@ -76,7 +64,9 @@ def setting_parameter(setting: str) -> str:
 class Translator:
     """Translates DDSQL for the tables of one registry."""
 
-    def __init__(self, registry: Registry, cache_size: int = 1024) -> None:
+    def __init__(self, registry: Registry, cache_size: int = 1024, fast: bool = True) -> None:
+        """``fast``: qualify and type the common query shapes with :mod:`.scopes` (the
+        same result as sqlglot's passes, faster); False runs sqlglot's passes always."""
         self.registry = registry
         self.schema = MappingSchema(
             {
@@ -85,6 +75,8 @@ class Translator:
             },
             dialect="duckdb",
         )
+        self.catalog = Catalog.of(self.schema, ((t.schema_name, t.table_name) for t in registry))
+        self.fast = fast
         self.translate = lru_cache(maxsize=cache_size)(self._translate)  # type: ignore[method-assign]
 
     def translate(self, sql: str) -> Translation:  # replaced by a cached bound version
@@ -96,11 +88,16 @@ class Translator:
                 f"the query is {len(sql):,} characters long; the limit is {MAX_QUERY_LENGTH:,}"
             )
         try:
-            return self._translate_query(sql)
+            if self.fast:
+                try:
+                    return self._translate_query(sql, fast=True)
+                except NotFast:
+                    pass  # a shape left to sqlglot's passes: start again from the text
+            return self._translate_query(sql, fast=False)
         except RecursionError:  # sqlglot recurses per nesting level
             raise UnsupportedError(TOO_DEEP) from None
 
-    def _translate_query(self, sql: str) -> Translation:
+    def _translate_query(self, sql: str, fast: bool) -> Translation:
         parsed = parse(sql)
         if not parsed.statements:
             raise UnsupportedError("no statement to run")
@@ -109,7 +106,7 @@ class Translator:
                 f"one statement per call; got {len(parsed.statements)} (remove the extra ';')"
             )
         tree = parsed.statements[0]
-        check_depth(tree)
+        found = take_inventory(tree)  # refuses a tree too deep to translate
         session = session_statement(tree)
         if session is not None:
             return Translation("", (), session=session)
@@ -122,32 +119,41 @@ class Translator:
                 f"{sql.split(maxsplit=1)[0].upper()} statements are not supported; "
                 "DDSQL runs queries (SELECT, WITH, UNION, VALUES)"
             )
-        tree = normalize_identifiers(tree, dialect=DIALECT)  # unquoted names fold to lower case
-        check_calls(parsed.calls, tree, sql)
-        bind_settings(tree)
-        postgres_clauses(tree)
-        validate(tree, sql)
+        normalize(tree, found, sql)  # unquoted names fold to lower case
+        check_calls(parsed.calls, found, sql)
+        bind_settings(found)
+        postgres_clauses(found)
+        validate(found, sql)
         columns = output_names(tree)
         name_outputs(tree, columns)
-        tree = tables.prepare(name_values(tree))
-        used = resolve_tables(tree, self.registry, sql)
-        group_by_output_names(tree, self.registry)
-        orders = using_orders(tree)
-        try:
-            tree = qualify(
-                tree,
-                schema=self.schema,
-                dialect=DIALECT,
-                validate_qualify_columns=True,
-                quote_identifiers=True,
-                expand_alias_refs=False,  # PostgreSQL has no lateral column aliases
-            )
-        except OptimizeError as exc:
-            raise unknown_column(exc, used, sql) from None
-        order_using_star(tree, orders)
-        tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
-        tree = apply_rewrites(tree)
-        return Translation(tree.sql("duckdb"), columns, parameters(tree))
+        tree = name_values(tree, found.of(exp.Values))
+        if tables.prepare(found.of((exp.Table, exp.Unnest))):
+            found = take_inventory(tree)  # table functions became UNNEST sources
+        used = resolve_tables(found, self.registry, sql)
+        group_by_output_names(found.of(exp.Select), found.of(exp.CTE), self.registry)
+        if fast:
+            # A query using_orders would refuse has a star, which the fast path leaves to
+            # sqlglot's; there it is refused before qualification, as always.
+            qualify_and_type(tree, self.catalog)
+        else:
+            orders = using_orders(tree)
+            try:
+                tree = qualify(
+                    tree,
+                    schema=self.schema,
+                    dialect=DIALECT,
+                    validate_qualify_columns=True,
+                    quote_identifiers=True,
+                    expand_alias_refs=False,  # PostgreSQL has no lateral column aliases
+                )
+            except OptimizeError as exc:
+                raise unknown_column(exc, used, sql) from None
+            order_using_star(tree, orders)
+            tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
+        tree, present = apply_rewrites(tree)
+        names = parameters(tree) if exp.Placeholder in present.kinds else ()
+        # The generator may change the tree it prints; nothing reads this one afterwards.
+        return Translation(tree.sql("duckdb", copy=False), columns, names)
 
 
 def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
@@ -174,9 +180,20 @@ def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
     return None
 
 
-def bind_settings(tree: exp.Expr) -> None:
+def normalize(tree: exp.Expr, found: Inventory, sql: str) -> None:
+    """Fold unquoted identifiers to lower case, as PostgreSQL does (sqlglot's
+    ``normalize_identifiers``, which also honours ``sqlglot.meta`` comments)."""
+    if "sqlglot.meta" in sql:
+        normalize_identifiers(tree, dialect=DIALECT)
+        return
+    for identifier in found.of(exp.Identifier):
+        DIALECT.normalize_identifier(identifier)
+
+
+def bind_settings(found: Inventory) -> None:
     """``current_setting('dd.time_frame_start')`` -> the parameter that carries it."""
-    for node in list(tree.find_all(exp.Anonymous)):
+    for node in found.of(exp.Anonymous):
+        assert isinstance(node, exp.Anonymous)
         if node.name.lower() != "current_setting":
             continue
         arg = node.expressions[0] if len(node.expressions) == 1 else None
@@ -188,14 +205,17 @@ def bind_settings(tree: exp.Expr) -> None:
                 this=exp.Placeholder(this=setting_parameter(name)), to=exp.DataType.build("VARCHAR")
             )
         )
+        found.drop(node)
 
 
-def check_calls(calls: dict[str, int], tree: exp.Expr, sql: str) -> None:
+def check_calls(calls: dict[str, int], found: Inventory, sql: str) -> None:
     """Refuse a function name the text calls that DDSQL does not document (whatever
     sqlglot would have made of it). Names that turned out to be table aliases with
     column lists (``AS v(a, b)``, ``WITH x(a) AS``) are not calls."""
-    aliases = {a.name.lower() for a in tree.find_all(exp.TableAlias)}
-    aliases |= {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
+    if all(name in DDSQL_FUNCTIONS or name in CALL_SYNTAX for name in calls):
+        return
+    aliases = {a.name.lower() for a in found.of(exp.TableAlias)}
+    aliases |= {cte.alias.lower() for cte in found.of(exp.CTE)}
     for name, start in calls.items():
         if name not in DDSQL_FUNCTIONS | CALL_SYNTAX and name not in aliases:
             line, col = position(sql, start)
@@ -205,16 +225,17 @@ def check_calls(calls: dict[str, int], tree: exp.Expr, sql: str) -> None:
             )
 
 
-def postgres_clauses(tree: exp.Expr) -> None:
+def postgres_clauses(found: Inventory) -> None:
     """PostgreSQL's ``GROUP BY ALL|DISTINCT cols`` (the same grouping as plain GROUP BY for
     column lists) and ``LIMIT ALL`` (no limit); DuckDB's ``GROUP BY ALL`` is refused."""
-    for group in tree.find_all(exp.Group):
+    for group in found.of(exp.Group):
         if group.args.get("all") and not group.expressions:
             raise UnsupportedError("GROUP BY ALL without columns is DuckDB syntax; list them")
         group.set("all", None)
-    for limit in tree.find_all(exp.Limit):
+    for limit in found.of(exp.Limit):
         if isinstance(limit.expression, exp.Var) and limit.expression.name.upper() == "ALL":
             limit.pop()
+            found.drop(limit)
 
 
 def statement_kind(tree: exp.Expr) -> str:
@@ -237,9 +258,12 @@ def located(message: str, node: exp.Expr, sql: str) -> str:
     return f"{message} (line {line}, column {col})\n{caret(sql, line, col)}"
 
 
-def validate(tree: exp.Expr, sql: str) -> None:
-    """Refuse every node that is not a DDSQL construct or listed function."""
-    for node in tree.walk():
+def validate(found: Inventory, sql: str) -> None:
+    """Refuse every node that is not a DDSQL construct or listed function (nodes the
+    checks before replaced with allowed ones are skipped)."""
+    for node in found.nodes:
+        if found.dropped and id(node) in found.dropped:
+            continue
         if isinstance(node, exp.Cast):
             to = node.args.get("to")
             if isinstance(to, exp.DataType) and to.this not in CAST_TYPES:
@@ -275,12 +299,13 @@ def parameters(tree: exp.Expr) -> tuple[str, ...]:
     return tuple(names)
 
 
-def resolve_tables(tree: exp.Expr, registry: Registry, sql: str) -> list[Table]:
+def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table]:
     """Check every table reference; rename aliases of registry tables to their canonical
     name (keeping the written name as the alias). Returns the tables used."""
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    ctes = {cte.alias_or_name.lower() for cte in found.of(exp.CTE)}
     used: list[Table] = []
-    for ref in list(tree.find_all(exp.Table)):
+    for ref in found.of(exp.Table):
+        assert isinstance(ref, exp.Table)
         if not isinstance(ref.this, exp.Identifier):
             raise UnsupportedError(
                 located(f"{ref.this.sql('postgres')} is not supported in FROM", ref, sql)
