@@ -8,8 +8,7 @@ before the load). With ``ARROW_OUT`` the table is written there as Arrow IPC, fo
 caller to memory-map instead of loading again.
 
 ``python -m benchmarks.loadbench --profile FIXTURE`` instead prints where the fast path
-spends its CPU time: DuckDB's profile of the generated query on one thread, stage by
-stage, and the Arrow work after it.
+spends its CPU time, stage by stage, DuckDB on one thread (:func:`profile`).
 """
 
 from __future__ import annotations
@@ -22,9 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ddsql_lite.loaders.fixtures import read_fixtures
-from ddsql_lite.loaders.vectorized import fast_query, loader_connection, pairs_to_map, plan_for
+from ddsql_lite.loaders.vectorized import (
+    BATCH_ROWS,
+    collect,
+    convert_distinct,
+    fast_query,
+    loader_connection,
+    plan_for,
+)
 from ddsql_lite.registry import load_registry
 
 TABLE_NAME = "aws.sagemaker_inference_experiment"
@@ -66,20 +73,16 @@ def measure(fixture: Path, arrow_out: Path | None = None) -> dict[str, float]:
     return figures
 
 
-def _cpu_seconds(con: Any, sql: str) -> float:
-    started = time.process_time()
-    con.execute(sql).fetchall()
-    return time.process_time() - started
-
-
 def profile(fixture: Path) -> dict[str, Any]:
     """CPU seconds per stage of the fast path for ``fixture``, DuckDB on one thread.
 
-    Each stage of the generated query is run on its own, its every column consumed
-    (``sum(hash(COLUMNS(*)))``), so the differences between the runs are the stages'
-    costs; then the whole query with its Arrow result, and the Arrow grouping of tags.
+    The record query runs to an Arrow table first, so that DuckDB's share is measured on
+    its own; then its batches are gathered (raw member texts dictionary-encoded), the
+    member queries convert the distinct texts, and Arrow hands the values to the rows.
+    ``distinct`` is how many distinct raw texts each member column has.
     """
     table_spec = load_registry().get(TABLE_NAME)
+    schema = table_spec.arrow_schema()
     plan = plan_for(table_spec)
     assert plan is not None
     con = loader_connection()
@@ -87,30 +90,34 @@ def profile(fixture: Path) -> dict[str, Any]:
         con.execute("SET threads = 1")
         query = fast_query(con, fixture, plan)
         assert query is not None, "the file does not take the fast path"
-        ctes = query.split(", checked AS (")[0]  # WITH src ..., parsed ..., built ...
-        upto = {
-            name: _cpu_seconds(con, f"{ctes} SELECT sum(hash(COLUMNS(*))) FROM {name}")
-            for name in ("src", "parsed", "built")
-        }
         started = time.process_time()
-        table = con.sql(query).to_arrow_table()
-        whole = time.process_time() - started
+        records = con.sql(query).to_arrow_table()
+        record_query = time.process_time() - started
+        started = time.process_time()
+        got = collect(records.to_reader(BATCH_ROWS), schema, plan)
+        encoded = {name: texts.encoded() for name, texts in got.texts.items()}
+        encoding = time.process_time() - started
+        started = time.process_time()
+        converted = {
+            m.raw: convert_distinct(con, encoded[m.raw][0], m, schema.field(m.column).type)
+            for m in plan.members
+        }
+        members = time.process_time() - started
     finally:
         con.close()
-    tags = next(c.name for c in table_spec.columns if c.type.name == "hstore_csv")
-    map_type = table_spec.arrow_schema().field(tags).type
-    pairs_to_map(table.column(tags).slice(0, 10), map_type)  # once per process: kernel set-up
     started = time.process_time()
-    pairs_to_map(table.column(tags), map_type)
-    grouping = time.process_time() - started
+    for raw, (values, flags) in converted.items():
+        pc.take(values, encoded[raw][1])
+        pc.take(flags, encoded[raw][1])
+    spreading = time.process_time() - started
     stages = {
-        "read_json: parse the file, decode context": upto["src"],
-        "json_transform: parse the JSON members": upto["parsed"] - upto["src"],
-        "build JSON text, timestamps, tag pairs": upto["built"] - upto["parsed"],
-        "checks, output columns, Arrow result": whole - upto["built"],
-        "Arrow: group tag pairs into maps": grouping,
+        "read_json + record query (strings, timestamps, checks, raw texts)": record_query,
+        "Arrow: gather batches, dictionary-encode raw member texts": encoding,
+        "member queries, once per distinct raw text (JSON columns, tags)": members,
+        "Arrow: member values back to every row (take)": spreading,
     }
-    return {"rows": table.num_rows, "stages": stages}
+    distinct = {m.column: len(encoded[m.raw][0]) for m in plan.members}
+    return {"rows": records.num_rows, "stages": stages, "distinct": distinct}
 
 
 def main(argv: list[str]) -> int:

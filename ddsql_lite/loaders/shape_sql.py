@@ -1,10 +1,18 @@
-"""The DuckDB query that maps fixture records to rows, generated from the schema and
+"""The DuckDB queries that map fixture records to rows, generated from the schema and
 the botocore output shape.
 
-This is the vectorised twin of :mod:`.rows`: the same record -> row mapping as one
-``SELECT`` that a private loading connection runs over ``read_json``
-(:mod:`.vectorized`), generated once per table from the column specs and the describe
-operation's output shape (building blocks in :mod:`.sqljson`).
+This is the vectorised twin of :mod:`.rows`: the same record -> row mapping as SQL that
+a private loading connection runs (:mod:`.vectorized`), generated once per table from
+the column specs and the describe operation's output shape (building blocks in
+:mod:`.sqljson`). The mapping is split in two, because the nested members repeat from
+record to record (configurations are templated, tag sets shared) while the scalars do
+not:
+
+- the *record query* (:meth:`SelectPlan.sql`) runs once per record: string and
+  timestamp columns, the record-level checks, and for each *member* column the raw
+  text it is converted from;
+- each *member query* (:meth:`MemberPlan.sql`) runs once per distinct raw text of its
+  column: the JSON columns, and the ``$tags`` column.
 
 Contract of :meth:`SelectPlan.sql`:
 
@@ -12,17 +20,25 @@ Contract of :meth:`SelectPlan.sql`:
   record's top-level members as columns: ``account_id``, ``region`` and ``tags`` of type
   JSON, and ``experiment``, a STRUCT whose JSON fields are the response members the
   columns need.
-- Its output has the table's columns in schema order, plus :data:`OK_COLUMN`. Where
-  ``__ok`` is true, every value equals what :func:`.rows.record_to_row` gives for the
-  record, except ``tags``: the record's (key, value) pairs plus ``region`` and
-  ``aws_account``, sorted, for :mod:`.vectorized` to group into the map column.
-- ``__ok`` is true only for records in the *fast subset*, where that equality is
-  guaranteed: every check of :func:`.rows.record_to_row` passes, and the record avoids
-  the corners where DuckDB's JSON and Python's differ (see :mod:`.sqljson`: members
-  out of the shape's order, null members, strings needing escapes inside JSON columns
-  or tags, rarer timestamp spellings, years before 1000). A record outside the subset
-  is not necessarily invalid: callers map it with the pure mapping, which accepts it or
-  raises the precise error.
+- Its output has the table's columns that are neither member columns nor aliases (a
+  column with the same source and type as an earlier one: :attr:`SelectPlan.aliases`),
+  in schema order, each member's raw text (column :attr:`MemberPlan.raw`, VARCHAR, NULL
+  when the member is absent) and :data:`OK_COLUMN`.
+
+Contract of :meth:`MemberPlan.sql`: over a relation with one VARCHAR column ``raw``
+(distinct raw texts, no NULL), the columns ``value`` and ``ok``. A row's value equals
+what :func:`.rows.record_to_row` gives for the record when the record's ``__ok`` and
+the ``ok`` of each of its members' texts are all true, except ``tags``: the record's
+(key, value) pairs plus ``region`` and ``aws_account``, sorted, for :mod:`.vectorized`
+to group into the map column (NULL where ``ok`` is false).
+
+Those flags together define the *fast subset*, where that equality is guaranteed: every
+check of :func:`.rows.record_to_row` passes, and the record avoids the corners where
+DuckDB's JSON and Python's differ (see :mod:`.sqljson`: members out of the shape's
+order, null members, strings needing escapes inside JSON columns or tags, rarer
+timestamp spellings, years before 1000). A record outside the subset is not
+necessarily invalid: callers map it with the pure mapping, which accepts it or raises
+the precise error.
 """
 
 from __future__ import annotations
@@ -44,10 +60,33 @@ from .sqljson import (
 )
 
 OK_COLUMN = "__ok"
-SOURCE = "__fixture_records__"  # placeholder for the reader relation in the query
+CONTEXT_COLUMN = "__context"  # region, account_id and tags as JSON text, chr(1) between
+SOURCE = "__fixture_records__"  # placeholder for the input relation in the queries
 _BAD = "chr(1)"
+_SEP = "chr(1)"  # never in JSON text: yyjson escapes control characters
 
-__all__ = ["OK_COLUMN", "SOURCE", "SelectPlan", "UnsupportedShape", "select_plan"]
+__all__ = [
+    "CONTEXT_COLUMN",
+    "OK_COLUMN",
+    "SOURCE",
+    "MemberPlan",
+    "SelectPlan",
+    "UnsupportedShape",
+    "select_plan",
+]
+
+
+@dataclass(frozen=True)
+class MemberPlan:
+    """A column converted once per distinct raw text; see the module docstring."""
+
+    column: str  # the table column it fills
+    raw: str  # the record query's column holding the raw text
+    query: str  # the member query, reading from the relation named SOURCE
+
+    def sql(self, source: str) -> str:
+        """The member query over ``source`` (a relation with the VARCHAR column ``raw``)."""
+        return self.query.replace(SOURCE, source, 1)
 
 
 # ----------------------------------------------------------------- tags
@@ -81,6 +120,38 @@ def tags_sql() -> tuple[str, str]:
     return pairs, check
 
 
+def _tags_query() -> str:
+    """The member query of the ``$tags`` column; its raw text is :data:`CONTEXT_COLUMN`."""
+    pairs, check = tags_sql()
+    region, account = "p[1]", "p[2]"
+    context = (
+        f"raw, nullif(p[3], '') AS tags, {decoded_string_sql(region)} AS region_text, "
+        f"{decoded_string_sql(account)} AS account_text"
+    )
+    # The record query checks account_id and region; here they only must not be NULL.
+    ok = f"coalesce({check} AND region_text IS NOT NULL AND account_text IS NOT NULL, false)"
+    return (
+        f"WITH parts AS (SELECT raw, string_split(raw, {_SEP}) AS p FROM {SOURCE}),\n"
+        f"src AS (SELECT {context} FROM parts),\n"
+        f"parsed AS (SELECT *, json_transform(tags, {quote_text(_TAGS_SPEC)}) AS j_tags"
+        " FROM src),\n"
+        f"checked AS (SELECT {pairs} AS value, {ok} AS ok FROM parsed)\n"
+        "SELECT CASE WHEN ok THEN value END AS value, ok FROM checked"
+    )
+
+
+def _json_query(spec: str, output: str, compact: str) -> str:
+    """The member query of a JSON column: ``output`` and ``compact`` over ``j``, the raw
+    text parsed with ``spec``."""
+    return (
+        f"WITH parsed AS (SELECT raw, json_transform(raw, {quote_text(spec)}) AS j"
+        f" FROM {SOURCE}),\n"
+        f"built AS (SELECT raw, {output} AS value, {compact} AS compact FROM parsed)\n"
+        f"SELECT value, coalesce(compact = raw AND NOT contains(value, {_BAD}), false) AS ok\n"
+        "FROM built"
+    )
+
+
 # ----------------------------------------------------------------- the whole row
 
 
@@ -90,8 +161,10 @@ class SelectPlan:
 
     experiment_type: str  # the STRUCT type of the reader's ``experiment`` column
     ctes: str  # WITH ... built AS (...), reading from the relation named SOURCE
-    columns: tuple[str, ...]  # the table's columns, "expression AS name"
+    columns: tuple[str, ...]  # the record query's columns, "expression AS name"
     checks: tuple[str, ...]  # conditions that together make OK_COLUMN
+    members: tuple[MemberPlan, ...]
+    aliases: tuple[tuple[str, str], ...]  # (column, the earlier column with its value)
 
     def reader_columns(self) -> str:
         """The ``columns`` argument of ``read_json`` for a fixture record."""
@@ -101,8 +174,8 @@ class SelectPlan:
         )
 
     def sql(self, source: str, extra: tuple[str, ...] = ()) -> str:
-        """The query over ``source`` (a ``read_json`` call or a subquery); ``extra`` are
-        more output expressions, which may use ``__ok``."""
+        """The record query over ``source`` (a ``read_json`` call or a subquery);
+        ``extra`` are more output expressions, which may use ``__ok``."""
         ok = f"coalesce({' AND '.join(self.checks)}, false)"
         return (
             self.ctes.replace(SOURCE, source, 1)
@@ -128,13 +201,16 @@ def select_plan(table: Table) -> SelectPlan:
     """Generate the SQL for ``table``; raises UnsupportedShape when it cannot."""
     shape = output_shape(table.api["service"], table.api["describe"])
     sources: list[str] = []
-    parse: list[str] = []
     build: list[str] = []
     columns: list[str] = []
+    members: list[MemberPlan] = []
+    produced: dict[tuple[str, str], str] = {}  # (source, kind) -> the column holding it
+    aliases: list[tuple[str, str]] = []
     checks = [
         f"({json_string_sql(name)} AND {name} <> '\"\"')" for name in ("account_id", "region")
     ]
     checks.append("e IS NOT NULL")
+    context = f"concat(region::VARCHAR, {_SEP}, account_id::VARCHAR, {_SEP}, tags::VARCHAR)"
     for index, column in enumerate(table.columns):
         name, source, kind = quote_ident(column.name), column.source, column.type.name
         if source == "$account_id":
@@ -143,12 +219,7 @@ def select_plan(table: Table) -> SelectPlan:
         if source == "$tags":
             if kind != "hstore_csv":
                 raise UnsupportedShape(f"$tags column of type {kind}")
-            pairs, check = tags_sql()
-            parse.append(f"json_transform(tags, {quote_text(_TAGS_SPEC)}) AS j_tags")
-            build.append(f"{pairs} AS c{index}")
-            # Only rows in the subset: the grouping into a map needs well-formed pairs.
-            columns.append(f"CASE WHEN {OK_COLUMN} THEN c{index} END AS {name}")
-            checks.append(check)
+            members.append(MemberPlan(column.name, CONTEXT_COLUMN, _tags_query()))
             continue
         member = shape.members.get(source)
         if member is None:
@@ -157,6 +228,10 @@ def select_plan(table: Table) -> SelectPlan:
             sources.append(source)
         raw = f"e.{quote_ident(source)}"
         required = source in REQUIRED
+        if (source, kind) in produced:  # the same value as an earlier column
+            aliases.append((column.name, produced[source, kind]))
+            continue
+        produced[source, kind] = column.name
         if kind == "string" and member.type_name == "string":
             value, check = _string_column(raw, required)
             columns.append(f"{value} AS {name}")
@@ -167,26 +242,29 @@ def select_plan(table: Table) -> SelectPlan:
             converted = f"c{index} IS NOT NULL"
             checks.append(converted if required else f"({raw} IS NULL OR {converted})")
         elif kind == "json":
-            sql = json_column(member, f"j{index}")
-            parse.append(f"json_transform({raw}, {quote_text(sql.spec)}) AS j{index}")
-            build.append(f"{sql.output} AS c{index}, {sql.compact} AS k{index}")
-            columns.append(f"c{index} AS {name}")
-            check = f"(k{index} = {raw}::VARCHAR AND NOT contains(c{index}, {_BAD}))"
-            checks.append(check if required else f"({raw} IS NULL OR {check})")
+            sql = json_column(member, "j")
+            raw_name = f"__raw_{index}"
+            columns.append(f"{raw}::VARCHAR AS {raw_name}")
+            if required:
+                checks.append(f"{raw} IS NOT NULL")
+            members.append(
+                MemberPlan(column.name, raw_name, _json_query(sql.spec, sql.output, sql.compact))
+            )
         else:
             raise UnsupportedShape(f"{kind} column from a {member.type_name} member")
     for source in REQUIRED:
         if source not in sources:
             raise UnsupportedShape(f"required member {source} is not a column source")
+    columns.append(f"{context} AS {CONTEXT_COLUMN}")
     experiment_type = "STRUCT(" + ", ".join(f"{quote_ident(s)} JSON" for s in sources) + ")"
-    context = (
+    src = (
         "account_id, region, tags, experiment AS e, "
-        f"{decoded_string_sql('account_id')} AS account_text, "
-        f"{decoded_string_sql('region')} AS region_text"
+        f"{decoded_string_sql('account_id')} AS account_text"
     )
     ctes = (
-        f"WITH src AS (SELECT {context} FROM {SOURCE}),\n"
-        f"parsed AS (SELECT *, {', '.join(parse)} FROM src),\n"
-        f"built AS (SELECT *, {', '.join(build)} FROM parsed)"
+        f"WITH src AS (SELECT {src} FROM {SOURCE}),\n"
+        f"built AS (SELECT *{''.join(', ' + b for b in build)} FROM src)"
     )
-    return SelectPlan(experiment_type, ctes, tuple(columns), tuple(checks))
+    return SelectPlan(
+        experiment_type, ctes, tuple(columns), tuple(checks), tuple(members), tuple(aliases)
+    )

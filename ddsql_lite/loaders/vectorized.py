@@ -5,13 +5,18 @@
 Python per record on the hot path:
 
 1. A private, throw-away DuckDB connection (not the sandboxed query engine) reads the
-   file with ``read_json`` and runs the query :mod:`.shape_sql` generated for the table.
-2. Records in the fast subset (``__ok``) keep DuckDB's values. For each record outside
-   it the query hands back the record as DuckDB parsed it; those few go through the
-   pure mapping, which gives the same row or raises the precise error, and their rows
-   are put back in place.
-3. The sorted ``tags`` pairs are grouped into the ``MAP(key -> values)`` column with
-   Arrow compute (:func:`pairs_to_map`).
+   file with ``read_json`` and runs the record query :mod:`.shape_sql` generated for
+   the table: the string and timestamp columns, the record-level checks (``__ok``) and
+   each member column's raw text.
+2. Each member column (the JSON columns and ``tags``) is dictionary-encoded with Arrow,
+   its member query converts every distinct raw text once, and Arrow ``take`` hands
+   the values back to the rows. The sorted ``tags`` pairs are grouped into the
+   ``MAP(key -> values)`` column (:func:`pairs_to_map`) once per distinct text too.
+3. A record outside the fast subset (its ``__ok`` or one of its members' ``ok`` is
+   false) goes through the pure mapping, which gives the same row or raises the precise
+   error, and its row is put back in place. The record is the one DuckDB parsed
+   (``__record``) where ``__ok`` is false; otherwise its strings and timestamps are
+   exact, and it is rebuilt from them and the raw member texts.
 
 ``read_file`` returns None when the file as a whole must take the pure path: DuckDB
 cannot read it (malformed JSON, duplicate keys, a record that is not an object, ...),
@@ -40,16 +45,25 @@ import pyarrow.compute as pc
 from ..errors import LoaderError
 from ..registry import Table
 from .rows import RecordError, record_to_row, records_to_table
-from .shape_sql import OK_COLUMN, SelectPlan, UnsupportedShape, select_plan
+from .shape_sql import (
+    CONTEXT_COLUMN,
+    OK_COLUMN,
+    MemberPlan,
+    SelectPlan,
+    UnsupportedShape,
+    select_plan,
+)
 from .sqljson import quote_text
 
 RECORD_COLUMN = "__record"
-_BATCH_ROWS = 65536
+DISTINCT_VIEW = "__distinct"
 _GLOB_CHARS = frozenset("*?[]{}")
 _BOM = b"\xef\xbb\xbf"
 _JSON_SPACE = b" \t\r\n"
 _DEFAULT_MAX_OBJECT = 16 * 1024 * 1024
 _MAX_OBJECT_LIMIT = 2**32 - 2  # read_json's maximum_object_size is 32-bit
+BATCH_ROWS = 65536
+GROUP_ROWS = 131072  # rows whose raw texts are dictionary-encoded together
 _MAX_SPLICES = 1024  # rows from the pure mapping put in place by slicing, not copying
 
 
@@ -95,32 +109,155 @@ def loader_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+class RawTexts:
+    """The raw texts of one column of the record query, gathered batch by batch without
+    keeping them: each batch's distinct texts and its rows' indices into those."""
+
+    def __init__(self) -> None:
+        self._distinct: list[pa.Array] = []
+        self._indices: list[pa.Array] = []
+
+    def add(self, batch: pa.ChunkedArray) -> None:
+        """Take one batch of texts (strings, NULL for an absent member)."""
+        encoded = batch.dictionary_encode()
+        chunks = encoded.chunks
+        # Every chunk of a chunked encoding carries the whole dictionary.
+        self._distinct.append(chunks[-1].dictionary if chunks else pa.array([], pa.string()))
+        self._indices.append(
+            pa.chunked_array([c.indices for c in chunks], pa.int32()).combine_chunks()
+        )
+
+    def encoded(self) -> tuple[pa.Array, pa.ChunkedArray]:
+        """Every distinct text once, and each row's index into them (NULL: absent)."""
+        merged = pa.chunked_array(self._distinct, pa.string()).dictionary_encode()
+        # Every chunk of a chunked encoding carries the whole dictionary.
+        distinct = merged.chunks[-1].dictionary if merged.num_chunks else pa.array([], pa.string())
+        # Position p of batch b's dictionary is position offset_b + p of the batches'
+        # dictionaries one after the other; ``mapping`` maps that to the merged one.
+        mapping = pa.chunked_array([m.indices for m in merged.chunks], pa.int32())
+        mapping = mapping.combine_chunks()
+        indices, offset = [], 0
+        for local, batch in zip(self._distinct, self._indices):
+            indices.append(pc.take(mapping, pc.add(batch, offset)))
+            offset += len(local)
+        return distinct, pa.chunked_array(indices, pa.int32())
+
+
+@dataclass
+class Collected:
+    """What the record query gave: the scalar columns, ``__ok``, the raw texts of the
+    member columns and of the context, and ``__record`` where ``__ok`` is false (by
+    row position)."""
+
+    scalars: dict[str, list[pa.Array]]
+    ok: list[pa.Array]
+    texts: dict[str, RawTexts]
+    records: dict[int, str]
+    rows: int = 0
+
+
 def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
     """The rows of ``file``, or None when the file needs the pure path (see the module
     docstring). Raises :class:`FileFailure` when a record is invalid."""
+    schema = table.arrow_schema()
     con = loader_connection()
     try:
         query = fast_query(con, file, plan)
         if query is None:
             return None
-        reader = con.sql(query).to_arrow_reader(_BATCH_ROWS)
-        fast, outside = _collect(reader, table)
+        got = collect(con.sql(query).to_arrow_reader(BATCH_ROWS), schema, plan)
+        encoded = {name: texts.encoded() for name, texts in got.texts.items()}
+        converted = {
+            m.column: convert_distinct(con, encoded[m.raw][0], m, schema.field(m.column).type)
+            for m in plan.members
+        }
     except (duckdb.Error, OSError, pa.ArrowException):  # errors while streaming arrive
         return None  # as Arrow's (e.g. a truncated file); the pure path reports them
     finally:
         con.close()
-    if not outside:
+    ok = pa.chunked_array(got.ok, pa.bool_())
+    columns: dict[str, pa.ChunkedArray] = {}
+    for member in plan.members:  # values and flags from the distinct texts to the rows
+        values, flags = converted[member.column]
+        indices = encoded[member.raw][1]
+        columns[member.column] = pc.take(values, indices)
+        ok = pc.and_(ok, pc.fill_null(pc.take(flags, indices), True))
+    for name, arrays in got.scalars.items():
+        columns[name] = pa.chunked_array(arrays, schema.field(name).type)
+    for alias, column in plan.aliases:
+        columns[alias] = columns[column]
+    fast = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+    positions = pc.indices_nonzero(pc.invert(ok)).to_pylist()
+    if not positions:
         return FileRead(fast, 0)
     try:
+        outside = _outside_records(positions, got.records, fast, encoded, table, plan)
         return FileRead(_merge_pure(fast, outside, file, table), len(outside))
     except _PureFile:
         return None
 
 
+def collect(reader: pa.RecordBatchReader, schema: pa.Schema, plan: SelectPlan) -> Collected:
+    """The record query's batches (``reader``), gathered a group of batches at a time:
+    only the final scalar columns accumulate; the raw texts are dictionary-encoded
+    (:class:`RawTexts`) and dropped."""
+    left_out = {m.column for m in plan.members} | {alias for alias, _ in plan.aliases}
+    scalars = [f for f in schema if f.name not in left_out]
+    got = Collected({f.name: [] for f in scalars}, [], {}, {})
+    for name in (*(m.raw for m in plan.members), CONTEXT_COLUMN):
+        got.texts.setdefault(name, RawTexts())
+    group: list[pa.RecordBatch] = []
+    for batch in reader:
+        group.append(batch)
+        if sum(b.num_rows for b in group) >= GROUP_ROWS:
+            _add_group(got, pa.Table.from_batches(group), scalars)
+            group = []
+    if group or not got.rows:
+        _add_group(got, pa.Table.from_batches(group, reader.schema), scalars)
+    return got
+
+
+def _add_group(got: Collected, rows: pa.Table, scalars: list[pa.Field]) -> None:
+    """Add consecutive rows of the record query to ``got``. A column kept from an
+    imported batch keeps all of the batch's memory: the kept columns are copies."""
+    for field in scalars:
+        got.scalars[field.name].append(_copy(rows.column(field.name), field.type))
+    for name, texts in got.texts.items():
+        texts.add(rows.column(name))
+    ok = _copy(rows.column(OK_COLUMN), pa.bool_())
+    bad = pc.indices_nonzero(pc.invert(ok))
+    if len(bad):
+        texts = rows.column(RECORD_COLUMN).take(bad).to_pylist()
+        got.records.update(zip((got.rows + i for i in bad.to_pylist()), texts))
+    got.ok.append(ok)
+    got.rows += rows.num_rows
+
+
+def _copy(column: pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
+    """``column`` as one array of type ``kind`` in memory of its own."""
+    return pa.concat_arrays([c.cast(kind) for c in column.chunks] or [pa.array([], kind)])
+
+
+def convert_distinct(
+    con: duckdb.DuckDBPyConnection, distinct: pa.Array, member: MemberPlan, kind: pa.DataType
+) -> tuple[pa.Array, pa.Array]:
+    """``member``'s query run on ``con`` over the ``distinct`` raw texts: each text's
+    value (of Arrow type ``kind``) and ``ok`` flag."""
+    con.register(DISTINCT_VIEW, pa.table({"raw": distinct}))
+    try:
+        done = con.sql(member.sql(DISTINCT_VIEW)).to_arrow_table()
+    finally:
+        con.unregister(DISTINCT_VIEW)
+    values = done.column("value").combine_chunks()
+    if pa.types.is_map(kind):
+        values = pairs_to_map(values, kind)
+    return values.cast(kind), done.column("ok").combine_chunks()
+
+
 def fast_query(con: duckdb.DuckDBPyConnection, file: Path, plan: SelectPlan) -> str | None:
-    """The query :func:`read_file` runs on ``con`` for ``file`` (None: the pure path).
-    Its columns are the table's, ``__ok`` and ``__record`` (the record as JSON text
-    where ``__ok`` is false)."""
+    """The record query :func:`read_file` runs on ``con`` for ``file`` (None: the pure
+    path). Its columns are those of :meth:`.SelectPlan.sql` and ``__record`` (the
+    record as JSON text where ``__ok`` is false)."""
     layout = _layout(file)
     if layout is None:
         return None
@@ -180,44 +317,61 @@ def _source(
     )
 
 
-def _collect(reader: pa.RecordBatchReader, table: Table) -> tuple[pa.Table, dict[int, str]]:
-    """The query's batches as the table's schema (tags grouped into maps), batch by
-    batch so that only the final columns accumulate, and the records outside the fast
-    subset: ``{position: record as JSON text}``."""
-    schema = table.arrow_schema()
-    maps = {c.name for c in table.columns if c.type.name == "hstore_csv"}
-    batches = []
-    outside: dict[int, str] = {}
-    offset = 0
-    for batch in reader:
-        bad = pc.indices_nonzero(pc.invert(batch.column(OK_COLUMN)))
-        if len(bad):
-            texts = batch.column(RECORD_COLUMN).take(bad).to_pylist()
-            outside.update(zip((offset + i for i in bad.to_pylist()), texts))
-        columns = []
-        for field in schema:
-            column = batch.column(field.name)
-            if field.name in maps:
-                column = pairs_to_map(column, field.type)
-            columns.append(column.cast(field.type))
-        batches.append(pa.RecordBatch.from_arrays(columns, schema=schema))
-        offset += batch.num_rows
-    return pa.Table.from_batches(batches, schema=schema), outside
+def _outside_records(
+    positions: list[int],
+    records: dict[int, str],
+    fast: pa.Table,
+    encoded: dict[str, tuple[pa.Array, pa.ChunkedArray]],
+    table: Table,
+    plan: SelectPlan,
+) -> dict[int, Any]:
+    """The records at ``positions`` (outside the fast subset) for the pure mapping: as
+    DuckDB parsed them (``records``) where the record-level checks failed; otherwise
+    the strings and timestamps of ``fast`` are exact, and the record is rebuilt from
+    them and the raw member texts."""
+
+    def text(name: str, position: int) -> str | None:
+        distinct, indices = encoded[name]
+        index = indices[position].as_py()
+        return None if index is None else str(distinct[index].as_py())
+
+    def value(text: str | None) -> Any:
+        return json.loads(text) if text else None
+
+    raw_of = {m.column: m.raw for m in plan.members}
+    found: dict[int, Any] = {}
+    try:
+        for position in positions:
+            if position in records:
+                found[position] = json.loads(records[position])
+                continue
+            row = fast.slice(position, 1).to_pylist()[0]
+            context = text(CONTEXT_COLUMN, position) or ""
+            region, account_id, tags = (value(part) for part in context.split("\x01"))
+            experiment = {
+                c.source: value(text(raw_of[c.name], position)) if c.name in raw_of else row[c.name]
+                for c in table.columns
+                if not c.source.startswith("$")
+            }
+            found[position] = {
+                "account_id": account_id,
+                "region": region,
+                "experiment": experiment,
+                "tags": tags,
+            }
+    except ValueError:  # DuckDB read a number Python refuses (nan, inf)
+        raise _PureFile() from None
+    return found
 
 
-def _merge_pure(fast: pa.Table, outside: dict[int, str], file: Path, table: Table) -> pa.Table:
+def _merge_pure(fast: pa.Table, outside: dict[int, Any], file: Path, table: Table) -> pa.Table:
     """``fast`` with the rows at the positions of ``outside`` replaced by the pure
     mapping's rows of the records there."""
     positions = sorted(outside)
     rows: list[dict[str, Any]] = []
     for index in positions:
-        text = outside[index]
         try:
-            record = json.loads(text)
-        except ValueError:  # DuckDB read a number Python refuses (nan, inf)
-            raise _PureFile() from None
-        try:
-            rows.append(record_to_row(record, table))
+            rows.append(record_to_row(outside[index], table))
         except RecordError as exc:
             keys = fast.column(table.key).slice(0, index).to_pylist()
             for earlier, row in zip(positions, rows):
