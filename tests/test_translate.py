@@ -286,7 +286,7 @@ def test_fast_path_agrees_with_sqlglot(monkeypatch: pytest.MonkeyPatch) -> None:
     real_rewrites, real_qualify = translation.apply_rewrites, translation.qualify_and_type
     took_fast_path: list[bool] = []
 
-    def capture_types(tree: exp.Expr) -> tuple[exp.Expr, transforms.Present]:
+    def capture_types(tree: exp.Expr) -> exp.Expr:
         typed.append([(n.sql(), n.type.sql() if n.type else None) for n in tree.walk()])
         return real_rewrites(tree)
 

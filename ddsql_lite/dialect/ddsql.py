@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -46,6 +47,7 @@ class DDSQL(Postgres):
 
 
 DIALECT = DDSQL()
+_PER_THREAD = threading.local()
 # sqlglot logs a warning when it falls back to a Command (SHOW ...); we report ourselves.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 _TOKEN_REPR = re.compile(r"<Token token_type: [^,]+, text: (.*?), line: \d+.*?>")
@@ -70,8 +72,11 @@ class Parsed:
 def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
     """The DDSQL tokens of ``sql``, with the pre-pass applied; names followed by ``(``
     are recorded in ``calls``."""
+    tokenizer = getattr(_PER_THREAD, "tokenizer", None)
+    if tokenizer is None:  # one per thread: building one costs more than a short query
+        tokenizer = _PER_THREAD.tokenizer = DIALECT.tokenizer()
     try:
-        tokens = DIALECT.tokenize(sql)
+        tokens = tokenizer.tokenize(sql)
     except TokenError:
         raise _token_error(sql) from None
     out: list[Token] = []

@@ -37,6 +37,7 @@ _KINDS: tuple[Kind, ...] = (
     exp.Unnest,
     (exp.Table, exp.Unnest),  # the sources of FROM and JOIN, in one list
     exp.Select,
+    exp.Placeholder,
 )
 # For each node class met so far, the positions in _KINDS of the kinds it is one of.
 _KINDS_OF: dict[type[exp.Expr], tuple[int, ...]] = {}
@@ -91,7 +92,9 @@ def take_inventory(tree: exp.Expr) -> Inventory:
                 if isinstance(value, exp.Expr):
                     below.append(value)
                 elif type(value) is list:
-                    below.extend(v for v in value if isinstance(v, exp.Expr))
+                    for item in value:
+                        if isinstance(item, exp.Expr):
+                            below.append(item)
         level = below
         depth += 1
     return inventory

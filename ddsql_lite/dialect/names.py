@@ -129,15 +129,14 @@ def group_by_output_names(
         outputs = {
             e.alias: i + 1 for i, e in enumerate(select.expressions) if isinstance(e, exp.Alias)
         }
-        inputs = input_columns(select, by_name, registry)
+        inputs: set[str] | None = None
+        known = False  # inputs are found when first needed
         for item in group.expressions:
-            if (
-                isinstance(item, exp.Column)
-                and not item.table
-                and item.name in outputs
-                and (inputs is not None and item.name not in inputs)
-            ):
-                item.replace(exp.Literal.number(outputs[item.name]))
+            if isinstance(item, exp.Column) and not item.table and item.name in outputs:
+                if not known:
+                    inputs, known = input_columns(select, by_name, registry), True
+                if inputs is not None and item.name not in inputs:
+                    item.replace(exp.Literal.number(outputs[item.name]))
 
 
 def input_columns(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 
@@ -17,13 +17,29 @@ class Trigger:
 
     kinds: tuple[type[exp.Expr], ...]
     calls: frozenset[str]
+    # verdict() of each class met so far
+    verdicts: dict[type[exp.Expr], int] = field(default_factory=dict, compare=False, repr=False)
+
+    def verdict(self, kind: type[exp.Expr]) -> int:
+        """ALL when every node of class ``kind`` matches, BY_NAME when a call of that
+        class matches if its name is in ``calls``, NONE otherwise (remembered)."""
+        found = self.verdicts.get(kind)
+        if found is None:
+            if issubclass(kind, self.kinds):
+                found = ALL
+            elif self.calls and issubclass(kind, exp.Anonymous):
+                found = BY_NAME
+            else:
+                found = NONE
+            self.verdicts[kind] = found
+        return found
 
     def matches(self, node: exp.Expr) -> bool:
-        return isinstance(node, self.kinds) or (
-            bool(self.calls) and isinstance(node, exp.Anonymous) and node.name.lower() in self.calls
-        )
+        found = self.verdict(type(node))
+        return found == ALL or (found == BY_NAME and node.name.lower() in self.calls)
 
 
+NONE, BY_NAME, ALL = 0, 1, 2
 # The trigger of each rewrite that declares one (see :func:`rewrites`).
 TRIGGERS: dict[Rewrite, Trigger] = {}
 
@@ -52,13 +68,31 @@ def macro(name: str, definition: str) -> str:
     return name
 
 
+def data_type(name: str) -> exp.DataType:
+    """``exp.DataType.build(name)``, without parsing ``name`` each time: a copy of the
+    type built the first time."""
+    built = _DATA_TYPES.get(name)
+    if built is None:
+        built = _DATA_TYPES[name] = exp.DataType.build(name)
+    return built.copy()
+
+
+_DATA_TYPES: dict[str, exp.DataType] = {}
+
+
 def call(name: str, *args: exp.Expr) -> exp.Expr:
     """A DuckDB function call node, printed as written."""
     return exp.Anonymous(this=name, expressions=list(args))
 
 
+def type_in(typed: exp.DataType | None, kinds: Collection[exp.DType]) -> bool:
+    """``typed.is_type(*kinds)`` for plain types (no parameters, not USERDEFINED), which
+    compares the type enums only: without building a DataType for each of ``kinds``."""
+    return typed is not None and typed.this in kinds
+
+
 def is_type(node: exp.Expr, kind: exp.DType) -> bool:
-    return node.type is not None and node.type.is_type(kind)
+    return type_in(node.type, (kind,))
 
 
 def is_json(node: exp.Expr) -> bool:

@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .ddsql import RAW_FUNCTIONS
-from .nodes import call, is_json, rewrites
+from .nodes import call, data_type, is_json, rewrites
 
 JSON_OPERATORS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)
 _RAW_PATH_FUNCTIONS = {v: k for k, v in RAW_FUNCTIONS.items()}
@@ -207,7 +207,7 @@ def json_paths(node: exp.Expr) -> exp.Expr:
         if not is_json(base):
             raise operand_error(exp.Anonymous(this=name), base)
         if any(isinstance(a, exp.Null) for a in args):
-            return exp.cast(exp.null(), "VARCHAR" if name.endswith("_text") else "JSON")
+            return exp.cast(exp.null(), data_type("VARCHAR" if name.endswith("_text") else "JSON"))
         if not args:
             raise UnsupportedError(f"{name}() needs at least one path step")
         steps = [_literal_step(a, "text", name) for a in args]

@@ -43,7 +43,7 @@ from .icu_pattern import (
     translate_pattern,
     translate_replacement,
 )
-from .nodes import Rewrite, call, macro, rewrites
+from .nodes import Rewrite, call, data_type, macro, rewrites
 
 CHECK_MACRO = macro(
     "ddsql_regex_checked",
@@ -107,7 +107,7 @@ def _guarded(subject: exp.Expr, pattern: Pattern) -> exp.Expr:
 
 
 def _typed_null(kind: str) -> exp.Expr:
-    return exp.cast(exp.null(), kind)
+    return exp.cast(exp.null(), data_type(kind))
 
 
 def _regexp_like(node: exp.RegexpLike) -> exp.Expr:

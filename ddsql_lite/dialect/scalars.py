@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, macro, rewrites
+from .nodes import Rewrite, call, data_type, macro, rewrites
 
 SUBSTRING = macro(
     "ddsql_substring",
@@ -85,14 +85,14 @@ def types(node: exp.Expr) -> exp.Expr:
     """DDSQL's types: integers are BIGINT, decimals DOUBLE (a bare DuckDB DECIMAL would be
     DECIMAL(18,3)), text VARCHAR; ``JSON '...'`` keeps its text as written."""
     if isinstance(node, exp.ParseJSON):
-        return exp.Cast(this=node.this, to=exp.DataType.build("JSON"))
+        return exp.Cast(this=node.this, to=data_type("JSON"))
     if isinstance(node, exp.Cast) and _is_sized_text(node.to):
         size = node.to.expressions[0]
-        return call("left", exp.Cast(this=node.this, to=exp.DataType.build("VARCHAR")), size.this)
+        return call("left", exp.Cast(this=node.this, to=data_type("VARCHAR")), size.this)
     if isinstance(node, exp.DataType):
         target = _CANONICAL.get(node.this)
         if target is not None and not node.expressions:
-            return exp.DataType.build(target)
+            return data_type(target)
         if node.this in _CANONICAL and node.this != exp.DType.VARCHAR:
             raise UnsupportedError(f"type modifiers in {node.sql('postgres')} are not supported")
     return node

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlglot import exp
 from sqlglot.optimizer.annotate_types import TypeAnnotator
@@ -65,6 +66,23 @@ _CTE_ARGS = frozenset({"this", "alias"})
 _COLUMN_ARGS = frozenset({"this", "table"})
 # Nodes of other scopes, or that sqlglot's qualification treats specially.
 _REFUSED = (exp.Query, exp.Dot, exp.TableColumn, exp.Lateral, exp.Pivot)
+
+# What the column walk does with a node, by its class (see _role).
+_PLAIN, _IDENTIFIER, _COLUMN, _REFUSE, _INNER = range(5)
+_ROLES: dict[type[exp.Expr], int] = {}
+
+
+def _role(kind: type[exp.Expr]) -> int:
+    if issubclass(kind, _REFUSED):
+        return _REFUSE
+    if issubclass(kind, exp.Identifier):
+        return _IDENTIFIER
+    if issubclass(kind, exp.Column):
+        return _COLUMN
+    if issubclass(kind, (exp.Order, exp.Distinct)):
+        return _INNER
+    return _PLAIN
+
 
 # Where a column sits, for sqlglot's rule of which columns a scope qualifies (see
 # ``Scope.columns``): anywhere under the SELECT, in HAVING, in the SELECT's own ORDER BY.
@@ -231,17 +249,27 @@ class _Qualifier:
             stack = [(root, where)]
             while stack:
                 node, where = stack.pop()
-                if isinstance(node, _REFUSED):
+                role = _ROLES.get(type(node))
+                if role is None:
+                    role = _ROLES[type(node)] = _role(type(node))
+                if role == _IDENTIFIER:
+                    self.identifiers.append(cast(exp.Identifier, node))
+                    continue
+                if role == _COLUMN:
+                    column = cast(exp.Column, node)
+                    self.column(scope, column, where, join, named, positions, unnest_at)
+                    continue
+                if role == _REFUSE:
                     raise NotFast(node.key)
-                if isinstance(node, exp.Identifier):
-                    self.identifiers.append(node)
-                    continue
-                if isinstance(node, exp.Column):
-                    self.column(scope, node, where, join, named, positions, unnest_at)
-                    continue
-                if isinstance(node, (exp.Order, exp.Distinct)) and node is not root:
+                if role == _INNER and node is not root:
                     where = _IN_SELECT  # an ORDER BY / DISTINCT inside a call or window
-                stack.extend((child, where) for child in node.iter_expressions())
+                for value in node.args.values():  # the children
+                    if isinstance(value, exp.Expr):
+                        stack.append((value, where))
+                    elif type(value) is list:
+                        for item in value:
+                            if isinstance(item, exp.Expr):
+                                stack.append((item, where))
 
     def column(
         self,
@@ -447,7 +475,13 @@ def _set_column_type(
     annotator: TypeAnnotator, column: exp.Column, kind: exp.DataType | exp.DType | None
 ) -> None:
     for child in column.iter_expressions():  # its identifiers, as the annotator's walk does
-        annotator.annotate_expression(child)
+        if (
+            isinstance(child, exp.Identifier)
+            and exp.Identifier not in annotator.expression_metadata
+        ):
+            annotator._set_type(child, exp.DType.UNKNOWN)  # what it does for those
+        else:
+            annotator.annotate_expression(child)
     annotator._set_type(column, kind)
     if column.type and column.type.args.get("nullable") is False:
         column.meta["nonnull"] = True

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, macro, rewrites
+from .nodes import Rewrite, call, data_type, macro, rewrites
 
 JSON_ELEMENTS = macro(
     "ddsql_json_elements",
@@ -61,7 +61,7 @@ def _json_elements(source: exp.Table, name: str) -> exp.Unnest:
     if len(args) != 1:
         raise UnsupportedError(f"{name}() takes one json argument")
     function, element_type = JSON_FUNCTIONS[name]
-    typed = exp.Cast(this=call(function, args[0]), to=exp.DataType.build(f"{element_type}[]"))
+    typed = exp.Cast(this=call(function, args[0]), to=data_type(f"{element_type}[]"))
     return exp.Unnest(expressions=[typed], alias=_alias(source.args.get("alias"), name, "value", 1))
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, macro, rewrites
+from .nodes import Rewrite, call, data_type, macro, rewrites, type_in
 from .timefuncs import INTERVAL_TEXT, kind
 
 # |x| >= 1e15 prints as d.ddde+NN in PostgreSQL; DuckDB writes 1e15 <= |x| < 1e16 in
@@ -121,7 +121,7 @@ def _may_be_number(node: exp.Expr) -> bool:
         return False  # text: a literal or a bound setting
     if kind(node) in ("timestamp", "interval", "text", "null"):
         return False  # the time rules print these
-    return node.type is None or not node.type.is_type(*_NOT_NUMBERS)
+    return node.type is None or not type_in(node.type, _NOT_NUMBERS)
 
 
 # Calls that return text arrays but that sqlglot leaves untyped.
@@ -135,9 +135,10 @@ def _element_type(node: exp.Expr) -> exp.DataType | None:
     if isinstance(node, (exp.StringToArray, exp.RegexpSplit)) or (
         isinstance(node, exp.Anonymous) and node.name.lower() in _TEXT_ARRAY_CALLS
     ):
-        return exp.DataType.build("TEXT")
-    if node.type is not None and node.type.is_type(exp.DType.ARRAY) and node.type.expressions:
-        element = node.type.expressions[0]
+        return data_type("TEXT")
+    typed = node.type
+    if typed is not None and type_in(typed, (exp.DType.ARRAY,)) and typed.expressions:
+        element = typed.expressions[0]
         return element if isinstance(element, exp.DataType) else None
     return None
 
@@ -171,13 +172,13 @@ def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
 def value_texts(node: exp.Expr) -> exp.Expr:
     """Casts to text (and to text arrays), ``||`` operands and ``array_to_string`` arrays
     as PostgreSQL's text."""
-    if isinstance(node, exp.Cast) and node.to.is_type(*_TEXT_TYPES):
+    if isinstance(node, exp.Cast) and type_in(node.to, _TEXT_TYPES):
         item = _element_type(node.this)
         if item is not None:
             return call(ARRAY_TEXT, _element_texts(node.this, item))
         if _may_be_number(node.this):
             return call(VALUE_TEXT, node.this)
-    elif isinstance(node, exp.Cast) and node.to.is_type(exp.DType.ARRAY):
+    elif isinstance(node, exp.Cast) and type_in(node.to, (exp.DType.ARRAY,)):
         target = node.to.expressions[0] if node.to.expressions else None
         item = _element_type(node.this)
         if item is not None and isinstance(target, exp.DataType) and target.is_type(*_TEXT_TYPES):

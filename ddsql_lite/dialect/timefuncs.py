@@ -40,7 +40,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import UnsupportedError
 from .intervals import USECS_PER_DAY, Interval, parse_interval
-from .nodes import Rewrite, call, macro, rewrites
+from .nodes import Rewrite, call, data_type, macro, rewrites, type_in
 from .pgformat import FIELDS, to_char_parts, to_timestamp_regex
 
 # Calls whose arguments sqlglot would rewrite: renamed before parsing (see prepare_tokens).
@@ -282,15 +282,13 @@ def parse_timestamp(text: str) -> datetime:
 
 def timestamp_literal(value: datetime) -> exp.Expr:
     """An exact DuckDB TIMESTAMP literal."""
-    return exp.Cast(
-        this=exp.Literal.string(value.isoformat(sep=" ")), to=exp.DataType.build("TIMESTAMP")
-    )
+    return exp.Cast(this=exp.Literal.string(value.isoformat(sep=" ")), to=data_type("TIMESTAMP"))
 
 
 def interval_literal(value: Interval) -> exp.Expr:
     """An exact DuckDB INTERVAL literal (full unit names, one integer per field; read
     again by this module it gives the same value)."""
-    return exp.Cast(this=exp.Literal.string(value.duckdb_text()), to=exp.DataType.build("INTERVAL"))
+    return exp.Cast(this=exp.Literal.string(value.duckdb_text()), to=data_type("INTERVAL"))
 
 
 # --------------------------------------------------------------------------- kinds
@@ -347,15 +345,15 @@ def kind(node: exp.Expr) -> str | None:
 def _type_kind(typed: exp.DataType | None) -> str | None:
     if typed is None:
         return None
-    if typed.is_type(exp.DType.TIMESTAMP, exp.DType.TIMESTAMPNTZ):
+    if type_in(typed, (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPNTZ)):
         return "timestamp"
-    if typed.is_type(exp.DType.INTERVAL):
+    if type_in(typed, (exp.DType.INTERVAL,)):
         return "interval"
-    if typed.is_type(*_TEXT_TYPES):
+    if type_in(typed, _TEXT_TYPES):
         return "text"
-    if typed.is_type(*_NUMBER_TYPES):
+    if type_in(typed, _NUMBER_TYPES):
         return "number"
-    if typed.is_type(exp.DType.NULL):
+    if type_in(typed, (exp.DType.NULL,)):
         return "null"
     return None
 
@@ -503,7 +501,7 @@ def _need_timestamp(value: exp.Expr, function: str, untyped_ok: bool = False) ->
 
 def _timestamp_arg(value: exp.Expr) -> exp.Expr:
     if isinstance(value, exp.Null):
-        return exp.cast(exp.null(), "TIMESTAMP")
+        return exp.cast(exp.null(), data_type("TIMESTAMP"))
     return literal_as(_deep(value), "timestamp")
 
 
@@ -514,7 +512,7 @@ def _date_bin(node: exp.Expr) -> exp.Expr:
     if isinstance(inner, exp.Cast) and inner.to.is_type(exp.DType.INTERVAL):
         inner = inner.this
     if isinstance(inner, exp.Null):
-        return exp.cast(exp.null(), "TIMESTAMP")
+        return exp.cast(exp.null(), data_type("TIMESTAMP"))
     if not _is_text_literal(inner):
         raise UnsupportedError("date_bin(): the stride must be an interval literal")
     step = parse_interval(inner.this)
@@ -546,7 +544,7 @@ def _to_timestamp(node: exp.Expr) -> exp.Expr:
         value = args[0]
         what = kind(value)
         if what == "null":
-            return exp.cast(exp.null(), "TIMESTAMP")
+            return exp.cast(exp.null(), data_type("TIMESTAMP"))
         if _is_text_literal(value):
             seconds = _float(value.this)
             if seconds is None or not math.isfinite(seconds):
@@ -559,10 +557,10 @@ def _to_timestamp(node: exp.Expr) -> exp.Expr:
                 f"to_timestamp() takes seconds since 1970 (a number) or (text, format); "
                 f"{value.sql('postgres')[:60]} is {what or 'of unknown type'}"
             )
-        return call(EPOCH_TIMESTAMP, exp.cast(_deep(value), "DOUBLE"))
+        return call(EPOCH_TIMESTAMP, exp.cast(_deep(value), data_type("DOUBLE")))
     text, fmt = args
     if isinstance(fmt, exp.Null) or isinstance(text, exp.Null):
-        return exp.cast(exp.null(), "TIMESTAMP")
+        return exp.cast(exp.null(), data_type("TIMESTAMP"))
     if not _is_text_literal(fmt):
         raise UnsupportedError("to_timestamp(text, format): the format must be a literal")
     if kind(text) not in ("text", None):
@@ -587,12 +585,12 @@ def _to_char(node: exp.Expr) -> exp.Expr:
     value, fmt = _args(node, (2,), "to_char(timestamp, format)")
     _need_timestamp(value, "to_char")
     if isinstance(fmt, exp.Null):
-        return exp.cast(exp.null(), "VARCHAR")
+        return exp.cast(exp.null(), data_type("VARCHAR"))
     if not _is_text_literal(fmt):
         raise UnsupportedError("to_char(timestamp, format): the format must be a literal")
     parts = to_char_parts(fmt.this)
     if not parts:  # PostgreSQL: an empty format gives NULL
-        return exp.cast(exp.null(), "VARCHAR")
+        return exp.cast(exp.null(), data_type("VARCHAR"))
     stamp = _deep(value)
     pieces: list[exp.Expr] = []
     for part in parts:
@@ -625,7 +623,7 @@ def _cast(node: exp.Expr) -> exp.Expr:
     assert isinstance(node, exp.Cast)
     to, value = node.to, node.this
     what = kind(value)
-    if to.is_type(exp.DType.INTERVAL):
+    if type_in(to, (exp.DType.INTERVAL,)):
         if what in ("interval", "null"):
             return node
         if _is_text_literal(value):
@@ -633,7 +631,7 @@ def _cast(node: exp.Expr) -> exp.Expr:
         raise UnsupportedError(
             "casts to interval are supported for literal text only, such as '2 hours'::interval"
         )
-    if to.is_type(exp.DType.TIMESTAMP):
+    if type_in(to, (exp.DType.TIMESTAMP,)):
         if what in ("timestamp", "null"):
             return node
         if _is_text_literal(value):
@@ -641,9 +639,9 @@ def _cast(node: exp.Expr) -> exp.Expr:
         if what in ("text", None):
             return call(TEXT_TIMESTAMP, _deep(value))
         raise UnsupportedError(f"cannot cast {what} to timestamp")
-    if to.is_type(*_TEXT_TYPES) and what == "interval":
+    if type_in(to, _TEXT_TYPES) and what == "interval":
         return call(INTERVAL_TEXT, _deep(value))
-    if what in ("timestamp", "interval") and not to.is_type(*_TEXT_TYPES):
+    if what in ("timestamp", "interval") and not type_in(to, _TEXT_TYPES):
         # PostgreSQL has no such cast (DuckDB would answer, e.g. a timestamp as JSON)
         raise UnsupportedError(f"cannot cast {what} to {to.sql('postgres').lower()}")
     return node

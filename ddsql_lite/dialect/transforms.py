@@ -9,12 +9,10 @@ and skips a tree that holds none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlglot import exp
 
 from . import paths, regex, scalars, tables, tags, texts, timefuncs
-from .nodes import TRIGGERS, Rewrite, Trigger, call, macro, rewrites
+from .nodes import ALL, BY_NAME, NONE, TRIGGERS, Rewrite, Trigger, call, data_type, macro, rewrites
 
 NONZERO_MACRO = macro(
     "ddsql_nonzero", "(x) AS CASE WHEN x = 0 THEN error('division by zero') ELSE x END"
@@ -29,7 +27,7 @@ def decimal_is_double(node: exp.Expr) -> exp.Expr:
         exp.DType.DOUBLE,
         exp.DType.FLOAT,
     ):
-        return exp.DataType.build("DOUBLE")
+        return data_type("DOUBLE")
     return node
 
 
@@ -67,68 +65,146 @@ REWRITES: tuple[Rewrite, ...] = (
 )
 
 
-@dataclass
-class Present:
-    """The node classes a tree holds, and the lower-case names of its calls."""
+def apply_rewrites(tree: exp.Expr) -> exp.Expr:
+    """Apply every rewrite in :data:`REWRITES`, each over the whole tree, in order.
 
-    kinds: set[type[exp.Expr]] = field(default_factory=set)
-    calls: set[str] = field(default_factory=set)
-
-    def add(self, node: exp.Expr) -> None:
-        self.kinds.add(type(node))
-        if isinstance(node, exp.Anonymous):
-            self.calls.add(node.name.lower())
-
-    def includes(self, trigger: Trigger) -> bool:
-        """Whether the tree holds a node ``trigger`` matches."""
-        return bool(trigger.calls & self.calls) or any(
-            issubclass(kind, trigger.kinds) for kind in self.kinds
+    Equivalent to :func:`rewrite_tree` for each rewrite in turn, but a rewrite with a
+    trigger (:func:`.nodes.rewrites`) is only called on the nodes it matches, and only
+    the subtrees under those are walked again: one walk first lists, in walk order, the
+    nodes some trigger matches; a rewrite visits the listed nodes it matches (and what is
+    under them), and the nodes found there replace theirs in the list."""
+    rules = [(rewrite, TRIGGERS.get(rewrite)) for rewrite in REWRITES]
+    triggers = [t for _, t in rules if t is not None]
+    key = tuple(map(id, triggers))
+    watched = _WATCHED.get(key)
+    if watched is None:  # (triggers live as long as the program, so ids identify them)
+        watched = _WATCHED[key] = Trigger(
+            tuple(k for t in triggers for k in t.kinds),
+            frozenset(c for t in triggers for c in t.calls),
         )
-
-    @classmethod
-    def of(cls, tree: exp.Expr) -> Present:
-        present = cls()
-        stack = [tree]
-        while stack:
-            node = stack.pop()
-            present.add(node)
-            stack.extend(node.iter_expressions())
-        return present
+    tree, listed = _walk(tree, None, None, watched)
+    for rewrite, trigger in rules:
+        if trigger is None:
+            tree, listed = _walk(tree, rewrite, None, watched)
+        elif _hits(listed, trigger):
+            tree, listed = _rewrite_listed(tree, rewrite, trigger, listed, watched)
+    return tree
 
 
-def apply_rewrites(tree: exp.Expr) -> tuple[exp.Expr, Present]:
-    """Apply every rewrite in :data:`REWRITES`, each over the whole tree, skipping one
-    whose trigger (:func:`.nodes.rewrites`) matches nothing in it. Returns the tree and
-    what it holds."""
-    present = Present.of(tree)
-    for rewrite in REWRITES:
-        trigger = TRIGGERS.get(rewrite)
-        if trigger is None or present.includes(trigger):
-            tree, present = rewrite_tree(tree, rewrite, trigger)
-    return tree, present
+# What any trigger of a set of rewrites matches, by the ids of their triggers.
+_WATCHED: dict[tuple[int, ...], Trigger] = {}
 
 
-def rewrite_tree(
-    tree: exp.Expr, rewrite: Rewrite, trigger: Trigger | None = None
-) -> tuple[exp.Expr, Present]:
-    """Apply ``rewrite`` top-down to every node (only those ``trigger`` matches, when
-    given), including every node under a replacement (sqlglot's ``transform`` skips those,
-    which left the inner ``/`` of ``(6/4)/1`` truncating). A rewrite must not match its
-    own output. Returns the new tree and what it holds."""
-    present = Present()
-    new = rewrite(tree) if trigger is None or trigger.matches(tree) else tree
-    present.add(new)
-    stack = list(new.iter_expressions())
+def rewrite_tree(tree: exp.Expr, rewrite: Rewrite) -> exp.Expr:
+    """Apply ``rewrite`` top-down to every node, including every node under a
+    replacement (sqlglot's ``transform`` skips those, which left the inner ``/`` of
+    ``(6/4)/1`` truncating). A rewrite must not match its own output."""
+    return _walk(tree, rewrite, None, None)[0]
+
+
+def _walk(
+    tree: exp.Expr,
+    rewrite: Rewrite | None,
+    trigger: Trigger | None,
+    watched: Trigger | None,
+    start: exp.Expr | None = None,
+    listed: list[exp.Expr] | None = None,
+    walked: set[int] | None = None,
+) -> tuple[exp.Expr, list[exp.Expr]]:
+    """Walk ``tree`` (or only the subtree at ``start``) top-down, applying ``rewrite``
+    (when given) to every node ``trigger`` matches (every node when no trigger), and
+    descending into each replacement. Returns the tree (its root may be replaced) and
+    the nodes ``watched`` matches, in walk order (appended to ``listed``); the ids of
+    the nodes walked are added to ``walked``."""
+    found: list[exp.Expr] = [] if listed is None else listed
+    # the triggers' verdicts by class, looked up here first (this loop runs per node)
+    verdicts = trigger.verdicts if trigger is not None else {}
+    seen = watched.verdicts if watched is not None else {}
+    root = tree
+    stack = [tree if start is None else start]
     while stack:
         node = stack.pop()
-        if trigger is None or trigger.matches(node):
+        if rewrite is not None and (
+            trigger is None or (verdicts.get(type(node)) != NONE and _hit(node, trigger))
+        ):
             # Where the node sits, taken before the rewrite: a rewrite that wraps the node
             # (LIKE -> ESCAPE) re-parents it.
             parent, key, index = node.parent, node.arg_key, node.index
             replacement = rewrite(node)
-            if replacement is not node and parent is not None and key is not None:
-                parent.set(key, replacement, index)
-            node = replacement
-        present.add(node)
-        stack.extend(node.iter_expressions())
-    return new, present
+            if replacement is not node:
+                if node is root:
+                    root = replacement
+                elif parent is not None and key is not None:
+                    parent.set(key, replacement, index)
+                node = replacement
+        if walked is not None:
+            walked.add(id(node))
+        if watched is not None and seen.get(type(node)) != NONE and _hit(node, watched):
+            found.append(node)
+        for value in node.args.values():  # the children, in iter_expressions order
+            if isinstance(value, exp.Expr):
+                stack.append(value)
+            elif type(value) is list:
+                for item in value:
+                    if isinstance(item, exp.Expr):
+                        stack.append(item)
+    return root, found
+
+
+def _hit(node: exp.Expr, trigger: Trigger) -> bool:
+    """``trigger.matches(node)`` with the remembered verdict looked up first (this runs
+    for every node walked)."""
+    found = trigger.verdicts.get(type(node))
+    if found is None:
+        found = trigger.verdict(type(node))
+    return found == ALL or (found == BY_NAME and node.name.lower() in trigger.calls)
+
+
+def _hits(listed: list[exp.Expr], trigger: Trigger) -> bool:
+    """Whether ``trigger`` matches any listed node."""
+    verdicts = trigger.verdicts
+    for node in listed:
+        found = verdicts.get(type(node))
+        if found != NONE and _hit(node, trigger):
+            return True
+    return False
+
+
+def _rewrite_listed(
+    tree: exp.Expr,
+    rewrite: Rewrite,
+    trigger: Trigger,
+    listed: list[exp.Expr],
+    watched: Trigger,
+) -> tuple[exp.Expr, list[exp.Expr]]:
+    """One rewrite over the listed nodes it matches, and the subtrees under them (where
+    a rewrite may change or add nodes). Nodes no longer in the tree are skipped."""
+    relisted: list[exp.Expr] = []
+    walked: set[int] = set()
+    verdicts = trigger.verdicts
+    for node in listed:
+        if id(node) in walked:
+            continue  # walked (and listed again) under an earlier match
+        if verdicts.get(type(node)) == NONE or not _hit(node, trigger):
+            relisted.append(node)
+        elif _attached(node, tree):
+            tree = _walk(tree, rewrite, trigger, watched, node, relisted, walked)[0]
+    return tree, relisted
+
+
+def _attached(node: exp.Expr, root: exp.Expr) -> bool:
+    """Whether ``node`` is (still) in the tree at ``root``."""
+    while node is not root:
+        parent = node.parent
+        if parent is None:
+            return False
+        held = parent.args.get(node.arg_key) if node.arg_key is not None else None
+        if held is not node and not (
+            type(held) is list
+            and node.index is not None
+            and node.index < len(held)
+            and held[node.index] is node
+        ):
+            return False
+        node = parent
+    return True

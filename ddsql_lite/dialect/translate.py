@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import ASCII_LOWER, Dialect, NormalizationStrategy
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
@@ -35,6 +36,7 @@ from .names import (
     output_names,
     using_orders,
 )
+from .nodes import data_type
 from .scopes import Catalog, NotFast, qualify_and_type
 from .transforms import apply_rewrites
 
@@ -51,6 +53,7 @@ class Translation:
 
 
 TIME_FRAME_SETTINGS = ("dd.time_frame_start", "dd.time_frame_end")
+DUCKDB = Dialect.get_or_raise("duckdb")
 # A bound that keeps translation fast (the tree depth is bounded in .inventory).
 MAX_QUERY_LENGTH = 100_000
 
@@ -121,7 +124,7 @@ class Translator:
             )
         normalize(tree, found, sql)  # unquoted names fold to lower case
         check_calls(parsed.calls, found, sql)
-        bind_settings(found)
+        bound = bind_settings(found)
         postgres_clauses(found)
         validate(found, sql)
         columns = output_names(tree)
@@ -150,10 +153,11 @@ class Translator:
                 raise unknown_column(exc, used, sql) from None
             order_using_star(tree, orders)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
-        tree, present = apply_rewrites(tree)
-        names = parameters(tree) if exp.Placeholder in present.kinds else ()
+        tree = apply_rewrites(tree)
+        # Placeholders come from the text or stand for settings; no rewrite adds any.
+        names = parameters(tree) if bound or found.of(exp.Placeholder) else ()
         # The generator may change the tree it prints; nothing reads this one afterwards.
-        return Translation(tree.sql("duckdb", copy=False), columns, names)
+        return Translation(DUCKDB.generate(tree, copy=False), columns, names)
 
 
 def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
@@ -181,17 +185,31 @@ def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
 
 
 def normalize(tree: exp.Expr, found: Inventory, sql: str) -> None:
-    """Fold unquoted identifiers to lower case, as PostgreSQL does (sqlglot's
-    ``normalize_identifiers``, which also honours ``sqlglot.meta`` comments)."""
-    if "sqlglot.meta" in sql:
+    """Fold unquoted identifiers to lower case, as PostgreSQL does: sqlglot's
+    ``normalize_identifiers`` (which also honours ``sqlglot.meta`` comments), done here
+    directly for the dialect's rule when no such comment is present."""
+    if "sqlglot.meta" in sql or not _FOLDS_ASCII:
         normalize_identifiers(tree, dialect=DIALECT)
         return
     for identifier in found.of(exp.Identifier):
-        DIALECT.normalize_identifier(identifier)
+        if not identifier.args.get("quoted"):
+            name = identifier.this
+            folded = name.translate(ASCII_LOWER)
+            if folded != name:
+                identifier.set("this", folded)
 
 
-def bind_settings(found: Inventory) -> None:
-    """``current_setting('dd.time_frame_start')`` -> the parameter that carries it."""
+# DIALECT.normalize_identifier folds unquoted names with ASCII_LOWER (checked here).
+_FOLDS_ASCII = (
+    DIALECT.normalization_strategy is NormalizationStrategy.LOWERCASE
+    and DIALECT.ASCII_ONLY_NORMALIZATION
+)
+
+
+def bind_settings(found: Inventory) -> bool:
+    """``current_setting('dd.time_frame_start')`` -> the parameter that carries it.
+    Returns whether there was any."""
+    bound = False
     for node in found.of(exp.Anonymous):
         assert isinstance(node, exp.Anonymous)
         if node.name.lower() != "current_setting":
@@ -201,11 +219,11 @@ def bind_settings(found: Inventory) -> None:
         if name not in TIME_FRAME_SETTINGS:
             raise UnsupportedError(f"current_setting() reads {' or '.join(TIME_FRAME_SETTINGS)}")
         node.replace(
-            exp.Cast(
-                this=exp.Placeholder(this=setting_parameter(name)), to=exp.DataType.build("VARCHAR")
-            )
+            exp.Cast(this=exp.Placeholder(this=setting_parameter(name)), to=data_type("VARCHAR"))
         )
         found.drop(node)
+        bound = True
+    return bound
 
 
 def check_calls(calls: dict[str, int], found: Inventory, sql: str) -> None:
@@ -258,17 +276,31 @@ def located(message: str, node: exp.Expr, sql: str) -> str:
     return f"{message} (line {line}, column {col})\n{caret(sql, line, col)}"
 
 
+# Per node class, whether it is a cast and whether a function (validate looks these up).
+_CAST, _FUNC = 1, 2
+_KINDS: dict[type[exp.Expr], int] = {}
+
+
+def _kind(node_class: type[exp.Expr]) -> int:
+    return (_CAST if issubclass(node_class, exp.Cast) else 0) | (
+        _FUNC if issubclass(node_class, exp.Func) else 0
+    )
+
+
 def validate(found: Inventory, sql: str) -> None:
     """Refuse every node that is not a DDSQL construct or listed function (nodes the
     checks before replaced with allowed ones are skipped)."""
     for node in found.nodes:
         if found.dropped and id(node) in found.dropped:
             continue
-        if isinstance(node, exp.Cast):
+        kind = _KINDS.get(type(node))
+        if kind is None:
+            kind = _KINDS[type(node)] = _kind(type(node))
+        if kind & _CAST:
             to = node.args.get("to")
             if isinstance(to, exp.DataType) and to.this not in CAST_TYPES:
                 raise UnsupportedError(f"casts to {to.sql('postgres')} are not supported")
-        if isinstance(node, exp.Func) and node.error_messages():
+        if kind & _FUNC and node.error_messages():
             # sqlglot builds some calls (ceil(), split_part('a')) without their required
             # arguments; the rewrites rely on them.
             raise UnsupportedError(
