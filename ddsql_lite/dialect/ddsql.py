@@ -67,6 +67,8 @@ class Parsed:
 
     statements: list[exp.Expr]
     calls: dict[str, int] = field(default_factory=dict)
+    # The trees still hold the pre-pass's ((name)) before -> (see parse's unwrap_arrows).
+    arrows: bool = False
 
 
 def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
@@ -181,10 +183,13 @@ def _synthetic(kind: TokenType, text: str, at: Token) -> Token:
     return Token(kind, text, at.line, at.col, at.start, at.start)
 
 
-def parse(sql: str) -> Parsed:
+def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
     """Parse DDSQL text into sqlglot trees, one per statement.
 
-    Raises :class:`ParseError` with the line, column and a caret under the token.
+    Raises :class:`ParseError` with the line, column and a caret under the token. With
+    ``unwrap_arrows`` False the pre-pass's parentheses around a name before ``->`` stay
+    (``Parsed.arrows``): the caller applies :func:`unwrap_arrow` to every ``->`` and
+    ``->>`` node, parents first (``take_inventory`` does, in the walk it makes anyway).
     """
     calls: dict[str, int] = {}
     tokens = tokenize(sql, calls)
@@ -199,9 +204,12 @@ def parse(sql: str) -> Parsed:
             line, col = position(sql, start)
         raise ParseError(f"syntax error: {message}", sql, line, col) from None
     statements = [t for t in trees if t is not None and not isinstance(t, exp.Semicolon)]
-    if any(t.token_type in _ARROWS for t in tokens):  # else there is no -> to undo
-        statements = [_drop_arrow_parens(t) for t in statements]
-    return Parsed(statements, calls)
+    arrows = any(t.token_type in _ARROWS for t in tokens)  # else there is no -> to undo
+    if arrows and unwrap_arrows:
+        for tree in statements:
+            for node in tree.find_all(*ARROW_NODES):
+                unwrap_arrow(node)
+    return Parsed(statements, calls, arrows and not unwrap_arrows)
 
 
 _MISSING = re.compile(r"Required keyword: '\w+' missing for <class '[\w.]*\.(\w+)'>")
@@ -246,14 +254,16 @@ def _token_error(sql: str) -> ParseError:
     return ParseError("syntax error: the SQL cannot be read", sql, *position(sql, len(sql)))
 
 
-def _drop_arrow_parens(tree: exp.Expr) -> exp.Expr:
-    """Undo the pre-pass: ``((col)) -> k`` back to ``col -> k``."""
-    for node in tree.find_all(exp.JSONExtract, exp.JSONExtractScalar):
-        base = node.this
-        inner = base.this.this if isinstance(base, exp.Paren) else None
-        if isinstance(base.this, exp.Paren) and isinstance(inner, exp.Column):
-            node.set("this", inner)
-    return tree
+ARROW_NODES = (exp.JSONExtract, exp.JSONExtractScalar)
+
+
+def unwrap_arrow(node: exp.Expr) -> None:
+    """Undo the pre-pass on one ``->`` / ``->>`` node: ``((col)) -> k`` back to
+    ``col -> k``."""
+    base = node.this
+    inner = base.this.this if isinstance(base, exp.Paren) else None
+    if isinstance(base.this, exp.Paren) and isinstance(inner, exp.Column):
+        node.set("this", inner)
 
 
 def _token_start(tokens: list[Token], line: int, col: int) -> int | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from ..errors import UnsupportedError
+from .ddsql import ARROW_NODES, unwrap_arrow
 
 # Bounds that keep translation fast and inside Python's recursion limit (sqlglot walks
 # trees recursively and some of its passes are quadratic in the depth of a tree).
@@ -59,6 +60,10 @@ class Inventory:
             return [n for n in nodes if id(n) not in self.dropped]
         return nodes
 
+    def discard(self, node: exp.Expr) -> None:
+        """Note that ``node`` (only) left the tree."""
+        self.dropped.add(id(node))
+
     def drop(self, node: exp.Expr) -> None:
         """Note that ``node`` and everything under it left the tree."""
         stack = [node]
@@ -68,9 +73,10 @@ class Inventory:
             stack.extend(gone.iter_expressions())
 
 
-def take_inventory(tree: exp.Expr) -> Inventory:
+def take_inventory(tree: exp.Expr, unwrap_arrows: bool = False) -> Inventory:
     """The inventory of ``tree``; :class:`UnsupportedError` when it is deeper than
-    :data:`MAX_TREE_DEPTH` (measured without recursion, so any depth is safe)."""
+    :data:`MAX_TREE_DEPTH` (measured without recursion, so any depth is safe).
+    ``unwrap_arrows``: apply :func:`.ddsql.unwrap_arrow` on the way (see ``parse``)."""
     inventory = Inventory()
     nodes, by_kind = inventory.nodes, inventory.by_kind
     level: list[exp.Expr] = [tree]
@@ -80,6 +86,8 @@ def take_inventory(tree: exp.Expr) -> Inventory:
             raise UnsupportedError(f"{TOO_DEEP} (the limit is {MAX_TREE_DEPTH} levels)")
         below: list[exp.Expr] = []
         for node in level:
+            if unwrap_arrows and isinstance(node, ARROW_NODES):
+                unwrap_arrow(node)  # before its children are listed, as parse would
             nodes.append(node)
             kinds = _KINDS_OF.get(type(node))
             if kinds is None:

@@ -20,7 +20,7 @@ looked up here, the way the annotator looks them up.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -99,7 +99,7 @@ def _only(node: exp.Expr, allowed: frozenset[str]) -> None:
 class _Source:
     name: str
     node: exp.Expr  # the Table, Subquery or Unnest in FROM / JOIN
-    columns: Sequence[str]
+    columns: Collection[str]  # the names (only looked up: a set, or the types' dict)
     types: dict[str, exp.DataType] | None = None  # a registry table's column types
     scope: _Scope | None = None  # a CTE's or derived table's SELECT
 
@@ -178,13 +178,13 @@ class _Qualifier:
             self.note(node)
             if not node.args.get("db") and node.name in ctes:
                 cte = ctes[node.name]
-                columns: Sequence[str] = cte.select.named_selects
+                columns: Collection[str] = frozenset(cte.select.named_selects)
                 types, scope = None, cte
             else:
                 types = self.catalog.tables.get((node.db, node.name))
                 if types is None:
                     raise NotFast("table")
-                columns, scope = list(types), None
+                columns, scope = types, None
             if alias is None or not alias.name:
                 # qualify_tables: an unaliased source is aliased by its own name
                 alias = alias or exp.TableAlias()
@@ -200,13 +200,13 @@ class _Qualifier:
                 raise NotFast("derived table columns")
             self.note(alias)
             derived = self.select(node.this, ctes)
-            return _Source(alias.name, node, derived.select.named_selects, scope=derived)
+            return _Source(alias.name, node, frozenset(derived.select.named_selects), scope=derived)
         if isinstance(node, exp.Unnest):
             _only(node, _UNNEST_ARGS)
             if alias is None or not alias.name or not alias.columns:
                 raise NotFast("unnest")
             self.note(alias)
-            return _Source(alias.name, node, [c.name for c in alias.columns])
+            return _Source(alias.name, node, frozenset(c.name for c in alias.columns))
         raise NotFast(node.key)
 
     def note(self, node: exp.Expr) -> None:
@@ -385,9 +385,17 @@ class _Qualifier:
                     self.identifiers.append(column.this)
                     node.replace(column)
         if select.args.get("group"):
-            selects = {s.this: s for s in select.selects if s.alias_or_name in names}
+            # sqlglot's {s.this: s ...}.get(node): the last projection equal to the item
+            # (compared only when of the same class, as equality needs: hashing is costly)
+            selects = [s for s in select.selects if s.alias_or_name in names]
             for node in items:
-                if not node.is_int and (replacement := selects.get(node)) is not None:
+                if node.is_int:
+                    continue
+                replacement = None
+                for selected in selects:
+                    if type(selected.this) is type(node) and selected.this == node:
+                        replacement = selected
+                if replacement is not None:
                     column = exp.column(replacement.alias_or_name)
                     self.identifiers.append(column.this)
                     node.replace(column)

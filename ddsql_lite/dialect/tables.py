@@ -39,17 +39,17 @@ JSON_FUNCTIONS = {
 }
 
 
-def prepare(sources: Iterable[exp.Expr]) -> bool:
+def prepare(sources: Iterable[exp.Expr]) -> list[exp.Table]:
     """Rewrite the set-returning functions of every FROM and JOIN into typed UNNESTs.
-    ``sources``: the tree's tables and UNNESTs, in ``find_all`` order. Returns whether
-    a table was replaced."""
-    replaced = False
+    ``sources``: the tree's tables and UNNESTs, in ``find_all`` order. Returns the
+    tables replaced (their function's arguments now sit in the UNNEST)."""
+    replaced = []
     for source in sources:
         if isinstance(source, exp.Table) and isinstance(source.this, exp.Anonymous):
             name = source.this.name.lower()
             if name in JSON_FUNCTIONS:
                 source.replace(_json_elements(source, name))
-                replaced = True
+                replaced.append(source)
         elif isinstance(source, exp.Unnest) and isinstance(source.parent, (exp.From, exp.Join)):
             width = len(source.expressions)
             source.set("alias", _alias(source.args.get("alias"), "unnest", "unnest", width))
@@ -87,11 +87,12 @@ def lateral_unnest(node: exp.Expr) -> exp.Expr:
         return node
     alias = node.args["alias"]
     names = [c.name for c in alias.columns]
-    select = exp.select(
-        *(
-            exp.alias_(exp.Unnest(expressions=[e]), n, quoted=True)
+    # (exp.select and exp.alias_ would copy the arrays, which are moved here instead)
+    select = exp.Select(
+        expressions=[
+            exp.alias_(exp.Unnest(expressions=[e]), n, quoted=True, copy=False)
             for e, n in zip(node.expressions, names)
-        )
+        ]
     )
     return exp.Subquery(this=select, alias=alias)
 

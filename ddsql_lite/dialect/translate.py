@@ -101,7 +101,7 @@ class Translator:
             raise UnsupportedError(TOO_DEEP) from None
 
     def _translate_query(self, sql: str, fast: bool) -> Translation:
-        parsed = parse(sql)
+        parsed = parse(sql, unwrap_arrows=False)
         if not parsed.statements:
             raise UnsupportedError("no statement to run")
         if len(parsed.statements) > 1:
@@ -109,7 +109,7 @@ class Translator:
                 f"one statement per call; got {len(parsed.statements)} (remove the extra ';')"
             )
         tree = parsed.statements[0]
-        found = take_inventory(tree)  # refuses a tree too deep to translate
+        found = take_inventory(tree, parsed.arrows)  # refuses a tree too deep to translate
         session = session_statement(tree)
         if session is not None:
             return Translation("", (), session=session)
@@ -130,8 +130,12 @@ class Translator:
         columns = output_names(tree)
         name_outputs(tree, columns)
         tree = name_values(tree, found.of(exp.Values))
-        if tables.prepare(found.of((exp.Table, exp.Unnest))):
-            found = take_inventory(tree)  # table functions became UNNEST sources
+        for replaced in tables.prepare(found.of((exp.Table, exp.Unnest))):
+            # A table function became an UNNEST source, holding the function's arguments.
+            if replaced.this.find(exp.Table, exp.Query):
+                found = take_inventory(tree)  # the order of the tables changed
+                break
+            found.discard(replaced)
         used = resolve_tables(found, self.registry, sql)
         group_by_output_names(found.of(exp.Select), found.of(exp.CTE), self.registry)
         if fast:
