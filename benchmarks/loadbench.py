@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ddsql_lite.loaders.fixtures import read_fixtures
 from ddsql_lite.loaders.vectorized import (
@@ -31,6 +30,7 @@ from ddsql_lite.loaders.vectorized import (
     fast_query,
     loader_connection,
     plan_for,
+    spread,
 )
 from ddsql_lite.registry import load_registry
 
@@ -107,8 +107,8 @@ def profile(fixture: Path) -> dict[str, Any]:
         con.close()
     started = time.process_time()
     for raw, (values, flags) in converted.items():
-        pc.take(values, encoded[raw][1])
-        pc.take(flags, encoded[raw][1])
+        spread(values, encoded[raw][1])
+        spread(flags, encoded[raw][1])
     spreading = time.process_time() - started
     stages = {
         "read_json + record query (strings, timestamps, checks, raw texts)": record_query,
