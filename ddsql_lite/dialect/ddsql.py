@@ -30,7 +30,7 @@ from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import ParseError, UnsupportedError, position
-from .timefuncs import prepare_tokens
+from .timefuncs import TIME_WORDS, prepare_tokens
 
 # Internal names for functions whose sqlglot builders lose information.
 RAW_FUNCTIONS = {
@@ -58,6 +58,7 @@ _ARROWS = (TokenType.ARROW, TokenType.DARROW)
 _L_PAREN, _R_PAREN = TokenType.L_PAREN, TokenType.R_PAREN
 _VAR, _DOT, _FROM, _NUMBER = TokenType.VAR, TokenType.DOT, TokenType.FROM, TokenType.NUMBER
 _ARROW, _BRACKET_OR_FROM = TokenType.ARROW, (TokenType.L_BRACKET, TokenType.FROM)
+_INTERVAL = TokenType.INTERVAL
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
         raise _token_error(sql) from None
     out: list[Token] = []
     depth = 0
+    timed = False  # whether prepare_tokens has anything to do
     last = len(tokens) - 1
     for i, tok in enumerate(tokens):
         kind = tok.token_type
@@ -101,6 +103,7 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
             depth -= 1
         elif kind == _VAR:
             lowered = tok.text.lower()
+            timed = timed or lowered in TIME_WORDS
             if lowered.startswith(INTERNAL_PREFIX):
                 raise UnsupportedError(f"function or name {tok.text!r} is not supported")
             if nxt is not None and nxt.token_type == _L_PAREN:  # a call
@@ -118,6 +121,8 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
                 f"operator {negated}{tok.text.upper()} is not supported in DDSQL; "
                 "use REGEXP_LIKE(text, pattern [, flags])"
             )
+        elif kind == _INTERVAL:
+            timed = True
         elif kind in _BRACKET_OR_FROM:
             _refuse_duckdb_syntax(sql, tok, out[-1] if out else None, nxt)
         elif (
@@ -141,7 +146,7 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
             out += [opening, opening, tok, closing, closing]
         else:
             out.append(tok)
-    return prepare_tokens(out)  # time syntax: see timefuncs
+    return prepare_tokens(out) if timed else out  # time syntax: see timefuncs
 
 
 # Tokens after which ``[`` is a subscript, not DuckDB's list literal.
@@ -193,8 +198,11 @@ def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
     """
     calls: dict[str, int] = {}
     tokens = tokenize(sql, calls)
+    parser = getattr(_PER_THREAD, "parser", None)
+    if parser is None:  # one per thread (parse resets it)
+        parser = _PER_THREAD.parser = DIALECT.parser()
     try:
-        trees = DIALECT.parser().parse(tokens, sql)
+        trees = parser.parse(tokens, sql)
     except SqlglotParseError as exc:
         info = exc.errors[0] if exc.errors else {}
         message = _readable(str(info.get("description") or exc).split(". Line ")[0])

@@ -162,4 +162,12 @@ def is_allowed(node: exp.Expr) -> bool:
     return type(node) in FUNCTIONS or type(node) in _CONSTRUCT_SET
 
 
+def allowed_kind(kind: type[exp.Expr]) -> bool | None:
+    """:func:`is_allowed` for every node of class ``kind``; None for calls
+    (:class:`exp.Anonymous`), which are allowed or not by name."""
+    if issubclass(kind, exp.Anonymous):
+        return None
+    return kind in FUNCTIONS or kind in _CONSTRUCT_SET
+
+
 _CONSTRUCT_SET = frozenset(CONSTRUCTS)

@@ -90,6 +90,9 @@ _IN_SELECT, _IN_HAVING, _IN_ORDER = 0, 1, 2
 
 
 def _only(node: exp.Expr, allowed: frozenset[str]) -> None:
+    """NotFast when ``node`` has an argument set besides ``allowed``."""
+    if node.args.keys() <= allowed:
+        return
     for key, value in node.args.items():
         if value not in (None, False, [], "") and key not in allowed:
             raise NotFast(f"{node.key}.{key}")
@@ -375,9 +378,10 @@ class _Qualifier:
         names = {name for name, count in counts.items() if count == 1}
         items = [ordered.this for ordered in order.expressions]
         for node in items:
-            for agg in node.find_all(exp.AggFunc):
-                if any(not c.table for c in agg.find_all(exp.Column)):
-                    raise NotFast("output name in an aggregate")
+            if not isinstance(node, (exp.Column, exp.Literal)):  # (which hold no call)
+                for agg in node.find_all(exp.AggFunc):
+                    if any(not c.table for c in agg.find_all(exp.Column)):
+                        raise NotFast("output name in an aggregate")
             if node.is_int and isinstance(node, exp.Literal):
                 projection = _projection(select, node)
                 if projection.alias in names:

@@ -47,6 +47,8 @@ from .pgformat import FIELDS, to_char_parts, to_timestamp_regex
 RAW_CALLS: dict[str, str] = {
     name: "ddsql_" + name for name in ("now", "date_trunc", "date_bin", "to_timestamp", "to_char")
 }
+# prepare_tokens changes nothing in a text without INTERVAL or a name (VAR token) of these.
+TIME_WORDS = frozenset({*RAW_CALLS, "extract"})
 _INTERVAL, _VAR = TokenType.INTERVAL, TokenType.VAR
 _CALL_OR_FROM = (TokenType.L_PAREN, TokenType.FROM)
 # PostgreSQL's interval type modifiers (``INTERVAL '1' DAY``), refused.
@@ -74,30 +76,36 @@ def prepare_tokens(tokens: list[Token]) -> list[Token]:
         ):
             out.append(tok)  # no rule below applies to this token
             continue
-        after_interval = kind == _INTERVAL
         prev = tokens[i - 1] if i else None
-        if _interval_literal_at(tokens, i):
-            continue  # the string comes next and is emitted as 'text' :: INTERVAL
-        if _interval_literal_at(tokens, i - 1):
-            out += [
-                tok,
-                Token(TokenType.DCOLON, "::", tok.line, tok.col, tok.end, tok.end),
-                Token(TokenType.INTERVAL, "INTERVAL", tok.line, tok.col, tok.end, tok.end),
-            ]
-            continue
+        if kind != _VAR or after_interval:  # (a name not after INTERVAL skips these)
+            after_interval = kind == _INTERVAL
+            if _interval_literal_at(tokens, i):
+                continue  # the string comes next and is emitted as 'text' :: INTERVAL
+            if _interval_literal_at(tokens, i - 1):
+                out += [
+                    tok,
+                    Token(TokenType.DCOLON, "::", tok.line, tok.col, tok.end, tok.end),
+                    Token(TokenType.INTERVAL, "INTERVAL", tok.line, tok.col, tok.end, tok.end),
+                ]
+                continue
         if _extract_unit_at(tokens, i):
             tok = Token(TokenType.STRING, tok.text.lower(), tok.line, tok.col, tok.start, tok.end)
-        elif (
-            tok.token_type == TokenType.VAR
-            and tok.text.lower() in RAW_CALLS
-            and nxt is not None
-            and nxt.token_type == TokenType.L_PAREN
-            and (prev is None or prev.token_type != TokenType.DOT)
-        ):
+        elif _raw_call_at(tok, nxt, prev):
             name = RAW_CALLS[tok.text.lower()]
-            tok = Token(TokenType.VAR, name, tok.line, tok.col, tok.start, tok.end, tok.comments)
+            tok = Token(_VAR, name, tok.line, tok.col, tok.start, tok.end, tok.comments)
         out.append(tok)
     return out
+
+
+def _raw_call_at(tok: Token, nxt: Token | None, prev: Token | None) -> bool:
+    """True when ``tok`` calls one of :data:`RAW_CALLS` (not as ``x.name(``)."""
+    return (
+        tok.token_type == _VAR
+        and tok.text.lower() in RAW_CALLS
+        and nxt is not None
+        and nxt.token_type == TokenType.L_PAREN
+        and (prev is None or prev.token_type != TokenType.DOT)
+    )
 
 
 def _interval_literal_at(tokens: list[Token], i: int) -> bool:

@@ -82,7 +82,7 @@ def apply_rewrites(tree: exp.Expr) -> exp.Expr:
             tuple(k for t in triggers for k in t.kinds),
             frozenset(c for t in triggers for c in t.calls),
         )
-    tree, listed = _walk(tree, None, None, watched)
+    listed = _listed(tree, watched)
     for rewrite, trigger in rules:
         if trigger is None:
             tree, listed = _walk(tree, rewrite, None, watched)
@@ -149,6 +149,29 @@ def _walk(
                     if isinstance(item, exp.Expr):
                         stack.append(item)
     return root, found
+
+
+def _listed(tree: exp.Expr, watched: Trigger) -> list[exp.Expr]:
+    """The nodes of ``tree`` that ``watched`` matches, in the order :func:`_walk` visits
+    them (a loop of its own: this walk covers the whole tree)."""
+    found: list[exp.Expr] = []
+    verdicts, calls = watched.verdicts, watched.calls
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        verdict = verdicts.get(type(node))
+        if verdict is None:
+            verdict = watched.verdict(type(node))
+        if verdict == ALL or (verdict == BY_NAME and node.name.lower() in calls):
+            found.append(node)
+        for value in node.args.values():  # the children, in iter_expressions order
+            if isinstance(value, exp.Expr):
+                stack.append(value)
+            elif type(value) is list:
+                for item in value:
+                    if isinstance(item, exp.Expr):
+                        stack.append(item)
+    return found
 
 
 def _hit(node: exp.Expr, trigger: Trigger) -> bool:

@@ -26,7 +26,14 @@ from ..errors import CatalogError, DDSQLError, UnsupportedError, caret, position
 from ..registry import Registry, Table, suggest
 from . import tables
 from .ddsql import DIALECT, parse
-from .functions import CALL_SYNTAX, CAST_TYPES, DDSQL_FUNCTIONS, function_name, is_allowed
+from .functions import (
+    CALL_SYNTAX,
+    CAST_TYPES,
+    DDSQL_FUNCTIONS,
+    allowed_kind,
+    function_name,
+    is_allowed,
+)
 from .inventory import TOO_DEEP, Inventory, take_inventory
 from .names import (
     group_by_output_names,
@@ -280,14 +287,19 @@ def located(message: str, node: exp.Expr, sql: str) -> str:
     return f"{message} (line {line}, column {col})\n{caret(sql, line, col)}"
 
 
-# Per node class, whether it is a cast and whether a function (validate looks these up).
-_CAST, _FUNC = 1, 2
+# Per node class, what validate needs to know: is it a cast, a function, allowed by its
+# class alone, a call (allowed by its name)?
+_CAST, _FUNC, _ALLOWED, _CALL = 1, 2, 4, 8
 _KINDS: dict[type[exp.Expr], int] = {}
 
 
 def _kind(node_class: type[exp.Expr]) -> int:
-    return (_CAST if issubclass(node_class, exp.Cast) else 0) | (
-        _FUNC if issubclass(node_class, exp.Func) else 0
+    allowed = allowed_kind(node_class)
+    return (
+        (_CAST if issubclass(node_class, exp.Cast) else 0)
+        | (_FUNC if issubclass(node_class, exp.Func) else 0)
+        | (_ALLOWED if allowed else 0)
+        | (_CALL if allowed is None else 0)
     )
 
 
@@ -310,7 +322,7 @@ def validate(found: Inventory, sql: str) -> None:
             raise UnsupportedError(
                 located(f"function {function_name(node)}() is missing arguments", node, sql)
             )
-        if is_allowed(node):
+        if kind & _ALLOWED or (kind & _CALL and is_allowed(node)):
             continue
         if isinstance(node, exp.Func):
             raise UnsupportedError(
