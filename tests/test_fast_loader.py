@@ -118,11 +118,14 @@ def test_synthetic_other_seeds_in_a_directory(tmp_path: Path) -> None:
     assert kind == "table" and table.num_rows == 3000
 
 
-@pytest.mark.parametrize("splices", [1024, 0])
+@pytest.mark.parametrize(("splices", "group_rows"), [(1024, 131072), (0, 131072), (1024, 6)])
 def test_records_outside_the_fast_subset_are_mapped_in_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, splices: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, splices: int, group_rows: int
 ) -> None:
     monkeypatch.setattr(vectorized, "_MAX_SPLICES", splices)
+    # small groups of small batches: raw texts encoded group by group, then merged
+    monkeypatch.setattr(vectorized, "GROUP_ROWS", group_rows)
+    monkeypatch.setattr(vectorized, "BATCH_ROWS", min(group_rows, vectorized.BATCH_ROWS) // 2)
     records = synthetic(40, seed=5)
     # each one valid, each one outside the fast subset for a different reason
     records[3]["experiment"]["Schedule"] = {
@@ -135,6 +138,8 @@ def test_records_outside_the_fast_subset_are_mapped_in_place(
     records[15]["experiment"]["Schedule"] = {"StartTime": None, "EndTime": 1740830400}
     records[20]["experiment"]["ModelVariants"][0]["Extra"] = {"NewMember": [1.5]}
     records[30]["experiment"]["CreationTime"] = "0999-01-01T00:00:00Z"
+    records[33]["experiment"].pop("ModelVariants")  # absent members stay in the fast subset
+    records[33]["experiment"]["DataStorageConfig"] = records[2]["experiment"]["DataStorageConfig"]
     path = write(tmp_path / "mixed", records, "jsonl")
     assert PLAN is not None
     read = read_file(path, TABLE, PLAN)

@@ -34,7 +34,7 @@ path decides as before; where it sits in a member the mapping ignores, the recor
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,10 +117,11 @@ def plan_for(table: Table) -> SelectPlan | None:
 
 
 def loader_connection() -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB for parsing fixtures: UTC, input order kept."""
+    """A private in-memory DuckDB for parsing fixtures: UTC, input order kept, quiet."""
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -219,11 +220,19 @@ def collect(reader: pa.RecordBatchReader, schema: pa.Schema, plan: SelectPlan) -
     for name in (*(m.raw for m in plan.members), CONTEXT_COLUMN):
         got.texts.setdefault(name, RawTexts())
     group: list[pa.RecordBatch] = []
-    for batch in reader:
-        group.append(batch)
-        if sum(b.num_rows for b in group) >= GROUP_ROWS:
-            _add_group(got, pa.Table.from_batches(group), scalars)
-            group = []
+    # A group is added on a worker thread while the next one is read, so that DuckDB
+    # keeps producing batches meanwhile; groups are added one at a time, in order.
+    with ThreadPoolExecutor(1) as worker:
+        adding: Future[None] | None = None
+        for batch in reader:
+            group.append(batch)
+            if sum(b.num_rows for b in group) >= GROUP_ROWS:
+                if adding is not None:
+                    adding.result()
+                adding = worker.submit(_add_group, got, pa.Table.from_batches(group), scalars)
+                group = []
+        if adding is not None:
+            adding.result()
     if group or not got.rows:
         _add_group(got, pa.Table.from_batches(group, reader.schema), scalars)
     return got
