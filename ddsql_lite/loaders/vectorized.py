@@ -183,8 +183,7 @@ def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
             return None
         got = collect(con.sql(query).to_arrow_reader(BATCH_ROWS), schema, plan)
         with ThreadPoolExecutor(_WORKERS) as pool:  # Arrow and DuckDB release the GIL
-            encoded = dict(zip(got.texts, pool.map(RawTexts.encoded, got.texts.values())))
-            work = [(m, encoded[m.raw], schema.field(m.column).type) for m in plan.members]
+            work = [(m, got.texts[m.raw], schema.field(m.column).type) for m in plan.members]
             members = list(pool.map(lambda job: _member(con, *job), work))
     except (duckdb.Error, OSError, pa.ArrowException):  # errors while streaming arrive
         return None  # as Arrow's (e.g. a truncated file); the pure path reports them
@@ -192,7 +191,9 @@ def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
         con.close()
     ok = pa.chunked_array(got.ok, pa.bool_())
     columns: dict[str, pa.ChunkedArray] = {}
-    for member, (values, flags) in zip(plan.members, members):
+    encoded: dict[str, tuple[pa.Array, pa.ChunkedArray]] = {}
+    for member, (texts, values, flags) in zip(plan.members, members):
+        encoded[member.raw] = texts
         columns[member.column] = values
         ok = pc.and_(ok, flags)
     for name, arrays in got.scalars.items():
@@ -203,6 +204,8 @@ def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
     positions = pc.indices_nonzero(pc.invert(ok)).to_pylist()
     if not positions:
         return FileRead(fast, 0)
+    if CONTEXT_COLUMN not in encoded:
+        encoded[CONTEXT_COLUMN] = got.texts[CONTEXT_COLUMN].encoded()
     try:
         outside = _outside_records(positions, got.records, fast, encoded, table, plan)
         return FileRead(_merge_pure(fast, outside, file, table), len(outside))
@@ -261,18 +264,15 @@ def _copy(column: pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
 
 
 def _member(
-    con: duckdb.DuckDBPyConnection,
-    member: MemberPlan,
-    encoded: tuple[pa.Array, pa.ChunkedArray],
-    kind: pa.DataType,
-) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
-    """A member column for every row, and whether each row's raw text is in the fast
-    subset (true where the member is absent), from the column's ``encoded`` raw texts;
-    the member query runs on a cursor of its own."""
-    distinct, indices = encoded
+    con: duckdb.DuckDBPyConnection, member: MemberPlan, texts: RawTexts, kind: pa.DataType
+) -> tuple[tuple[pa.Array, pa.ChunkedArray], pa.ChunkedArray, pa.ChunkedArray]:
+    """The column's raw ``texts`` encoded (:meth:`RawTexts.encoded`), the member column
+    for every row, and whether each row's raw text is in the fast subset (true where
+    the member is absent); the member query runs on a cursor of its own."""
+    distinct, indices = encoded = texts.encoded()
     with con.cursor() as cursor:
         values, flags = convert_distinct(cursor, distinct, member, kind)
-    return spread(values, indices), pc.fill_null(spread(flags, indices), True)
+    return encoded, spread(values, indices), pc.fill_null(spread(flags, indices), True)
 
 
 def spread(values: pa.Array, indices: pa.ChunkedArray) -> pa.ChunkedArray:
