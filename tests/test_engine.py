@@ -93,6 +93,24 @@ def test_connect_with_fixtures(tmp_path: Path) -> None:
         assert con.sql(f"SELECT count(*) FROM {T}").fetchall() == [(3,)]
 
 
+def test_json_columns_keep_their_text_and_are_json() -> None:
+    """The engine takes a JSON column's text as it is (no second parse) and as JSON."""
+    spec = load_registry().get(T)
+    texts = ['{"start_time": "2025-03-01T12:00:00Z",  "end_time": null}', None]
+    data = {c.name: pa.nulls(2, c.type.arrow) for c in spec.columns}
+    data["schedule"] = pa.array(texts, pa.string())
+    engine = Engine({spec: pa.table(data, schema=spec.arrow_schema())})
+    try:
+        got = engine.execute(
+            f"SELECT schedule::VARCHAR AS text, typeof(schedule) AS kind, "
+            f"schedule->>'start_time' AS start FROM {T}"
+        ).to_pylist()
+    finally:
+        engine.close()
+    assert [row["text"] for row in got] == texts
+    assert got[0]["kind"] == "JSON" and got[0]["start"] == "2025-03-01T12:00:00Z"
+
+
 ESCAPES = [
     "SELECT * FROM read_csv('/etc/passwd')",
     "SELECT * FROM '/etc/passwd'",

@@ -21,6 +21,7 @@ import pytest
 
 import ddsql_lite
 from ddsql_lite import DDSQLError, LoaderError
+from ddsql_lite.loaders.fixtures import SMALL_FILE_BYTES
 from ddsql_lite.loaders.synthetic import synthetic
 
 T = "aws.sagemaker_inference_experiment"
@@ -28,17 +29,19 @@ Record = dict[str, Any]
 
 
 def records(n: int = 20, *, big: bool = False) -> list[Record]:
-    """``n`` synthetic records; with ``big``, the first has a 300 kB description."""
+    """``n`` synthetic records; with ``big``, the first has a description longer than
+    the loader's small-file threshold."""
     data = copy.deepcopy(synthetic(n, seed=8))
     if big:
-        data[0]["experiment"]["Description"] = "d" * 300_000
+        data[0]["experiment"]["Description"] = "d" * (SMALL_FILE_BYTES + 1)
     return data
 
 
 @pytest.fixture(params=[False, True], ids=["pure", "vectorized"])
 def big(request: pytest.FixtureRequest) -> bool:
-    """Whether a damaged file is past the loader's small-file threshold (256 KiB), so
-    that it takes the vectorized DuckDB path instead of the pure mapping."""
+    """Whether a damaged file is past the loader's small-file threshold
+    (``SMALL_FILE_BYTES``), so that it takes the vectorized DuckDB path instead of the
+    pure mapping."""
     value: bool = request.param
     return value
 
