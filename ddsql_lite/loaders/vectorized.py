@@ -8,9 +8,11 @@ Python per record on the hot path:
    file with ``read_json`` and runs the record query :mod:`.shape_sql` generated for
    the table: the string and timestamp columns, the record-level checks (``__ok``) and
    each member column's raw text.
-2. Each member column (the JSON columns and ``tags``) is dictionary-encoded with Arrow,
-   its member query converts every distinct raw text once, and Arrow ``take`` hands
-   the values back to the rows. The sorted ``tags`` pairs are grouped into the
+2. Each member column (the JSON columns and ``tags``) is dictionary-encoded with Arrow
+   a group of batches at a time, as the batches arrive (:func:`collect`; the raw texts
+   are not kept), its member query converts every distinct raw text once, and Arrow
+   ``take`` hands the values back to the rows (:func:`spread`); two worker threads do
+   that, a column at a time. The sorted ``tags`` pairs are grouped into the
    ``MAP(key -> values)`` column (:func:`pairs_to_map`) once per distinct text too.
 3. A record outside the fast subset (its ``__ok`` or one of its members' ``ok`` is
    false) goes through the pure mapping, which gives the same row or raises the precise
@@ -126,16 +128,16 @@ def loader_connection() -> duckdb.DuckDBPyConnection:
 
 
 class RawTexts:
-    """The raw texts of one column of the record query, gathered batch by batch without
-    keeping them: each batch's distinct texts and its rows' indices into those."""
+    """The raw texts of one column of the record query, gathered group by group without
+    keeping them: each group's distinct texts and its rows' indices into those."""
 
     def __init__(self) -> None:
         self._distinct: list[pa.Array] = []
         self._indices: list[pa.Array] = []
 
-    def add(self, batch: pa.ChunkedArray) -> None:
-        """Take one batch of texts (strings, NULL for an absent member)."""
-        encoded = pc.dictionary_encode(batch, memory_pool=_POOL)
+    def add(self, group: pa.ChunkedArray) -> None:
+        """Take one group of texts (strings, NULL for an absent member)."""
+        encoded = pc.dictionary_encode(group, memory_pool=_POOL)
         chunks = encoded.chunks
         # Every chunk of a chunked encoding carries the whole dictionary.
         self._distinct.append(chunks[-1].dictionary if chunks else pa.array([], pa.string()))
@@ -148,13 +150,13 @@ class RawTexts:
         merged = pa.chunked_array(self._distinct, pa.string()).dictionary_encode()
         # Every chunk of a chunked encoding carries the whole dictionary.
         distinct = merged.chunks[-1].dictionary if merged.num_chunks else pa.array([], pa.string())
-        # Position p of batch b's dictionary is position offset_b + p of the batches'
+        # Position p of group g's dictionary is position offset_g + p of the groups'
         # dictionaries one after the other; ``mapping`` maps that to the merged one.
         mapping = pa.chunked_array([m.indices for m in merged.chunks], pa.int32())
         mapping = mapping.combine_chunks()
         indices, offset = [], 0
-        for local, batch in zip(self._distinct, self._indices):
-            indices.append(pc.take(mapping, pc.add(batch, offset)))
+        for local, group in zip(self._distinct, self._indices):
+            indices.append(pc.take(mapping, pc.add(group, offset)))
             offset += len(local)
         return distinct, pa.chunked_array(indices, pa.int32())
 
