@@ -34,10 +34,6 @@ class Trigger:
             self.verdicts[kind] = found
         return found
 
-    def matches(self, node: exp.Expr) -> bool:
-        found = self.verdict(type(node))
-        return found == ALL or (found == BY_NAME and node.name.lower() in self.calls)
-
 
 NONE, BY_NAME, ALL = 0, 1, 2
 # The trigger of each rewrite that declares one (see :func:`rewrites`).

@@ -76,12 +76,15 @@ def apply_rewrites(tree: exp.Expr) -> exp.Expr:
     rules = [(rewrite, TRIGGERS.get(rewrite)) for rewrite in REWRITES]
     triggers = [t for _, t in rules if t is not None]
     key = tuple(map(id, triggers))
-    watched = _WATCHED.get(key)
-    if watched is None:  # (triggers live as long as the program, so ids identify them)
-        watched = _WATCHED[key] = Trigger(
+    cached = _WATCHED.get(key)
+    if cached is None:
+        watched = Trigger(
             tuple(k for t in triggers for k in t.kinds),
             frozenset(c for t in triggers for c in t.calls),
         )
+        _WATCHED[key] = (triggers, watched)  # (holding the triggers keeps their ids theirs)
+    else:
+        watched = cached[1]
     listed = _listed(tree, watched)
     for rewrite, trigger in rules:
         if trigger is None:
@@ -92,7 +95,7 @@ def apply_rewrites(tree: exp.Expr) -> exp.Expr:
 
 
 # What any trigger of a set of rewrites matches, by the ids of their triggers.
-_WATCHED: dict[tuple[int, ...], Trigger] = {}
+_WATCHED: dict[tuple[int, ...], tuple[list[Trigger], Trigger]] = {}
 
 
 def rewrite_tree(tree: exp.Expr, rewrite: Rewrite) -> exp.Expr:
@@ -175,8 +178,7 @@ def _listed(tree: exp.Expr, watched: Trigger) -> list[exp.Expr]:
 
 
 def _hit(node: exp.Expr, trigger: Trigger) -> bool:
-    """``trigger.matches(node)`` with the remembered verdict looked up first (this runs
-    for every node walked)."""
+    """Whether ``trigger`` matches ``node`` (this runs for every node walked)."""
     found = trigger.verdicts.get(type(node))
     if found is None:
         found = trigger.verdict(type(node))
