@@ -25,6 +25,7 @@ import pyarrow as pa
 from ddsql_lite.loaders.fixtures import read_fixtures
 from ddsql_lite.loaders.vectorized import (
     BATCH_ROWS,
+    MemberColumn,
     collect,
     convert_distinct,
     fast_query,
@@ -78,7 +79,8 @@ def profile(fixture: Path) -> dict[str, Any]:
 
     The record query runs to an Arrow table first, so that DuckDB's share is measured on
     its own; then its batches are gathered (raw member texts dictionary-encoded), the
-    member queries convert the distinct texts, and Arrow hands the values to the rows.
+    member queries convert the distinct texts, and Arrow hands the values to the rows
+    (the last two split as for a file whose distinct texts fit one segment).
     ``distinct`` is how many distinct raw texts each member column has.
     """
     table_spec = load_registry().get(TABLE_NAME)
@@ -94,21 +96,22 @@ def profile(fixture: Path) -> dict[str, Any]:
         records = con.sql(query).to_arrow_table()
         record_query = time.process_time() - started
         started = time.process_time()
-        got = collect(records.to_reader(BATCH_ROWS), schema, plan)
-        encoded = {name: texts.encoded() for name, texts in got.texts.items()}
+        columns = [MemberColumn(m, schema.field(m.column).type, con) for m in plan.members]
+        collect(records.to_reader(BATCH_ROWS), schema, plan, columns)
+        encoded = [column.texts.encoded() for column in columns]
         encoding = time.process_time() - started
         started = time.process_time()
-        converted = {
-            m.raw: convert_distinct(con, encoded[m.raw][0], m, schema.field(m.column).type)
-            for m in plan.members
-        }
+        converted = [
+            convert_distinct(con, distinct, column.plan, column.kind)
+            for column, (distinct, _) in zip(columns, encoded)
+        ]
         members = time.process_time() - started
     finally:
         con.close()
     started = time.process_time()
-    for raw, (values, flags) in converted.items():
-        spread(values, encoded[raw][1])
-        spread(flags, encoded[raw][1])
+    for (values, flags), (_, indices) in zip(converted, encoded):
+        spread(values, indices)
+        spread(flags, indices)
     spreading = time.process_time() - started
     stages = {
         "read_json + record query (strings, timestamps, checks, raw texts)": record_query,
@@ -116,7 +119,7 @@ def profile(fixture: Path) -> dict[str, Any]:
         "member queries, once per distinct raw text (JSON columns, tags)": members,
         "Arrow: member values back to every row (take)": spreading,
     }
-    distinct = {m.column: len(encoded[m.raw][0]) for m in plan.members}
+    distinct = {c.plan.column: len(d) for c, (d, _) in zip(columns, encoded)}
     return {"rows": records.num_rows, "stages": stages, "distinct": distinct}
 
 

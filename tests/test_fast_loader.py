@@ -123,8 +123,11 @@ def test_records_outside_the_fast_subset_are_mapped_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, splices: int, group_rows: int
 ) -> None:
     monkeypatch.setattr(vectorized, "_MAX_SPLICES", splices)
-    # small groups of small batches: raw texts encoded group by group, then merged
+    # small groups of small batches: raw texts encoded group by group, then merged;
+    # with small groups, every group is a segment of its own
     monkeypatch.setattr(vectorized, "GROUP_ROWS", group_rows)
+    if group_rows < 100:
+        monkeypatch.setattr(vectorized, "SEGMENT_BYTES", 1)
     monkeypatch.setattr(vectorized, "BATCH_ROWS", min(group_rows, vectorized.BATCH_ROWS) // 2)
     records = synthetic(40, seed=5)
     # each one valid, each one outside the fast subset for a different reason
@@ -150,8 +153,17 @@ def test_records_outside_the_fast_subset_are_mapped_in_place(
 # ----------------------------------------------------------------- errors
 
 
-def test_errors_name_the_same_record_as_the_reference(tmp_path: Path) -> None:
+@pytest.mark.parametrize("segments", ["one", "many"])
+def test_errors_name_the_same_record_as_the_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, segments: str
+) -> None:
+    if segments == "many":  # a segment of member texts for every 4 rows
+        monkeypatch.setattr(vectorized, "GROUP_ROWS", 4)
+        monkeypatch.setattr(vectorized, "BATCH_ROWS", 2)
+        monkeypatch.setattr(vectorized, "SEGMENT_BYTES", 1)
     records = synthetic(30, seed=2)
+    schedule = {"EndTime": "2025-03-01T00:00:00Z", "StartTime": "2025-02-01T00:00:00Z"}
+    records[6]["experiment"]["Schedule"] = schedule  # valid, outside the fast subset
     records[17]["experiment"]["ModelVariants"][1]["Status"] = 3
     path = write(tmp_path / "bad", records, "jsonl")
     kind, message = assert_same(path)

@@ -143,6 +143,14 @@ def convert(value: Any, shape: Shape | None, field: str) -> Any:
     return value
 
 
+def json_text(value: Any, shape: Shape | None, field: str) -> str:
+    """The text of a JSON column: ``value`` converted (:func:`convert`) as JSON."""
+    try:
+        return json.dumps(convert(value, shape, field), ensure_ascii=False)
+    except RecursionError:  # convert recurses once per level of nesting
+        raise RecordError(field, "nested too deeply") from None
+
+
 def tag_map(tags: Any, region: str, account_id: str) -> list[tuple[str, list[str]]]:
     """ListTags' ``Tags`` plus ``region`` and ``aws_account`` as sorted (key, values) pairs,
     each key's values sorted and de-duplicated."""
@@ -195,11 +203,7 @@ def record_to_row(record: Any, table: Table) -> dict[str, Any]:
         elif column.type.name == "timestamp":
             row[column.name] = parse_timestamp(value, field)
         elif column.type.name == "json":
-            member = shape.members.get(column.source)
-            try:
-                row[column.name] = json.dumps(convert(value, member, field), ensure_ascii=False)
-            except RecursionError:  # convert recurses once per level of nesting
-                raise RecordError(field, "nested too deeply") from None
+            row[column.name] = json_text(value, shape.members.get(column.source), field)
         elif column.type.name == "string":
             if not isinstance(value, str):
                 raise RecordError(field, f"expected a string, got {type(value).__name__}")

@@ -8,17 +8,19 @@ Python per record on the hot path:
    file with ``read_json`` and runs the record query :mod:`.shape_sql` generated for
    the table: the string and timestamp columns, the record-level checks (``__ok``) and
    each member column's raw text.
-2. Each member column (the JSON columns and ``tags``) is dictionary-encoded with Arrow
-   a group of batches at a time, as the batches arrive (:func:`collect`; the raw texts
-   are not kept), its member query converts every distinct raw text once, and Arrow
-   ``take`` hands the values back to the rows (:func:`spread`); two worker threads do
-   that, a column at a time. The sorted ``tags`` pairs are grouped into the
-   ``MAP(key -> values)`` column (:func:`pairs_to_map`) once per distinct text too.
+2. Each member column (the JSON columns and ``tags``, :class:`MemberColumn`) is
+   dictionary-encoded with Arrow a group of batches at a time, as the batches arrive;
+   its member query converts every distinct raw text once, and Arrow ``take`` hands
+   the values back to the rows (:func:`spread`). The raw texts are dropped once
+   converted: a segment of rows at a time, at the end of the file or when its distinct
+   texts reach :data:`SEGMENT_BYTES` (memory stays bounded when they hardly repeat).
+   The sorted ``tags`` pairs are grouped into the ``MAP(key -> values)`` column
+   (:func:`pairs_to_map`) once per distinct text too.
 3. A record outside the fast subset (its ``__ok`` or one of its members' ``ok`` is
    false) goes through the pure mapping, which gives the same row or raises the precise
-   error, and its row is put back in place. The record is the one DuckDB parsed
-   (``__record``) where ``__ok`` is false; otherwise its strings and timestamps are
-   exact, and it is rebuilt from them and the raw member texts.
+   error, and its row is put back in place: the record DuckDB parsed (``__record``)
+   where ``__ok`` is false; otherwise the other columns are exact, and only the members
+   outside the subset are mapped, from their raw texts, in column order.
 
 ``read_file`` returns None when the file as a whole must take the pure path: DuckDB
 cannot read it (malformed JSON, duplicate keys, a record that is not an object, ...),
@@ -36,6 +38,7 @@ path decides as before; where it sits in a member the mapping ignores, the recor
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +50,8 @@ import pyarrow.compute as pc
 
 from ..errors import LoaderError
 from ..registry import Table
-from .rows import RecordError, record_to_row, records_to_table
+from .rows import RecordError, json_text, output_shape, record_to_row, records_to_table, tag_map
 from .shape_sql import (
-    CONTEXT_COLUMN,
     OK_COLUMN,
     MemberPlan,
     SelectPlan,
@@ -67,6 +69,7 @@ _DEFAULT_MAX_OBJECT = 16 * 1024 * 1024
 _MAX_OBJECT_LIMIT = 2**32 - 2  # read_json's maximum_object_size is 32-bit
 BATCH_ROWS = 65536
 GROUP_ROWS = 131072  # rows whose raw texts are dictionary-encoded together
+SEGMENT_BYTES = 256 * 1024 * 1024  # distinct raw texts of a member gathered at most
 _MAX_SPLICES = 1024  # rows from the pure mapping put in place by slicing, not copying
 
 
@@ -134,20 +137,28 @@ class RawTexts:
     def __init__(self) -> None:
         self._distinct: list[pa.Array] = []
         self._indices: list[pa.Array] = []
+        self.rows = 0  # rows gathered
+        self.nbytes = 0  # size of the distinct texts gathered
 
     def add(self, group: pa.ChunkedArray) -> None:
         """Take one group of texts (strings, NULL for an absent member)."""
         encoded = pc.dictionary_encode(group, memory_pool=_POOL)
         chunks = encoded.chunks
         # Every chunk of a chunked encoding carries the whole dictionary.
-        self._distinct.append(chunks[-1].dictionary if chunks else pa.array([], pa.string()))
+        distinct = chunks[-1].dictionary if chunks else pa.array([], pa.string())
+        self._distinct.append(distinct)
         self._indices.append(
             pa.chunked_array([c.indices for c in chunks], pa.int32()).combine_chunks()
         )
+        self.rows += len(group)
+        self.nbytes += distinct.nbytes
 
     def encoded(self) -> tuple[pa.Array, pa.ChunkedArray]:
-        """Every distinct text once, and each row's index into them (NULL: absent)."""
-        merged = pa.chunked_array(self._distinct, pa.string()).dictionary_encode()
+        """Every distinct text once, and each row's index into them (NULL: absent).
+        The texts gathered so far are dropped."""
+        groups, self._distinct, self._indices = (self._distinct, self._indices), [], []
+        self.rows = self.nbytes = 0
+        merged = pa.chunked_array(groups[0], pa.string()).dictionary_encode()
         # Every chunk of a chunked encoding carries the whole dictionary.
         distinct = merged.chunks[-1].dictionary if merged.num_chunks else pa.array([], pa.string())
         # Position p of group g's dictionary is position offset_g + p of the groups'
@@ -155,21 +166,64 @@ class RawTexts:
         mapping = pa.chunked_array([m.indices for m in merged.chunks], pa.int32())
         mapping = mapping.combine_chunks()
         indices, offset = [], 0
-        for local, group in zip(self._distinct, self._indices):
+        for local, group in zip(*groups):
             indices.append(pc.take(mapping, pc.add(group, offset)))
             offset += len(local)
         return distinct, pa.chunked_array(indices, pa.int32())
 
 
+class MemberColumn:
+    """One member column of a file, converted a segment of rows at a time: the raw
+    texts of a segment are gathered (:class:`RawTexts`) until their distinct texts
+    reach :data:`SEGMENT_BYTES` or the file ends, then converted once per distinct text
+    on ``cursor`` and dropped. ``values`` and ``ok`` (true where the member is absent)
+    hold a chunk per converted row; ``failed`` the raw texts of the rows whose ``ok`` is
+    false, by row position."""
+
+    def __init__(self, plan: MemberPlan, kind: pa.DataType, cursor: duckdb.DuckDBPyConnection):
+        self.plan = plan
+        self.kind = kind
+        self.cursor = cursor
+        self.texts = RawTexts()
+        self.values: list[pa.Array] = []
+        self.ok: list[pa.Array] = []
+        self.failed: dict[int, str] = {}
+        self._converted_rows = 0
+
+    def add(self, group: pa.ChunkedArray) -> None:
+        """Take the next group of raw texts; convert the segment when it is full."""
+        self.texts.add(group)
+        if self.texts.nbytes >= SEGMENT_BYTES:
+            self.convert()
+
+    def convert(self) -> None:
+        """Convert the texts gathered since the last conversion."""
+        distinct, indices = self.texts.encoded()
+        values, flags = convert_distinct(self.cursor, distinct, self.plan, self.kind)
+        ok = pc.fill_null(spread(flags, indices), True)
+        self.values += spread(values, indices).chunks
+        self.ok += ok.chunks
+        bad = pc.indices_nonzero(pc.invert(ok))
+        if len(bad):
+            texts = pc.take(distinct, pc.take(indices, bad)).to_pylist()
+            start = self._converted_rows
+            self.failed.update(zip((start + i for i in bad.to_pylist()), texts))
+        self._converted_rows += len(indices)
+
+    def finish(self) -> None:
+        """Convert what is left; the column is complete."""
+        if self.texts.rows or not self.values:
+            self.convert()
+
+
 @dataclass
 class Collected:
-    """What the record query gave: the scalar columns, ``__ok``, the raw texts of the
-    member columns and of the context, and ``__record`` where ``__ok`` is false (by
-    row position)."""
+    """What the record query gave: the scalar columns, ``__ok``, the member columns
+    and ``__record`` where ``__ok`` is false (by row position)."""
 
     scalars: dict[str, list[pa.Array]]
     ok: list[pa.Array]
-    texts: dict[str, RawTexts]
+    members: list[MemberColumn]
     records: dict[int, str]
     rows: int = 0
 
@@ -183,21 +237,19 @@ def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
         query = fast_query(con, file, plan)
         if query is None:
             return None
-        got = collect(con.sql(query).to_arrow_reader(BATCH_ROWS), schema, plan)
+        members = [MemberColumn(m, schema.field(m.column).type, con.cursor()) for m in plan.members]
+        got = collect(con.sql(query).to_arrow_reader(BATCH_ROWS), schema, plan, members)
         with ThreadPoolExecutor(_WORKERS) as pool:  # Arrow and DuckDB release the GIL
-            work = [(m, got.texts[m.raw], schema.field(m.column).type) for m in plan.members]
-            members = list(pool.map(lambda job: _member(con, *job), work))
+            list(pool.map(MemberColumn.finish, members))
     except (duckdb.Error, OSError, pa.ArrowException):  # errors while streaming arrive
         return None  # as Arrow's (e.g. a truncated file); the pure path reports them
     finally:
         con.close()
     ok = pa.chunked_array(got.ok, pa.bool_())
     columns: dict[str, pa.ChunkedArray] = {}
-    encoded: dict[str, tuple[pa.Array, pa.ChunkedArray]] = {}
-    for member, (texts, values, flags) in zip(plan.members, members):
-        encoded[member.raw] = texts
-        columns[member.column] = values
-        ok = pc.and_(ok, flags)
+    for member in members:
+        columns[member.plan.column] = pa.chunked_array(member.values, member.kind)
+        ok = pc.and_(ok, pa.chunked_array(member.ok, pa.bool_()))
     for name, arrays in got.scalars.items():
         columns[name] = pa.chunked_array(arrays, schema.field(name).type)
     for alias, column in plan.aliases:
@@ -206,24 +258,34 @@ def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
     positions = pc.indices_nonzero(pc.invert(ok)).to_pylist()
     if not positions:
         return FileRead(fast, 0)
-    if CONTEXT_COLUMN not in encoded:
-        encoded[CONTEXT_COLUMN] = got.texts[CONTEXT_COLUMN].encoded()
+
+    def pure_row(position: int) -> dict[str, Any]:
+        """The pure mapping's row at ``position``: of the record DuckDB parsed where the
+        record-level checks failed; otherwise the fast row with the pure values of the
+        members outside the fast subset (the other columns are exact)."""
+        if position in got.records:
+            return record_to_row(_decoded(got.records[position]), table)
+        row: dict[str, Any] = fast.slice(position, 1).to_pylist()[0]
+        for member in members:  # in column order: the first error is the pure path's
+            if position in member.failed:
+                text = member.failed[position]
+                row[member.plan.column] = _pure_member(member.plan.column, text, table)
+        return row
+
     try:
-        outside = _outside_records(positions, got.records, fast, encoded, table, plan)
-        return FileRead(_merge_pure(fast, outside, file, table), len(outside))
+        return FileRead(_merge_pure(fast, positions, pure_row, file, table), len(positions))
     except _PureFile:
         return None
 
 
-def collect(reader: pa.RecordBatchReader, schema: pa.Schema, plan: SelectPlan) -> Collected:
+def collect(
+    reader: pa.RecordBatchReader, schema: pa.Schema, plan: SelectPlan, members: list[MemberColumn]
+) -> Collected:
     """The record query's batches (``reader``), gathered a group of batches at a time:
-    only the final scalar columns accumulate; the raw texts are dictionary-encoded
-    (:class:`RawTexts`) and dropped."""
+    the final scalar columns accumulate; the raw texts go to ``members``."""
     left_out = {m.column for m in plan.members} | {alias for alias, _ in plan.aliases}
     scalars = [f for f in schema if f.name not in left_out]
-    got = Collected({f.name: [] for f in scalars}, [], {}, {})
-    for name in (*(m.raw for m in plan.members), CONTEXT_COLUMN):
-        got.texts.setdefault(name, RawTexts())
+    got = Collected({f.name: [] for f in scalars}, [], members, {})
     group: list[pa.RecordBatch] = []
     # A group is added on a worker thread while the next one is read, so that DuckDB
     # keeps producing batches meanwhile; groups are added one at a time, in order.
@@ -248,8 +310,8 @@ def _add_group(got: Collected, rows: pa.Table, scalars: list[pa.Field]) -> None:
     imported batch keeps all of the batch's memory: the kept columns are copies."""
     for field in scalars:
         got.scalars[field.name].append(_copy(rows.column(field.name), field.type))
-    for name, texts in got.texts.items():
-        texts.add(rows.column(name))
+    for member in got.members:
+        member.add(rows.column(member.plan.raw))
     ok = _copy(rows.column(OK_COLUMN), pa.bool_())
     bad = pc.indices_nonzero(pc.invert(ok))
     if len(bad):
@@ -265,20 +327,12 @@ def _copy(column: pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
     return pa.concat_arrays(chunks, memory_pool=_POOL)
 
 
-def _member(
-    con: duckdb.DuckDBPyConnection, member: MemberPlan, texts: RawTexts, kind: pa.DataType
-) -> tuple[tuple[pa.Array, pa.ChunkedArray], pa.ChunkedArray, pa.ChunkedArray]:
-    """The column's raw ``texts`` encoded (:meth:`RawTexts.encoded`), the member column
-    for every row, and whether each row's raw text is in the fast subset (true where
-    the member is absent); the member query runs on a cursor of its own."""
-    distinct, indices = encoded = texts.encoded()
-    with con.cursor() as cursor:
-        values, flags = convert_distinct(cursor, distinct, member, kind)
-    return encoded, spread(values, indices), pc.fill_null(spread(flags, indices), True)
-
-
 def spread(values: pa.Array, indices: pa.ChunkedArray) -> pa.ChunkedArray:
     """``values`` taken at ``indices`` (NULL where the index is)."""
+    if len(values) == len(indices) and not indices.null_count:
+        # Every row's text differs (a dictionary numbers its values in the order they
+        # first appear): the values are already in row order.
+        return pa.chunked_array([values], values.type)
     chunks = [pc.take(values, i, memory_pool=_POOL) for i in indices.chunks]
     return pa.chunked_array(chunks, values.type)
 
@@ -297,6 +351,58 @@ def convert_distinct(
     if pa.types.is_map(kind):
         values = pairs_to_map(values, kind)
     return values.cast(kind), done.column("ok").combine_chunks()
+
+
+def _decoded(text: str) -> Any:
+    """JSON text DuckDB wrote, as Python's ``json`` reads it (``_PureFile`` where it
+    refuses it, e.g. ``nan``)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise _PureFile() from None
+
+
+def _pure_member(column: str, raw: str, table: Table) -> Any:
+    """The pure mapping's value of member ``column`` for its ``raw`` text (raises
+    RecordError as :func:`.rows.record_to_row` does for that column)."""
+    source = table.column(column).source
+    if source == "$tags":  # the raw text is the record's context
+        parts: list[Any] = [_decoded(part) if part else None for part in raw.split("\x01")]
+        return tag_map(parts[2], parts[0], parts[1])
+    shape = output_shape(table.api["service"], table.api["describe"]).members.get(source)
+    return json_text(_decoded(raw), shape, f"experiment.{source}")
+
+
+def _merge_pure(
+    fast: pa.Table,
+    positions: list[int],
+    pure_row: Callable[[int], dict[str, Any]],
+    file: Path,
+    table: Table,
+) -> pa.Table:
+    """``fast`` with the rows at ``positions`` (ascending) replaced by ``pure_row``'s."""
+    rows: list[dict[str, Any]] = []
+    for index in positions:
+        try:
+            rows.append(pure_row(index))
+        except RecordError as exc:
+            keys = fast.column(table.key).slice(0, index).to_pylist()
+            for earlier, row in zip(positions, rows):
+                keys[earlier] = row[table.key]
+            raise FileFailure(LoaderError(f"{file}: record {index}: {exc}"), keys) from None
+    pure = records_to_table(rows, table)
+    if len(positions) > _MAX_SPLICES:  # many: one copy of everything
+        replaced = pa.array(positions, pa.uint64())
+        inside = pc.indices_nonzero(pc.invert(pc.is_in(_positions(len(fast)), replaced)))
+        merged = pa.concat_tables([fast.take(inside), pure])
+        return merged.take(pc.sort_indices(pa.concat_arrays([inside, replaced])))
+    # few: splice zero-copy slices of the fast rows around the pure ones
+    parts, done = [], 0
+    for index, position in enumerate(positions):
+        parts += [fast.slice(done, position - done), pure.slice(index, 1)]
+        done = position + 1
+    parts.append(fast.slice(done))
+    return pa.concat_tables(parts)
 
 
 def fast_query(con: duckdb.DuckDBPyConnection, file: Path, plan: SelectPlan) -> str | None:
@@ -360,81 +466,6 @@ def _source(
         "(SELECT r.account_id, r.region, r.experiment, r.tags "
         "FROM (SELECT unnest(records) AS r FROM wrapper))"
     )
-
-
-def _outside_records(
-    positions: list[int],
-    records: dict[int, str],
-    fast: pa.Table,
-    encoded: dict[str, tuple[pa.Array, pa.ChunkedArray]],
-    table: Table,
-    plan: SelectPlan,
-) -> dict[int, Any]:
-    """The records at ``positions`` (outside the fast subset) for the pure mapping: as
-    DuckDB parsed them (``records``) where the record-level checks failed; otherwise
-    the strings and timestamps of ``fast`` are exact, and the record is rebuilt from
-    them and the raw member texts."""
-
-    def text(name: str, position: int) -> str | None:
-        distinct, indices = encoded[name]
-        index = indices[position].as_py()
-        return None if index is None else str(distinct[index].as_py())
-
-    def value(text: str | None) -> Any:
-        return json.loads(text) if text else None
-
-    raw_of = {m.column: m.raw for m in plan.members}
-    found: dict[int, Any] = {}
-    try:
-        for position in positions:
-            if position in records:
-                found[position] = json.loads(records[position])
-                continue
-            row = fast.slice(position, 1).to_pylist()[0]
-            context = text(CONTEXT_COLUMN, position) or ""
-            region, account_id, tags = (value(part) for part in context.split("\x01"))
-            experiment = {
-                c.source: value(text(raw_of[c.name], position)) if c.name in raw_of else row[c.name]
-                for c in table.columns
-                if not c.source.startswith("$")
-            }
-            found[position] = {
-                "account_id": account_id,
-                "region": region,
-                "experiment": experiment,
-                "tags": tags,
-            }
-    except ValueError:  # DuckDB read a number Python refuses (nan, inf)
-        raise _PureFile() from None
-    return found
-
-
-def _merge_pure(fast: pa.Table, outside: dict[int, Any], file: Path, table: Table) -> pa.Table:
-    """``fast`` with the rows at the positions of ``outside`` replaced by the pure
-    mapping's rows of the records there."""
-    positions = sorted(outside)
-    rows: list[dict[str, Any]] = []
-    for index in positions:
-        try:
-            rows.append(record_to_row(outside[index], table))
-        except RecordError as exc:
-            keys = fast.column(table.key).slice(0, index).to_pylist()
-            for earlier, row in zip(positions, rows):
-                keys[earlier] = row[table.key]
-            raise FileFailure(LoaderError(f"{file}: record {index}: {exc}"), keys) from None
-    pure = records_to_table(rows, table)
-    if len(positions) > _MAX_SPLICES:  # many: one copy of everything
-        replaced = pa.array(positions, pa.uint64())
-        inside = pc.indices_nonzero(pc.invert(pc.is_in(_positions(len(fast)), replaced)))
-        merged = pa.concat_tables([fast.take(inside), pure])
-        return merged.take(pc.sort_indices(pa.concat_arrays([inside, replaced])))
-    # few: splice zero-copy slices of the fast rows around the pure ones
-    parts, done = [], 0
-    for index, position in enumerate(positions):
-        parts += [fast.slice(done, position - done), pure.slice(index, 1)]
-        done = position + 1
-    parts.append(fast.slice(done))
-    return pa.concat_tables(parts)
 
 
 def pairs_to_map(column: pa.ChunkedArray | pa.Array, map_type: pa.DataType) -> pa.Array:
