@@ -75,6 +75,11 @@ class Parsed:
 def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
     """The DDSQL tokens of ``sql``, with the pre-pass applied; names followed by ``(``
     are recorded in ``calls``."""
+    return _tokenize(sql, calls)[0]
+
+
+def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool]:
+    """:func:`tokenize`, and whether there is a ``->`` or ``->>``."""
     tokenizer = getattr(_PER_THREAD, "tokenizer", None)
     if tokenizer is None:  # one per thread: building one costs more than a short query
         tokenizer = _PER_THREAD.tokenizer = DIALECT.tokenizer()
@@ -84,6 +89,7 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
         raise _token_error(sql) from None
     out: list[Token] = []
     depth = 0
+    arrows = False
     timed = False  # whether prepare_tokens has anything to do
     last = len(tokens) - 1
     for i, tok in enumerate(tokens):
@@ -125,15 +131,12 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
             timed = True
         elif kind in _BRACKET_OR_FROM:
             _refuse_duckdb_syntax(sql, tok, out[-1] if out else None, nxt)
-        elif (
-            kind in _ARROWS
-            and nxt is not None
-            and nxt.token_type == _NUMBER
-            and not nxt.text.isdigit()
-        ):
-            raise UnsupportedError(
-                f"{tok.text} {nxt.text}: a JSON step is a text key or an integer index"
-            )
+        elif kind in _ARROWS:
+            arrows = True
+            if nxt is not None and nxt.token_type == _NUMBER and not nxt.text.isdigit():
+                raise UnsupportedError(
+                    f"{tok.text} {nxt.text}: a JSON step is a text key or an integer index"
+                )
         if (
             nxt is not None
             and nxt.token_type == _ARROW
@@ -146,7 +149,7 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
             out += [opening, opening, tok, closing, closing]
         else:
             out.append(tok)
-    return prepare_tokens(out) if timed else out  # time syntax: see timefuncs
+    return (prepare_tokens(out) if timed else out), arrows  # time syntax: see timefuncs
 
 
 # Tokens after which ``[`` is a subscript, not DuckDB's list literal.
@@ -197,7 +200,7 @@ def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
     ``->>`` node, parents first (``take_inventory`` does, in the walk it makes anyway).
     """
     calls: dict[str, int] = {}
-    tokens = tokenize(sql, calls)
+    tokens, arrows = _tokenize(sql, calls)
     parser = getattr(_PER_THREAD, "parser", None)
     if parser is None:  # one per thread (parse resets it)
         parser = _PER_THREAD.parser = DIALECT.parser()
@@ -212,8 +215,7 @@ def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
             line, col = position(sql, start)
         raise ParseError(f"syntax error: {message}", sql, line, col) from None
     statements = [t for t in trees if t is not None and not isinstance(t, exp.Semicolon)]
-    arrows = any(t.token_type in _ARROWS for t in tokens)  # else there is no -> to undo
-    if arrows and unwrap_arrows:
+    if arrows and unwrap_arrows:  # (else there is no -> to undo)
         for tree in statements:
             for node in tree.find_all(*ARROW_NODES):
                 unwrap_arrow(node)

@@ -79,12 +79,16 @@ def take_inventory(tree: exp.Expr, unwrap_arrows: bool = False) -> Inventory:
     ``unwrap_arrows``: apply :func:`.ddsql.unwrap_arrow` on the way (see ``parse``)."""
     inventory = Inventory()
     nodes, by_kind = inventory.nodes, inventory.by_kind
+    # Identifiers (leaves, about half the nodes) are listed with their parent's level;
+    # their order among the nodes does not matter (no check refuses one).
+    identifier, identifiers = exp.Identifier, by_kind[_KINDS.index(exp.Identifier)]
     level: list[exp.Expr] = [tree]
     depth = 0
     while level:
         if depth > MAX_TREE_DEPTH:
             raise UnsupportedError(f"{TOO_DEEP} (the limit is {MAX_TREE_DEPTH} levels)")
         below: list[exp.Expr] = []
+        leaves = len(identifiers)
         for node in level:
             if unwrap_arrows and isinstance(node, ARROW_NODES):
                 unwrap_arrow(node)  # before its children are listed, as parse would
@@ -98,11 +102,20 @@ def take_inventory(tree: exp.Expr, unwrap_arrows: bool = False) -> Inventory:
                 by_kind[i].append(node)
             for value in node.args.values():  # the children, in iter_expressions order
                 if isinstance(value, exp.Expr):
-                    below.append(value)
+                    if type(value) is identifier:
+                        identifiers.append(value)
+                    else:
+                        below.append(value)
                 elif type(value) is list:
                     for item in value:
-                        if isinstance(item, exp.Expr):
+                        if type(item) is identifier:
+                            identifiers.append(item)
+                        elif isinstance(item, exp.Expr):
                             below.append(item)
+        if len(identifiers) > leaves:
+            if depth + 1 > MAX_TREE_DEPTH:
+                raise UnsupportedError(f"{TOO_DEEP} (the limit is {MAX_TREE_DEPTH} levels)")
+            nodes.extend(identifiers[leaves:])
         level = below
         depth += 1
     return inventory

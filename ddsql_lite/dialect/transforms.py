@@ -159,6 +159,8 @@ def _listed(tree: exp.Expr, watched: Trigger) -> list[exp.Expr]:
     them (a loop of its own: this walk covers the whole tree)."""
     found: list[exp.Expr] = []
     verdicts, calls = watched.verdicts, watched.calls
+    # Identifiers have no children: not walked, unless some trigger matches them.
+    leaf = exp.Identifier if watched.verdict(exp.Identifier) == NONE else None
     stack = [tree]
     while stack:
         node = stack.pop()
@@ -169,10 +171,11 @@ def _listed(tree: exp.Expr, watched: Trigger) -> list[exp.Expr]:
             found.append(node)
         for value in node.args.values():  # the children, in iter_expressions order
             if isinstance(value, exp.Expr):
-                stack.append(value)
+                if type(value) is not leaf:
+                    stack.append(value)
             elif type(value) is list:
                 for item in value:
-                    if isinstance(item, exp.Expr):
+                    if isinstance(item, exp.Expr) and type(item) is not leaf:
                         stack.append(item)
     return found
 
