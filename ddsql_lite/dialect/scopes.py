@@ -297,7 +297,7 @@ class _Qualifier:
             return  # sqlglot leaves these to the engine (an output name, or HAVING's)
         else:
             source = self.resolve(scope, name, join)
-            column.set("table", exp.to_identifier(source.node.args["alias"].this))
+            column.set("table", _copy_identifier(source.node.args["alias"].this))
         self.note(column)
         # An UNNEST's arguments may use the sources before it only.
         inside = _unnest_of(column, unnest_at)
@@ -411,6 +411,22 @@ class _Qualifier:
         for identifier in self.identifiers:
             if not identifier.quoted and not isinstance(identifier.parent, exp.Func):
                 identifier.set("quoted", True)
+
+
+def _copy_identifier(identifier: exp.Identifier) -> exp.Identifier:
+    """``identifier.copy()`` (what sqlglot's resolver gives a column as its table),
+    without a deep copy of its position meta when that holds plain values only."""
+    meta = identifier._meta
+    if meta and any(type(v) not in (int, str, bool) for v in meta.values()):
+        return identifier.copy()
+    copy = exp.Identifier(**identifier.args)
+    if meta is not None:
+        copy._meta = dict(meta)
+    if identifier.comments is not None:
+        copy.comments = list(identifier.comments)
+    if identifier._type is not None:
+        copy._type = identifier._type.copy()
+    return copy
 
 
 def _projection(select: exp.Select, position: exp.Literal) -> exp.Alias:
