@@ -105,6 +105,7 @@ class _Source:
     columns: Collection[str]  # the names (only looked up: a set, or the types' dict)
     types: dict[str, exp.DataType] | None = None  # a registry table's column types
     scope: _Scope | None = None  # a CTE's or derived table's SELECT
+    typed: dict[str, exp.DataType] | None = None  # its outputs' types, once annotated
 
 
 @dataclass
@@ -494,9 +495,11 @@ def _column_type(source: _Source, name: str) -> exp.DataType | exp.DType:
     """The type sqlglot's annotator gives a column of ``source`` named ``name``."""
     if source.types is not None:
         return source.types[name]
-    assert source.scope is not None
-    types = {s.alias_or_name: s.type for s in source.scope.select.selects if s.type}
-    return types.get(name) or exp.DType.UNKNOWN
+    if source.typed is None:
+        assert source.scope is not None
+        selects = source.scope.select.selects
+        source.typed = {s.alias_or_name: s.type for s in selects if s.type}
+    return source.typed.get(name) or exp.DType.UNKNOWN
 
 
 def _set_column_type(
@@ -529,11 +532,17 @@ def _fixup_order_by_aliases(select: exp.Select, annotator: TypeAnnotator) -> Non
     if not alias_types:
         return
     for ordered in order.expressions:
-        columns = [c for c in ordered.find_all(exp.Column) if not c.table and c.name in alias_types]
+        # (sqlglot walks the item pruning subqueries; the fast path has none in ORDER BY)
+        nodes = [ordered]
+        for node in nodes:
+            nodes.extend(node.iter_expressions())
+        columns = [
+            c for c in nodes if isinstance(c, exp.Column) and not c.table and c.name in alias_types
+        ]
         for column in columns:
             annotator._set_type(column, alias_types[column.name])
         if columns:
-            for node in ordered.walk(prune=lambda n: isinstance(n, exp.Subquery)):
+            for node in nodes:
                 if not isinstance(node, (exp.Column, exp.Literal)):
                     annotator._visited.pop(id(node), None)
             annotator.annotate_expression(ordered)
