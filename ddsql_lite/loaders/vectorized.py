@@ -233,17 +233,19 @@ def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
     docstring). Raises :class:`FileFailure` when a record is invalid."""
     schema = table.arrow_schema()
     con = loader_connection()
+    members = [MemberColumn(m, schema.field(m.column).type, con.cursor()) for m in plan.members]
     try:
         query = fast_query(con, file, plan)
         if query is None:
             return None
-        members = [MemberColumn(m, schema.field(m.column).type, con.cursor()) for m in plan.members]
         got = collect(con.sql(query).to_arrow_reader(BATCH_ROWS), schema, plan, members)
         with ThreadPoolExecutor(_WORKERS) as pool:  # Arrow and DuckDB release the GIL
             list(pool.map(MemberColumn.finish, members))
     except (duckdb.Error, OSError, pa.ArrowException):  # errors while streaming arrive
         return None  # as Arrow's (e.g. a truncated file); the pure path reports them
     finally:
+        for member in members:
+            member.cursor.close()
         con.close()
     ok = pa.chunked_array(got.ok, pa.bool_())
     columns: dict[str, pa.ChunkedArray] = {}
