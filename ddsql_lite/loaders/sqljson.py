@@ -230,11 +230,11 @@ def _leaf(shape: Shape, value: str, flavor: _Flavor) -> _Text:
     elif kind == "timestamp" and flavor.compact:
         checked = text
     elif kind == "timestamp":
-        inner = f"({text})[2:-2]"
+        string = decoded_string_sql(text)
+        canonical = match_sql(text, '"' + _CANONICAL_RE + '"')  # already as iso_utc writes it
         converted = (
-            f"coalesce(CASE WHEN starts_with({text}, '\"') AND {match_sql(inner, _CANONICAL_RE)}"
-            f" AND TRY_CAST({inner} AS TIMESTAMP) IS NOT NULL THEN {inner}"
-            f" ELSE {iso_text_sql(json_timestamp_sql(text))} END, {_BAD})"
+            f"coalesce(CASE WHEN {canonical} AND TRY_CAST({string} AS TIMESTAMP) IS NOT NULL"
+            f" THEN {string} ELSE {iso_text_sql(json_timestamp_sql(text))} END, {_BAD})"
         )
         quote = _literal('"')
         general = f"CASE WHEN {value} IS NOT NULL THEN '\"' || {converted} || '\"' END"

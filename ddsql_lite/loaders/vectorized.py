@@ -239,8 +239,9 @@ def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
         if query is None:
             return None
         got = collect(con.sql(query).to_arrow_reader(BATCH_ROWS), schema, plan, members)
+        largest_first = sorted(members, key=lambda member: -member.texts.nbytes)
         with ThreadPoolExecutor(_WORKERS) as pool:  # Arrow and DuckDB release the GIL
-            list(pool.map(MemberColumn.finish, members))
+            list(pool.map(MemberColumn.finish, largest_first))
     except (duckdb.Error, OSError, pa.ArrowException):  # errors while streaming arrive
         return None  # as Arrow's (e.g. a truncated file); the pure path reports them
     finally:
