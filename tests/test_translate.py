@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -278,21 +279,23 @@ def test_fast_path_agrees_with_sqlglot(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast path (dialect.scopes, and rewrites called only where their trigger
     matches) gives what sqlglot's qualify + annotate_types and every rewrite on every
     node give: the same SQL or error, and the same type on every node before the
-    rewrites."""
+    rewrites (but under GROUP BY, where the fast path copies projections later)."""
     registry = load_registry()
     fast = Translator(registry, cache_size=0)
     reference = Translator(registry, cache_size=0, fast=False)
-    typed: list[list[tuple[str, str | None]]] = []
+    typed: list[list[tuple[str, str | None]]] = []  # (node kind, type), walk order
     real_rewrites, real_qualify = translation.apply_rewrites, translation.qualify_and_type
     took_fast_path: list[bool] = []
 
     def capture_types(tree: exp.Expr) -> exp.Expr:
-        typed.append([(n.sql(), n.type.sql() if n.type else None) for n in tree.walk()])
+        nodes = tree.walk(prune=lambda n: isinstance(n, exp.Group))
+        typed.append([(n.key, n.type.sql() if n.type else None) for n in nodes])
         return real_rewrites(tree)
 
-    def qualify_fast(tree: exp.Expr, catalog: scopes.Catalog) -> None:
-        real_qualify(tree, catalog)
+    def qualify_fast(tree: exp.Expr, catalog: scopes.Catalog) -> Callable[[], None]:
+        finish = real_qualify(tree, catalog)
         took_fast_path.append(True)
+        return finish
 
     monkeypatch.setattr(translation, "apply_rewrites", capture_types)
     monkeypatch.setattr(translation, "qualify_and_type", qualify_fast)

@@ -20,7 +20,7 @@ looked up here, the way the annotator looks them up.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -125,6 +125,8 @@ class _Qualifier:
         self.dialect = catalog.schema.dialect  # sqlglot qualifies columns in the schema's
         self.scopes: list[_Scope] = []
         self.identifiers: list[exp.Identifier] = []
+        # GROUP BY positions and the projections they stand for
+        self.positions: list[tuple[exp.Expr, exp.Alias]] = []
 
     # ------------------------------------------------------------------ structure
 
@@ -343,30 +345,24 @@ class _Qualifier:
             select.set("expressions", selections)
 
     def group(self, scope: _Scope) -> None:
-        """Positional GROUP BY items as the projection (sqlglot's ``_expand_group_by``)."""
+        """Positional GROUP BY items that sqlglot's ``_expand_group_by`` replaces with a
+        copy of the projection: noted, to be replaced after the rewrites (see
+        :func:`qualify_and_type`)."""
         select = scope.select
         group = select.args.get("group")
         if group is None:
             return
         _only(group, frozenset({"expressions"}))
-        items = []
         for node in group.expressions:
             if node.is_int and isinstance(node, exp.Literal):
-                projection = _projection(select, node).this
+                projection = _projection(select, node)
+                this = projection.this
                 if not (
-                    isinstance(projection, exp.CONSTANTS)
-                    or projection.is_number
-                    or projection.find(exp.Explode, exp.Unnest)
+                    isinstance(this, exp.CONSTANTS)
+                    or this.is_number
+                    or this.find(exp.Explode, exp.Unnest)
                 ):
-                    node = projection.copy()
-                    for inner in node.find_all(exp.Identifier, exp.Column):
-                        if isinstance(inner, exp.Identifier):
-                            self.identifiers.append(inner)
-                        elif inner.table:
-                            scope.columns.append((inner, scope.sources[inner.table]))
-            items.append(node)
-        group.set("expressions", items)
-        select.set("group", group)
+                    self.positions.append((node, projection))
 
     def order(self, scope: _Scope) -> None:
         """ORDER BY positions as output names, and items equal to a projection as its
@@ -457,10 +453,16 @@ def _unnest_of(column: exp.Column, unnest_at: dict[int, exp.Unnest]) -> int | No
 # --------------------------------------------------------------------------- types
 
 
-def qualify_and_type(tree: exp.Expr, catalog: Catalog) -> None:
+def qualify_and_type(tree: exp.Expr, catalog: Catalog) -> Callable[[], None]:
     """Qualify ``tree`` and annotate its types in place, as sqlglot's ``qualify`` and
     ``annotate_types`` would (see the module docstring); :class:`NotFast` when the query
-    is not of a shape handled here (the tree is then partly changed: parse it again)."""
+    is not of a shape handled here (the tree is then partly changed: parse it again).
+
+    One difference: a positional GROUP BY item (``GROUP BY 1``) stays, and the function
+    returned replaces it with a copy of its projection; call it after the rewrites. A
+    copy of the rewritten projection is the rewritten copy, as no rewrite depends on
+    what is above the expression it rewrites (the parent of a LIKE, or of an UNNEST, is
+    never a GROUP BY either way); this saves rewriting and typing the copy."""
     if not isinstance(tree, exp.Select):
         raise NotFast(tree.key)
     qualifier = _Qualifier(catalog)
@@ -470,6 +472,12 @@ def qualify_and_type(tree: exp.Expr, catalog: Catalog) -> None:
     for scope in qualifier.scopes:
         _annotate_scope(scope, annotator)
     annotator.annotate(tree, annotate_scope=False)  # and NULL types made the default
+
+    def expand_positions() -> None:
+        for position, projection in qualifier.positions:
+            position.replace(projection.this.copy())
+
+    return expand_positions
 
 
 def _annotate_scope(scope: _Scope, annotator: TypeAnnotator) -> None:

@@ -148,7 +148,7 @@ class Translator:
         if fast:
             # A query using_orders would refuse has a star, which the fast path leaves to
             # sqlglot's; there it is refused before qualification, as always.
-            qualify_and_type(tree, self.catalog)
+            finish = qualify_and_type(tree, self.catalog)
         else:
             orders = using_orders(tree)
             try:
@@ -164,11 +164,17 @@ class Translator:
                 raise unknown_column(exc, used, sql) from None
             order_using_star(tree, orders)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
+            finish = _nothing
         tree = apply_rewrites(tree)
+        finish()  # (GROUP BY positions, in the fast path)
         # Placeholders come from the text or stand for settings; no rewrite adds any.
         names = parameters(tree) if bound or found.of(exp.Placeholder) else ()
         # The generator may change the tree it prints; nothing reads this one afterwards.
         return Translation(DUCKDB.generate(tree, copy=False), columns, names)
+
+
+def _nothing() -> None:
+    pass
 
 
 def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
