@@ -115,10 +115,10 @@ def test_tiny_run_writes_every_figure(tmp_path: Path) -> None:
             assert cells[9] == "yes", row  # the same answer as hand-written DuckDB
             assert cells[10] == ("yes" if postgres else "-"), row
         assert re.search(r"\*\*geometric mean\*\* \|.*\| \*\*\d+\.\d{3}\*\*", rows[-1])
-    assert "| build JSON text, timestamps, tag pairs |" in text
+    assert "| read_json + record query (strings, timestamps, checks, raw texts) |" in text
     loads = text.split("## Fixture load")[1].split("\n## ")[0]
     assert "| synthetic.jsonl (jsonl) | 2,000 |" in loads
     assert "| synthetic.json (json) | 2,000 |" in loads
     assert "Where the fast path's CPU goes (2,000 records" in loads
-    assert "| read_json: parse the file, decode context |" in loads
+    assert "| member queries, once per distinct raw text (JSON columns, tags) |" in loads
     assert "rows loaded              30" in text
