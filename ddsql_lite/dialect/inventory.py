@@ -3,8 +3,9 @@
 Each check used to walk the tree itself; :func:`take_inventory` walks it once, breadth
 first (the order of sqlglot's ``walk`` and ``find_all``), refuses a tree deeper than
 :data:`MAX_TREE_DEPTH`, and lists the nodes of each kind the checks look at, in that
-order. A check that replaces nodes says which ones are gone (:meth:`Inventory.drop`),
-so later checks skip them.
+order (identifiers, which no check orders by, come after the rest of their level). A
+check that replaces nodes says which ones are gone (:meth:`Inventory.drop`), so later
+checks skip them.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ _KINDS_OF: dict[type[exp.Expr], tuple[int, ...]] = {}
 
 @dataclass
 class Inventory:
-    """The nodes of a statement, all and by kind, in breadth-first order."""
+    """The nodes of a statement, all and by kind, in breadth-first order (see the module
+    docstring for identifiers)."""
 
     nodes: list[exp.Expr] = field(default_factory=list)
     by_kind: tuple[list[exp.Expr], ...] = field(default_factory=lambda: tuple([] for _ in _KINDS))
