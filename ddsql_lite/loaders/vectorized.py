@@ -177,8 +177,8 @@ class MemberColumn:
     texts of a segment are gathered (:class:`RawTexts`) until their distinct texts
     reach :data:`SEGMENT_BYTES` or the file ends, then converted once per distinct text
     on ``cursor`` and dropped. ``values`` and ``ok`` (true where the member is absent)
-    hold a chunk per converted row; ``failed`` the raw texts of the rows whose ``ok`` is
-    false, by row position."""
+    hold the converted rows' chunks, in row order; ``failed`` the raw texts of the rows
+    whose ``ok`` is false, by row position."""
 
     def __init__(self, plan: MemberPlan, kind: pa.DataType, cursor: duckdb.DuckDBPyConnection):
         self.plan = plan
