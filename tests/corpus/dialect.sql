@@ -207,6 +207,9 @@ SELECT -length(name) AS neg, length(name) * 2 - 1 AS odd FROM t ORDER BY _key
 SELECT 0.1 + 0.2 AS a, 1 + 2.5 AS b, 3 - 0.5 AS c
 SELECT BIGINT '9007199254740993' + 0 AS big, 9007199254740993 * 1 AS lit
 SELECT 1 / 0 -- error: by zero
+SELECT 1 / cardinality(string_to_array('', ',')) -- error: by zero
+SELECT 7 % cardinality(string_to_array('', ',')) -- error: by zero
+SELECT 7 % cardinality(ARRAY[1, 2]) AS a, 6 / length('abc') AS b
 -- ======================================================= Window functions
 SELECT name, ROW_NUMBER() OVER (ORDER BY creation_time) AS rn FROM t ORDER BY rn
 SELECT account_id, name, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY creation_time DESC) AS rn FROM t ORDER BY account_id, rn
