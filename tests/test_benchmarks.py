@@ -73,7 +73,7 @@ def test_unmet_targets_are_explained() -> None:
     results.loads = [Load("jsonl", "x.jsonl", 1_000_000, 1, 50.0, 2_000_000_000, 1)]
     results.load_profile = LoadProfile(100_000, {"read": 1.0, "build": 3.0})
     text = "\n".join(notes(results))
-    assert "*translation, new query*: a new query takes 9.0-9.0 ms" in text
+    assert "*translation, new query*: a new query takes 9.00-9.00 ms" in text
     assert "*10k rows, end to end*: 1 of 1 queries take over 20 ms: q (45 ms" in text
     assert "*1M rows, PostgreSQL / ddsql_lite*: PostgreSQL is within 5x on q (2.0x)" in text
     assert "*fixture load*: 20,000 records/s" in text and "40 µs of CPU per record" in text
