@@ -43,14 +43,15 @@ def like_escape(node: exp.Expr) -> exp.Expr:
 def true_division(node: exp.Expr) -> exp.Expr:
     """DDSQL's ``/`` never truncates (``5 / 2`` is 2.5); a zero divisor is an error, as in
     PostgreSQL (DuckDB would answer NULL). ``%`` keeps integer semantics, zero is an error."""
-    divisor = node.expression if isinstance(node, (exp.Div, exp.Mod)) else None
-    checked = isinstance(divisor, exp.Anonymous) and divisor.name.lower() == NONZERO_MACRO
-    if isinstance(node, (exp.Div, exp.Mod)) and not checked:
-        divisor = call(NONZERO_MACRO, node.expression)
-        if isinstance(node, exp.Div):
-            return exp.Div(this=node.this, expression=divisor, typed=False, safe=False)
-        return exp.Mod(this=node.this, expression=divisor)
-    return node
+    if not isinstance(node, (exp.Div, exp.Mod)):
+        return node
+    divisor = node.expression
+    if isinstance(divisor, exp.Anonymous) and divisor.name.lower() == NONZERO_MACRO:
+        return node  # checked already
+    checked = call(NONZERO_MACRO, divisor)
+    if isinstance(node, exp.Div):
+        return exp.Div(this=node.this, expression=checked, typed=False, safe=False)
+    return exp.Mod(this=node.this, expression=checked)
 
 
 REWRITES: tuple[Rewrite, ...] = (
