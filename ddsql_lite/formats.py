@@ -73,8 +73,9 @@ def float_text(value: float) -> str:
 def _on_bound(digits: str, value: float) -> bool:
     """Is the decimal ``digits`` exactly halfway between integral ``value`` and a
     neighbouring double?"""
-    gap = math.ulp(value) if Decimal(digits) > int(value) else math.ulp(math.nextafter(value, 0))
-    return abs(Decimal(digits) - int(value)) * 2 == Decimal(gap)
+    away = abs(Decimal(digits)) - abs(int(value))  # > 0: farther from zero than value
+    gap = math.ulp(value) if away > 0 else math.ulp(math.nextafter(value, 0))
+    return abs(away) * 2 == Decimal(gap)
 
 
 def plain(value: Any) -> Any:
