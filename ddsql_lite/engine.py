@@ -18,8 +18,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from duckdb import func, sqltypes
 
-from .dialect.nodes import MACROS
+from .dialect.nodes import MACROS, RAISE
 from .errors import (
     QueryCancelledError,
     QueryError,
@@ -67,8 +68,7 @@ class Engine:
             self._db.unregister("__ddsql_load")
             for alias in spec.aliases:
                 self._db.execute(f'CREATE VIEW "{alias}" AS SELECT * FROM {name}')
-        for macro, body in MACROS.items():
-            self._db.execute(f"CREATE MACRO {macro}{body}")
+        define_functions(self._db)
 
     def _lock_down(self, memory_limit: str, threads: int | None) -> None:
         settings: dict[str, Any] = {
@@ -178,6 +178,34 @@ def _sql_value(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def define_functions(db: duckdb.DuckDBPyConnection) -> None:
+    """Define in ``db`` the functions translated SQL calls: ``ddsql_raise`` and the macros."""
+    # Not volatile (side_effects=False), so it may sit in a window's ORDER BY; DuckDB
+    # calls it only for the rows whose CASE branch reaches it.
+    db.create_function(
+        RAISE,
+        _raise,
+        [sqltypes.VARCHAR],
+        sqltypes.SQLNULL,
+        null_handling=func.SPECIAL,
+        side_effects=False,
+    )
+    for macro, body in MACROS.items():
+        db.execute(f"CREATE MACRO {macro}{body}")
+
+
+class Raised(Exception):
+    """A query's own failure, raised by ``ddsql_raise`` with PostgreSQL's message."""
+
+
+def _raise(message: str | None) -> None:
+    raise Raised(message or "query failed")
+
+
+# How DuckDB reports an exception raised by a Python function: "<prefix>Raised: <message>".
+_RAISED = f"{Raised.__name__}: "
+
+
 def _query_error(exc: BaseException, memory_limit: str) -> QueryError:
     if isinstance(exc, duckdb.OutOfMemoryException):
         return QueryMemoryError(
@@ -186,6 +214,8 @@ def _query_error(exc: BaseException, memory_limit: str) -> QueryError:
     if isinstance(exc, duckdb.InterruptException):
         return QueryCancelledError("query cancelled")
     text = str(exc).split("\n")[0]
-    kind, _, message = text.partition(": ")
-    message = message or kind
+    _, raised, message = text.partition(_RAISED)
+    if not raised:
+        kind, _, message = text.partition(": ")
+        message = message or kind
     return QueryError(f"query failed: {message}")

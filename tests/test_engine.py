@@ -191,6 +191,20 @@ def test_division_by_zero_is_an_error_like_postgresql(con) -> None:
     assert con.sql("SELECT 5 / 2 AS x").fetchall() == [(2.5,)]
 
 
+def test_a_query_fails_with_its_own_message(con) -> None:
+    """``ddsql_raise`` reports the message alone, also from a window's ORDER BY (where
+    DuckDB refuses its volatile error()), and a NULL message still fails the query."""
+    with pytest.raises(QueryError, match=r"^query failed: division by zero$"):
+        con.sql(
+            "SELECT rank() OVER (ORDER BY 1 / (length(name) - length(name))) FROM aws.sagemaker_inference_experiment"
+        )
+    with pytest.raises(QueryError, match=r"^query failed: query failed$"):
+        con.engine.execute("SELECT ddsql_raise(NULL)")
+    assert con.engine.execute("SELECT CASE WHEN 1 = 0 THEN ddsql_raise('no') END AS x")[
+        "x"
+    ].to_pylist() == [None]
+
+
 def test_settings_are_utc(con) -> None:
     assert con.engine.execute("SELECT current_setting('TimeZone') AS tz").to_pylist() == [
         {"tz": "UTC"}

@@ -56,6 +56,12 @@ def rewrites(*kinds: type[exp.Expr], calls: Iterable[str] = ()) -> Callable[[Rew
 # locks the configuration, and the translator refuses them in user SQL (``ddsql_`` names).
 MACROS: dict[str, str] = {}
 
+# The function macros call to fail a query with PostgreSQL's message: ``ddsql_raise(text)``
+# raises QueryError(text). The engine defines it as a Python function, because DuckDB's
+# own error() is volatile and DuckDB refuses volatile expressions in a window's PARTITION
+# BY and ORDER BY (``rank() OVER (ORDER BY length(name) / 2)`` would fail).
+RAISE = "ddsql_raise"
+
 
 def macro(name: str, definition: str) -> str:
     """Declare a DuckDB macro ``name`` (``"(x) AS ..."``) and return its name."""

@@ -47,7 +47,7 @@ from .nodes import Rewrite, call, data_type, macro, rewrites
 
 CHECK_MACRO = macro(
     "ddsql_regex_checked",
-    "(s, bad, message) AS CASE WHEN regexp_matches(s, bad) THEN error(message) ELSE s END",
+    "(s, bad, message) AS CASE WHEN regexp_matches(s, bad) THEN ddsql_raise(message) ELSE s END",
 )
 _TEXT_TYPES = (
     exp.DType.VARCHAR,

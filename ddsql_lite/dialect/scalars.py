@@ -16,7 +16,7 @@ from .nodes import Rewrite, call, data_type, macro, rewrites
 
 SUBSTRING = macro(
     "ddsql_substring",
-    "(s, i, n) AS CASE WHEN n < 0 THEN error('negative substring length not allowed') "
+    "(s, i, n) AS CASE WHEN n < 0 THEN ddsql_raise('negative substring length not allowed') "
     "WHEN i < 1 THEN substring(s, 1, CASE WHEN i + n - 1 < 0 THEN 0 ELSE i + n - 1 END) "
     "ELSE substring(s, i, n) END",
 )
@@ -25,7 +25,7 @@ SUBSTRING_FROM = macro(
 )
 SPLIT_PART = macro(
     "ddsql_split_part",
-    "(s, d, n) AS CASE WHEN n = 0 THEN error('field position must not be zero') "
+    "(s, d, n) AS CASE WHEN n = 0 THEN ddsql_raise('field position must not be zero') "
     "WHEN d = '' THEN CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END "
     "ELSE split_part(s, d, n) END",
 )

@@ -26,7 +26,7 @@ JSON_ELEMENTS = macro(
     # testing that costs nothing, where json_type would parse the document twice.
     "(j) AS CASE WHEN j IS NULL OR starts_with(ltrim(CAST(j AS VARCHAR), "
     "' ' || chr(9) || chr(10) || chr(13)), '[') THEN json_extract(j, '$[*]') "
-    "ELSE error('cannot extract elements from ' || "
+    "ELSE ddsql_raise('cannot extract elements from ' || "
     "CASE json_type(j) WHEN 'OBJECT' THEN 'an object' ELSE 'a scalar' END) END",
 )
 JSON_ELEMENTS_TEXT = macro(

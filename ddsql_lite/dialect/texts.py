@@ -85,7 +85,7 @@ VALUE_TEXT = macro(
     "(x) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
     "THEN ddsql_float_text(CAST(CAST(x AS VARCHAR) AS DOUBLE)) "
     "WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'MAP(%' OR typeof(x) LIKE 'STRUCT(%' "
-    "THEN error('this array cannot be made text: the type of its elements is not known') "
+    "THEN ddsql_raise('this array cannot be made text: the type of its elements is not known') "
     "ELSE CAST(x AS VARCHAR) END",
 )
 # PostgreSQL's array_out over the elements' texts (a VARCHAR[]); NULL elements print NULL.

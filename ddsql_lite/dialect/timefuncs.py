@@ -184,8 +184,8 @@ DATE_BIN = macro(
 # PostgreSQL's float8 to_timestamp: shift to its 2000 epoch, then rint to microseconds.
 EPOCH_TIMESTAMP = macro(
     "ddsql_epoch_timestamp",
-    "(x) AS CASE WHEN isnan(x) THEN error('timestamp cannot be NaN') "
-    "WHEN x < -62135596800 OR x >= 253402300800 THEN error('to_timestamp(' || x || "
+    "(x) AS CASE WHEN isnan(x) THEN ddsql_raise('timestamp cannot be NaN') "
+    "WHEN x < -62135596800 OR x >= 253402300800 THEN ddsql_raise('to_timestamp(' || x || "
     "'): out of the range of years 1 to 9999') "
     "ELSE make_timestamp(CAST(roundbankers((x - 946684800.0) * 1000000.0, 0) AS BIGINT) "
     "+ 946684800000000) END",
@@ -199,14 +199,14 @@ PARTIAL_YEAR = macro(
 MAKE_TIMESTAMP = macro(
     "ddsql_make_timestamp",
     "(what, y, mo, d, h, clock12, pm, mi, sec, us) AS CASE "
-    "WHEN y = 0 THEN error(what || ': no year (PostgreSQL would answer a year BC)') "
-    "WHEN y > 9999 THEN error(what || ': year ' || y || ' is out of range') "
+    "WHEN y = 0 THEN ddsql_raise(what || ': no year (PostgreSQL would answer a year BC)') "
+    "WHEN y > 9999 THEN ddsql_raise(what || ': year ' || y || ' is out of range') "
     "WHEN mo > 12 OR d > 31 OR d > day(last_day(make_date(y, greatest(mo, 1), 1))) "
-    "THEN error(what || ': date/time field value out of range') "
+    "THEN ddsql_raise(what || ': date/time field value out of range') "
     "WHEN clock12 AND (h < 1 OR h > 12) "
-    "THEN error(what || ': hour \"' || h || '\" is invalid for the 12-hour clock') "
+    "THEN ddsql_raise(what || ': hour \"' || h || '\" is invalid for the 12-hour clock') "
     "WHEN h > 23 OR mi > 59 OR sec > 59 OR us > 999999 "
-    "THEN error(what || ': date/time field value out of range') "
+    "THEN ddsql_raise(what || ': date/time field value out of range') "
     "ELSE make_timestamp(y, greatest(mo, 1), greatest(d, 1), "
     "CASE WHEN clock12 AND pm AND h < 12 THEN h + 12 WHEN clock12 AND NOT pm AND h = 12 THEN 0 "
     "ELSE h END, mi, 0) + to_microseconds(sec * 1000000 + us) END",
@@ -216,7 +216,7 @@ TO_TIMESTAMP_FIELDS = macro(
     "ddsql_to_timestamp_fields",
     "(s, what, m) AS CASE WHEN s IS NULL THEN CAST(NULL AS TIMESTAMP) "
     "WHEN length(m.consumed) < length(s) "
-    "THEN error(what || ': the text does not match the format at \"' "
+    "THEN ddsql_raise(what || ': the text does not match the format at \"' "
     "|| substr(s, length(m.consumed) + 1, 20) || '\"') "
     "ELSE ddsql_make_timestamp(what, "
     "CASE WHEN m.year <> '' THEN ddsql_field_int(m.year) WHEN m.year2 = '' THEN 0 "
@@ -244,10 +244,10 @@ _OFFSET = re.compile(r"(?:[+-][0-9]{2}(?::?[0-9]{2})?|[A-Za-z][A-Za-z/_]+)\s*$")
 TEXT_TIMESTAMP_PARTS = macro(
     "ddsql_text_timestamp_parts",
     "(s, m) AS CASE WHEN s IS NULL THEN CAST(NULL AS TIMESTAMP) WHEN m.y = '' THEN "
-    "error('cannot read ''' || s || ''' as a timestamp: DDSQL reads "
+    "ddsql_raise('cannot read ''' || s || ''' as a timestamp: DDSQL reads "
     "YYYY-MM-DD[ HH:MM[:SS[.ffffff]]] in UTC') "
     "WHEN ddsql_field_int(m.y) = 0 OR ddsql_field_int(m.mo) = 0 OR ddsql_field_int(m.d) = 0 "
-    "THEN error('timestamp ''' || s || ''': date/time field value out of range') "
+    "THEN ddsql_raise('timestamp ''' || s || ''': date/time field value out of range') "
     "ELSE ddsql_make_timestamp('timestamp ''' || s || '''', ddsql_field_int(m.y), "
     "ddsql_field_int(m.mo), ddsql_field_int(m.d), ddsql_field_int(m.h), false, false, "
     "ddsql_field_int(m.mi), ddsql_field_int(m.sec), ddsql_field_int(rpad(m.frac, 6, '0'))) END",

@@ -15,7 +15,7 @@ from . import paths, regex, scalars, tables, tags, texts, timefuncs
 from .nodes import ALL, BY_NAME, NONE, TRIGGERS, Rewrite, Trigger, call, data_type, macro, rewrites
 
 NONZERO_MACRO = macro(
-    "ddsql_nonzero", "(x) AS CASE WHEN x = 0 THEN error('division by zero') ELSE x END"
+    "ddsql_nonzero", "(x) AS CASE WHEN x = 0 THEN ddsql_raise('division by zero') ELSE x END"
 )
 
 

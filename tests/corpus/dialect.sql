@@ -238,6 +238,12 @@ SELECT p.name, SUM(p.pct) OVER (ORDER BY p.pct) AS upto FROM (SELECT _key, name,
 SELECT name, COUNT(*) OVER (ORDER BY creation_time RANGE BETWEEN INTERVAL '30 days' PRECEDING AND CURRENT ROW) AS last_30d FROM t ORDER BY _key
 SELECT name, MIN(creation_time) OVER (PARTITION BY account_id) AS first_created, MAX(length(name)) OVER (PARTITION BY status) AS longest FROM t ORDER BY _key
 SELECT name, COUNT(*) OVER () AS total, COUNT(status_reason) OVER () AS with_reason FROM t ORDER BY _key
+-- windows over expressions that can fail (division, substring, split_part, to_timestamp)
+SELECT name, RANK() OVER (ORDER BY length(name) / 4) AS r FROM t ORDER BY _key -- pg: SELECT name, RANK() OVER (ORDER BY length(name)::float8 / 4) AS r FROM t ORDER BY _key
+SELECT name, RANK() OVER (PARTITION BY length(name) % 3 ORDER BY 100.0 / length(name), _key) AS r FROM t ORDER BY _key
+SELECT name, ROW_NUMBER() OVER (PARTITION BY split_part(name, '-', 1) ORDER BY substring(name, 2, 4), _key) AS r FROM t ORDER BY _key
+SELECT name, COUNT(*) OVER (PARTITION BY to_char(to_timestamp(length(name) * 86400), 'YYYY-MM-DD')) AS n FROM t ORDER BY _key
+SELECT name, RANK() OVER (ORDER BY 1 / (length(name) - length(name))) AS r FROM t -- error: by zero
 SELECT name, AVG(length(name)) OVER (PARTITION BY account_id) AS a FROM t ORDER BY _key
 SELECT name, COUNT(*) OVER (PARTITION BY account_id, tags->'env') AS n, ROW_NUMBER() OVER (PARTITION BY tags->'team' ORDER BY completion_time NULLS FIRST, creation_time) AS rn FROM t ORDER BY _key
 SELECT name, BOOL_AND(completion_time IS NOT NULL) OVER (PARTITION BY account_id ORDER BY creation_time) AS all_done_so_far FROM t ORDER BY _key
