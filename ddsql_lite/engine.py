@@ -20,7 +20,8 @@ import duckdb
 import pyarrow as pa
 from duckdb import func, sqltypes
 
-from .dialect.nodes import MACROS, RAISE
+from .dialect.nodes import MACROS, RAISE, UNIQUE_KEYS
+from .dialect.scalars import repeated_key
 from .errors import (
     QueryCancelledError,
     QueryError,
@@ -190,6 +191,13 @@ def define_functions(db: duckdb.DuckDBPyConnection) -> None:
         null_handling=func.SPECIAL,
         side_effects=False,
     )
+    db.create_function(
+        UNIQUE_KEYS,
+        _unique_keys,
+        [sqltypes.VARCHAR],
+        sqltypes.VARCHAR,
+        side_effects=False,
+    )
     for macro, body in MACROS.items():
         db.execute(f"CREATE MACRO {macro}{body}")
 
@@ -200,6 +208,13 @@ class Raised(Exception):
 
 def _raise(message: str | None) -> None:
     raise Raised(message or "query failed")
+
+
+def _unique_keys(text: str) -> str:
+    problem = repeated_key(text)
+    if problem:
+        raise Raised(problem)
+    return text
 
 
 # How DuckDB reports an exception raised by a Python function: "<prefix>Raised: <message>".

@@ -196,13 +196,23 @@ def test_a_query_fails_with_its_own_message(con) -> None:
     DuckDB refuses its volatile error()), and a NULL message still fails the query."""
     with pytest.raises(QueryError, match=r"^query failed: division by zero$"):
         con.sql(
-            "SELECT rank() OVER (ORDER BY 1 / (length(name) - length(name))) FROM aws.sagemaker_inference_experiment"
+            "SELECT rank() OVER (ORDER BY 1 / (length(name) - length(name)))"
+            " FROM aws.sagemaker_inference_experiment"
         )
     with pytest.raises(QueryError, match=r"^query failed: query failed$"):
         con.engine.execute("SELECT ddsql_raise(NULL)")
     assert con.engine.execute("SELECT CASE WHEN 1 = 0 THEN ddsql_raise('no') END AS x")[
         "x"
     ].to_pylist() == [None]
+
+
+def test_text_made_json_must_not_repeat_a_key(con) -> None:
+    """PostgreSQL reads the last of repeated keys, DuckDB the first: refused, not answered."""
+    made = "('{\"a\": ' || length(name) || ', \"a\": 2}')::json"
+    with pytest.raises(QueryError, match=r'^query failed: JSON object repeats the key "a"'):
+        con.sql(f"SELECT ({made})->>'a' FROM aws.sagemaker_inference_experiment")
+    unique = "('{\"a\": ' || length(name) || ', \"b\": 2}')::json->>'a'"
+    assert con.sql(f"SELECT {unique} AS a FROM aws.sagemaker_inference_experiment LIMIT 1")
 
 
 def test_settings_are_utc(con) -> None:

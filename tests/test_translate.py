@@ -58,6 +58,10 @@ def select(expr: str) -> str:
             f"JSON_EXTRACT_STRING({Q}.\"model_variants\", '$[0].model_name')",
         ),
         ("schedule->>'start_time'", f"JSON_EXTRACT_STRING({Q}.\"schedule\", '$.start_time')"),
+        # text made JSON is checked for repeated keys at run time; JSON's own text is not
+        ("name::json", f'CAST(DDSQL_UNIQUE_KEYS({Q}."name") AS JSON)'),
+        ("schedule::text::json", f'CAST(CAST({Q}."schedule" AS TEXT) AS JSON)'),
+        ("""'{"a": 1}'::json""", """CAST('{"a": 1}' AS JSON)"""),
         ("schedule->'a.b'", f"JSON_EXTRACT({Q}.\"schedule\", '/a.b')"),
         ("schedule->'a/b~c'", f"JSON_EXTRACT({Q}.\"schedule\", '/a~1b~0c')"),
         ("schedule->''", f"JSON_EXTRACT({Q}.\"schedule\", '/')"),
@@ -239,6 +243,14 @@ def test_translation_is_cached() -> None:
         ("SHOW search_path", UnsupportedError, "the settings are"),
         ("SET dd.time_frame_start = 5", UnsupportedError, "quoted timestamp"),
         (select("CAST(name AS DECIMAL(10, 2))"), UnsupportedError, "type modifiers"),
+        # PostgreSQL's json reads the last of repeated keys, DuckDB the first
+        ("""SELECT '{"a": 1, "a": 2}'::json->>'a'""", UnsupportedError, 'repeats the key "a"'),
+        ("""SELECT JSON '[{"b": {"c": 1, "c": 1}}]'""", UnsupportedError, 'repeats the key "c"'),
+        (
+            """SELECT v FROM json_array_elements('[{"k": 1, "k": 2}]') AS v""",
+            UnsupportedError,
+            'repeats the key "k"',
+        ),
     ],
 )
 def test_refusals(translate, sql: str, error: type[Exception], fragment: str) -> None:

@@ -61,6 +61,10 @@ MACROS: dict[str, str] = {}
 # own error() is volatile and DuckDB refuses volatile expressions in a window's PARTITION
 # BY and ORDER BY (``rank() OVER (ORDER BY length(name) / 2)`` would fail).
 RAISE = "ddsql_raise"
+# ``ddsql_unique_keys(text)``: the text, once no JSON object in it repeats a key (else the
+# query fails). PostgreSQL's json reads the last of repeated keys and DuckDB the first, so
+# text made JSON in a query passes here; loaded JSON never repeats a key (loaders parse it).
+UNIQUE_KEYS = "ddsql_unique_keys"
 
 
 def macro(name: str, definition: str) -> str:
@@ -91,6 +95,15 @@ def type_in(typed: exp.DataType | None, kinds: Collection[exp.DType]) -> bool:
     """``typed.is_type(*kinds)`` for plain types (no parameters, not USERDEFINED), which
     compares the type enums only: without building a DataType for each of ``kinds``."""
     return typed is not None and typed.this in kinds
+
+
+TEXT_TYPES = (
+    exp.DType.VARCHAR,
+    exp.DType.TEXT,
+    exp.DType.CHAR,
+    exp.DType.NCHAR,
+    exp.DType.NVARCHAR,
+)
 
 
 def is_type(node: exp.Expr, kind: exp.DType) -> bool:

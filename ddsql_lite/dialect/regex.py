@@ -43,18 +43,11 @@ from .icu_pattern import (
     translate_pattern,
     translate_replacement,
 )
-from .nodes import Rewrite, call, data_type, macro, rewrites
+from .nodes import TEXT_TYPES, Rewrite, call, data_type, macro, rewrites
 
 CHECK_MACRO = macro(
     "ddsql_regex_checked",
     "(s, bad, message) AS CASE WHEN regexp_matches(s, bad) THEN ddsql_raise(message) ELSE s END",
-)
-_TEXT_TYPES = (
-    exp.DType.VARCHAR,
-    exp.DType.TEXT,
-    exp.DType.CHAR,
-    exp.DType.NCHAR,
-    exp.DType.NVARCHAR,
 )
 
 
@@ -67,7 +60,7 @@ def _string_literal(node: exp.Expr | None, what: str, function: str) -> str | No
     if (
         isinstance(node, exp.Cast)
         and isinstance(node.this, (exp.Literal, exp.Null))
-        and node.to.this in _TEXT_TYPES
+        and node.to.this in TEXT_TYPES
     ):
         return _string_literal(node.this, what, function)
     if isinstance(node, exp.Literal) and node.is_string:
@@ -92,7 +85,7 @@ def _int_literal(node: exp.Expr | None, what: str, function: str) -> int | None:
 
 def _check_subject(subject: exp.Expr, function: str) -> None:
     if subject.type is not None and not subject.type.is_type(
-        *_TEXT_TYPES, exp.DType.UNKNOWN, exp.DType.NULL
+        *TEXT_TYPES, exp.DType.UNKNOWN, exp.DType.NULL
     ):
         raise UnsupportedError(
             f"{function}() needs text; {subject.sql('postgres')} is "

@@ -9,10 +9,23 @@ restores PostgreSQL's (or DDSQL's documented) behaviour. Module contract: see
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, data_type, macro, rewrites
+from .nodes import (
+    TEXT_TYPES,
+    UNIQUE_KEYS,
+    Rewrite,
+    call,
+    data_type,
+    is_json,
+    macro,
+    rewrites,
+    type_in,
+)
 
 SUBSTRING = macro(
     "ddsql_substring",
@@ -84,8 +97,10 @@ def strings(node: exp.Expr) -> exp.Expr:
 def types(node: exp.Expr) -> exp.Expr:
     """DDSQL's types: integers are BIGINT, decimals DOUBLE (a bare DuckDB DECIMAL would be
     DECIMAL(18,3)), text VARCHAR; ``JSON '...'`` keeps its text as written."""
-    if isinstance(node, exp.ParseJSON):
-        return exp.Cast(this=node.this, to=data_type("JSON"))
+    if isinstance(node, exp.ParseJSON) or (
+        isinstance(node, exp.Cast) and node.to.is_type(exp.DType.JSON)
+    ):
+        return exp.Cast(this=json_text(node.this), to=data_type("JSON"))
     if isinstance(node, exp.Cast) and _is_sized_text(node.to):
         size = node.to.expressions[0]
         return call("left", exp.Cast(this=node.this, to=data_type("VARCHAR")), size.this)
@@ -96,6 +111,51 @@ def types(node: exp.Expr) -> exp.Expr:
         if node.this in _CANONICAL and node.this != exp.DType.VARCHAR:
             raise UnsupportedError(f"type modifiers in {node.sql('postgres')} are not supported")
     return node
+
+
+def json_text(value: exp.Expr) -> exp.Expr:
+    """``value``, about to be made JSON, checked for repeated keys (see ``UNIQUE_KEYS``):
+    a string literal now, a text at run time, except the text of a JSON value (checked
+    where it was made)."""
+    if isinstance(value, exp.Literal) and value.is_string:
+        problem = repeated_key(value.this)
+        if problem:
+            raise UnsupportedError(problem)
+        return value
+    known = value.type is not None and not type_in(value.type, (*TEXT_TYPES, exp.DType.UNKNOWN))
+    if known or isinstance(value, exp.Null):  # not text
+        return value
+    inner = value
+    while isinstance(inner, (exp.Cast, exp.Paren)) and type_in(inner.type, TEXT_TYPES):
+        inner = inner.this
+    return value if is_json(inner) else call(UNIQUE_KEYS, value)
+
+
+class _Repeated(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> None:
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _Repeated(key)
+        seen.add(key)
+
+
+def repeated_key(text: str) -> str | None:
+    """What is wrong when the JSON ``text`` has an object that repeats a key, else None
+    (also for text that is not JSON, which the cast to JSON reports)."""
+    try:
+        json.loads(text, object_pairs_hook=_pairs)
+    except _Repeated as repeated:
+        return (
+            f"JSON object repeats the key {json.dumps(repeated.args[0])}: PostgreSQL reads "
+            "the last of repeated keys and DuckDB the first, so DDSQL refuses them"
+        )
+    except (ValueError, RecursionError):
+        pass
+    return None
 
 
 _CANONICAL = {

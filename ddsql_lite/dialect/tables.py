@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .nodes import Rewrite, call, data_type, macro, rewrites
+from .scalars import json_text
 
 JSON_ELEMENTS = macro(
     "ddsql_json_elements",
@@ -61,7 +62,10 @@ def _json_elements(source: exp.Table, name: str) -> exp.Unnest:
     if len(args) != 1:
         raise UnsupportedError(f"{name}() takes one json argument")
     function, element_type = JSON_FUNCTIONS[name]
-    typed = exp.Cast(this=call(function, args[0]), to=data_type(f"{element_type}[]"))
+    document = args[0]
+    if isinstance(document, exp.Literal):  # text that PostgreSQL reads as json
+        document = json_text(document)
+    typed = exp.Cast(this=call(function, document), to=data_type(f"{element_type}[]"))
     return exp.Unnest(expressions=[typed], alias=_alias(source.args.get("alias"), name, "value", 1))
 
 

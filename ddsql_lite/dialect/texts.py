@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, data_type, macro, rewrites, type_in
+from .nodes import TEXT_TYPES, Rewrite, call, data_type, macro, rewrites, type_in
 from .timefuncs import INTERVAL_TEXT, kind
 
 # |x| >= 1e15 prints as d.ddde+NN in PostgreSQL; DuckDB writes 1e15 <= |x| < 1e16 in
@@ -100,9 +100,8 @@ ARRAY_TEXT = macro(
     "(a) AS '{' || array_to_string(list_transform(a, lambda e: ddsql_array_item(e)), ',') || '}'",
 )
 
-_TEXT_TYPES = (exp.DType.TEXT, exp.DType.VARCHAR, exp.DType.CHAR, exp.DType.NVARCHAR)
 _NOT_NUMBERS = (
-    *_TEXT_TYPES,
+    *TEXT_TYPES,
     exp.DType.BOOLEAN,
     exp.DType.TIMESTAMP,
     exp.DType.TIMESTAMPTZ,
@@ -148,7 +147,7 @@ def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
     NULLs kept."""
     element = exp.to_identifier("e")
     value = exp.column(element)
-    if item.is_type(*_TEXT_TYPES):
+    if item.is_type(*TEXT_TYPES):
         return array
     if item.is_type(exp.DType.BOOLEAN):
         text: exp.Expr = exp.Case(
@@ -172,7 +171,7 @@ def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
 def value_texts(node: exp.Expr) -> exp.Expr:
     """Casts to text (and to text arrays), ``||`` operands and ``array_to_string`` arrays
     as PostgreSQL's text."""
-    if isinstance(node, exp.Cast) and type_in(node.to, _TEXT_TYPES):
+    if isinstance(node, exp.Cast) and type_in(node.to, TEXT_TYPES):
         item = _element_type(node.this)
         if item is not None:
             return call(ARRAY_TEXT, _element_texts(node.this, item))
@@ -181,7 +180,7 @@ def value_texts(node: exp.Expr) -> exp.Expr:
     elif isinstance(node, exp.Cast) and type_in(node.to, (exp.DType.ARRAY,)):
         target = node.to.expressions[0] if node.to.expressions else None
         item = _element_type(node.this)
-        if item is not None and isinstance(target, exp.DataType) and target.is_type(*_TEXT_TYPES):
+        if item is not None and isinstance(target, exp.DataType) and target.is_type(*TEXT_TYPES):
             return _element_texts(node.this, item)
     elif isinstance(node, exp.DPipe):
         for side in ("this", "expression"):
