@@ -9,6 +9,7 @@ Ctrl-C into a clean cancellation, after which the engine stays usable.
 
 from __future__ import annotations
 
+import queue
 import shutil
 import tempfile
 import threading
@@ -50,14 +51,19 @@ class Engine:
         self.memory_limit = memory_limit
         self._tmp = tempfile.mkdtemp(prefix="ddsql_lite_")
         self._db = duckdb.connect(":memory:")
+        self._database = ""  # the tables' database when not the in-memory one
+        # Cursors of queries that ended normally, for the next queries: a new cursor on
+        # another database than the in-memory one costs a USE statement (about 0.3 ms).
+        self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
         try:
-            self._load(tables)
+            self._load(tables, threads)
             self._lock_down(memory_limit, threads)
         except Exception:
             self.close()
             raise
 
-    def _load(self, tables: Mapping[Table, pa.Table]) -> None:
+    def _load(self, tables: Mapping[Table, pa.Table], threads: int | None) -> None:
+        self._use_row_groups(max((d.num_rows for d in tables.values()), default=0), threads)
         for spec, data in tables.items():
             self._db.execute(f'CREATE SCHEMA IF NOT EXISTS "{spec.schema_name}"')
             name = f'"{spec.schema_name}"."{spec.table_name}"'
@@ -70,6 +76,31 @@ class Engine:
             for alias in spec.aliases:
                 self._db.execute(f'CREATE VIEW "{alias}" AS SELECT * FROM {name}')
         define_functions(self._db)
+
+    def _use_row_groups(self, rows: int, threads: int | None) -> None:
+        """When :func:`row_group_size` has a size for tables of ``rows`` rows, keep the
+        tables in a database file in the temporary directory with row groups of that size
+        (DuckDB ignores the size for in-memory databases), and make it every cursor's
+        default database."""
+        if threads is None:
+            (threads,) = self._db.execute("SELECT current_setting('threads')").fetchall()[0]
+        size = row_group_size(rows, threads)
+        if size is None:
+            return
+        path = _sql_value(f"{self._tmp}/tables.duckdb")
+        self._db.execute(f"ATTACH {path} AS {STORED} (ROW_GROUP_SIZE {size})")
+        self._database = STORED
+        self._db.execute(f"USE {STORED}")
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """An idle cursor, or a new one on the tables' database."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            cursor = self._db.cursor()
+            if self._database:  # a new cursor starts on the in-memory database
+                cursor.execute(f"USE {self._database}")
+            return cursor
 
     def _lock_down(self, memory_limit: str, threads: int | None) -> None:
         settings: dict[str, Any] = {
@@ -107,7 +138,7 @@ class Engine:
         QueryError for any other failure, with DuckDB's message reduced to its first line.
         """
         limit = self.timeout if timeout is None else timeout
-        cursor = self._db.cursor()
+        cursor = self._cursor()
         outcome: dict[str, Any] = {}
         done = threading.Event()
 
@@ -137,7 +168,10 @@ class Engine:
             done.wait()
             raise QueryCancelledError("query cancelled") from None
         finally:
-            cursor.close()
+            if done.is_set() and not isinstance(outcome.get("error"), duckdb.InterruptException):
+                self._idle.put(cursor)
+            else:
+                cursor.close()
         if "error" in outcome:
             raise _query_error(outcome["error"], self.memory_limit) from None
         table: pa.Table = outcome["table"]
@@ -145,6 +179,8 @@ class Engine:
 
     def close(self) -> None:
         try:
+            while not self._idle.empty():
+                self._idle.get_nowait().close()
             self._db.close()
         finally:
             shutil.rmtree(self._tmp, ignore_errors=True)
@@ -177,6 +213,23 @@ def _sql_value(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     return "'" + str(value).replace("'", "''") + "'"
+
+
+# DuckDB gives a table's row groups to threads one at a time, and an in-memory table has
+# row groups of ROW_GROUP_ROWS rows, so a smaller table is read by one thread.
+ROW_GROUP_ROWS = 122_880
+VECTOR_ROWS = 2048  # DuckDB's vector: a row group size is a multiple of it
+STORED = "stored"  # the name of the tables' database when they are kept in a file
+
+
+def row_group_size(rows: int, threads: int) -> int | None:
+    """A row group size that gives each of ``threads`` about four row groups of a table of
+    ``rows`` rows; None where DuckDB's in-memory tables give every thread one already, or
+    where one thread does the work (one thread, or at most one vector of rows)."""
+    if threads < 2 or rows <= VECTOR_ROWS or rows >= ROW_GROUP_ROWS * threads:
+        return None
+    vectors = -(-rows // (4 * threads * VECTOR_ROWS))  # rounded up
+    return min(vectors * VECTOR_ROWS, ROW_GROUP_ROWS)
 
 
 def define_functions(db: duckdb.DuckDBPyConnection) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 import ddsql_lite
 from ddsql_lite import DDSQLError, QueryCancelledError, QueryError, QueryTimeoutError
-from ddsql_lite.engine import Engine
+from ddsql_lite.engine import Engine, row_group_size
 from ddsql_lite.registry import load_registry
 
 T = "aws.sagemaker_inference_experiment"
@@ -173,6 +173,51 @@ def test_time_limit_interrupts_and_connection_survives() -> None:
     finally:
         engine.close()
     assert registry  # the registry is untouched by the engine
+
+
+@pytest.mark.parametrize(
+    ("rows", "threads", "size"),
+    [
+        *[(10_000, 2, 2048), (100_000, 2, 14_336), (200_000, 2, 26_624), (10_000, 8, 2048)],
+        *[(1_000_000, 2, None), (245_760, 2, None), (2048, 2, None), (10_000, 1, None)],
+    ],
+)
+def test_row_group_size(rows: int, threads: int, size: int | None) -> None:
+    assert row_group_size(rows, threads) == size
+
+
+def test_a_table_in_small_row_groups_answers_the_same(con) -> None:
+    """A table too small for DuckDB to scan it on two threads goes to a database file
+    with smaller row groups, every cursor reading there; and cursors are reused, also
+    after a query that failed or ran out of time."""
+    sample = con.sql(f"SELECT * FROM {T}").to_arrow_table()
+    spec = load_registry().get(T)
+    data = pa.concat_tables([sample] * 200)  # 6,400 rows
+    queries = [
+        f"SELECT count(*) AS n, count(DISTINCT name) AS names FROM {T}",
+        "SELECT status, count(*) AS n FROM aws_sagemaker_inference_experiment GROUP BY 1 "
+        "ORDER BY 1",
+        f"SELECT name, ddsql_nonzero(2) AS two FROM {T} ORDER BY _key, name LIMIT 3",
+    ]
+    one, two = Engine({spec: data}, threads=1), Engine({spec: data}, threads=2, timeout=0.5)
+    try:
+        assert two._database == "stored" and not one._database
+        groups = two._db.execute(
+            "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('stored.aws."
+            "sagemaker_inference_experiment')"
+        ).fetchall()
+        assert groups == [(4,)]
+        for sql in queries:
+            assert two.execute(sql) == one.execute(sql), sql
+        with pytest.raises(QueryTimeoutError):
+            two.execute("SELECT count(*) FROM range(100000000000) a")
+        with pytest.raises(QueryError, match="division by zero"):
+            two.execute(f"SELECT 1 / ddsql_nonzero(0) FROM {T}")
+        for sql in queries:
+            assert two.execute(sql) == one.execute(sql), sql
+    finally:
+        one.close()
+        two.close()
 
 
 def test_ctrl_c_cancels_the_query(con) -> None:

@@ -149,19 +149,30 @@ def test_text_array_steps(literal: str, steps: list[str]) -> None:
 
 
 def test_table_functions_become_typed_unnests(translate) -> None:
-    out = translate(
-        f"SELECT v->>'model_name' FROM {T} t, json_array_elements(t.model_variants) AS v"
-    )
+    out = translate(f"SELECT v FROM {T} t, json_array_elements(t.model_variants) AS v")
     assert (
         '(SELECT UNNEST(CAST(DDSQL_JSON_ELEMENTS("t"."model_variants") AS JSON[])) AS "v")'
         ' AS "v"("v")' in out
     )
-    assert 'JSON_EXTRACT_STRING("v"."v", \'$.model_name\')' in out
     zipped = translate("SELECT * FROM unnest(ARRAY[1, 2], ARRAY['a']) AS u(x, y)")
     assert zipped == (
         'SELECT "u"."x" AS "x", "u"."y" AS "y" FROM '
         '(SELECT UNNEST([1, 2]) AS "x", UNNEST([\'a\']) AS "y") AS "u"("x", "y")'
     )
+
+
+def test_elements_read_at_key_paths_are_transformed_once(translate) -> None:
+    elements = f"FROM {T} t, json_array_elements(t.model_variants) AS v"
+    out = translate(f"SELECT v->'a'->>'b', v->>'c' {elements} WHERE v->>'c' = 'x'")
+    assert (
+        'UNNEST(JSON_TRANSFORM(DDSQL_JSON_ARRAY("t"."model_variants"), '
+        '\'[{"a":{"b":"JSON"},"c":"JSON"}]\')) AS "v"' in out
+    )
+    assert "JSON_EXTRACT_STRING(STRUCT_EXTRACT(STRUCT_EXTRACT(\"v\".\"v\", 'a'), 'b'), '$')" in out
+    # Kept element by element: the whole value, ->, an index, keys differing in case, a
+    # key both a leaf and an object.
+    for reads in ("v", "v->'a'", "v->>0", "v->>'a', v->>'A'", "v->>'a', v->'a'->>'b'"):
+        assert "DDSQL_JSON_ELEMENTS" in translate(f"SELECT {reads} {elements}"), reads
 
 
 def test_session_statements() -> None:

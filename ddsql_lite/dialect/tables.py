@@ -13,7 +13,10 @@ dependent join).
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
+from typing import Any
 
 from sqlglot import exp
 
@@ -21,15 +24,16 @@ from ..errors import UnsupportedError
 from .nodes import Rewrite, call, data_type, macro, rewrites
 from .scalars import json_text
 
-JSON_ELEMENTS = macro(
-    "ddsql_json_elements",
-    # A JSON value is valid JSON text, so an array is one whose first non-blank is "[";
-    # testing that costs nothing, where json_type would parse the document twice.
-    "(j) AS CASE WHEN j IS NULL OR starts_with(ltrim(CAST(j AS VARCHAR), "
-    "' ' || chr(9) || chr(10) || chr(13)), '[') THEN json_extract(j, '$[*]') "
-    "ELSE ddsql_raise('cannot extract elements from ' || "
+JSON_ARRAY = macro(
+    "ddsql_json_array",
+    # A JSON value is valid JSON text, so one that starts with "[" is an array: testing
+    # that costs nothing, where json_type parses the document a second time (it answers
+    # for the rest, such as text with blanks before its "[").
+    "(j) AS CASE WHEN j IS NULL OR prefix(CAST(j AS VARCHAR), '[') OR json_type(j) = 'ARRAY' "
+    "THEN j ELSE ddsql_raise('cannot extract elements from ' || "
     "CASE json_type(j) WHEN 'OBJECT' THEN 'an object' ELSE 'a scalar' END) END",
 )
+JSON_ELEMENTS = macro("ddsql_json_elements", "(j) AS json_extract(ddsql_json_array(j), '$[*]')")
 JSON_ELEMENTS_TEXT = macro(
     "ddsql_json_elements_text",
     "(j) AS list_transform(ddsql_json_elements(j), lambda e: json_extract_string(e, '$'))",
@@ -99,6 +103,85 @@ def lateral_unnest(node: exp.Expr) -> exp.Expr:
         ]
     )
     return exp.Subquery(this=select, alias=alias)
+
+
+_KEY_PATH = re.compile(r"^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$")  # $.a.b: keys, no index
+
+
+def fuse_element_paths(tree: exp.Expr) -> exp.Expr:
+    """``json_array_elements(d) AS v`` read only as ``v->'a'->>'b'`` (text at key paths):
+    ``d`` becomes a list of structs holding just those paths, in one ``json_transform``,
+    in place of every element written out as JSON text and parsed again for each path.
+
+    Same answers: a missing key, a JSON null and a step into a non-object are SQL NULL
+    either way, and a leaf is taken as JSON and made text by ``json_extract_string`` as
+    before. Runs on the rewritten tree (the sources are :func:`lateral_unnest`'s)."""
+    for source in list(tree.find_all(exp.Subquery)):
+        _fuse(tree, source)
+    return tree
+
+
+def _fuse(tree: exp.Expr, source: exp.Subquery) -> None:
+    select, alias = source.this, source.args.get("alias")
+    if not (isinstance(select, exp.Select) and alias and len(alias.columns) == 1):
+        return
+    (item,) = select.expressions if len(select.expressions) == 1 else (None,)
+    unnest = item.this if isinstance(item, exp.Alias) else item
+    if not (isinstance(unnest, exp.Unnest) and len(unnest.expressions) == 1):
+        return
+    typed = unnest.expressions[0]
+    elements = typed.this if isinstance(typed, exp.Cast) else None
+    if not (isinstance(elements, exp.Anonymous) and elements.name == JSON_ELEMENTS):
+        return
+    name, column = alias.name, alias.columns[0].name
+    if sum(1 for a in tree.find_all(exp.TableAlias) if a.name == name) != 1:
+        return  # another source of that name: its columns could not be told apart
+    uses = [c for c in tree.find_all(exp.Column) if c.name == column and c.table == name]
+    reads, paths = [], []
+    for use in uses:
+        read = use.parent
+        if not (
+            isinstance(read, exp.Anonymous)
+            and read.name.lower() == "json_extract_string"
+            and len(read.expressions) == 2
+            and read.expressions[0] is use
+            and isinstance(read.expressions[1], exp.Literal)
+            and _KEY_PATH.match(read.expressions[1].this)
+        ):
+            return
+        reads.append(read)
+        paths.append(read.expressions[1].this[2:].split("."))
+    structure = _structure(paths)
+    if not uses or structure is None:
+        return
+    document = elements.expressions[0]
+    typed.replace(call("json_transform", call(JSON_ARRAY, document), exp.Literal.string(structure)))
+    for use, read, path in zip(uses, reads, paths):
+        value: exp.Expr = use.copy()
+        for key in path:
+            value = call("struct_extract", value, exp.Literal.string(key))
+        read.replace(call("json_extract_string", value, exp.Literal.string("$")))
+
+
+def _structure(paths: list[list[str]]) -> str | None:
+    """The ``json_transform`` structure of a list of objects holding ``paths`` (JSON
+    leaves), or None when two paths clash: a key both a leaf and an object, or keys
+    that differ only in case (DuckDB's struct fields ignore case)."""
+    root: dict[str, Any] = {}
+    for path in paths:
+        node = root
+        for depth, key in enumerate(path):
+            leaf = depth == len(path) - 1
+            same = [k for k in node if k.lower() == key.lower()]
+            if same and same != [key]:
+                return None
+            if key in node:
+                if leaf != (node[key] == "JSON"):
+                    return None
+            else:
+                node[key] = "JSON" if leaf else {}
+            node = node[key]
+    return json.dumps([root], separators=(",", ":"))
 
 
 REWRITES: tuple[Rewrite, ...] = (lateral_unnest,)

@@ -137,7 +137,8 @@ class Translator:
         columns = output_names(tree)
         name_outputs(tree, columns)
         tree = name_values(tree, found.of(exp.Values))
-        for replaced in tables.prepare(found.of((exp.Table, exp.Unnest))):
+        replaced_functions = tables.prepare(found.of((exp.Table, exp.Unnest)))
+        for replaced in replaced_functions:
             # A table function became an UNNEST source, holding the function's arguments.
             if replaced.this.find(exp.Table, exp.Query):
                 found = take_inventory(tree)  # the order of the tables changed
@@ -166,6 +167,8 @@ class Translator:
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
             finish = _nothing
         tree = apply_rewrites(tree)
+        if replaced_functions:
+            tree = tables.fuse_element_paths(tree)
         finish()  # (GROUP BY positions, in the fast path)
         # Placeholders come from the text or stand for settings; no rewrite adds any.
         names = parameters(tree) if bound or found.of(exp.Placeholder) else ()

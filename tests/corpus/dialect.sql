@@ -427,8 +427,20 @@ SELECT t.name, s ->> 'shadow_model_variant_name' AS shadow FROM t LEFT JOIN json
 SELECT t.name, ct FROM t LEFT JOIN json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct ON true ORDER BY t._key, ct
 SELECT t.name, k FROM t LEFT JOIN UNNEST(akeys(t.tags)) AS k ON true WHERE t.status IN ('Created', 'Stopping') ORDER BY t._key, k
 SELECT t.name, (SELECT count(*) FROM json_array_elements(t.model_variants) AS v WHERE v ->> 'model_name' LIKE '%v%') AS n FROM t ORDER BY t._key
+-- elements read only through ->> key paths (one json_transform): missing keys, JSON nulls,
+-- steps into scalars and arrays, numbers, leaves that are objects or arrays; and the shapes
+-- that keep every element (the whole value, an index, ->, keys differing in case, a key both leaf and object)
+SELECT v ->> 'a' AS a, v -> 'b' ->> 'c' AS c FROM json_array_elements(JSON '[{"a": 1.25, "b": {"c": 1e-7}}, {"a": null, "b": null}, {"b": {"c": null}}, 3, null, "s", [1], {"a": [1, {"x": 2.0}], "b": {"c": {"d": [true]}}}, {"a": "\u00e9\"q", "b": [1]}, {}]') AS v
+SELECT v ->> 'a' AS a, count(*) AS n FROM json_array_elements(JSON '[{"a": "x"}, {"a": "x"}, {"b": 1}, {"a": null}, 7]') AS v GROUP BY v ->> 'a' ORDER BY 1 NULLS FIRST
+SELECT v ->> 'a' AS a FROM json_array_elements(JSON '[{"a": 1, "A": 2}, {"A": 3}]') AS v WHERE v ->> 'A' IS NOT NULL ORDER BY 1 NULLS FIRST
+SELECT v ->> 'a' AS a, v -> 'a' ->> 'b' AS b FROM json_array_elements(JSON '[{"a": {"b": 1}}, {"a": 2}]') AS v ORDER BY 1
+SELECT v -> 'a' AS a, v ->> 'b' AS b FROM json_array_elements(JSON '[{"a": null, "b": 1}, {"b": 2}]') AS v ORDER BY 2
+SELECT v ->> 0 AS first, v ->> 'k' AS k FROM json_array_elements(JSON '[[5, 6], {"k": "v"}]') AS v ORDER BY 1 NULLS FIRST
+SELECT t.name, v ->> 'variant_name' AS variant FROM t, json_array_elements(t.model_variants) AS v WHERE v -> 'infrastructure_config' -> 'real_time_inference_config' ->> 'instance_count' = '1' ORDER BY t._key, 2
+SELECT v ->> 'model_name' AS model, count(*) AS n FROM t, json_array_elements(t.model_variants) AS v, json_array_elements(t.shadow_mode_config -> 'shadow_model_variants') AS s WHERE s ->> 'shadow_model_variant_name' = v ->> 'variant_name' GROUP BY 1 ORDER BY 2 DESC, 1
 SELECT t.name, x.a, x.b FROM t LEFT JOIN UNNEST(string_to_array(t.name, '-'), string_to_array(t.status, 'n')) AS x (a, b) ON true ORDER BY t._key, x.a NULLS LAST, x.b
 SELECT v FROM t, json_array_elements(t.endpoint_metadata) AS v -- error: elements
+SELECT v ->> 'endpoint_name' FROM t, json_array_elements(t.endpoint_metadata) AS v -- error: elements
 SELECT * FROM json_array_elements(JSON '5') -- error: elements
 SELECT * FROM json_array_elements_text(JSON '{"a": 1}') -- error: elements
 -- ->, ->>, #>, #>> on columns and on JSON values
