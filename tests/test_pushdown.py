@@ -135,6 +135,7 @@ def _boundary_queries(records: list[dict[str, Any]]) -> list[str]:
         f"SELECT name FROM {T} WHERE last_modified_time BETWEEN '{m}' AND '{m}' ORDER BY name",
     ]
 
+
 QUERIES = [
     f"SELECT name, status FROM {T} WHERE status = 'Running' ORDER BY name",
     f"SELECT name FROM {T} WHERE name LIKE '%fraud%' ORDER BY name",
