@@ -270,8 +270,8 @@ def _unique_keys(text: str) -> str:
     return text
 
 
-# How DuckDB reports an exception raised by a Python function: "<prefix>Raised: <message>".
-_RAISED = f"{Raised.__name__}: "
+# How DuckDB reports an exception raised by a Python function: "...UDF: Raised: <message>".
+_RAISED = f"UDF: {Raised.__name__}: "
 
 
 def _query_error(exc: BaseException, memory_limit: str) -> QueryError:
