@@ -1,10 +1,12 @@
 """The DuckDB side: a sandboxed in-memory database, table registration, execution.
 
-Contract (DESIGN.md, "Engine rules"): one in-memory database per :class:`Engine`;
-settings are applied first, then external access is disabled and the configuration
-locked, so SQL reaches the registered tables and nothing else. Every query runs on a
-fresh cursor in a worker thread; the calling thread enforces the time limit and turns
-Ctrl-C into a clean cancellation, after which the engine stays usable.
+Contract (DESIGN.md, "Engine rules"): one in-memory database per :class:`Engine` (whose
+tables, when small, live in a database file of its own temporary directory, for smaller
+row groups); settings are applied first, then external access is disabled and the
+configuration locked, so SQL reaches the registered tables and nothing else. Every query
+runs on a cursor of its own (a reused idle one, or a fresh one) in a worker thread; the
+calling thread enforces the time limit and turns Ctrl-C into a clean cancellation, after
+which the engine stays usable.
 """
 
 from __future__ import annotations
