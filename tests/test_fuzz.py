@@ -26,10 +26,10 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_files import corpus_queries
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pg_oracle import (
@@ -50,7 +50,6 @@ EXAMPLES = int(os.environ.get("DDSQL_FUZZ_EXAMPLES", "150"))
 QUERY_TIMEOUT = 2.0  # the engine's limit for each generated query (seconds)
 WALL_LIMIT = 15.0  # translation + execution must finish well within this
 T = "aws.sagemaker_inference_experiment"
-CORPUS_DIR = Path(__file__).parent / "corpus"
 
 TEXT = [
     "_key",
@@ -394,18 +393,6 @@ def any_query(draw: st.DrawFn) -> str:
 # ------------------------------------------------------------------------ mutation
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\w+|->>|->|::|\|\||<>|!=|>=|<=|\S")
-
-
-def corpus_queries() -> list[str]:
-    """Every query of ``tests/corpus/*.sql``, with ``FROM t`` spelled out."""
-    queries = []
-    for path in sorted(CORPUS_DIR.glob("*.sql")):
-        for line in path.read_text().splitlines():
-            if line.strip() and not line.lstrip().startswith("--"):
-                sql = re.split(r" -- (?=ddsql:|pg:|error:)", line.strip())[0]
-                sql = re.sub(r"\b(FROM|JOIN) t AS (\w+)", rf"\1 {T} AS \2", sql)
-                queries.append(re.sub(r"\b(FROM|JOIN) t\b", rf"\1 {T} AS t", sql))
-    return queries
 
 
 CORPUS = corpus_queries()

@@ -20,13 +20,12 @@ with annotations, each introduced by `` -- ``:
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_files import ANNOTATION, corpus_lines, with_table
 from pg_oracle import (
     compare_results,
     hstore_from_map,
@@ -39,9 +38,6 @@ from pg_oracle import (
 import ddsql_lite
 from ddsql_lite.loaders import sample_path
 
-CORPUS_DIR = Path(__file__).parent / "corpus"
-TABLE = "aws.sagemaker_inference_experiment"
-
 
 @dataclass(frozen=True)
 class Case:
@@ -52,7 +48,7 @@ class Case:
 
 
 def parse_line(line: str) -> Case:
-    sql, *notes = re.split(r" -- (?=ddsql:|pg:|error:)", line.strip())
+    sql, *notes = ANNOTATION.split(line.strip())
     fields: dict[str, Any] = {}
     for note in notes:
         key, _, value = note.partition(":")
@@ -67,18 +63,10 @@ def parse_line(line: str) -> Case:
 
 
 def corpus() -> list[Any]:
-    cases = []
-    for path in sorted(CORPUS_DIR.glob("*.sql")):
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
-            if line.strip() and not line.lstrip().startswith("--"):
-                cases.append(pytest.param(parse_line(line), id=f"{path.stem}:{number}"))
-    return cases
-
-
-def with_table(sql: str) -> str:
-    """``FROM t`` in the corpus stands for the table (aliased ``t`` unless it says)."""
-    sql = re.sub(r"\b(FROM|JOIN) t AS (\w+)", rf"\1 {TABLE} AS \2", sql)
-    return re.sub(r"\b(FROM|JOIN) t\b", rf"\1 {TABLE} AS t", sql)
+    return [
+        pytest.param(parse_line(line), id=f"{stem}:{number}")
+        for stem, number, line in corpus_lines()
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from corpus_files import corpus_queries
 from sqlglot import exp
 
 from ddsql_lite import CatalogError, DDSQLError, ParseError, UnsupportedError
@@ -276,18 +275,6 @@ def test_parse_error_has_a_caret_under_the_token(translate) -> None:
     err = info.value
     assert (err.line, err.column) >= (3, 1)
     assert str(err).splitlines()[-1].strip() == "^"
-
-
-def corpus_queries() -> list[str]:
-    """Every query of tests/corpus, ``FROM t`` standing for the table (as in test_oracle)."""
-    queries = []
-    for path in sorted((Path(__file__).parent / "corpus").glob("*.sql")):
-        for line in path.read_text().splitlines():
-            if line.strip() and not line.lstrip().startswith("--"):
-                sql = re.split(r" -- (?=ddsql:|pg:|error:)", line.strip())[0]
-                sql = re.sub(r"\b(FROM|JOIN) t AS (\w+)", rf"\1 {T} AS \2", sql)
-                queries.append(re.sub(r"\b(FROM|JOIN) t\b", rf"\1 {T} AS t", sql))
-    return queries
 
 
 def outcome(translator: Translator, sql: str) -> tuple[object, ...]:
