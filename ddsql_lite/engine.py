@@ -230,8 +230,8 @@ def row_group_size(rows: int, threads: int) -> int | None:
     where one thread does the work (one thread, or at most one vector of rows)."""
     if threads < 2 or rows <= VECTOR_ROWS or rows >= ROW_GROUP_ROWS * threads:
         return None
-    vectors = -(-rows // (4 * threads * VECTOR_ROWS))  # rounded up
-    return min(vectors * VECTOR_ROWS, ROW_GROUP_ROWS)
+    vectors = -(-rows // (4 * threads * VECTOR_ROWS))  # rounded up: under ROW_GROUP_ROWS
+    return vectors * VECTOR_ROWS
 
 
 def define_functions(db: duckdb.DuckDBPyConnection) -> None:
