@@ -44,7 +44,9 @@ class Step:
 
 _STRTOL = re.compile(r"^\s*[+-]?\d+$")  # what PostgreSQL's strtol accepts as an index
 _CANONICAL_INDEX = re.compile(r"^(0|[1-9]\d*)$")
-_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_KEY = r"[A-Za-z_][A-Za-z0-9_]*"  # a key a $ path can hold as written
+_SIMPLE_KEY = re.compile(rf"^{_KEY}$")
+_KEYS_PATH = re.compile(rf"^\$(?:\.{_KEY})+$")
 
 
 def _token(text: str) -> str:
@@ -77,6 +79,12 @@ def _dollar(step: Step) -> str | None:
         return _index(int(step.value))
     text = str(step.value)
     return f".{text}" if _SIMPLE_KEY.match(text) else None
+
+
+def dollar_keys(path: str) -> list[str] | None:
+    """The keys of a path :func:`json_path_sql` wrote for key steps alone (``$.a.b``);
+    None for any other path (an index, a JSON Pointer)."""
+    return path[2:].split(".") if _KEYS_PATH.match(path) else None
 
 
 def _extract(base: exp.Expr, path: str, as_text: bool = False) -> exp.Expr:

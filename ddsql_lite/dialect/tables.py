@@ -14,7 +14,6 @@ dependent join).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .nodes import Rewrite, call, data_type, macro, rewrites
+from .paths import dollar_keys
 from .scalars import json_text
 
 JSON_ARRAY = macro(
@@ -105,9 +105,6 @@ def lateral_unnest(node: exp.Expr) -> exp.Expr:
     return exp.Subquery(this=select, alias=alias)
 
 
-_KEY_PATH = re.compile(r"^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$")  # $.a.b: keys, no index
-
-
 def fuse_element_paths(tree: exp.Expr) -> exp.Expr:
     """``json_array_elements(d) AS v`` read only as ``v->'a'->>'b'`` (text at key paths):
     ``d`` becomes a list of structs holding just those paths, in one ``json_transform``,
@@ -146,11 +143,13 @@ def _fuse(tree: exp.Expr, source: exp.Subquery) -> None:
             and len(read.expressions) == 2
             and read.expressions[0] is use
             and isinstance(read.expressions[1], exp.Literal)
-            and _KEY_PATH.match(read.expressions[1].this)
         ):
             return
+        keys = dollar_keys(read.expressions[1].this)
+        if keys is None:
+            return
         reads.append(read)
-        paths.append(read.expressions[1].this[2:].split("."))
+        paths.append(keys)
     structure = _structure(paths)
     if not uses or structure is None:
         return
