@@ -143,12 +143,10 @@ class RawTexts:
     def add(self, group: pa.ChunkedArray) -> None:
         """Take one group of texts (strings, NULL for an absent member)."""
         encoded = pc.dictionary_encode(group, memory_pool=_POOL)
-        chunks = encoded.chunks
-        # Every chunk of a chunked encoding carries the whole dictionary.
-        distinct = chunks[-1].dictionary if chunks else pa.array([], pa.string())
+        distinct = _dictionary(encoded)
         self._distinct.append(distinct)
         self._indices.append(
-            pa.chunked_array([c.indices for c in chunks], pa.int32()).combine_chunks()
+            pa.chunked_array([c.indices for c in encoded.chunks], pa.int32()).combine_chunks()
         )
         self.rows += len(group)
         self.nbytes += distinct.nbytes
@@ -159,8 +157,7 @@ class RawTexts:
         groups, self._distinct, self._indices = (self._distinct, self._indices), [], []
         self.rows = self.nbytes = 0
         merged = pa.chunked_array(groups[0], pa.string()).dictionary_encode()
-        # Every chunk of a chunked encoding carries the whole dictionary.
-        distinct = merged.chunks[-1].dictionary if merged.num_chunks else pa.array([], pa.string())
+        distinct = _dictionary(merged)
         # Position p of group g's dictionary is position offset_g + p of the groups'
         # dictionaries one after the other; ``mapping`` maps that to the merged one.
         mapping = pa.chunked_array([m.indices for m in merged.chunks], pa.int32())
@@ -170,6 +167,12 @@ class RawTexts:
             indices.append(pc.take(mapping, pc.add(group, offset)))
             offset += len(local)
         return distinct, pa.chunked_array(indices, pa.int32())
+
+
+def _dictionary(encoded: pa.ChunkedArray) -> pa.Array:
+    """The distinct texts of a dictionary-encoded column of strings."""
+    # Every chunk of a chunked encoding carries the whole dictionary.
+    return encoded.chunks[-1].dictionary if encoded.num_chunks else pa.array([], pa.string())
 
 
 class MemberColumn:
