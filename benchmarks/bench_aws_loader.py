@@ -36,7 +36,8 @@ from fake_sagemaker import (  # noqa: E402
 )
 
 from ddsql_lite.loaders import synthetic  # noqa: E402
-from ddsql_lite.loaders.aws import DEFAULT_MAX_WORKERS, AwsOptions, load_aws  # noqa: E402
+from ddsql_lite.loaders.aws import load_aws  # noqa: E402
+from ddsql_lite.loaders.aws_options import DEFAULT_MAX_WORKERS, AwsOptions  # noqa: E402
 from ddsql_lite.registry import load_registry  # noqa: E402
 
 ACCOUNT = "482910374615"

@@ -21,11 +21,10 @@ from typing import Any
 
 from . import __version__
 from .connection import Connection, connect
-from .dialect import Translator
 from .engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT
 from .errors import DDSQLError
 from .formats import FORMATS
-from .loaders.aws import CONNECT_TIMEOUT, DEFAULT_MAX_WORKERS, READ_TIMEOUT, AwsOptions
+from .loaders.aws_options import CONNECT_TIMEOUT, DEFAULT_MAX_WORKERS, READ_TIMEOUT, AwsOptions
 from .loaders.cache import DEFAULT_MAX_AGE, parse_duration
 from .loaders.pushdown import list_filters
 from .loaders.record import write_fixtures
@@ -356,6 +355,8 @@ def open_connection(args: argparse.Namespace, *, pushdown: str | None = None) ->
         filters = None
         if pushdown is not None:
             registry = load_registry()
+            from .dialect import Translator
+
             Translator(registry).translate(pushdown)  # a bad query fails before the load
             if getattr(args, "cache", None) is None:
                 filters = list_filters(pushdown, live_table(registry)) or None

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from .dialect import Translator
-from .dialect.translate import setting_parameter
-from .engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Engine
+from .engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Engine, warm_up
 from .errors import UnsupportedError
 from .loaders.cache import DEFAULT_MAX_AGE, parse_duration
 from .loaders.report import LoadReport
@@ -20,6 +19,9 @@ from .loaders.sources import aws_options, load_tables
 from .registry import Registry, Table, load_registry
 from .result import Result
 from .timeframe import TimeFrame, format_instant, parse_instant, utcnow
+
+if TYPE_CHECKING:
+    from .dialect import Translator
 
 
 class Connection:
@@ -36,8 +38,15 @@ class Connection:
     ) -> None:
         self.registry = registry
         self._load_report = report if report is not None else LoadReport("fixtures")
-        self.translator = Translator(registry)
-        self.engine = Engine(data, timeout=timeout, memory_limit=memory_limit)
+        # DuckDB loads the tables on another thread (it releases the GIL) while this one
+        # imports the translator: a one-shot query starts about 20 ms sooner.
+        engine = _Background(lambda: Engine(data, timeout=timeout, memory_limit=memory_limit))
+        try:
+            from .dialect import Translator
+
+            self.translator: Translator = Translator(registry)
+        finally:
+            self.engine = engine.result()
         self.row_counts = {t.name: d.num_rows for t, d in data.items()}
         self._time_frame = TimeFrame()
 
@@ -95,6 +104,8 @@ class Connection:
         if unused:
             raise UnsupportedError(f"parameter(s) not used by the query: {', '.join(unused)}")
         if len(wanted) < len(names):
+            from .dialect.translate import setting_parameter
+
             settings = self._settings()
             given.update({setting_parameter(k): v for k, v in settings.items()})
             given = {k: v for k, v in given.items() if k in names}
@@ -153,6 +164,30 @@ class Connection:
         self.close()
 
 
+class _Background:
+    """``make()`` run on a thread of its own; :meth:`result` waits for it and returns
+    what it returned or raises what it raised."""
+
+    def __init__(self, make: Callable[[], Engine]) -> None:
+        self._outcome: list[Any] = []
+        self._thread = threading.Thread(target=self._run, args=(make,), name="ddsql-engine")
+        self._thread.start()
+
+    def _run(self, make: Callable[[], Engine]) -> None:
+        try:
+            self._outcome.append(make())
+        except BaseException as exc:  # handed to the thread that waits
+            self._outcome.append(exc)
+
+    def result(self) -> Engine:
+        self._thread.join()
+        (outcome,) = self._outcome
+        if isinstance(outcome, BaseException):
+            raise outcome
+        engine: Engine = outcome
+        return engine
+
+
 def connect(
     *,
     fixtures: str | Path | None = None,
@@ -174,7 +209,7 @@ def connect(
     progress: bool | None = None,
 ) -> Connection:
     """Open a connection over the bundled sample data, over ``fixtures`` (a fixture
-    file or directory in the format of DESIGN.md), or over live AWS data.
+    file or directory: docs/design.md, "Fixture format"), or over live AWS data.
 
     ``source`` is ``"sample"`` (the default without fixtures), ``"fixtures"`` or ``"aws"``.
     ``timeout`` is each query's time limit in seconds (0 for none); ``memory_limit`` a
@@ -211,6 +246,7 @@ def connect(
         cache=cache,
         refresh=refresh,
     )
+    warm_up()
     registry = load_registry()
     data, report = load_tables(
         registry,

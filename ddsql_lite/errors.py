@@ -45,6 +45,10 @@ class UnsupportedError(DDSQLError):
     """A statement, function or construct that DDSQL does not support."""
 
 
+class MissingDependencyError(DDSQLError):
+    """An optional package a feature needs is not installed (names the extra to install)."""
+
+
 class ParseError(DDSQLError):
     """The SQL text is not valid syntax.
 

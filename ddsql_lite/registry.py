@@ -21,6 +21,9 @@ import yaml
 
 from .errors import CatalogError, SchemaError
 
+# libyaml's safe loader when PyYAML has it (about ten times faster than the pure one)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class ColumnType:
@@ -135,7 +138,7 @@ _COLUMN_KEYS = {"name", "type", "source", "description"}
 def parse_schema(text: str, origin: str) -> Table:
     """Validate one schema file's text; ``origin`` names the file in errors."""
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise SchemaError(f"{origin}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict):

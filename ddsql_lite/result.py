@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from .errors import QueryError
+from .errors import MissingDependencyError, QueryError
 
 if TYPE_CHECKING:
     import pandas
@@ -48,11 +48,13 @@ class Result:
     arrow = to_arrow_table
 
     def df(self) -> pandas.DataFrame:
-        """A pandas DataFrame (needs pandas)."""
+        """A pandas DataFrame."""
+        _require("pandas", "ddsql_lite")
         return self._table.to_pandas()
 
     def pl(self) -> polars.DataFrame:
-        """A polars DataFrame (needs polars)."""
+        """A polars DataFrame (needs the ``polars`` extra: ``pip install 'ddsql_lite[polars]'``)."""
+        _require("polars", "'ddsql_lite[polars]'")
         import polars
 
         frame = polars.from_arrow(self._table)
@@ -79,6 +81,14 @@ class Result:
         part = self._table.slice(start, count)
         columns = [_python_values(c) for c in part.columns]
         return list(zip(*columns)) if columns else [() for _ in range(part.num_rows)]
+
+
+def _require(module: str, install: str) -> None:
+    """Raise MissingDependencyError, naming what to install, when ``module`` is missing."""
+    from importlib.util import find_spec
+
+    if find_spec(module) is None:
+        raise MissingDependencyError(f"{module} is not installed: pip install {install}")
 
 
 def _python_values(column: pa.ChunkedArray) -> list[Any]:

@@ -19,7 +19,8 @@ from pg_oracle import PostgresServer, PostgresUnavailable  # noqa: E402
 
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PostgresServer]:
-    """A private PostgreSQL 15 server for the session (the DDSQL.md rule-2 oracle).
+    """A private PostgreSQL 15 server for the session: the oracle of docs/dialect.md,
+    "Which behaviour wins".
 
     ``pg.conn`` is a live pg8000 DB-API connection with autocommit on and hstore
     installed; ``pg.connect()`` opens more. When PostgreSQL cannot start the tests

@@ -6,7 +6,7 @@
 - SageMaker, JSON 1.1 (``X-Amz-Target: SageMaker.<Operation>``):
   ListInferenceExperiments (filters, ``MaxResults``, ``NextToken``),
   DescribeInferenceExperiment, ListTags (paginated). Responses are built from fixture
-  records (``ddsql_lite.loaders.synthetic``) through the botocore output shapes, so
+  records (``ddsql_lite.loaders.synthetic_records``) through the botocore output shapes, so
   timestamps travel as epoch seconds like the real service's.
 - STS (query protocol, XML): GetCallerIdentity, AssumeRole.
 - EC2 (query protocol, XML): DescribeRegions.

@@ -1,13 +1,14 @@
 """PostgreSQL 15 oracle for the ddsql_lite test suite.
 
-DDSQL.md rule 2 says PostgreSQL 15 decides every behaviour the DDSQL reference does not
-document. This module runs a private, throw-away PostgreSQL 15 server, loads fixture
-records into ``aws.sagemaker_inference_experiment`` with PostgreSQL's own types, runs
-queries there and compares the answers with ddsql_lite's.
+PostgreSQL 15 decides every behaviour the DDSQL reference does not document
+(docs/dialect.md, "Which behaviour wins"). This module runs a private, throw-away
+PostgreSQL 15 server, loads fixture records into ``aws.sagemaker_inference_experiment``
+with PostgreSQL's own types, runs queries there and compares the answers with
+ddsql_lite's.
 
 It is deliberately independent of ``ddsql_lite``: the record -> row mapping below is a
-second implementation of DESIGN.md's table, so a bug in the package cannot hide itself
-by being copied into the oracle.
+second implementation of docs/design.md, "From API record to row", so a bug in the
+package cannot hide itself by being copied into the oracle.
 
 Public names:
 
@@ -565,7 +566,7 @@ def hstore_from_map(value: Any) -> dict[str, str | None] | None:
 
     Accepts ``{key: [values]}``, a list of ``(key, [values])`` pairs (Arrow's map form)
     or DuckDB's older ``{"key": [...], "value": [...]}``; a key's values are sorted,
-    de-duplicated and joined by ``,`` (DDSQL.md, Tags). A value that is already text
+    de-duplicated and joined by ``,`` (docs/dialect.md, "Tags"). A value that is already text
     is kept; None stays None (SQL NULL). compare_results does not do this by itself:
     apply it to the tags column of the DuckDB side before comparing.
     """
@@ -841,7 +842,7 @@ def record_to_row(record: Mapping[str, Any], index: int = 0) -> dict[str, Any]:
 
 
 def read_fixture_records(path: str | Path) -> list[dict[str, Any]]:
-    """Records of a fixture file or directory, per DESIGN.md's fixture format.
+    """Records of a fixture file or directory (docs/design.md, "Fixture format").
 
     ``.json``: an array of records or ``{"records": [...]}``; ``.jsonl``: one record a
     line (blank lines skipped); a directory: every such file in it, in name order.

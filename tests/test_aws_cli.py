@@ -27,7 +27,7 @@ import ddsql_lite
 from ddsql_lite import LoaderError, UnsupportedError
 from ddsql_lite.cli import build_parser, main
 from ddsql_lite.loaders import LoadEntry, LoadReport, read_fixtures, write_fixtures
-from ddsql_lite.loaders.aws import AwsOptions
+from ddsql_lite.loaders.aws_options import AwsOptions
 from ddsql_lite.loaders.cache import parse_duration, read_snapshot, snapshot_key
 from ddsql_lite.loaders.progress import NullProgress, RichProgress, progress_sink
 from ddsql_lite.loaders.report import format_duration

@@ -28,7 +28,8 @@ from aws_helpers import (
 
 import ddsql_lite
 from ddsql_lite import LoaderError, UnsupportedError
-from ddsql_lite.loaders.aws import AwsOptions, load_aws
+from ddsql_lite.loaders.aws import load_aws
+from ddsql_lite.loaders.aws_options import AwsOptions
 from ddsql_lite.loaders.sources import load_tables, rows_table
 from ddsql_lite.registry import load_registry
 

@@ -15,7 +15,8 @@ from aws_helpers import ACCOUNT_A, TABLE, pick, table_of
 from botocore.stub import Stubber
 from botocore.validate import validate_parameters
 
-from ddsql_lite.loaders.aws import botocore_session, client_config
+from ddsql_lite.loaders.aws import botocore_session
+from ddsql_lite.loaders.aws_options import client_config
 from ddsql_lite.loaders.fetch import Target, fetch_all
 from ddsql_lite.loaders.pushdown import list_filters
 from ddsql_lite.loaders.sources import rows_table

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sys
 import threading
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 
 import ddsql_lite
-from ddsql_lite import DDSQLError, QueryCancelledError, QueryError, QueryTimeoutError
+from ddsql_lite import (
+    DDSQLError,
+    MissingDependencyError,
+    QueryCancelledError,
+    QueryError,
+    QueryTimeoutError,
+)
+from ddsql_lite.dialect import runtime
 from ddsql_lite.engine import Engine, row_group_size
 from ddsql_lite.registry import load_registry
 
@@ -75,6 +85,52 @@ def test_result_conversions(con) -> None:
     assert result.pl()["n"].to_list() == [r[1] for r in rows]
     assert result.to_arrow_table().num_rows == len(rows)
     assert result.fetchall() == []  # fetchall consumes, like a cursor
+
+
+def test_macros_are_defined_when_a_query_first_calls_them(con) -> None:
+    """A connection defines the macros its queries call, with those they call, once."""
+    engine = Engine({})
+    try:
+        assert engine.execute("SELECT 1 AS x").to_pylist() == [{"x": 1}]
+        assert engine._macros == set()
+        sql = "SELECT DDSQL_INTERVAL_TEXT(INTERVAL '1 day') AS t, ddsql_nonzero (2) AS n"
+        assert engine.execute(sql).to_pylist() == [{"t": "1 day", "n": 2}]
+        assert engine._macros == {
+            "ddsql_interval_text",
+            "ddsql_interval_text_parts",
+            "ddsql_interval_part",
+            "ddsql_nonzero",
+        }
+        assert engine.execute(sql).to_pylist() == [{"t": "1 day", "n": 2}]
+    finally:
+        engine.close()
+
+
+def test_every_macro_can_be_defined_after_what_it_calls() -> None:
+    db = duckdb.connect()
+    runtime.install(db)
+    defined: set[str] = set()
+    runtime.define_macros(db.execute, runtime.MACROS, defined)
+    assert defined == set(runtime.MACROS)
+    listed = db.execute(
+        "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_name LIKE 'ddsql_%'"
+    ).fetchall()
+    python_functions = {runtime.RAISE, runtime.UNIQUE_KEYS}
+    assert {name for (name,) in listed} == set(runtime.MACROS) | python_functions
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("module", "method", "install"),
+    [("polars", "pl", "'ddsql_lite[polars]'"), ("pandas", "df", "ddsql_lite")],
+)
+def test_a_missing_dataframe_package_names_what_to_install(
+    con, monkeypatch: pytest.MonkeyPatch, module: str, method: str, install: str
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
+    result = con.sql(f"SELECT count(*) AS n FROM {T}")
+    with pytest.raises(MissingDependencyError, match=f"pip install {re.escape(install)}$"):
+        getattr(result, method)()
 
 
 def test_translate_and_tables(con) -> None:
@@ -168,7 +224,7 @@ def test_time_limit_interrupts_and_connection_survives() -> None:
     engine = Engine({}, timeout=0.3)
     try:
         with pytest.raises(QueryTimeoutError, match=r"time limit of 0\.3 s"):
-            engine.execute("SELECT count(*) FROM range(100000000000) a")
+            engine.execute("SELECT count(*) FROM range(1000000000000) a")
         assert engine.execute("SELECT 42 AS x").to_pylist() == [{"x": 42}]
     finally:
         engine.close()
@@ -210,7 +266,7 @@ def test_a_table_in_small_row_groups_answers_the_same(con) -> None:
         for sql in queries:
             assert two.execute(sql) == one.execute(sql), sql
         with pytest.raises(QueryTimeoutError):
-            two.execute("SELECT count(*) FROM range(100000000000) a")
+            two.execute("SELECT count(*) FROM range(1000000000000) a")
         with pytest.raises(QueryError, match="division by zero"):
             two.execute(f"SELECT 1 / ddsql_nonzero(0) FROM {T}")
         for sql in queries:
@@ -226,7 +282,7 @@ def test_ctrl_c_cancels_the_query(con) -> None:
     timer = threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGINT))
     timer.start()
     with pytest.raises(QueryCancelledError):
-        con.engine.execute("SELECT count(*) FROM range(100000000000) a", timeout=30)
+        con.engine.execute("SELECT count(*) FROM range(1000000000000) a", timeout=30)
     assert con.sql("SELECT 1 AS one").fetchall() == [(1,)]
 
 

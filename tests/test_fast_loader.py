@@ -17,14 +17,14 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from botocore.model import ListShape, Shape, StructureShape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ddsql_lite import LoaderError
 from ddsql_lite.loaders import sample_path, synthetic, vectorized
 from ddsql_lite.loaders.fixtures import read_fixtures, read_fixtures_reference
-from ddsql_lite.loaders.rows import iso_utc, output_shape, parse_timestamp
+from ddsql_lite.loaders.rows import iso_utc, parse_timestamp
+from ddsql_lite.loaders.shapes import ListShape, Shape, StructureShape, output_shape
 from ddsql_lite.loaders.sqljson import iso_text_sql, json_timestamp_sql
 from ddsql_lite.loaders.vectorized import loader_connection, pairs_to_map, plan_for, read_file
 from ddsql_lite.registry import load_registry

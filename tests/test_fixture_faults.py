@@ -3,7 +3,7 @@
 Each damaged fixture either loads every one of its records (checked by row count and
 ARNs) or :func:`ddsql_lite.connect` raises a :class:`LoaderError` naming the file; a
 connection is never opened over part of the data. The 100 MB fixture is generated with
-:mod:`ddsql_lite.loaders.synthetic` and runs only when ``DDSQL_FUZZ_EXAMPLES`` is set
+:mod:`ddsql_lite.loaders.synthetic_records` and runs only when ``DDSQL_FUZZ_EXAMPLES`` is set
 (the large run of ``tests/test_fuzz.py``).
 """
 
@@ -22,7 +22,7 @@ import pytest
 import ddsql_lite
 from ddsql_lite import DDSQLError, LoaderError
 from ddsql_lite.loaders.fixtures import SMALL_FILE_BYTES
-from ddsql_lite.loaders.synthetic import synthetic
+from ddsql_lite.loaders.synthetic_records import synthetic
 
 T = "aws.sagemaker_inference_experiment"
 Record = dict[str, Any]

@@ -87,8 +87,8 @@ JSON_KEYS = [
     "nope",
 ]
 # Keys whose values are scalars: ``->>`` on a container gives JSON text, which DDSQL
-# normalises (DDSQL.md) while PostgreSQL keeps the stored spelling, so the oracle
-# grammar reads scalars only.
+# normalises (docs/dialect.md, "JSON text") while PostgreSQL keeps the stored spelling,
+# so the oracle grammar reads scalars only.
 SCALAR_JSON_KEYS = [
     "model_name",
     "variant_name",

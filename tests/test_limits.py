@@ -13,8 +13,9 @@ from ddsql_lite import DDSQLError, QueryMemoryError, QueryTimeoutError
 from ddsql_lite.cli import main
 
 T = "aws.sagemaker_inference_experiment"
-# 32 rows to the 6th power: about a billion rows to count.
-CROSS_JOIN_BOMB = "SELECT count(*) FROM " + ", ".join(f"{T} AS t{i}" for i in range(6))
+# 32 rows to the 8th power: about 10^12 rows to count, minutes on any machine, so a limit
+# under a second is always reached however fast the machine is.
+CROSS_JOIN_BOMB = "SELECT count(*) FROM " + ", ".join(f"{T} AS t{i}" for i in range(8))
 # About a million concatenated ARNs (some 400 MB) gathered into one array.
 MEMORY_HOG = (
     "SELECT cardinality(array_agg(a.arn || b.arn || c.arn || d.arn)) "

@@ -2,16 +2,17 @@
 
 The rows are the bundled sample data, loaded into ddsql_lite by its loader and into
 PostgreSQL by the oracle's independent mapping (tests/pg_oracle.py). Normalisation is
-``compare_results``': numbers by value, JSON by structure (DDSQL.md accepts normalised
-JSON text), row order only when the query has an ORDER BY. The tags column is compared
-as the hstore PostgreSQL holds (values joined by commas).
+``compare_results``': numbers by value, JSON by structure (normalised JSON text is
+accepted: docs/dialect.md, "JSON text"), row order only when the query has an ORDER BY.
+The tags column is compared as the hstore PostgreSQL holds (values joined by commas).
 
 Corpus format (``corpus/*.sql``): one query a line; ``--`` starts a comment line;
 ``FROM t`` stands for ``FROM aws.sagemaker_inference_experiment AS t``. A query may end
 with annotations, each introduced by `` -- ``:
 
 * ``-- ddsql: <rows as a Python literal>``: DDSQL documents a different answer from
-  PostgreSQL's (DDSQL.md rule 1); that answer is expected instead.
+  PostgreSQL's (docs/dialect.md, "Documented deviations"); that answer is expected
+  instead.
 * ``-- pg: <SQL>``: the PostgreSQL spelling of the same question, for DDSQL-only syntax
   (``approx_percentile``, ``$1`` replacements...). Its answer must match.
 * ``-- error: <text>``: both must refuse; ddsql_lite with a DDSQLError containing text.

@@ -35,9 +35,10 @@ ENTER = "\r"
 CTRL_C = "\x03"
 CTRL_D = "\x04"
 # A query that runs for many seconds: the 5-way self join of the sample table.
+# About 10^9 concatenations: minutes on any machine, so Ctrl-C always lands while it runs.
 LONG = (
-    f"SELECT count(*) FROM {T} a, {T} b, {T} c, {T} d, {T} e "
-    "WHERE a.name || b.name || c.name || d.name || e.name LIKE '%zzz%';"
+    f"SELECT count(*) FROM {T} a, {T} b, {T} c, {T} d, {T} e, {T} f "
+    "WHERE a.name || b.name || c.name || d.name || e.name || f.name LIKE '%zzz%';"
 )
 
 

@@ -1,6 +1,6 @@
 """The synthetic generator and the bundled sample data, checked against the real API model.
 
-Both must produce records in the fixture format of DESIGN.md whose ``experiment`` is a
+Both must produce records in the fixture format (docs/design.md) whose ``experiment`` is a
 valid DescribeInferenceExperiment response and whose ``tags`` a valid ListTags ``Tags``
 list, as botocore's SageMaker service model describes them.
 """
@@ -19,7 +19,7 @@ import botocore.session
 import pytest
 from botocore.model import ListShape, Shape, StructureShape
 
-from ddsql_lite.loaders.synthetic import synthetic
+from ddsql_lite.loaders.synthetic_records import synthetic
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ddsql_lite" / "data" / "sample_experiments.json"
 STATUSES = {
@@ -153,7 +153,7 @@ def record_problems(record: dict[str, Any]) -> list[str]:
         return [*problems, "experiment is not an object"]
     for name in REQUIRED:
         if experiment.get(name) in (None, ""):
-            problems.append(f"experiment.{name}: required by DESIGN.md, missing")
+            problems.append(f"experiment.{name}: required by docs/design.md, missing")
     problems += validate(experiment, describe_shape(), "experiment")
     if "tags" in record:
         problems += validate(record["tags"], tags_shape(), "tags")

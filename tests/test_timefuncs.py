@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from ddsql_lite import UnsupportedError
-from ddsql_lite.dialect import Translator
+from ddsql_lite.dialect import Translator, runtime
 from ddsql_lite.dialect.ddsql import DIALECT, tokenize
 from ddsql_lite.dialect.intervals import Interval, parse_interval, pg_interval_text
 from ddsql_lite.dialect.pgformat import (
@@ -25,7 +25,6 @@ from ddsql_lite.dialect.pgformat import (
     to_timestamp_regex,
 )
 from ddsql_lite.dialect.timefuncs import parse_timestamp
-from ddsql_lite.engine import define_functions
 from ddsql_lite.registry import load_registry
 
 T = "aws.sagemaker_inference_experiment"
@@ -150,7 +149,8 @@ def test_interval_duckdb_text_is_exact() -> None:
 def test_interval_text_macro_matches_python() -> None:
     """``ddsql_interval_text`` (DuckDB) prints what :func:`pg_interval_text` prints."""
     con = duckdb.connect()
-    define_functions(con)
+    runtime.install(con)
+    runtime.define_macros(con.execute, [runtime.INTERVAL_TEXT], set())
     values = [
         (m, d, u) for m in (0, 1, -14, 25) for d in (0, 1, -3) for u in (0, 1, -H - 500, 5 * D)
     ]

@@ -1,6 +1,22 @@
-"""DDSQL -> DuckDB translation: parsing (``ddsql``), rewrites (``transforms``), and the
-orchestration with validation and caching (``translate``)."""
+"""DDSQL -> DuckDB translation: parsing (``ddsql``), rewrites (``transforms``), the
+orchestration with validation and caching (``translate``), and the functions translated
+SQL calls at run time (``runtime``, which the engine installs).
 
-from .translate import Translation, Translator
+``Translator`` and ``Translation`` are imported on first use, so the engine can import
+``runtime`` without loading the translator.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .translate import Translation, Translator
 
 __all__ = ["Translation", "Translator"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import translate
+
+        return getattr(translate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,7 @@
 The translator refuses everything not listed here with an ``UnsupportedError`` naming
 it, so a DuckDB-only function (``read_csv``, ``getenv``, ``query``...) can never run.
 A function is listed once it is translated with PostgreSQL's (or DDSQL's documented)
-semantics; ``DDSQL.md`` is the full list the dialect grows towards.
+semantics; docs/dialect.md, "Functions" documents every one of them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from . import paths, regex, scalars, tables, tags, timefuncs
 
-# Every function DDSQL documents, as users spell them (DDSQL.md, "Functions"). A name a
+# Every DDSQL function, as users spell them (docs/dialect.md, "Functions"). A name a
 # query calls that is not here is refused before anything else looks at the query.
 DDSQL_FUNCTIONS: frozenset[str] = frozenset(
     (

@@ -52,28 +52,6 @@ def rewrites(*kinds: type[exp.Expr], calls: Iterable[str] = ()) -> Callable[[Rew
     return declare
 
 
-# DuckDB macros the generated SQL may call, by name; the engine defines them before it
-# locks the configuration, and the translator refuses them in user SQL (``ddsql_`` names).
-MACROS: dict[str, str] = {}
-
-# The function macros call to fail a query with PostgreSQL's message: ``ddsql_raise(text)``
-# raises QueryError(text). The engine defines it as a Python function, because DuckDB's
-# own error() is volatile and DuckDB refuses volatile expressions in a window's PARTITION
-# BY and ORDER BY (``rank() OVER (ORDER BY length(name) / 2)`` would fail).
-RAISE = "ddsql_raise"
-# ``ddsql_unique_keys(text)``: the text, once no JSON object in it repeats a key (else the
-# query fails). PostgreSQL's json reads the last of repeated keys and DuckDB the first, so
-# text made JSON in a query passes here; loaded JSON never repeats a key (loaders parse it).
-UNIQUE_KEYS = "ddsql_unique_keys"
-
-
-def macro(name: str, definition: str) -> str:
-    """Declare a DuckDB macro ``name`` (``"(x) AS ..."``) and return its name."""
-    assert name.startswith("ddsql_"), name
-    MACROS[name] = definition
-    return name
-
-
 def data_type(name: str) -> exp.DataType:
     """``exp.DataType.build(name)``, without parsing ``name`` each time: a copy of the
     type built the first time."""

@@ -5,7 +5,7 @@ rewrites applied in order over the whole tree; ``FUNCTIONS`` (sqlglot class -> D
 name) and ``ANONYMOUS`` (lower-case names sqlglot parses as Anonymous) list what this
 module makes safe to call.
 
-What the translation guarantees (DDSQL.md, "Regular expressions"):
+What the translation guarantees (docs/dialect.md, "Regular expressions"):
 
 * Pattern *syntax* is ICU's, read by a small parser (:func:`translate_pattern`) that
   writes the RE2 equivalent and refuses, with an :class:`UnsupportedError` naming the
@@ -14,7 +14,7 @@ What the translation guarantees (DDSQL.md, "Regular expressions"):
   operations, POSIX ``[:name:]`` classes and properties RE2 lacks.
 * ``\\d``, ``\\s``, ``\\w``, ``\\h``, ``\\v``, ``\\R`` and ``\\p{...}`` keep ICU's Unicode
   meaning (RE2's own ``\\d``/``\\s``/``\\w`` are ASCII-only, and its ``\\v`` is VT).
-* Function-level flags and the newline rules follow DDSQL.md and PostgreSQL: without
+* Function-level flags and the newline rules follow DDSQL and PostgreSQL: without
   ``n``/``m`` the pattern sees one string (``.`` and ``[^...]`` match a newline, ``^``/``$``
   only at its ends); with ``n``/``m`` they stop at ``\\n`` and ``^``/``$`` work per line.
   ``i`` ignores case; ``g`` (replace only) replaces every match. Other flags are refused.
@@ -43,12 +43,8 @@ from .icu_pattern import (
     translate_pattern,
     translate_replacement,
 )
-from .nodes import TEXT_TYPES, Rewrite, call, data_type, macro, rewrites
-
-CHECK_MACRO = macro(
-    "ddsql_regex_checked",
-    "(s, bad, message) AS CASE WHEN regexp_matches(s, bad) THEN ddsql_raise(message) ELSE s END",
-)
+from .nodes import TEXT_TYPES, Rewrite, call, data_type, rewrites
+from .runtime import CHECK_MACRO
 
 
 def _string_literal(node: exp.Expr | None, what: str, function: str) -> str | None:

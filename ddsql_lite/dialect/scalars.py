@@ -9,47 +9,26 @@ restores PostgreSQL's (or DDSQL's documented) behaviour. Module contract: see
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .nodes import (
     TEXT_TYPES,
-    UNIQUE_KEYS,
     Rewrite,
     call,
     data_type,
     is_json,
-    macro,
     rewrites,
     type_in,
 )
-
-SUBSTRING = macro(
-    "ddsql_substring",
-    "(s, i, n) AS CASE WHEN n < 0 THEN ddsql_raise('negative substring length not allowed') "
-    "WHEN i < 1 THEN substring(s, 1, CASE WHEN i + n - 1 < 0 THEN 0 ELSE i + n - 1 END) "
-    "ELSE substring(s, i, n) END",
-)
-SUBSTRING_FROM = macro(
-    "ddsql_substring_from", "(s, i) AS substring(s, CASE WHEN i < 1 THEN 1 ELSE i END)"
-)
-SPLIT_PART = macro(
-    "ddsql_split_part",
-    "(s, d, n) AS CASE WHEN n = 0 THEN ddsql_raise('field position must not be zero') "
-    "WHEN d = '' THEN CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END "
-    "ELSE split_part(s, d, n) END",
-)
-SUBSCRIPT = macro(
-    "ddsql_subscript",
-    "(a, i) AS CASE WHEN CAST(i AS BIGINT) >= 1 THEN a[CAST(i AS BIGINT)] END",
-)
-STRING_TO_ARRAY = macro(
-    "ddsql_string_to_array",
-    "(s, d) AS CASE WHEN s = '' THEN [] WHEN d IS NULL THEN string_split(s, '') "
-    "WHEN d = '' THEN [s] ELSE string_split(s, d) END",
+from .runtime import (
+    SPLIT_PART,
+    STRING_TO_ARRAY,
+    SUBSCRIPT,
+    SUBSTRING,
+    SUBSTRING_FROM,
+    UNIQUE_KEYS,
+    repeated_key,
 )
 
 
@@ -129,33 +108,6 @@ def json_text(value: exp.Expr) -> exp.Expr:
     while isinstance(inner, (exp.Cast, exp.Paren)) and type_in(inner.type, TEXT_TYPES):
         inner = inner.this
     return value if is_json(inner) else call(UNIQUE_KEYS, value)
-
-
-class _Repeated(Exception):
-    pass
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> None:
-    seen = set()
-    for key, _ in pairs:
-        if key in seen:
-            raise _Repeated(key)
-        seen.add(key)
-
-
-def repeated_key(text: str) -> str | None:
-    """What is wrong when the JSON ``text`` has an object that repeats a key, else None
-    (also for text that is not JSON, which the cast to JSON reports)."""
-    try:
-        json.loads(text, object_pairs_hook=_pairs)
-    except _Repeated as repeated:
-        return (
-            f"JSON object repeats the key {json.dumps(repeated.args[0])}: PostgreSQL reads "
-            "the last of repeated keys and DuckDB the first, so DDSQL refuses them"
-        )
-    except (ValueError, RecursionError):
-        pass
-    return None
 
 
 _CANONICAL = {

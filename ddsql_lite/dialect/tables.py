@@ -20,24 +20,11 @@ from typing import Any
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, data_type, macro, rewrites
+from .nodes import Rewrite, call, data_type, rewrites
 from .paths import dollar_keys
+from .runtime import JSON_ARRAY, JSON_ELEMENTS, JSON_ELEMENTS_TEXT
 from .scalars import json_text
 
-JSON_ARRAY = macro(
-    "ddsql_json_array",
-    # A JSON value is valid JSON text, so one that starts with "[" is an array: testing
-    # that costs nothing, where json_type parses the document a second time (it answers
-    # for the rest, such as text with blanks before its "[").
-    "(j) AS CASE WHEN j IS NULL OR prefix(CAST(j AS VARCHAR), '[') OR json_type(j) = 'ARRAY' "
-    "THEN j ELSE ddsql_raise('cannot extract elements from ' || "
-    "CASE json_type(j) WHEN 'OBJECT' THEN 'an object' ELSE 'a scalar' END) END",
-)
-JSON_ELEMENTS = macro("ddsql_json_elements", "(j) AS json_extract(ddsql_json_array(j), '$[*]')")
-JSON_ELEMENTS_TEXT = macro(
-    "ddsql_json_elements_text",
-    "(j) AS list_transform(ddsql_json_elements(j), lambda e: json_extract_string(e, '$'))",
-)
 JSON_FUNCTIONS = {
     "json_array_elements": (JSON_ELEMENTS, "JSON"),
     "json_array_elements_text": (JSON_ELEMENTS_TEXT, "VARCHAR"),

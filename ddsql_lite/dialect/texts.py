@@ -21,84 +21,9 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import TEXT_TYPES, Rewrite, call, data_type, macro, rewrites, type_in
-from .timefuncs import INTERVAL_TEXT, kind
-
-# |x| >= 1e15 prints as d.ddde+NN in PostgreSQL; DuckDB writes 1e15 <= |x| < 1e16 in
-# full, with the same shortest digits.
-_DIGITS = macro(
-    "ddsql_f8_digits", r"(c) AS rtrim(replace(regexp_replace(c, '\.0$|e.*$', ''), '.', ''), '0')"
-)
-_E15 = macro(
-    "ddsql_f8_e15",
-    "(d) AS d[1] || CASE WHEN length(d) > 1 THEN '.' || d[2:] ELSE '' END || 'e+15'",
-)
-_SHORTEST = macro(
-    "ddsql_f8_shortest",
-    "(a) AS CASE WHEN a < 1e16 THEN ddsql_f8_e15(ddsql_f8_digits(CAST(a AS VARCHAR))) "
-    "ELSE CAST(a AS VARCHAR) END",
-)
-# Above 2**53 doubles are integers 2**k apart. PostgreSQL's shortest digits lie strictly
-# inside x's rounding interval; DuckDB's (like Python's) may sit on one of its bounds,
-# x +- 2**(k-1). A candidate m * 10**q (m without trailing zeros) is on a bound exactly
-# when its power of two, trailing_zeros(m) + q, is k - 1; PostgreSQL then prints the
-# fewest digits, correctly rounded, that are not.
-_CTZ = macro("ddsql_f8_ctz", "(m) AS bit_count((m & -m) - 1)")
-_ULP_EXPONENT = macro(
-    "ddsql_f8_k",
-    "(a) AS CAST(log2(CASE WHEN isinf(nextafter(a, CAST('inf' AS DOUBLE))) "
-    "THEN a - nextafter(a, 0) ELSE nextafter(a, CAST('inf' AS DOUBLE)) - a END) AS INTEGER)",
-)
-_TEN_EXPONENT = macro(
-    "ddsql_f8_q",
-    "(c) AS CAST(split_part(c, 'e', 2) AS INTEGER) - length(ddsql_f8_digits(c)) + 1",
-)
-_ON_BOUND = macro(
-    "ddsql_f8_on_bound",
-    "(c, k) AS k >= 1 AND ddsql_f8_q(c) >= 0 "
-    "AND ddsql_f8_ctz(CAST(ddsql_f8_digits(c) AS BIGINT)) + ddsql_f8_q(c) = k - 1",
-)
-_E_FORM = macro("ddsql_f8_e", "(a, p) AS printf('%.' || (p - 1) || 'e', a)")
-_INSIDE = macro(
-    "ddsql_f8_inside",
-    "(a, k, n) AS ddsql_f8_e(a, coalesce(list_filter(range(n + 1, 18), "
-    "lambda p: NOT ddsql_f8_on_bound(ddsql_f8_e(a, p), k))[1], 17))",
-)
-_LARGE = macro(
-    "ddsql_f8_large",
-    "(a) AS CASE WHEN ddsql_f8_on_bound(ddsql_f8_shortest(a), ddsql_f8_k(a)) "
-    r"THEN regexp_replace(ddsql_f8_inside(a, ddsql_f8_k(a), "
-    r"length(ddsql_f8_digits(ddsql_f8_shortest(a)))), '\.?0*e', 'e') "
-    "ELSE ddsql_f8_shortest(a) END",
-)
-FLOAT_TEXT = macro(
-    "ddsql_float_text",
-    "(x) AS CASE WHEN isnan(x) THEN 'NaN' "
-    "WHEN isinf(x) THEN CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END "
-    "WHEN abs(x) >= 1e15 THEN CASE WHEN x < 0 THEN '-' ELSE '' END || ddsql_f8_large(abs(x)) "
-    r"ELSE regexp_replace(CAST(x AS VARCHAR), '\.0$', '') END",
-)
-# Any value as text: doubles as float8out, everything else as DuckDB writes it. (Both
-# branches must bind for any type; the double one reads back DuckDB's shortest digits.)
-VALUE_TEXT = macro(
-    "ddsql_value_text",
-    "(x) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') "
-    "THEN ddsql_float_text(CAST(CAST(x AS VARCHAR) AS DOUBLE)) "
-    "WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'MAP(%' OR typeof(x) LIKE 'STRUCT(%' "
-    "THEN ddsql_raise('this array cannot be made text: the type of its elements is not known') "
-    "ELSE CAST(x AS VARCHAR) END",
-)
-# PostgreSQL's array_out over the elements' texts (a VARCHAR[]); NULL elements print NULL.
-_ITEM = macro(
-    "ddsql_array_item",
-    "(e) AS CASE WHEN e IS NULL THEN 'NULL' "
-    r"""WHEN e = '' OR lower(e) = 'null' OR regexp_matches(e, '[{}",\\\s\v]') """
-    r"""THEN '"' || replace(replace(e, '\', '\\'), '"', '\"') || '"' ELSE e END""",
-)
-ARRAY_TEXT = macro(
-    "ddsql_array_text",
-    "(a) AS '{' || array_to_string(list_transform(a, lambda e: ddsql_array_item(e)), ',') || '}'",
-)
+from .nodes import TEXT_TYPES, Rewrite, call, data_type, rewrites, type_in
+from .runtime import ARRAY_TEXT, INTERVAL_TEXT, VALUE_TEXT
+from .timefuncs import kind
 
 _NOT_NUMBERS = (
     *TEXT_TYPES,

@@ -11,7 +11,8 @@ them), so :func:`prepare_tokens` runs on the token stream first: ``INTERVAL 'tex
 becomes ``'text'::INTERVAL`` (its text kept whole), and ``now``, ``date_trunc``,
 ``date_bin``, ``to_timestamp`` and ``to_char`` calls are renamed ``ddsql_*`` so they
 parse as plain calls with their arguments as written. The rewrite then gives each the
-meaning DDSQL.md documents (rule 1) or PostgreSQL 15's (rule 2), and refuses the rest:
+meaning DDSQL documents, else PostgreSQL 15's, and refuses the rest (docs/dialect.md,
+"Which behaviour wins"):
 
 * interval text is parsed exactly (:mod:`.intervals`) into a DuckDB interval literal;
   intervals print as PostgreSQL prints them when cast to text;
@@ -40,8 +41,16 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import UnsupportedError
 from .intervals import USECS_PER_DAY, Interval, parse_interval
-from .nodes import Rewrite, call, data_type, macro, rewrites, type_in
+from .nodes import Rewrite, call, data_type, rewrites, type_in
 from .pgformat import FIELDS, to_char_parts, to_timestamp_regex
+from .runtime import (
+    DATE_BIN,
+    EPOCH_TIMESTAMP,
+    INTERVAL_TEXT,
+    TEXT_TIMESTAMP,
+    TIMESTAMP_TEXT,
+    TO_TIMESTAMP_FIELDS,
+)
 
 # Calls whose arguments sqlglot would rewrite: renamed before parsing (see prepare_tokens).
 RAW_CALLS: dict[str, str] = {
@@ -145,118 +154,8 @@ def _extract_unit_at(tokens: list[Token], i: int) -> bool:
     )
 
 
-# --------------------------------------------------------------------------- macros
-
-INTERVAL_PART = macro(
-    "ddsql_interval_part",
-    "(v, unit, first, before) AS CASE WHEN v = 0 THEN '' ELSE "
-    "(CASE WHEN first THEN '' ELSE ' ' END) || (CASE WHEN before AND v > 0 THEN '+' ELSE '' END)"
-    " || CAST(v AS VARCHAR) || ' ' || unit || (CASE WHEN v = 1 THEN '' ELSE 's' END) END",
-)
-INTERVAL_TEXT_PARTS = macro(
-    "ddsql_interval_text_parts",
-    "(y, mo, d, h, mi, s, us) AS "
-    "ddsql_interval_part(y, 'year', true, false) "
-    "|| ddsql_interval_part(mo, 'mon', y = 0, y < 0) "
-    "|| ddsql_interval_part(d, 'day', y = 0 AND mo = 0, "
-    "CASE WHEN mo <> 0 THEN mo < 0 ELSE y < 0 END) "
-    "|| CASE WHEN (y = 0 AND mo = 0 AND d = 0) OR h <> 0 OR mi <> 0 OR s <> 0 OR us <> 0 THEN "
-    "(CASE WHEN y = 0 AND mo = 0 AND d = 0 THEN '' ELSE ' ' END) "
-    "|| (CASE WHEN h < 0 OR mi < 0 OR s < 0 OR us < 0 THEN '-' "
-    "WHEN (CASE WHEN d <> 0 THEN d < 0 WHEN mo <> 0 THEN mo < 0 ELSE y < 0 END) THEN '+' "
-    "ELSE '' END) "
-    "|| printf('%02d:%02d:%02d', abs(h), abs(mi), abs(s)) "
-    "|| CASE WHEN us = 0 THEN '' ELSE '.' || rtrim(printf('%06d', abs(us)), '0') END "
-    "ELSE '' END",
-)
-INTERVAL_TEXT = macro(
-    "ddsql_interval_text",
-    "(i) AS CASE WHEN i IS NULL THEN NULL ELSE ddsql_interval_text_parts("
-    "datepart('year', i), datepart('month', i), datepart('day', i), datepart('hour', i), "
-    "datepart('minute', i), datepart('second', i), datepart('microseconds', i) % 1000000) END",
-)
-# PostgreSQL's timestamp_bin: origin + the stride multiple that floors (ts - origin).
-DATE_BIN = macro(
-    "ddsql_date_bin",
-    "(stride, ts, origin) AS make_timestamp(epoch_us(ts) - "
-    "(((epoch_us(ts) - epoch_us(origin)) % stride) + stride) % stride)",
-)
-# PostgreSQL's float8 to_timestamp: shift to its 2000 epoch, then rint to microseconds.
-EPOCH_TIMESTAMP = macro(
-    "ddsql_epoch_timestamp",
-    "(x) AS CASE WHEN isnan(x) THEN ddsql_raise('timestamp cannot be NaN') "
-    "WHEN x < -62135596800 OR x >= 253402300800 THEN ddsql_raise('to_timestamp(' || x || "
-    "'): out of the range of years 1 to 9999') "
-    "ELSE make_timestamp(CAST(roundbankers((x - 946684800.0) * 1000000.0, 0) AS BIGINT) "
-    "+ 946684800000000) END",
-)
-# PostgreSQL's adjust_partial_year_to_2020 (YY read with fewer than four digits).
-PARTIAL_YEAR = macro(
-    "ddsql_partial_year",
-    "(y) AS CASE WHEN y < 70 THEN y + 2000 WHEN y < 100 THEN y + 1900 "
-    "WHEN y < 520 THEN y + 2000 WHEN y < 1000 THEN y + 1000 ELSE y END",
-)
-MAKE_TIMESTAMP = macro(
-    "ddsql_make_timestamp",
-    "(what, y, mo, d, h, clock12, pm, mi, sec, us) AS CASE "
-    "WHEN y = 0 THEN ddsql_raise(what || ': no year (PostgreSQL would answer a year BC)') "
-    "WHEN y > 9999 THEN ddsql_raise(what || ': year ' || y || ' is out of range') "
-    "WHEN mo > 12 OR d > 31 OR d > day(last_day(make_date(y, greatest(mo, 1), 1))) "
-    "THEN ddsql_raise(what || ': date/time field value out of range') "
-    "WHEN clock12 AND (h < 1 OR h > 12) "
-    "THEN ddsql_raise(what || ': hour \"' || h || '\" is invalid for the 12-hour clock') "
-    "WHEN h > 23 OR mi > 59 OR sec > 59 OR us > 999999 "
-    "THEN ddsql_raise(what || ': date/time field value out of range') "
-    "ELSE make_timestamp(y, greatest(mo, 1), greatest(d, 1), "
-    "CASE WHEN clock12 AND pm AND h < 12 THEN h + 12 WHEN clock12 AND NOT pm AND h = 12 THEN 0 "
-    "ELSE h END, mi, 0) + to_microseconds(sec * 1000000 + us) END",
-)
-FIELD_INT = macro("ddsql_field_int", "(t) AS CASE WHEN t = '' THEN 0 ELSE CAST(t AS BIGINT) END")
-TO_TIMESTAMP_FIELDS = macro(
-    "ddsql_to_timestamp_fields",
-    "(s, what, m) AS CASE WHEN s IS NULL THEN CAST(NULL AS TIMESTAMP) "
-    "WHEN length(m.consumed) < length(s) "
-    "THEN ddsql_raise(what || ': the text does not match the format at \"' "
-    "|| substr(s, length(m.consumed) + 1, 20) || '\"') "
-    "ELSE ddsql_make_timestamp(what, "
-    "CASE WHEN m.year <> '' THEN ddsql_field_int(m.year) WHEN m.year2 = '' THEN 0 "
-    "WHEN length(m.year2) < 4 THEN ddsql_partial_year(ddsql_field_int(m.year2)) "
-    "ELSE ddsql_field_int(m.year2) END, "
-    "ddsql_field_int(m.month), ddsql_field_int(m.day), "
-    "ddsql_field_int(m.hour24) + ddsql_field_int(m.hour12), "
-    "m.hour12 <> '' OR m.meridiem <> '', lower(m.meridiem) = 'pm', "
-    "ddsql_field_int(m.minute), ddsql_field_int(m.second), "
-    "ddsql_field_int(m.millisecond) * 1000 * CASE length(m.millisecond) "
-    "WHEN 1 THEN 100 WHEN 2 THEN 10 ELSE 1 END) END",
-)
-
-_SPACE = "[ \\t\\n\\x0B\\f\\r]"
-# Timestamp text DDSQL reads: ISO date, optional time, optional zero UTC offset.
-_ZONE = "[Zz]|[Uu][Tt][Cc]|[Gg][Mm][Tt]|\\+00(?::?00)?"  # a zero offset; "-00" needs a time
-TIMESTAMP_TEXT = (
-    f"^{_SPACE}*([0-9]{{4}})-([0-9]{{1,2}})-([0-9]{{1,2}})(?:"
-    f"(?:[Tt]|{_SPACE}+)([0-9]{{1,2}}):([0-9]{{2}})(?::([0-9]{{2}})(?:\\.([0-9]{{1,6}}))?)?"
-    f"{_SPACE}*(?:(?:{_ZONE}|-00(?::?00)?){_SPACE}*)?"
-    f"|{_SPACE}*(?:(?:{_ZONE}){_SPACE}*)?)$"
-)
 _TIMESTAMP_TEXT = re.compile(TIMESTAMP_TEXT)
 _OFFSET = re.compile(r"(?:[+-][0-9]{2}(?::?[0-9]{2})?|[A-Za-z][A-Za-z/_]+)\s*$")
-TEXT_TIMESTAMP_PARTS = macro(
-    "ddsql_text_timestamp_parts",
-    "(s, m) AS CASE WHEN s IS NULL THEN CAST(NULL AS TIMESTAMP) WHEN m.y = '' THEN "
-    "ddsql_raise('cannot read ''' || s || ''' as a timestamp: DDSQL reads "
-    "YYYY-MM-DD[ HH:MM[:SS[.ffffff]]] in UTC') "
-    "WHEN ddsql_field_int(m.y) = 0 OR ddsql_field_int(m.mo) = 0 OR ddsql_field_int(m.d) = 0 "
-    "THEN ddsql_raise('timestamp ''' || s || ''': date/time field value out of range') "
-    "ELSE ddsql_make_timestamp('timestamp ''' || s || '''', ddsql_field_int(m.y), "
-    "ddsql_field_int(m.mo), ddsql_field_int(m.d), ddsql_field_int(m.h), false, false, "
-    "ddsql_field_int(m.mi), ddsql_field_int(m.sec), ddsql_field_int(rpad(m.frac, 6, '0'))) END",
-)
-TEXT_TIMESTAMP = macro(
-    "ddsql_text_timestamp",
-    "(s) AS ddsql_text_timestamp_parts(s, regexp_extract(CAST(s AS VARCHAR), "
-    f"'{TIMESTAMP_TEXT}', ['y', 'mo', 'd', 'h', 'mi', 'sec', 'frac']))",
-)
 
 
 # --------------------------------------------------------------------------- literals

@@ -12,11 +12,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from . import paths, regex, scalars, tables, tags, texts, timefuncs
-from .nodes import ALL, BY_NAME, NONE, TRIGGERS, Rewrite, Trigger, call, data_type, macro, rewrites
-
-NONZERO_MACRO = macro(
-    "ddsql_nonzero", "(x) AS CASE WHEN x = 0 THEN ddsql_raise('division by zero') ELSE x END"
-)
+from .nodes import ALL, BY_NAME, NONE, TRIGGERS, Rewrite, Trigger, call, data_type, rewrites
+from .runtime import NONZERO_MACRO
 
 
 @rewrites(exp.DataType)

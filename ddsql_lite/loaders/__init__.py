@@ -9,20 +9,27 @@ vectorised path: ``vectorized`` runs the DuckDB query that ``shape_sql`` (with `
 generates from the schema and the botocore shape, the same mapping as ``rows``.
 """
 
-from .fixtures import read_fixtures, sample_path
-from .pushdown import list_filters
-from .record import write_fixtures
-from .report import LoadEntry, LoadReport
-from .rows import records_to_table
-from .synthetic import synthetic
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "LoadEntry",
-    "LoadReport",
-    "list_filters",
-    "read_fixtures",
-    "records_to_table",
-    "sample_path",
-    "synthetic",
-    "write_fixtures",
-]
+# Public name -> the module defining it, imported on first use (PEP 562): a connection
+# over fixtures must not pay for the live loader's botocore or the fast path's planner.
+_PUBLIC = {
+    "LoadEntry": "report",
+    "LoadReport": "report",
+    "list_filters": "pushdown",
+    "read_fixtures": "fixtures",
+    "records_to_table": "rows",
+    "sample_path": "fixtures",
+    "synthetic": "synthetic_records",
+    "write_fixtures": "record",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+
+
+__all__ = sorted(_PUBLIC)

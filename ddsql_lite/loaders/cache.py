@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..errors import LoaderError, UnsupportedError
 from ..registry import Table
@@ -86,6 +85,8 @@ def read_snapshot(
     max_age: float,
 ) -> tuple[pa.Table, LoadReport] | None:
     """The snapshot's table and report if it is usable and fresh; see the module doc."""
+    import pyarrow.parquet as pq  # imported where used: a load without a cache skips it
+
     data_path, meta_path = _paths(Path(directory).expanduser(), table, identity)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -109,6 +110,8 @@ def write_snapshot(
     report: LoadReport,
 ) -> Path:
     """Store ``data`` and ``report`` as the snapshot for ``identity``; returns its path."""
+    import pyarrow.parquet as pq
+
     directory = Path(directory).expanduser()
     data_path, meta_path = _paths(directory, table, identity)
     meta = {"report": report.to_json(), "rows": data.num_rows, "identity": identity}

@@ -11,8 +11,8 @@ limiter per (account, region)).
 
 Contract of :func:`fetch_all`:
 
-- It returns, per target and in the targets' order, the records (the fixture format of
-  DESIGN.md, JSON-ready: timestamps are ISO-8601 UTC text, no ``ResponseMetadata``) in
+- It returns, per target and in the targets' order, the records (docs/design.md,
+  "Fixture format"; JSON-ready: timestamps are ISO-8601 UTC text, no ``ResponseMetadata``) in
   List order, and the target's :class:`LoadEntry`.
 - Retrying is botocore's (the clients' retry configuration, timeouts included); nothing
   here retries.

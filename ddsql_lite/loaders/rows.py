@@ -1,8 +1,8 @@
-"""Pure mapping from an API record (the fixture format of DESIGN.md) to a table row.
+"""Pure mapping from an API record to a table row (docs/design.md, "Fixture format").
 
 A record is ``{"account_id", "region", "experiment": <describe response>, "tags": [...]}``.
 Each column's ``source`` in the schema names the response member it comes from, or
-``$account_id`` / ``$tags``. The describe operation's botocore output shape drives the
+``$account_id`` / ``$tags``. The describe operation's output shape (:mod:`.shapes`) drives the
 conversion of nested values: structure members become snake_case keys at every depth,
 timestamps become ISO-8601 UTC text, and a value of the wrong type is an error naming
 the field. Errors are :class:`RecordError`; callers add the file and record index.
@@ -18,10 +18,10 @@ from functools import cache
 from typing import Any
 
 import pyarrow as pa
-from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from ..errors import LoaderError
 from ..registry import Table
+from .shapes import ListShape, MapShape, Shape, StructureShape, output_shape
 
 REQUIRED = ("Arn", "Name", "Type", "Status", "CreationTime")
 
@@ -43,18 +43,6 @@ _SNAKE_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 def snake_case(name: str) -> str:
     """``RealTimeInferenceConfig`` -> ``real_time_inference_config``, ``S3Uri`` -> ``s3_uri``."""
     return _SNAKE_2.sub("_", _SNAKE_1.sub("_", name)).lower()
-
-
-@cache
-def output_shape(service: str, operation: str) -> StructureShape:
-    """The botocore output shape of ``operation`` (loads the service model once)."""
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model(service)
-    shape = model.operation_model(operation).output_shape
-    if shape is None:
-        raise LoaderError(f"{service} {operation} has no output shape")
-    return shape
 
 
 def parse_timestamp(value: Any, field: str) -> datetime:
@@ -214,6 +202,67 @@ def record_to_row(record: Any, table: Table) -> dict[str, Any]:
 
 
 def records_to_table(rows: Iterable[Mapping[str, Any]], table: Table) -> pa.Table:
-    """Build the Arrow table for ``table`` from mapped rows, in schema column order."""
+    """Build the Arrow table for ``table`` from mapped rows, in schema column order.
+
+    The rows reach Arrow as JSON lines read by Arrow's JSON reader: ``pa.array`` on
+    Python values imports pandas whenever it is installed (about 0.2 s, most of a
+    one-shot query's start). Raises LoaderError for a value its column cannot hold.
+    """
     schema = table.arrow_schema()
-    return pa.Table.from_pylist(list(rows), schema=schema)
+    maps = [f.name for f in schema if pa.types.is_map(f.type)]
+    lines = []
+    for row in rows:
+        line = dict(row)
+        for name in maps:
+            if line.get(name) is not None:
+                line[name] = [{"key": k, "value": v} for k, v in line[name]]
+        lines.append(json.dumps(line, ensure_ascii=False, default=_json_default))
+    if not lines:
+        return schema.empty_table()
+    return _read_lines(lines, schema)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value")
+
+
+def _read_lines(lines: list[str], schema: pa.Schema) -> pa.Table:
+    """The table of ``schema`` in JSON ``lines`` (a map column spelled as a list of
+    ``{"key", "value"}`` objects)."""
+    import pyarrow.json as pajson
+
+    wire = pa.schema(
+        pa.field(f.name, pa.list_(pa.struct([f.type.key_field, f.type.item_field])))
+        if pa.types.is_map(f.type)
+        else f
+        for f in schema
+    )
+    try:
+        text = "\n".join(lines).encode("utf-8")
+        read = pajson.read_json(
+            pa.BufferReader(text),
+            read_options=pajson.ReadOptions(block_size=max(1 << 20, len(text) + 1)),
+            parse_options=pajson.ParseOptions(explicit_schema=wire),
+        )
+    except (UnicodeEncodeError, pa.ArrowInvalid) as exc:
+        raise LoaderError(f"a value cannot be stored in its column: {exc}") from None
+    columns = []
+    for field in schema:
+        column = read.column(field.name)
+        if pa.types.is_map(field.type):
+            column = pa.chunked_array(
+                [
+                    pa.MapArray.from_arrays(
+                        c.offsets,
+                        c.values.field(0),
+                        c.values.field(1),
+                        mask=c.is_null() if c.null_count else None,
+                    )
+                    for c in column.chunks
+                ],
+                field.type,
+            )
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)

@@ -48,7 +48,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..registry import Table
-from .rows import REQUIRED, output_shape
+from .rows import REQUIRED
+from .shapes import output_shape
 from .sqljson import (
     UnsupportedShape,
     decoded_string_sql,

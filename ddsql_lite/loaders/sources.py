@@ -14,18 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from ..errors import LoaderError, UnsupportedError
 from ..registry import Registry, Table
-from .aws import AwsLoad, AwsOptions, load_aws
-from .cache import DEFAULT_MAX_AGE, read_snapshot, write_snapshot
+from .aws_options import AwsOptions
+from .cache import DEFAULT_MAX_AGE
 from .fixtures import read_fixtures, sample_path
-from .progress import progress_sink
 from .report import LoadReport
 from .rows import RecordError, record_to_row, records_to_table
+
+if TYPE_CHECKING:
+    from .aws import AwsLoad
 
 SOURCES = ("sample", "fixtures", "aws")
 
@@ -57,6 +59,9 @@ def fetch_live(
     registry: Registry, options: AwsOptions, *, progress: bool | None = None
 ) -> tuple[Table, AwsLoad]:
     """Fetch the live table's records (no transform yet)."""
+    from .aws import load_aws
+    from .progress import progress_sink
+
     table = live_table(registry)
     return table, load_aws(table, options, progress=progress_sink(progress))
 
@@ -81,6 +86,10 @@ def load_tables(
         return data, LoadReport(source)
     if source != "aws":
         raise UnsupportedError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
+    from .aws import load_aws  # botocore: imported for live loads only
+    from .cache import read_snapshot, write_snapshot
+    from .progress import progress_sink
+
     options = aws or AwsOptions.build()
     table = live_table(registry)
     identity = options.identity()

@@ -23,9 +23,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from botocore.model import ListShape, Shape, StructureShape
-
 from .rows import snake_case
+from .shapes import ListShape, Shape, StructureShape
 
 BAD = "\x01"  # marks a value that could not be converted; never in valid JSON text
 _BAD = "chr(1)"

@@ -50,7 +50,7 @@ import pyarrow.compute as pc
 
 from ..errors import LoaderError
 from ..registry import Table
-from .rows import RecordError, json_text, output_shape, record_to_row, records_to_table, tag_map
+from .rows import RecordError, json_text, record_to_row, records_to_table, tag_map
 from .shape_sql import (
     OK_COLUMN,
     MemberPlan,
@@ -58,6 +58,7 @@ from .shape_sql import (
     UnsupportedShape,
     select_plan,
 )
+from .shapes import output_shape
 from .sqljson import quote_text
 
 RECORD_COLUMN = "__record"

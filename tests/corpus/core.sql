@@ -64,7 +64,7 @@ SELECT name FROM t WHERE completion_time IS NULL ORDER BY _key
 SELECT name FROM t WHERE creation_time > '2025-06-01' ORDER BY creation_time, _key
 SELECT min(creation_time), max(last_modified_time) FROM t
 SELECT name, description, status_reason, role_arn, type FROM t ORDER BY _key
--- DDSQL.md rule 1: `/` never truncates.
+-- `/` never truncates (docs/dialect.md, "Operators that differ from PostgreSQL").
 SELECT 5 / 2, 7 / 7, 1 / 3.0, -7 / 2 -- ddsql: [(2.5, 1.0, 0.3333333333333333, -3.5)]
 SELECT 1 / 3.0, 7.5 / 2.5, 10 % 3, -10 % 3
 SELECT name FROM t WHERE name LIKE 'fraud%' ORDER BY name, _key

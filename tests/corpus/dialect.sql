@@ -1,4 +1,4 @@
--- DDSQL.md, line by line (tests/test_oracle.py runs each query in ddsql_lite and in
+-- docs/dialect.md, point by point (tests/test_oracle.py runs each query in ddsql_lite and in
 -- PostgreSQL 15). `FROM t` stands for aws.sagemaker_inference_experiment AS t. Every ordered
 -- query ends its ORDER BY on a unique key (_key or creation_time), since ordered comparisons
 -- are exact. Regular expressions and time functions live in regex.sql and time.sql.
@@ -195,7 +195,7 @@ SELECT name || '-' || length(name) AS label FROM t ORDER BY _key
 SELECT name || ' (' || coalesce(status_reason, 'no reason') || ')' FROM t ORDER BY _key
 SELECT 'n=' || 5 / 2 AS s -- ddsql: [('n=2.5',)]
 SELECT 'n=' || 2 * 3 + 1 AS s, 'b=' || true AS b
--- Arithmetic; `/` never truncates (DDSQL.md rule 1)
+-- Arithmetic; `/` never truncates (docs/dialect.md, "Operators that differ from PostgreSQL")
 SELECT 2 + 3 AS a, 2 - 3 AS b, 2 * 3 AS c, (5 - 2) * 3 AS d, -7 + 2 AS e, 2 + 3 * 4 AS f, (2 + 3) * 4 AS g
 SELECT 7 / 2 AS a, -7 / 2 AS b, 1 / 4 AS c, 6 / 3 AS d, 7 / -2 AS e -- ddsql: [(3.5, -3.5, 0.25, 2.0, -3.5)]
 SELECT 7.0 / 2 AS a, 1 / 3.0 AS b, 2.5 / 0.5 AS c
@@ -338,8 +338,8 @@ SELECT ABS(-5) AS a, ABS(5) AS b, ABS(-2.5) AS c, ABS(CAST(NULL AS BIGINT)) AS d
 SELECT name, ABS(length(name) - 25) AS dist FROM t ORDER BY _key
 SELECT CEIL(2.1) AS a, CEILING(-2.1) AS b, FLOOR(2.9) AS c, FLOOR(-2.1) AS d, CEIL(5) AS e, FLOOR(-5) AS f, CEIL(-0.5) AS g
 SELECT CEIL(length(name) / 4.0) AS c, FLOOR(length(name) / 4.0) AS f, CEILING(length(name) * 0.1) AS g FROM t ORDER BY _key
--- ROUND is half away from zero for every input type (DDSQL.md); PostgreSQL agrees for numeric
--- and integer input, but rounds double precision half to even: those are documented answers.
+-- ROUND is half away from zero for any input type (docs/dialect.md, "Numbers"); PostgreSQL
+-- agrees for numeric and integer input but rounds doubles half to even: documented answers.
 SELECT ROUND(2.5) AS a, ROUND(-2.5) AS b, ROUND(0.5) AS c, ROUND(1.5) AS d, ROUND(-0.5) AS e, ROUND(2.4999) AS f, ROUND(3) AS g
 SELECT ROUND(DECIMAL '2.5') AS a, ROUND(DECIMAL '-3.5') AS b, ROUND(CAST('0.5' AS DECIMAL)) AS c
 SELECT name, ROUND(length(name) / 4.0) AS r FROM t ORDER BY _key
@@ -487,8 +487,8 @@ SELECT CASE WHEN tags->'env' = 'prod' THEN 'p' WHEN tags->'env' IS NULL THEN '-'
 SELECT coalesce(tags->'env', 'none') AS env, count(*) FROM t GROUP BY coalesce(tags->'env', 'none') ORDER BY 1
 SELECT name, rank() OVER (PARTITION BY tags->'env' ORDER BY creation_time) AS r FROM t ORDER BY _key
 SELECT (tags->'team') || '@' || (tags->'region') AS where_who FROM t ORDER BY _key
--- akeys / avals: DDSQL.md gives both in key order (keys sorted by bytes); PostgreSQL's hstore
--- orders keys by length, then bytes. Decision: the PostgreSQL spelling sorts the keys
+-- akeys / avals: both in key order, keys sorted by bytes (docs/dialect.md, "Tags"); PostgreSQL's
+-- hstore orders keys by length, then bytes. Decision: the PostgreSQL spelling sorts the keys
 -- explicitly, so the oracle checks DDSQL's documented order; queries that do not depend on the
 -- order (cardinality, unnest as a set, pairing of keys with values) run as written in both.
 SELECT akeys(tags) AS k FROM t ORDER BY _key -- pg: SELECT ARRAY(SELECT k FROM unnest(akeys(tags)) AS k ORDER BY k) AS k FROM t ORDER BY _key
@@ -513,7 +513,7 @@ SELECT LENGTH(CURRENT_SETTING('dd.time_frame_start')) AS n, SUBSTRING(CURRENT_SE
 SELECT CAST(CURRENT_SETTING('dd.time_frame_end') AS TIMESTAMP) - CAST(CURRENT_SETTING('dd.time_frame_start') AS TIMESTAMP) = INTERVAL '1 hour' AS one_hour, CAST(CURRENT_SETTING('dd.time_frame_end') AS TIMESTAMP) <= NOW() AS ends_by_now -- pg: SELECT true AS one_hour, true AS ends_by_now
 SELECT CURRENT_SETTING('memory_limit') -- error: current_setting
 -- ================================================================ Refusals
--- Functions that are not on DDSQL.md's list (DuckDB-only ones included). string_agg and
+-- Functions DDSQL does not list (docs/dialect.md, "Functions"), DuckDB's included. string_agg and
 -- regexp_split_to_table exist in PostgreSQL, and the harness needs PostgreSQL to refuse too,
 -- so they are called with an argument count PostgreSQL rejects.
 SELECT * FROM read_csv('x.csv') -- error: read_csv
@@ -575,9 +575,9 @@ SELECT * FROM aws.no_such_table -- error: no_such_table
 --     -> 1 day 12:30:00.5 after both SETs
 --   SHOW ALL -> includes dd.time_frame_start and dd.time_frame_end
 --   SET dd.time_frame_start = 'not a time' -> error; SET dd.no_such = 'x' -> error
--- INTERSECT / EXCEPT: not in DDSQL.md's statement list (ddsql_lite refuses them today), but
+-- INTERSECT / EXCEPT: not in the statements of docs/dialect.md (ddsql_lite refuses them), but
 -- PostgreSQL runs them, so a refusal cannot be an `-- error:` line. Same for functions that
--- PostgreSQL has and DDSQL.md does not list (nullif, concat, left, right, ltrim, rtrim, md5,
+-- PostgreSQL has and DDSQL does not list (nullif, concat, left, right, ltrim, rtrim, md5,
 -- mod, sqrt, ln, exp, greatest, least, dense_rank, ntile, generate_series, jsonb_*,
 -- json_build_object, row_to_json, array_length, array_cat, array_append, unnest in SELECT,
 -- json_array_elements in SELECT, ILIKE, SIMILAR TO, IS DISTINCT FROM, IS TRUE, = ANY(...),

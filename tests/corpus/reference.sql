@@ -154,11 +154,11 @@ SELECT STRING_TO_ARRAY('a,b,c,d,e,f', ',')
 SELECT ARRAY_TO_STRING(ARRAY['a', 'b', 'c'], ',') AS joined_string
 -- _index.md / Functions / Examples / ARRAY_AGG. The example has no ORDER BY inside the
 -- aggregates, so the element order is unspecified in both engines and an exact comparison
--- would be flaky; the same three forms are tested with ORDER BY (DDSQL.md lists
+-- would be flaky; the same three forms are tested with ORDER BY (docs/dialect.md lists
 -- ARRAY_AGG([ALL|DISTINCT] x [ORDER BY ...])), and the unordered form through CARDINALITY.
 WITH emails AS (SELECT _key, account_id AS sender, status AS subject, name AS email_address, STRING_TO_ARRAY(tags->'team', ',') AS recipients FROM t) SELECT sender, ARRAY_AGG(subject ORDER BY subject) subjects, ARRAY_AGG(ALL subject ORDER BY subject) all_subjects, ARRAY_AGG(DISTINCT subject ORDER BY subject) distinct_subjects FROM emails GROUP BY sender
 WITH emails AS (SELECT _key, account_id AS sender, status AS subject, name AS email_address, STRING_TO_ARRAY(tags->'team', ',') AS recipients FROM t) SELECT sender, CARDINALITY(ARRAY_AGG(subject)) subjects, CARDINALITY(ARRAY_AGG(ALL subject)) all_subjects, CARDINALITY(ARRAY_AGG(DISTINCT subject)) distinct_subjects FROM emails GROUP BY sender
--- _index.md / Functions / Examples / APPROX_PERCENTILE (answered as percentile_cont, DDSQL.md)
+-- _index.md / Functions / Examples / APPROX_PERCENTILE (as percentile_cont, docs/dialect.md)
 WITH logs AS (SELECT _key AS request_id, account_id AS service_name, length(name) AS response_time, CASE WHEN status = 'Completed' THEN 200 ELSE 500 END AS status_code, length(description) AS bytes_transferred FROM t) SELECT APPROX_PERCENTILE(0.5) WITHIN GROUP (ORDER BY response_time) AS median_response_time FROM logs -- pg: WITH logs AS (SELECT _key AS request_id, account_id AS service_name, length(name) AS response_time, CASE WHEN status = 'Completed' THEN 200 ELSE 500 END AS status_code, length(description) AS bytes_transferred FROM t) SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY response_time) AS median_response_time FROM logs
 WITH logs AS (SELECT _key AS request_id, account_id AS service_name, length(name) AS response_time, CASE WHEN status = 'Completed' THEN 200 ELSE 500 END AS status_code, length(description) AS bytes_transferred FROM t) SELECT service_name, APPROX_PERCENTILE(0.95) WITHIN GROUP (ORDER BY response_time) AS p95_response_time, APPROX_PERCENTILE(0.99) WITHIN GROUP (ORDER BY response_time) AS p99_response_time FROM logs GROUP BY service_name -- pg: WITH logs AS (SELECT _key AS request_id, account_id AS service_name, length(name) AS response_time, CASE WHEN status = 'Completed' THEN 200 ELSE 500 END AS status_code, length(description) AS bytes_transferred FROM t) SELECT service_name, percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time) AS p95_response_time, percentile_cont(0.99) WITHIN GROUP (ORDER BY response_time) AS p99_response_time FROM logs GROUP BY service_name
 -- _index.md / Functions / Examples / UNNEST
@@ -193,7 +193,7 @@ SELECT json_extract_path(endpoint_metadata, 'endpoint_name') FROM t
 SELECT v FROM t, json_array_elements(t.model_variants) AS v
 SELECT v FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'csv_content_types') AS v
 -- _index.md / Table functions: dd.logs, dd.metrics_scalar, dd.metrics_timeseries read Logs and
--- Metrics, which ddsql_lite does not have; DDSQL.md does not list them, so they are refused.
+-- Metrics, which ddsql_lite does not have; docs/dialect.md lacks them, so they are refused.
 SELECT timestamp, host, service, message FROM dd.logs(filter => 'source:java', columns => ARRAY['timestamp','host', 'service','message']) AS (timestamp TIMESTAMP, host VARCHAR, service VARCHAR, message VARCHAR) -- error: logs
 SELECT * FROM dd.metrics_scalar('avg:system.cpu.user{*} by {service}', 'avg', TIMESTAMP '2025-07-10 00:00:00.000-04:00', TIMESTAMP '2025-07-17 00:00:00.000-04:00') ORDER BY value DESC; -- error: metrics_scalar
 SELECT * FROM dd.metrics_timeseries('avg:system.cpu.user{*} by {service}', TIMESTAMP '2025-07-10 00:00:00.000-04:00', TIMESTAMP '2025-07-17 00:00:00.000-04:00') ORDER BY timestamp, service; -- error: metrics_timeseries
@@ -205,7 +205,7 @@ SELECT tags->'team', status, type, COUNT(*) as instance_count FROM t WHERE tags-
 -- _index.md / Tags: compare entire tag sets, or one tag
 SELECT * FROM t AS da INNER JOIN t AS de ON da.tags = de.tags
 SELECT da.name, de.name FROM t AS da INNER JOIN t AS de ON da.tags->'team' = de.tags->'team'
--- _index.md / Tags: akeys and avals. DDSQL.md: both in key order (keys sorted, byte order);
+-- _index.md / Tags: akeys and avals, both in key order (keys sorted, byte order: docs/dialect.md);
 -- PostgreSQL's hstore orders keys by length, then bytes. The PostgreSQL spelling sorts the keys.
 SELECT akeys(tags), avals(tags) FROM t -- pg: SELECT ARRAY(SELECT k FROM unnest(akeys(tags)) AS k ORDER BY k) AS akeys, ARRAY(SELECT tags -> k FROM unnest(akeys(tags)) AS k ORDER BY k) AS avals FROM t
 -- _index.md / Tags / HSTORE functions: tags -> 'text' is NULL when the key is absent
@@ -222,7 +222,7 @@ SELECT name FROM t ORDER BY _key LIMIT ALL
 SELECT name FROM t ORDER BY _key LIMIT ALL OFFSET 28
 -- statements.md / SELECT / Syntax: USING (column, ...) joins
 SELECT a.name, b.status FROM t AS a JOIN t AS b USING (_key, account_id) ORDER BY a._key
--- statements.md / SELECT / EVENT_SEARCH and USE EVENT_INDEX are for logs only (not in DDSQL.md)
+-- statements.md / SELECT / EVENT_SEARCH, USE EVENT_INDEX: logs only (not in docs/dialect.md)
 SELECT * FROM t EVENT_SEARCH 'fraud' -- error: EVENT_SEARCH
 -- statements.md / Aliases
 SELECT * FROM aws.sagemaker_inference_experiment as hosts ORDER BY hosts._key
@@ -233,14 +233,14 @@ SELECT _key, CAST(status AS text) AS service, 'from resources' FROM t UNION ALL 
 SELECT status FROM t UNION SELECT status FROM t
 -- statements.md / WITH: auxiliary statements may reference earlier ones; output column names
 WITH a (k, acct) AS (SELECT _key, account_id FROM t), b (acct, n) AS (SELECT acct, count(*) FROM a GROUP BY acct) SELECT acct, n FROM b ORDER BY acct
--- statements.md / CREATE, INSERT: the preview documents temporary tables; DDSQL.md refuses both
+-- statements.md / CREATE, INSERT: the preview has temporary tables; docs/dialect.md refuses both
 -- (the targets do not exist, so PostgreSQL refuses them too and nothing is created)
 CREATE TABLE no_such_schema.name (column_name BIGINT PRIMARY KEY, other VARCHAR NOT NULL) -- error: CREATE
 INSERT INTO no_such_table (specific, columns) VALUES (1, 'a'), (2, 'b') -- error: INSERT
 -- statements.md / SHOW and SET: see the comment list at the end of dialect.sql (session state).
 --
 -- ==================================== ddsql_preview/expressions_and_operators.md
--- Arithmetic operators (documented: 5, -1, 6, 2.5; `/` is non-truncating, DDSQL.md rule 1)
+-- Arithmetic operators (documented: 5, -1, 6, 2.5; `/` is non-truncating, a documented deviation)
 SELECT 2 + 3, 2 - 3, 2 * 3, 5 / 2 -- ddsql: [(5, -1, 6, 2.5)]
 -- "add parentheses: (5 - 2) * 3"
 SELECT (5 - 2) * 3, 5 - 2 * 3
@@ -254,7 +254,7 @@ SELECT * FROM t WHERE tags->'env' = 'prod' OR account_id = '739102846501';
 SELECT * FROM t WHERE status_reason IS NULL;
 SELECT * FROM t WHERE status_reason IS NOT NULL;
 -- LIKE / NOT LIKE on a JSON document as text (logging -> endpoint_metadata); the pattern
--- avoids whitespace, which DDSQL.md allows to differ in JSON text
+-- avoids whitespace, which may differ in JSON text (docs/dialect.md, "JSON text")
 SELECT * FROM t WHERE LOWER(CAST(endpoint_metadata AS VARCHAR)) LIKE '%"inservice"%';
 SELECT * FROM t WHERE LOWER(CAST(endpoint_metadata AS VARCHAR)) NOT LIKE '%"inservice"%';
 SELECT * FROM t WHERE status IN ('Running', 'Stopping');
@@ -262,7 +262,7 @@ SELECT * FROM t WHERE status NOT IN ('Running', 'Stopping');
 -- BETWEEN: a BETWEEN x AND y is a >= x AND a <= y
 SELECT name FROM t WHERE length(name) BETWEEN 20 AND 25 ORDER BY _key
 SELECT name FROM t WHERE length(name) >= 20 AND length(name) <= 25 ORDER BY _key
--- Logical operators: XOR is listed by the preview but is not in DDSQL.md or PostgreSQL
+-- Logical operators: XOR is listed by the preview but is not in docs/dialect.md or PostgreSQL
 SELECT true XOR false -- error: XOR
 -- CASE: simple and searched (syntax blocks)
 SELECT name, CASE status WHEN 'Running' THEN 'up' WHEN 'Stopping' THEN 'going down' ELSE 'other' END FROM t ORDER BY _key
@@ -275,7 +275,7 @@ SELECT CAST(1 AS text), CAST(account_id AS BIGINT) FROM t ORDER BY _key
 --
 -- ================================================== ddsql_preview/functions.md
 -- functions.md / substr: "substr('hello', 2) returns 'ello'", "substr('hello', -2, 4) returns 'h'".
--- substr is not in DDSQL.md's list; the same documented answers through SUBSTRING:
+-- substr is not on the list of docs/dialect.md; the same documented answers through SUBSTRING:
 SELECT SUBSTRING('hello', 2), SUBSTRING('hello', -2, 4)
 -- functions.md / reverse: "brown -> nworb"
 SELECT REVERSE('brown')
@@ -283,7 +283,7 @@ SELECT REVERSE('brown')
 SELECT json_extract_path_text(JSON '[{"forest": "trees"}]', '0', 'forest')
 SELECT json_extract_path_text(model_variants, '0', 'model_name') FROM t
 -- functions.md / unnest: "several arrays are zipped, NULL filling in for shorter arrays"
--- (the preview allows unnest in SELECT; the current reference and DDSQL.md only in FROM)
+-- (the preview allows unnest in SELECT; the current reference and docs/dialect.md only in FROM)
 SELECT * FROM UNNEST(ARRAY[1, 2, 3], ARRAY['a', 'b']) AS u (n, s)
 -- functions.md / count(*), count(e), count(distinct e)
 SELECT count(*), count(status_reason), count(DISTINCT account_id) FROM t
@@ -300,14 +300,14 @@ SELECT 1, 4, 23901239412
 SELECT 'Hello, world'
 SELECT 1.0, 1e30, 314e-2, .25, 5.
 -- Literals: 0x4B1D. PostgreSQL 15 rejects it ("trailing junk after numeric literal") and
--- DDSQL.md does not list hex literals, so it is refused (it must never read as 0 AS x4B1D).
+-- docs/dialect.md does not list hex literals, so it is refused (it must never read as 0 AS x4B1D).
 SELECT 0x4B1D -- error: 4B1D
 -- Literals: timestamp '...', interval '1 day', '2 min'
 SELECT timestamp '2025-01-01 12:00:00', interval '1 day', interval '2 min'
 --
 -- ======================================================= ddsql_preview/tags.md
 -- The preview's tag semantics (= is "contains", IN is "overlaps", {'logs'} group literals,
--- implicit tag columns, #tag references) are not the current dialect (DDSQL.md: tags->'k' is
+-- implicit tag columns, #tag references) are not the current dialect (docs/dialect.md: tags->'k' is
 -- plain text). The same questions in the current dialect:
 -- "team='logs' matches every record with a team tag logs" (contains):
 SELECT tags->'team' AS team FROM t WHERE ARRAY_POSITION(STRING_TO_ARRAY(tags->'team', ','), 'fraud') IS NOT NULL GROUP BY tags->'team'
@@ -315,7 +315,7 @@ SELECT tags->'team' AS team FROM t WHERE ARRAY_POSITION(STRING_TO_ARRAY(tags->'t
 SELECT tags->'team' AS team FROM t WHERE tags->'team' = 'fraud' GROUP BY tags->'team'
 -- "service IN ('webstore', 'webstore-analytics')" as overlaps:
 SELECT name FROM t, UNNEST(STRING_TO_ARRAY(tags->'team', ',')) AS team WHERE team IN ('fraud', 'recsys') ORDER BY _key
--- explicit tag reference #service: not DDSQL.md syntax (PostgreSQL reads # as an operator)
+-- explicit tag reference #service: not DDSQL syntax (PostgreSQL reads # as an operator)
 SELECT #status FROM t -- error: #status
 --
 -- =========================================== ddsql_preview/window_functions.md
@@ -348,14 +348,15 @@ SELECT a.name, b.status FROM t AS a JOIN t AS b ON a._key = b._key ORDER BY b.cr
 -- ====================================================== not expressible / not run
 -- Reference examples that are not corpus queries, for the record:
 -- * _index.md / icu_regexp_replace(...) in the g-flag example: a name listed nowhere else in the
---   reference or DDSQL.md (probably a typo for regexp_replace); PostgreSQL has no such
+--   reference or docs/dialect.md (probably a typo for regexp_replace); PostgreSQL has no such
 --   function, ddsql_lite refuses it today. Tested above as regexp_replace.
 -- * _index.md / Table functions dd.logs / dd.metrics_scalar / dd.metrics_timeseries: no such
 --   data here; refused above.
 -- * statements.md / SHOW ALL, SHOW <parameter>, SET variableName = expression: session
 --   state; see the time-frame list at the end of dialect.sql.
--- * statements.md / CREATE TABLE, INSERT INTO temporary tables: preview-only; DDSQL.md refuses.
--- * functions.md (preview) lists functions that DDSQL.md does not: string_agg, concat, substr,
+-- * statements.md / CREATE TABLE, INSERT INTO temporary tables: preview only; docs/dialect.md
+--   refuses them.
+-- * functions.md (preview) lists functions docs/dialect.md does not: string_agg, concat, substr,
 --   md5, char_length, left, right, ltrim, rtrim, sort_order_ip, mod, ln, log, log2, exp, sqrt,
 --   array_length, array_contains, array_cat, array_append, date_diff, nullif,
 --   json_build_object, row_to_json, regexp_replace with Go syntax; window_functions.md adds
@@ -364,7 +365,7 @@ SELECT a.name, b.status FROM t AS a JOIN t AS b ON a._key = b._key ORDER BY b.cr
 --   = 'ello', substr('hello', -2, 4) = 'h' (tested above through SUBSTRING).
 -- * functions.md (preview) / unnest in the SELECT clause: the current reference says FROM only.
 -- * data_types.md (preview) / date literals, relative timestamps ('1 day ago', 'now'),
---   interval '30s', array<type>[...] literals: not DDSQL.md types/syntax, or not deterministic.
+--   interval '30s', array<type>[...] literals: not in docs/dialect.md, or not deterministic.
 -- * tags.md (preview) / team='logs' with "contains" semantics, team={'logs'}, implicit tag
 --   columns (SELECT az FROM resources.host), #service: preview-only tag model (re-expressed
 --   above in the current dialect).

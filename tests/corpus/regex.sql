@@ -1,4 +1,4 @@
--- Regular expressions (DDSQL.md, "Regular expressions"): ICU-flavour patterns, flags and
+-- Regular expressions (docs/dialect.md, "Regular expressions"): ICU-flavour patterns, flags and
 -- $1 replacements, translated to RE2. `-- pg:` gives PostgreSQL's spelling where DDSQL's
 -- differs ($1 -> \1, \b -> \y, \z -> \Z, \p{L} -> [[:alpha:]], named groups, inline
 -- option groups); `-- ddsql:` is ICU's documented answer where PostgreSQL's differs.

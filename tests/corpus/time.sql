@@ -2,9 +2,9 @@
 -- literals, casts and arithmetic (ddsql_lite/dialect/timefuncs.py, intervals.py, pgformat.py).
 -- `FROM t` stands for the table; completion_time has NULLs; creation_time and
 -- last_modified_time have rows with fractional seconds (.48, .25, .912, .875, .125).
--- DDSQL deviations (DDSQL.md rule 1) are compared with a `-- pg:` spelling of the same
--- question: dow is isodow, second is trunc(second), TZ and timezone_* read the UTC
--- timestamptz (AT TIME ZONE 'UTC'), 'quarters' is 'quarter'.
+-- DDSQL deviations (docs/dialect.md, "Documented deviations") are compared with a `-- pg:`
+-- spelling of the same question: dow is isodow, second is trunc(second), TZ and timezone_*
+-- read the UTC timestamptz (AT TIME ZONE 'UTC'), 'quarters' is 'quarter'.
 --
 -- ============================================================ EXTRACT from timestamps
 SELECT _key, EXTRACT(dow FROM creation_time), EXTRACT(dow FROM completion_time) FROM t ORDER BY _key -- pg: SELECT _key, EXTRACT(isodow FROM creation_time) AS extract, EXTRACT(isodow FROM completion_time) AS extract FROM t ORDER BY _key

@@ -2,7 +2,7 @@
 
 Contract of :func:`synthetic`:
 
-- ``synthetic(n, seed)`` returns ``n`` records in the fixture format of DESIGN.md:
+- ``synthetic(n, seed)`` returns ``n`` records in the fixture format (docs/design.md):
   ``{"account_id", "region", "experiment": <DescribeInferenceExperiment response>,
   "tags": [{"Key", "Value"}, ...]}`` (``tags`` is sometimes empty, sometimes absent).
 - Every ``experiment`` is a valid API shape: members spelled as the API spells them,

@@ -1,0 +1,7 @@
+"""``python -m ddsql_lite``: the ``ddsql`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
