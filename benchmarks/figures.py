@@ -107,6 +107,22 @@ class LoadProfile:
 
 
 @dataclass(frozen=True)
+class Startup:
+    """Start-up wall times, medians of ``runs`` fresh processes each (issue 12)."""
+
+    floor_seconds: float  # python -c FLOOR
+    oneshot_seconds: float  # ddsql -c QUERY on the bundled data
+    shell_prompt_seconds: float  # ddsql in a terminal, until its first prompt
+    runs: int
+    query: str
+    floor: str  # the floor's Python: the imports a DuckDB SQL translator needs
+
+    @property
+    def ratio(self) -> float:
+        return self.oneshot_seconds / self.floor_seconds
+
+
+@dataclass(frozen=True)
 class Target:
     """One target of issue 7: what is asked, what was measured, met or not (None: not
     measured by this run, e.g. a size it did not include)."""
@@ -133,6 +149,7 @@ class Results:
     aws: dict[str, Any] | None = None
     aws_text: str = ""
     aws_on_target: bool | None = None
+    startup: Startup | None = None
     load_average_end: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -144,8 +161,27 @@ class Results:
 
 
 def targets(results: Results) -> list[Target]:
-    """Issue 7's targets against ``results``."""
+    """Issue 7's and issue 12's targets against ``results``."""
     found: list[Target] = []
+    if results.startup is not None:
+        startup = results.startup
+        found.append(
+            Target(
+                "start-up, one-shot query",
+                "ddsql -c <= 1.3x the import floor",
+                f"{startup.ratio:.2f}x ({startup.oneshot_seconds:.3f} s against "
+                f"{startup.floor_seconds:.3f} s)",
+                startup.ratio <= 1.3,
+            )
+        )
+        found.append(
+            Target(
+                "start-up, shell",
+                "first prompt < 0.6 s",
+                f"{startup.shell_prompt_seconds:.3f} s",
+                startup.shell_prompt_seconds < 0.6,
+            )
+        )
     if results.translations:
         worst_new = max(results.translations, key=lambda t: t.new_median)
         worst_again = max(results.translations, key=lambda t: t.repeated_median)

@@ -41,6 +41,7 @@ def render(results: Results) -> str:
     ]
     if results.notes:
         lines += ["Notes:", "", *[f"- {note}" for note in results.notes], ""]
+    lines += _startup_section(results)
     lines += _translation_section(results)
     for size in results.sizes:
         lines += _size_section(size)
@@ -56,6 +57,36 @@ def _targets_table(found: list[Target]) -> list[str]:
         ["target", "wanted", "measured", "status"],
         [[t.name, t.wanted, t.measured, _STATUS[t.met]] for t in found],
     )
+
+
+def _startup_section(results: Results) -> list[str]:
+    startup = results.startup
+    if startup is None:
+        return []
+    return [
+        "## Start-up",
+        "",
+        f"Each command in a fresh process, {startup.runs} runs each, alternating, after one",
+        "untimed run (bytecode caches written, as an installed package has them); medians.",
+        "",
+        *_table(
+            ["command", "seconds", "vs floor"],
+            [
+                [f'`python -c "{startup.floor}"` (floor)', f"{startup.floor_seconds:.3f}", "1.00x"],
+                [
+                    f'`ddsql -c "{startup.query}"`',
+                    f"{startup.oneshot_seconds:.3f}",
+                    f"{startup.ratio:.2f}x",
+                ],
+                [
+                    "`ddsql` in a terminal, until its first prompt",
+                    f"{startup.shell_prompt_seconds:.3f}",
+                    f"{startup.shell_prompt_seconds / startup.floor_seconds:.2f}x",
+                ],
+            ],
+        ),
+        "",
+    ]
 
 
 def _translation_section(results: Results) -> list[str]:

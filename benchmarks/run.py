@@ -12,7 +12,9 @@ What it measures, on ``synthetic(n, seed)`` records (each size a prefix of the l
 3. the fixture load: the largest size written once as ``.jsonl`` (and up to 100,000
    records as ``.json``), each loaded by ``read_fixtures`` in a fresh process (records/s,
    peak RSS); the loaded table is the one the other figures use;
-4. the AWS loader against the fake endpoint (``benchmarks/bench_aws_loader.py``).
+4. the AWS loader against the fake endpoint (``benchmarks/bench_aws_loader.py``);
+5. start-up: ``ddsql -c`` on the bundled data against importing DuckDB, pyarrow and
+   sqlglot, and the shell's first prompt (``benchmarks/startup.py``).
 
 PostgreSQL is required unless ``--no-postgres`` is given. Exit status 0, or 1 with
 ``--check`` when a measured target is not met.
@@ -53,6 +55,7 @@ from .notes import notes
 from .oracle import PostgresServer, compare_results, hstore_from_map, query_is_ordered, run
 from .pgload import load_table
 from .report import render
+from .startup import measure_startup
 from .timing import ROOT, load_average, machine, median, p99, timed, versions
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -80,6 +83,10 @@ class Settings:
         if self.tiny:
             return 2
         return 5 if rows <= 20_000 else 3 if rows <= 200_000 else 2
+
+    @property
+    def startup_runs(self) -> int:
+        return 3 if self.tiny else 21
 
     @property
     def translation_runs(self) -> tuple[int, int]:
@@ -149,6 +156,8 @@ def run_benchmarks(settings: Settings) -> Results:
                 versions=versions(server.bindir if server else None),
                 seed=settings.seed,
             )
+            log("start-up")  # first, on a machine not yet busy with the other figures
+            results.startup = measure_startup(settings.startup_runs)
             log(f"synthetic({max(settings.sizes):,}, seed={settings.seed}) -> fixture files")
             files = write_fixtures(max(settings.sizes), settings.seed, workdir)
             log("fixture loads (fresh processes)")

@@ -70,18 +70,29 @@ class Engine:
             raise
 
     def _load(self, tables: Mapping[Table, pa.Table], threads: int | None) -> None:
+        """Create the tables and their alias views from ``tables``, in one script: each
+        call into DuckDB gives the GIL up and waits to get it back, which costs up to a
+        switch interval (5 ms) while the translator is imported on another thread."""
         self._use_row_groups(max((d.num_rows for d in tables.values()), default=0), threads)
-        for spec, data in tables.items():
-            self._db.execute(f'CREATE SCHEMA IF NOT EXISTS "{spec.schema_name}"')
+        script = []
+        for index, (spec, data) in enumerate(tables.items()):
+            source = f"__ddsql_load_{index}"
+            self._db.register(source, _json_as_text(data, spec))
             name = f'"{spec.schema_name}"."{spec.table_name}"'
-            columns = ", ".join(f'"{c.name}" {c.type.duckdb}' for c in spec.columns)
-            self._db.execute(f"CREATE TABLE {name} ({columns})")
-            self._db.register("__ddsql_load", _json_as_text(data, spec))
-            casts = ", ".join(f'CAST("{c.name}" AS {c.type.duckdb})' for c in spec.columns)
-            self._db.execute(f"INSERT INTO {name} SELECT {casts} FROM __ddsql_load")
-            self._db.unregister("__ddsql_load")
-            for alias in spec.aliases:
-                self._db.execute(f'CREATE VIEW "{alias}" AS SELECT * FROM {name}')
+            casts = ", ".join(
+                f'CAST("{c.name}" AS {c.type.duckdb}) AS "{c.name}"' for c in spec.columns
+            )
+            script += [
+                f'CREATE SCHEMA IF NOT EXISTS "{spec.schema_name}"',
+                f"CREATE TABLE {name} AS SELECT {casts} FROM {source}",
+                *(f'CREATE VIEW "{alias}" AS SELECT * FROM {name}' for alias in spec.aliases),
+            ]
+        try:
+            if script:
+                self._db.execute(";\n".join(script))
+        finally:
+            for index in range(len(tables)):
+                self._db.unregister(f"__ddsql_load_{index}")
         runtime.install(self._db)
 
     def _use_row_groups(self, rows: int, threads: int | None) -> None:
@@ -124,14 +135,20 @@ class Engine:
         }
         if threads:
             settings["threads"] = threads
-        for key, value in settings.items():
-            try:
-                self._db.execute(f"SET GLOBAL {key} = {_sql_value(value)}")
-            except duckdb.Error as exc:  # a bad memory_limit from the API or the CLI
-                message = str(exc).split("\n")[0].partition(": ")[2] or str(exc)
-                raise UnsupportedError(f"{key} {value!r} is not valid: {message}") from None
-        self._db.execute("SET GLOBAL enable_external_access = false")
-        self._db.execute("SET GLOBAL lock_configuration = true")
+        assignments = [f"SET GLOBAL {key} = {_sql_value(value)}" for key, value in settings.items()]
+        try:
+            self._db.execute(";\n".join(assignments))
+        except duckdb.Error:
+            for key, value in settings.items():  # which one: a bad memory_limit, typically
+                try:
+                    self._db.execute(f"SET GLOBAL {key} = {_sql_value(value)}")
+                except duckdb.Error as exc:
+                    message = str(exc).split("\n")[0].partition(": ")[2] or str(exc)
+                    raise UnsupportedError(f"{key} {value!r} is not valid: {message}") from None
+            raise
+        self._db.execute(
+            "SET GLOBAL enable_external_access = false; SET GLOBAL lock_configuration = true"
+        )
 
     def execute(
         self, sql: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None

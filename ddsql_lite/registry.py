@@ -9,6 +9,10 @@ table: its DDSQL name, older aliases, the API it is loaded from and its columns 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
+import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,12 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import yaml
 
 from .errors import CatalogError, SchemaError
-
-# libyaml's safe loader when PyYAML has it (about ten times faster than the pure one)
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,22 @@ _COLUMN_KEYS = {"name", "type", "source", "description"}
 
 def parse_schema(text: str, origin: str) -> Table:
     """Validate one schema file's text; ``origin`` names the file in errors."""
+    return schema_table(read_yaml(text, origin), origin)
+
+
+def read_yaml(text: str, origin: str) -> Any:
+    """The document in YAML ``text`` (libyaml's safe loader when PyYAML has it)."""
+    import yaml  # imported where used: about 10 ms, which the schema cache saves
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        doc = yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise SchemaError(f"{origin}: not valid YAML: {exc}") from None
+
+
+def schema_table(doc: Any, origin: str) -> Table:
+    """Validate one schema file's document; ``origin`` names the file in errors."""
     if not isinstance(doc, dict):
         raise SchemaError(f"{origin}: expected a mapping with keys {sorted(_TABLE_KEYS)}")
     missing = _TABLE_KEYS - doc.keys()
@@ -202,4 +214,50 @@ def load_registry(paths: Iterable[Path] | None = None) -> Registry:
 def _bundled_registry() -> Registry:
     root = resources.files("ddsql_lite.schemas")
     files = sorted((f for f in root.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
-    return Registry(parse_schema(f.read_text(encoding="utf-8"), f.name) for f in files)
+    texts = {f.name: f.read_text(encoding="utf-8") for f in files}
+    return Registry(schema_table(doc, name) for name, doc in schema_documents(texts).items())
+
+
+def schema_documents(texts: dict[str, str], cache_dir: Path | None = None) -> dict[str, Any]:
+    """The YAML document of each schema file's text, by file name.
+
+    Parsed documents are kept as JSON in ``cache_dir`` (default: the user's cache
+    directory), keyed by the texts, so an unchanged registry is read without importing
+    PyYAML. Like Python's bytecode cache it is skipped where it cannot be written or
+    when ``PYTHONDONTWRITEBYTECODE`` is set; a document JSON cannot hold exactly (a date,
+    a number as a key) is never cached.
+    """
+    digest = hashlib.sha256(json.dumps(texts, sort_keys=True).encode("utf-8")).hexdigest()
+    if cache_dir is None:
+        import platformdirs
+
+        cache_dir = Path(platformdirs.user_cache_dir("ddsql_lite", appauthor=False))
+    path = cache_dir / "schemas.json"
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if cached["key"] == digest and isinstance(cached["documents"], dict):
+            documents: dict[str, Any] = cached["documents"]
+            return documents
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    documents = {name: read_yaml(text, name) for name, text in texts.items()}
+    if not sys.dont_write_bytecode:
+        _store(path, {"key": digest, "documents": documents})
+    return documents
+
+
+def _store(path: Path, content: dict[str, Any]) -> None:
+    """Write ``content`` as JSON to ``path`` atomically, if JSON holds it exactly."""
+    try:
+        text = json.dumps(content)
+    except (TypeError, ValueError):  # a date, for one
+        return
+    if json.loads(text) != content:  # a number as a key, NaN...
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spare = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        spare.write_text(text, encoding="utf-8")
+        os.replace(spare, path)
+    except OSError:
+        pass  # an unwritable cache only costs the next start the YAML parse

@@ -20,10 +20,12 @@ from benchmarks.figures import (
     QueryTime,
     Results,
     SizeRun,
+    Startup,
     Translation,
     targets,
 )
 from benchmarks.notes import notes
+from benchmarks.report import render
 from benchmarks.timing import geomean, median, p99
 
 
@@ -60,6 +62,19 @@ def test_targets_are_judged_at_their_sizes() -> None:
     status = {t.name: t.met for t in targets(results)}
     assert status["1M rows, ddsql_lite / hand-written DuckDB"] is None
     assert status["fixture load"] is None  # 2,000 records say nothing about 1M
+
+
+@pytest.mark.parametrize(
+    ("oneshot", "prompt", "met"),
+    [(0.39, 0.45, (True, True)), (0.40, 0.6, (False, False))],
+)
+def test_startup_targets(oneshot: float, prompt: float, met: tuple[bool, bool]) -> None:
+    results = Results("cmd", "today", {}, {}, seed=1)
+    results.startup = Startup(0.30, oneshot, prompt, 5, "SELECT 1", "import duckdb")
+    status = {t.name: t.met for t in targets(results)}
+    assert (status["start-up, one-shot query"], status["start-up, shell"]) == met
+    text = render(results)
+    assert "## Start-up" in text and f"| {oneshot / 0.30:.2f}x |" in text
 
 
 def test_unmet_targets_are_explained() -> None:

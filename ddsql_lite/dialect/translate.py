@@ -18,8 +18,6 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import ASCII_LOWER, Dialect, NormalizationStrategy
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.annotate_types import annotate_types
-from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
-from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
 from ..errors import CatalogError, DDSQLError, UnsupportedError, caret, position
@@ -151,6 +149,8 @@ class Translator:
             # sqlglot's; there it is refused before qualification, as always.
             finish = qualify_and_type(tree, self.catalog)
         else:
+            from sqlglot.optimizer.qualify import qualify  # the slow path's: imported once used
+
             orders = using_orders(tree)
             try:
                 tree = qualify(
@@ -209,6 +209,8 @@ def normalize(tree: exp.Expr, found: Inventory, sql: str) -> None:
     ``normalize_identifiers`` (which also honours ``sqlglot.meta`` comments), done here
     directly for the dialect's rule when no such comment is present."""
     if "sqlglot.meta" in sql or not _FOLDS_ASCII:
+        from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
         normalize_identifiers(tree, dialect=DIALECT)
         return
     for identifier in found.of(exp.Identifier):
