@@ -1,12 +1,24 @@
 """Benchmark the live AWS loader against the fake SageMaker endpoint of the test suite.
 
 Default: 3 regions x 400 experiments, 30 ms per API call, the fake in its own process,
-the loader's default thread count. Reports the wall time of the load (credential check,
-clients and fan-out: ``load_aws``), the API calls and retries, the time a sequential
-loop over the same calls would take (calls x latency) and the ideal for the thread pool
-(calls x latency / workers). Target: at least 10x faster than sequential and within
-1.5x of the ideal. The load runs three times and the fastest counts (other processes
-on the machine can only slow a run down); all the times are printed.
+the loader's default thread count, and the fake throttling as SageMaker does: a token
+bucket per account, region and API operation, refilled at 60 requests a second and
+holding a second's worth (``--rate-limit``, ``--burst``); a request that finds its
+bucket empty is answered ThrottlingException.
+
+Reports the wall time of the load (credential check, clients and fan-out:
+``load_aws``), the API calls and the retries (here: throttled requests), and two
+lower bounds on the time any client could take:
+
+- the thread bound: calls x latency / workers (the pool kept busy, nothing throttled);
+- the rate bound: for each bucket, the requests it admitted beyond its burst at its
+  refill rate, plus one latency for the last answer; the largest over the buckets.
+
+The ideal is the larger of the two, and sequential the time a loop making the same
+calls one at a time would take (per region, calls x latency, or that region's rate
+bound if larger). Target: at least 10x faster than sequential and within 1.5x of the
+ideal. The load runs three times and the fastest counts (other processes on the
+machine can only slow a run down); all the times are printed.
 
     .venv/bin/python benchmarks/bench_aws_loader.py            # the full benchmark
     .venv/bin/python benchmarks/bench_aws_loader.py --tiny     # seconds, for tests
@@ -44,6 +56,12 @@ ACCOUNT = "482910374615"
 KEY = "AKIABENCHMARK0000001"
 TARGET_SPEEDUP = 10.0
 TARGET_IDEAL_RATIO = 1.5
+RATE_LIMIT = 60.0
+"""Requests a second per account, region and API operation the benchmark's fake admits.
+AWS does not publish SageMaker's per-API rates; this one is chosen to bind: without a
+limit the loader sends about 75 Describe (and as many ListTags) calls a second per
+region here, so the ideal is the rate bound (5.7 s) rather than the thread bound
+(4.5 s), and a loader that does not pace itself is throttled."""
 
 
 def experiments(regions: int, per_region: int, seed: int = 4) -> tuple[list[str], list[Any]]:
@@ -76,16 +94,21 @@ def run(
     latency: float = 0.030,
     workers: int = DEFAULT_MAX_WORKERS,
     subprocess: bool = True,
-    rate_limit: float | None = None,
+    rate_limit: float | None = RATE_LIMIT,
+    burst: float | None = None,
 ) -> dict[str, Any]:
     """Run one load against a fresh fake; returns the figures (see the module doc).
-    ``rate_limit`` makes the fake throttle each region above that many requests a
-    second, as SageMaker does."""
+    ``rate_limit`` (requests a second per account, region and API; None or 0: no limit)
+    and ``burst`` (the buckets' size; default a second's worth) set the fake's
+    throttling."""
     names, records = experiments(regions, per_region)
     saved = dict(os.environ)
     fake_args: dict[str, Any] = {"keys": {KEY: ACCOUNT}, "latency": latency}
     if rate_limit:
-        fake_args["rate_limit"] = rate_limit
+        burst = burst or rate_limit
+        fake_args["rate_limit"], fake_args["burst"] = rate_limit, burst
+    else:
+        rate_limit = burst = None
     try:
         with tempfile.TemporaryDirectory() as home:
             if subprocess:
@@ -111,19 +134,42 @@ def run(
         os.environ.update(saved)
     report = loaded.report
     calls, retries = report.api_calls, report.retries
-    sequential = calls * latency
-    ideal = sequential / workers
+    buckets = {(r, op): n for _, r, op, n in info["admitted"]}
+    throttled = sum(n for *_, n in info["throttled"])
+
+    def rate_bound(counts: list[int]) -> float:
+        if not rate_limit or not counts:
+            return 0.0
+        assert burst is not None
+        beyond = max(n - burst for n in counts)
+        return beyond / rate_limit + latency if beyond > 0 else 0.0
+
+    thread_bound = calls * latency / workers
+    bound = rate_bound(list(buckets.values()))
+    ideal = max(thread_bound, bound)
+    sequential = sum(
+        max(
+            sum(n for (r, _), n in buckets.items() if r == region) * latency,
+            rate_bound([n for (r, _), n in buckets.items() if r == region]),
+        )
+        for region in {r for r, _ in buckets}
+    )
     return {
         "regions": regions,
         "experiments": experiment_count,
         "rows": len(loaded.records),
         "latency": latency,
         "workers": workers,
+        "rate_limit": rate_limit,
+        "burst": burst,
         "wall": wall,
         "api_calls": calls,
         "retries": retries,
+        "throttled": throttled,
         "errors": [e.error for e in report if e.error],
         "sequential": sequential,
+        "thread_bound": thread_bound,
+        "rate_bound": bound,
         "ideal": ideal,
         "speedup": sequential / wall,
         "vs_ideal": wall / ideal,
@@ -137,23 +183,40 @@ class _in_process:
         self.fake = FakeAws(records, **kwargs)
 
     def __enter__(self) -> dict[str, Any]:
-        return {"url": self.fake.start().url}
+        self.info: dict[str, Any] = {"url": self.fake.start().url}
+        return self.info
 
     def __exit__(self, *exc: object) -> None:
         self.fake.stop()
+        self.info["served"] = dict(self.fake.served)
+        for name in ("admitted", "throttled"):
+            counts = getattr(self.fake, name)
+            self.info[name] = [[*key, n] for key, n in counts.items()]
 
 
 def format_figures(f: dict[str, Any]) -> str:
+    if f.get("rate_limit"):
+        limit = f"{f['rate_limit']:g} requests/s per region and API (bursts of {f['burst']:g}), "
+    else:
+        limit = "no rate limit, "
+    calls = max(f["api_calls"], 1)
     return "\n".join(
         [
             f"load of {f['regions']} regions x {f['experiments'] // f['regions']} experiments, "
-            f"{f['latency'] * 1000:g} ms per call, {f['workers']} workers",
+            f"{f['latency'] * 1000:g} ms per call, {limit}{f['workers']} workers",
             f"  rows loaded      {f['rows']:>10,}",
             f"  wall time        {f['wall']:>10.2f} s",
             f"  API calls        {f['api_calls']:>10,}",
             f"  retries          {f['retries']:>10,}",
-            f"  sequential       {f['sequential']:>10.2f} s  (calls x latency)",
-            f"  ideal            {f['ideal']:>10.2f} s  (calls x latency / workers)",
+            f"  throttled        {f.get('throttled', 0):>10,}  "
+            f"({100 * f.get('throttled', 0) / calls:.1f}% of the calls)",
+            f"  sequential       {f['sequential']:>10.2f} s  (calls x latency, per region "
+            "at least its rate bound)",
+            f"  thread bound     {f.get('thread_bound', f['ideal']):>10.2f} s  "
+            "(calls x latency / workers)",
+            f"  rate bound       {f.get('rate_bound', 0.0):>10.2f} s  "
+            "(per bucket: admitted beyond the burst / rate + latency; the largest)",
+            f"  ideal            {f['ideal']:>10.2f} s  (the larger bound)",
             f"  speed-up         {f['speedup']:>10.1f} x  vs sequential "
             f"(target >= {TARGET_SPEEDUP:g}x)",
             f"  vs ideal         {f['vs_ideal']:>10.2f} x  (target <= {TARGET_IDEAL_RATIO:g}x)",
@@ -181,9 +244,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rate-limit",
         type=float,
+        default=RATE_LIMIT,
         metavar="TPS",
-        help="throttle each region above TPS requests a second, like SageMaker does "
-        "(default: no limit); the targets assume no limit",
+        help="the fake's token buckets, per account, region and API, refill at TPS "
+        f"requests a second, as SageMaker throttles (default {RATE_LIMIT:g}; 0: no limit)",
+    )
+    parser.add_argument(
+        "--burst",
+        type=float,
+        metavar="N",
+        help="the fake's token buckets hold N requests (default: a second's worth)",
     )
     parser.add_argument(
         "--repeat",
@@ -206,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             workers=args.workers,
             subprocess=not args.in_process,
             rate_limit=args.rate_limit,
+            burst=args.burst,
         )
         for _ in range(max(1, args.repeat))
     ]
@@ -217,9 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  all runs         {', '.join(f'{w:.2f}' for w in walls)} s "
             f"(median {walls[len(walls) // 2]:.2f} s; load average {_load()})"
         )
-    if args.tiny or args.rate_limit:
-        why = "a tiny run" if args.tiny else "the service throttles"
-        print(f"(no verdict: {why}; the targets are for the full size, no rate limit)")
+    if args.tiny:
+        print("(no verdict: a tiny run; the targets are for the full size)")
         return 0
     ok = on_target(figures)
     print("on target" if ok else "OFF TARGET")

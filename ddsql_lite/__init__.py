@@ -5,9 +5,8 @@
 >>> con.sql("SELECT status, count(*) FROM aws.sagemaker_inference_experiment GROUP BY 1").df()
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .connection import Connection, connect
 from .errors import (
     CatalogError,
     DDSQLError,
@@ -21,9 +20,28 @@ from .errors import (
     SchemaError,
     UnsupportedError,
 )
-from .result import Result
+
+if TYPE_CHECKING:
+    from .connection import Connection, connect
+    from .result import Result
 
 __version__ = "0.1.0"
+
+_LAZY = {"Connection": ".connection", "connect": ".connection", "Result": ".result"}
+
+
+def __getattr__(name: str) -> Any:
+    """``Connection``, ``connect`` and ``Result``, imported on first use: ``ddsql``
+    imports this package before its own code runs, and handles Ctrl-C (exit 130, no
+    traceback) only from then on, so the package itself imports nothing heavy."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -2,6 +2,10 @@
 
 import sys
 
-from .cli import main
+try:
+    from .cli import run
+except KeyboardInterrupt:  # Ctrl-C while starting: as anywhere else, status 130
+    sys.stderr.write("cancelled\n")
+    sys.exit(130)
 
-sys.exit(main())
+run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -11,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from .engine import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Engine, warm_up
+from .engine import DEFAULT_MEMORY_LIMIT, Engine
 from .errors import UnsupportedError
+from .limits import DEFAULT_TIMEOUT, Background, Deadline, check_timeout, until
 from .loaders.cache import DEFAULT_MAX_AGE, parse_duration
 from .loaders.report import LoadReport
 from .loaders.sources import aws_options, load_tables
+from .memory import check_size
 from .registry import Registry, Table, load_registry
 from .result import Result
 from .timeframe import TimeFrame, format_instant, parse_instant, utcnow
@@ -34,13 +37,28 @@ class Connection:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        temp_limit: str | None = None,
         report: LoadReport | None = None,
     ) -> None:
+        engine = Background(
+            lambda: Engine(data, timeout=timeout, memory_limit=memory_limit, temp_limit=temp_limit),
+            "ddsql-engine",
+            daemon=False,
+        )
+        self._setup(registry, data, report, engine)
+
+    def _setup(
+        self,
+        registry: Registry,
+        data: Mapping[Table, pa.Table],
+        report: LoadReport | None,
+        engine: Background[Engine],
+    ) -> None:
+        """Finish a connection whose engine is being built by ``engine``: DuckDB loads
+        the tables on that thread (it releases the GIL) while this one imports the
+        translator, so a one-shot query starts about 20 ms sooner."""
         self.registry = registry
         self._load_report = report if report is not None else LoadReport("fixtures")
-        # DuckDB loads the tables on another thread (it releases the GIL) while this one
-        # imports the translator: a one-shot query starts about 20 ms sooner.
-        engine = _Background(lambda: Engine(data, timeout=timeout, memory_limit=memory_limit))
         try:
             from .dialect import Translator
 
@@ -49,6 +67,47 @@ class Connection:
             self.engine = engine.result()
         self.row_counts = {t.name: d.num_rows for t, d in data.items()}
         self._time_frame = TimeFrame()
+
+    @classmethod
+    def _open(
+        cls,
+        registry: Registry,
+        load: Callable[[], tuple[dict[Table, pa.Table], LoadReport]],
+        *,
+        timeout: float,
+        memory_limit: str,
+        temp_limit: str | None,
+    ) -> Connection:
+        """A connection over what ``load()`` returns; DuckDB starts on another thread
+        while it runs (about 10 ms of a one-shot query's start)."""
+        loaded: list[dict[Table, pa.Table]] = []
+        ready = threading.Event()
+
+        def tables() -> dict[Table, pa.Table]:
+            ready.wait()
+            if not loaded:
+                raise UnsupportedError("the data did not load")  # the loader's error wins
+            return loaded[0]
+
+        engine = Background(
+            lambda: Engine(
+                tables, timeout=timeout, memory_limit=memory_limit, temp_limit=temp_limit
+            ),
+            "ddsql-engine",
+            daemon=False,
+        )
+        try:
+            data, report = load()
+        except BaseException:
+            ready.set()
+            with contextlib.suppress(Exception):
+                engine.result()  # it stops, and removes its temporary directory
+            raise
+        loaded.append(data)
+        ready.set()
+        connection = cls.__new__(cls)
+        connection._setup(registry, data, report, engine)
+        return connection
 
     @property
     def time_frame(self) -> tuple[datetime, datetime]:
@@ -78,18 +137,21 @@ class Connection:
 
         ``params`` binds ``:name`` placeholders in the query; values are passed to DuckDB
         as parameters, never pasted into the SQL text. ``timeout`` overrides the
-        connection's time limit for this query (seconds).
+        connection's time limit for this query (seconds): it covers translation,
+        planning and execution.
 
         Raises a DDSQLError subclass: ParseError, CatalogError, UnsupportedError or a
         QueryError (time limit, memory limit, failure while running).
         """
         started = time.perf_counter()
-        translation = self.translator.translate(query)
+        limit = self.engine.timeout if timeout is None else check_timeout(timeout)
+        deadline = Deadline.after(limit)
+        translation = until(deadline, lambda: self.translator.translate(query))
         if translation.session is not None:
             table = self._session(translation.session)
             return Result(table, query, "", time.perf_counter() - started)
         bound = self._bind(translation.parameters, dict(params or {}))
-        table = self.engine.execute(translation.sql, bound, timeout=timeout)
+        table = self.engine.execute(translation.sql, bound, deadline=deadline)
         return Result(table, query, translation.sql, time.perf_counter() - started)
 
     def _bind(self, names: tuple[str, ...], given: dict[str, Any]) -> dict[str, Any]:
@@ -164,36 +226,13 @@ class Connection:
         self.close()
 
 
-class _Background:
-    """``make()`` run on a thread of its own; :meth:`result` waits for it and returns
-    what it returned or raises what it raised."""
-
-    def __init__(self, make: Callable[[], Engine]) -> None:
-        self._outcome: list[Any] = []
-        self._thread = threading.Thread(target=self._run, args=(make,), name="ddsql-engine")
-        self._thread.start()
-
-    def _run(self, make: Callable[[], Engine]) -> None:
-        try:
-            self._outcome.append(make())
-        except BaseException as exc:  # handed to the thread that waits
-            self._outcome.append(exc)
-
-    def result(self) -> Engine:
-        self._thread.join()
-        (outcome,) = self._outcome
-        if isinstance(outcome, BaseException):
-            raise outcome
-        engine: Engine = outcome
-        return engine
-
-
 def connect(
     *,
     fixtures: str | Path | None = None,
     source: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    temp_limit: str | None = None,
     regions: str | Sequence[str] | None = None,
     profile: str | None = None,
     profiles: Sequence[str] | None = None,
@@ -212,8 +251,9 @@ def connect(
     file or directory: docs/design.md, "Fixture format"), or over live AWS data.
 
     ``source`` is ``"sample"`` (the default without fixtures), ``"fixtures"`` or ``"aws"``.
-    ``timeout`` is each query's time limit in seconds (0 for none); ``memory_limit`` a
-    DuckDB size such as ``"2GB"``.
+    ``timeout`` is each query's time limit in seconds (0 for none), from the start of its
+    translation; ``memory_limit`` a DuckDB size such as ``"2GB"``, the memory a query may
+    use; ``temp_limit`` what it may spill to disk (default: the memory limit).
 
     With ``source="aws"`` (see :mod:`ddsql_lite.loaders.aws`): ``regions`` is a list of
     names or ``"all"`` (default: the profile's region); ``profile``/``profiles`` name
@@ -230,6 +270,10 @@ def connect(
     what was loaded and what failed; missing or expired credentials raise LoaderError
     before anything is fetched.
     """
+    # Limits are checked before anything is loaded (a live load can take minutes).
+    timeout = check_timeout(timeout)
+    memory_limit = check_size(memory_limit, "memory_limit")
+    temp_limit = None if temp_limit is None else check_size(temp_limit, "temp_limit")
     if source is None:
         source = "fixtures" if fixtures is not None else "sample"
     aws = aws_options(
@@ -246,16 +290,20 @@ def connect(
         cache=cache,
         refresh=refresh,
     )
-    warm_up()
     registry = load_registry()
-    data, report = load_tables(
+    return Connection._open(
         registry,
-        source=source,
-        fixtures=fixtures,
-        aws=aws,
-        cache=cache,
-        max_age=parse_duration(max_age),
-        refresh=refresh,
-        progress=progress,
+        lambda: load_tables(
+            registry,
+            source=source,
+            fixtures=fixtures,
+            aws=aws,
+            cache=cache,
+            max_age=parse_duration(max_age),
+            refresh=refresh,
+            progress=progress,
+        ),
+        timeout=timeout,
+        memory_limit=memory_limit,
+        temp_limit=temp_limit,
     )
-    return Connection(data, registry, timeout=timeout, memory_limit=memory_limit, report=report)

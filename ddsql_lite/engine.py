@@ -1,25 +1,30 @@
-"""The DuckDB side: a sandboxed in-memory database, table registration, execution.
+"""The DuckDB side: a sandboxed, read-only database of the loaded tables; execution.
 
-Contract (docs/design.md, "Engine rules"): one in-memory database per :class:`Engine` (whose
-tables, when small, live in a database file of its own temporary directory, for smaller
-row groups); settings are applied first, then external access is disabled and the
-configuration locked, so SQL reaches the registered tables and nothing else. Every query
-runs on a cursor of its own (a reused idle one, or a fresh one) in a worker thread; the
-calling thread enforces the time limit and turns Ctrl-C into a clean cancellation, after
-which the engine stays usable.
+Contract (docs/design.md, "Engine rules"):
+
+- The tables, their alias views and the macros translated SQL calls are written once to a
+  database file in the engine's temporary directory, which queries read through a
+  READ_ONLY attachment: query SQL cannot change them, even SQL the translator should
+  have refused. External access is then disabled and the configuration locked.
+- :meth:`Engine.execute` runs exactly one statement, and only a query: the statement
+  DuckDB parsed is checked, not the text, and each query gets a fresh cursor (so even a
+  temporary object could not outlive its query).
+- Limits: past its deadline a query is interrupted; past its memory limit (DuckDB's
+  buffer manager, and on Linux also the process's resident memory, watched while it
+  runs) too; Ctrl-C cancels it. The error comes within a second: a query DuckDB does
+  not stop within :data:`GRACE` seconds (its binder cannot be interrupted) is abandoned
+  with its database instance, and a new instance attaches the same file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import queue
 import shutil
-import tempfile
 import threading
-import time
 import weakref
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -30,101 +35,85 @@ from .errors import (
     QueryCancelledError,
     QueryError,
     QueryMemoryError,
-    QueryTimeoutError,
     UnsupportedError,
 )
+from .limits import ABANDONED, DEFAULT_TIMEOUT, Deadline, check_timeout
+from .memory import parse_size, resident_bytes
 from .registry import Table
+from .scratch import scratch_directory
 
-DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY_LIMIT = "4GB"
+GRACE = 0.5
+"""Seconds an interrupted query has to stop before its database instance is abandoned."""
+POLL = 0.05
+"""Seconds between the checks of a running query's time and memory."""
+_STORED = "stored"  # the tables' database, attached READ_ONLY
 
 
 class Engine:
-    """A locked-down DuckDB database holding the loaded tables, read through queries."""
+    """The loaded tables in a locked-down DuckDB database, read through queries."""
 
     def __init__(
         self,
-        tables: Mapping[Table, pa.Table],
+        tables: Mapping[Table, pa.Table] | Callable[[], Mapping[Table, pa.Table]],
         *,
         timeout: float = DEFAULT_TIMEOUT,
         memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        temp_limit: str | None = None,
         threads: int | None = None,
     ) -> None:
-        self.timeout = timeout
+        """``tables`` may be a function that returns them: it is called once DuckDB has
+        started, so a caller can load the data meanwhile. ``memory_limit`` bounds each
+        query's memory, ``temp_limit`` (default: the memory limit) what it may spill to
+        disk; ``threads`` defaults to DuckDB's (the cores)."""
+        self.timeout = check_timeout(timeout)
         self.memory_limit = memory_limit
+        self.temp_limit = temp_limit or memory_limit
+        self._budget = parse_size(memory_limit)
         self._tmp = scratch_directory()
-        self._db = duckdb.connect(":memory:")
-        self._database = ""  # the tables' database when not the in-memory one
-        # Cursors of queries that ended normally, for the next queries: a new cursor on
-        # another database than the in-memory one costs a USE statement (about 0.3 ms).
-        self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
-        self._macros: set[str] = set()  # the macros defined so far (on first use)
-        self._macros_lock = threading.Lock()
+        self._path = os.path.join(self._tmp, "tables.duckdb")
+        self._instances: list[_Instance] = []  # every instance not yet closed
+        self._lock = threading.Lock()
         # Closed by close(), by the garbage collector or at exit, whichever comes first.
-        self._release = weakref.finalize(self, _release, self._db, self._idle, self._tmp)
+        self._release = weakref.finalize(self, _release, self._instances, self._tmp)
         try:
-            self._load(tables, threads)
-            self._lock_down(memory_limit, threads)
+            instance = self._new_instance()
+            if threads is None:
+                found = instance.db.execute("SELECT current_setting('threads')").fetchall()
+                threads = int(found[0][0])
+            self._threads = threads
+            if callable(tables):
+                tables = tables()
+            _build(instance.db, self._path, tables, row_group_size(_rows(tables), threads))
+            self._instance = self._open(instance)
         except Exception:
             self.close()
             raise
 
-    def _load(self, tables: Mapping[Table, pa.Table], threads: int | None) -> None:
-        """Create the tables and their alias views from ``tables``, in one script: each
-        call into DuckDB gives the GIL up and waits to get it back, which costs up to a
-        switch interval (5 ms) while the translator is imported on another thread."""
-        self._use_row_groups(max((d.num_rows for d in tables.values()), default=0), threads)
-        script = []
-        for index, (spec, data) in enumerate(tables.items()):
-            source = f"__ddsql_load_{index}"
-            self._db.register(source, _json_as_text(data, spec))
-            name = f'"{spec.schema_name}"."{spec.table_name}"'
-            casts = ", ".join(
-                f'CAST("{c.name}" AS {c.type.duckdb}) AS "{c.name}"' for c in spec.columns
-            )
-            script += [
-                f'CREATE SCHEMA IF NOT EXISTS "{spec.schema_name}"',
-                f"CREATE TABLE {name} AS SELECT {casts} FROM {source}",
-                *(f'CREATE VIEW "{alias}" AS SELECT * FROM {name}' for alias in spec.aliases),
-            ]
-        try:
-            if script:
-                self._db.execute(";\n".join(script))
-        finally:
-            for index in range(len(tables)):
-                self._db.unregister(f"__ddsql_load_{index}")
-        runtime.install(self._db)
+    def _new_instance(self) -> _Instance:
+        """A new DuckDB instance with the Python functions translated SQL calls."""
+        with self._lock:
+            spill = os.path.join(self._tmp, f"spill-{len(self._instances)}")
+            instance = _Instance(duckdb.connect(":memory:"), spill)
+            self._instances.append(instance)
+        runtime.install(instance.db)
+        return instance
 
-    def _use_row_groups(self, rows: int, threads: int | None) -> None:
-        """When :func:`row_group_size` has a size for tables of ``rows`` rows, keep the
-        tables in a database file in the temporary directory with row groups of that size
-        (DuckDB ignores the size for in-memory databases), and make it every cursor's
-        default database."""
-        if threads is None:
-            (threads,) = self._db.execute("SELECT current_setting('threads')").fetchall()[0]
-        size = row_group_size(rows, threads)
-        if size is None:
-            return
-        path = _sql_value(f"{self._tmp}/tables.duckdb")
-        self._db.execute(f"ATTACH {path} AS {STORED} (ROW_GROUP_SIZE {size})")
-        self._database = STORED
-        self._db.execute(f"USE {STORED}")
-
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
-        """An idle cursor, or a new one on the tables' database."""
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            cursor = self._db.cursor()
-            if self._database:  # a new cursor starts on the in-memory database
-                cursor.execute(f"USE {self._database}")
-            return cursor
-
-    def _lock_down(self, memory_limit: str, threads: int | None) -> None:
+    def _open(self, instance: _Instance | None = None) -> _Instance:
+        """``instance`` (or a new one) attached to the tables' file, read-only, locked."""
+        if instance is None:
+            instance = self._new_instance()
+        instance.db.execute(
+            f"ATTACH {_sql_value(self._path)} AS {_STORED} (READ_ONLY); USE {_STORED}"
+        )
         settings: dict[str, Any] = {
             "TimeZone": "UTC",
-            "memory_limit": memory_limit,
-            "temp_directory": self._tmp,
+            # DuckDB's buffer manager gets most of the limit and spills past it; the
+            # rest is headroom for what it does not count (see _watch).
+            "memory_limit": _buffer_share(self.memory_limit),
+            "max_temp_directory_size": self.temp_limit,
+            "temp_directory": instance.spill,
+            "threads": self._threads,
             # sqlglot writes PostgreSQL's NULL order explicitly wherever it differs from
             # DuckDB's default (NULLS LAST), so that default must stay as it is.
             "default_null_order": "nulls_last",
@@ -132,163 +121,208 @@ class Engine:
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
             "allow_community_extensions": False,
+            "enable_external_access": False,
+            "lock_configuration": True,  # last: nothing can be set after it
         }
-        if threads:
-            settings["threads"] = threads
-        assignments = [f"SET GLOBAL {key} = {_sql_value(value)}" for key, value in settings.items()]
-        try:
-            self._db.execute(";\n".join(assignments))
-        except duckdb.Error:
-            for key, value in settings.items():  # which one: a bad memory_limit, typically
-                try:
-                    self._db.execute(f"SET GLOBAL {key} = {_sql_value(value)}")
-                except duckdb.Error as exc:
-                    message = str(exc).split("\n")[0].partition(": ")[2] or str(exc)
-                    raise UnsupportedError(f"{key} {value!r} is not valid: {message}") from None
-            raise
-        self._db.execute(
-            "SET GLOBAL enable_external_access = false; SET GLOBAL lock_configuration = true"
-        )
+        _apply(instance.db, settings)
+        return instance
 
     def execute(
-        self, sql: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+        self,
+        sql: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        deadline: Deadline | None = None,
     ) -> pa.Table:
-        """Run DuckDB SQL produced by the translator and return its result as Arrow.
+        """Run one query of DuckDB SQL and return its result as Arrow.
 
         ``params`` binds the query's ``$name`` parameters (values never enter the SQL).
+        The time limit is ``deadline`` when given (a caller's, which may include time
+        spent translating), else ``timeout`` seconds (default: the engine's) from now.
 
-        Raises QueryTimeoutError past ``timeout`` seconds (default: the engine's),
-        QueryCancelledError on Ctrl-C, QueryMemoryError past the memory limit and
-        QueryError for any other failure, with DuckDB's message reduced to its first line.
+        Raises UnsupportedError for anything but one query statement,
+        QueryTimeoutError past the deadline, QueryCancelledError on Ctrl-C,
+        QueryMemoryError past the memory limit and QueryError for any other failure,
+        with DuckDB's message reduced to its first line.
         """
-        limit = self.timeout if timeout is None else timeout
-        self._define_macros(sql)
-        cursor = self._cursor()
+        if deadline is None:
+            deadline = Deadline.after(self.timeout if timeout is None else check_timeout(timeout))
+        instance = self._instance
+        statement = _one_query(instance.db, sql)
+        cursor = instance.cursor()
         outcome: dict[str, Any] = {}
         done = threading.Event()
 
         def run() -> None:
             try:
-                outcome["table"] = cursor.sql(sql, params=dict(params or {})).to_arrow_table()
+                result = cursor.sql(statement, params=dict(params or {}))
+                outcome["table"] = result.to_arrow_table() if result is not None else None
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc.with_traceback(None)
             finally:
                 done.set()
 
-        # Wait on an Event, not Thread.join: before Python 3.13 a join interrupted by
-        # Ctrl-C marks the thread finished while it still runs.
+        # A daemon, so that a query abandoned below cannot hold up the process's exit
+        # (limits.ABANDONED settles that). Wait on an Event, not Thread.join: before
+        # Python 3.13 a join interrupted by Ctrl-C marks the thread finished while it
+        # still runs.
         threading.Thread(target=run, name="ddsql-query", daemon=True).start()
-        started = time.monotonic()
         try:
-            while not done.wait(0.05):
-                if limit and time.monotonic() - started > limit:
-                    cursor.interrupt()
-                    done.wait()
-                    raise QueryTimeoutError(
-                        f"query stopped: it ran past its time limit of {limit:g} s "
-                        "(raise it with timeout=... or --timeout)"
-                    )
+            stop = self._watch(done, deadline)
         except KeyboardInterrupt:
+            stop = QueryCancelledError("query cancelled")
+        if stop is not None:
             cursor.interrupt()
-            done.wait()
-            raise QueryCancelledError("query cancelled") from None
-        finally:
-            if done.is_set() and not isinstance(outcome.get("error"), duckdb.InterruptException):
-                self._idle.put(cursor)
-            else:
-                cursor.close()
+            if not done.wait(GRACE):
+                self._abandon(instance, done)
+                raise stop from None
+            if not isinstance(outcome.get("error"), duckdb.InterruptException):
+                stop = None  # it finished before the interruption took: keep its outcome
+        cursor.close()
+        if stop is not None:
+            raise stop from None
         if "error" in outcome:
-            raise _query_error(outcome["error"], self.memory_limit) from None
+            raise _query_error(outcome["error"], self.memory_limit, self.temp_limit) from None
         table: pa.Table = outcome["table"]
         return table
 
-    def _define_macros(self, sql: str) -> None:
-        """Define the macros ``sql`` calls that are not defined yet: a connection defines
-        only what its queries use (each macro costs about 0.4 ms to create)."""
-        called = runtime.macros_called(sql)
-        if called <= self._macros:
-            return
-        with self._macros_lock:
-            runtime.define_macros(self._db.execute, sorted(called), self._macros)
+    def _watch(self, done: threading.Event, deadline: Deadline) -> QueryError | None:
+        """Wait for ``done``; the error to stop the query with when it passes its deadline
+        or its memory limit first."""
+        baseline = resident_bytes() if self._budget else None
+        while not done.wait(POLL):
+            if deadline.passed():
+                return deadline.timeout_error()
+            if baseline is None or self._budget is None:
+                continue
+            now = resident_bytes()
+            if ABANDONED.running:  # its memory would be taken for this query's
+                baseline = now
+            elif now is not None and now - baseline > self._budget:
+                return _memory_error(self.memory_limit)
+        return None
+
+    def _abandon(self, instance: _Instance, done: threading.Event) -> None:
+        """Give up an instance whose query does not stop: new queries go to a new
+        instance; the old one is closed once its query ends."""
+        if self._instance is instance:
+            self._instance = self._open()
+        ABANDONED.add(1)
+
+        def close_when_done() -> None:
+            done.wait()
+            instance.close()
+            ABANDONED.add(-1)
+
+        threading.Thread(target=close_when_done, name="ddsql-abandoned", daemon=True).start()
 
     def close(self) -> None:
         """Close the database and remove the temporary directory (idempotent)."""
         self._release()
 
 
-def _release(
-    db: duckdb.DuckDBPyConnection,
-    idle: queue.SimpleQueue[duckdb.DuckDBPyConnection],
-    tmp: str,
-) -> None:
+@dataclass
+class _Instance:
+    """One DuckDB database instance serving queries, and its directory for spill files."""
+
+    db: duckdb.DuckDBPyConnection
+    spill: str
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor on the tables' database."""
+        cursor = self.db.cursor()
+        cursor.execute(f"USE {_STORED}")
+        return cursor
+
+    def close(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.db.close()
+
+
+def _release(instances: list[_Instance], tmp: str) -> None:
     try:
-        while not idle.empty():
-            idle.get_nowait().close()
-        db.close()
+        for instance in instances:
+            instance.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-_warmed = False
+BUFFER_SHARE = 0.8
+"""The part of a query's memory limit given to DuckDB's buffer manager."""
 
 
-def warm_up() -> None:
-    """Let DuckDB do its one-time start-up (about 10 ms, the first database a process
-    opens) on another thread, while this one goes on, e.g. loading the data."""
-    global _warmed
-    if not _warmed:
-        _warmed = True
-        threading.Thread(target=lambda: duckdb.connect(":memory:").close(), daemon=True).start()
+def _buffer_share(memory_limit: str) -> str:
+    """DuckDB's ``memory_limit`` for a query memory limit: :data:`BUFFER_SHARE` of it."""
+    size = parse_size(memory_limit)
+    return f"{int(size * BUFFER_SHARE)}B" if size else memory_limit
 
 
-# An engine's temporary directory is named for the process that owns it, so a directory
-# left by a process that was killed can be recognised and removed by the next one.
-SCRATCH_PREFIX = "ddsql_lite_"
-_swept = False
+def _rows(tables: Mapping[Table, pa.Table]) -> int:
+    return max((data.num_rows for data in tables.values()), default=0)
 
 
-def scratch_directory() -> str:
-    """A new temporary directory for an engine, after removing (once per process) those
-    whose owner process is gone."""
-    global _swept
-    if not _swept:
-        _swept = True
-        sweep_scratch(Path(tempfile.gettempdir()))
-    return tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}_")
-
-
-def sweep_scratch(parent: Path) -> list[Path]:
-    """Remove the engine directories in ``parent`` whose owner process no longer runs;
-    returns them."""
-    removed: list[Path] = []
+def _build(
+    db: duckdb.DuckDBPyConnection, path: str, tables: Mapping[Table, pa.Table], rows: int | None
+) -> None:
+    """Write ``tables``, their alias views and every macro to the database file ``path``
+    (row groups of ``rows`` rows when given), in one script: each call into DuckDB gives
+    the GIL up and waits to get it back, which costs up to a switch interval (5 ms) while
+    another thread imports the translator."""
+    option = f" (ROW_GROUP_SIZE {rows})" if rows else ""
+    # One transaction: each statement would otherwise be a commit to the file's log.
+    script = [f"ATTACH {_sql_value(path)} AS build{option}", "USE build", "BEGIN"]
+    sources = []
+    for index, (spec, data) in enumerate(tables.items()):
+        source = f"__ddsql_load_{index}"
+        db.register(source, _json_as_text(data, spec))
+        sources.append(source)
+        name = f'"{spec.schema_name}"."{spec.table_name}"'
+        casts = ", ".join(
+            f'CAST("{c.name}" AS {c.type.duckdb}) AS "{c.name}"' for c in spec.columns
+        )
+        script += [
+            f'CREATE SCHEMA IF NOT EXISTS "{spec.schema_name}"',
+            f"CREATE TABLE {name} AS SELECT {casts} FROM temp.main.{source}",
+            *(f'CREATE VIEW "{alias}" AS SELECT * FROM {name}' for alias in spec.aliases),
+        ]
+    script += runtime.macro_definitions()
+    script += ["COMMIT", "USE memory", "DETACH build"]
     try:
-        entries = list(os.scandir(parent))
-    except OSError:
-        return removed
-    for entry in entries:
-        owner = _owner(entry.name)
-        if owner is not None and not _running(owner) and entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(Path(entry.path))
-    return removed
+        db.execute(";\n".join(script))
+    finally:
+        for source in sources:
+            db.unregister(source)
 
 
-def _owner(name: str) -> int | None:
-    """The process id in an engine directory's name (``ddsql_lite_<pid>_<random>``)."""
-    if not name.startswith(SCRATCH_PREFIX):
-        return None
-    pid, separator, _ = name[len(SCRATCH_PREFIX) :].partition("_")
-    return int(pid) if separator and pid.isdigit() else None
-
-
-def _running(pid: int) -> bool:
+def _apply(db: duckdb.DuckDBPyConnection, settings: Mapping[str, Any]) -> None:
+    """``SET GLOBAL`` each setting, in one script; UnsupportedError naming a bad value."""
+    assignments = [f"SET GLOBAL {key} = {_sql_value(value)}" for key, value in settings.items()]
     try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except OSError:  # it exists, owned by someone else (or the check is not allowed)
-        return True
-    return True
+        db.execute(";\n".join(assignments))
+    except duckdb.Error as failed:
+        for key, value in settings.items():  # which one: a bad memory_limit, typically
+            try:
+                db.execute(f"SET GLOBAL {key} = {_sql_value(value)}")
+            except duckdb.Error as exc:
+                message = str(exc).split("\n")[0].partition(": ")[2] or str(exc)
+                raise UnsupportedError(f"{key} {value!r} is not valid: {message}") from None
+        raise UnsupportedError(f"the engine's settings failed: {failed}") from None
+
+
+def _one_query(db: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
+    """The one statement of ``sql``, as DuckDB parsed it; UnsupportedError unless it is
+    exactly one query."""
+    try:
+        statements = db.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {str(exc).splitlines()[0]}") from None
+    if len(statements) != 1:
+        raise UnsupportedError(f"the engine runs one statement per call, not {len(statements)}")
+    (statement,) = statements
+    if statement.type != duckdb.StatementType.SELECT:
+        raise UnsupportedError(f"the engine runs queries only, not {statement.type.name}")
+    return statement
 
 
 def _json_as_text(data: pa.Table, spec: Table) -> pa.Table:
@@ -320,16 +354,15 @@ def _sql_value(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-# DuckDB gives a table's row groups to threads one at a time, and an in-memory table has
-# row groups of ROW_GROUP_ROWS rows, so a smaller table is read by one thread.
+# DuckDB gives a table's row groups to threads one at a time, and by default a table has
+# row groups of ROW_GROUP_ROWS rows, so a smaller table would be read by one thread.
 ROW_GROUP_ROWS = 122_880
 VECTOR_ROWS = 2048  # DuckDB's vector: a row group size is a multiple of it
-STORED = "stored"  # the name of the tables' database when they are kept in a file
 
 
 def row_group_size(rows: int, threads: int) -> int | None:
     """A row group size that gives each of ``threads`` about four row groups of a table of
-    ``rows`` rows; None where DuckDB's in-memory tables give every thread one already, or
+    ``rows`` rows; None where DuckDB's default size gives every thread one already, or
     where one thread does the work (one thread, or at most one vector of rows)."""
     if threads < 2 or rows <= VECTOR_ROWS or rows >= ROW_GROUP_ROWS * threads:
         return None
@@ -337,18 +370,28 @@ def row_group_size(rows: int, threads: int) -> int | None:
     return vectors * VECTOR_ROWS
 
 
+
 # How DuckDB reports an exception raised by a Python function: "...UDF: Raised: <message>".
 _RAISED = f"UDF: {runtime.Raised.__name__}: "
 
 
-def _query_error(exc: BaseException, memory_limit: str) -> QueryError:
+def _memory_error(memory_limit: str) -> QueryMemoryError:
+    return QueryMemoryError(
+        f"query stopped: it needed more than its memory limit of {memory_limit}"
+    )
+
+
+def _query_error(exc: BaseException, memory_limit: str, temp_limit: str) -> QueryError:
+    text = str(exc).split("\n")[0]
     if isinstance(exc, duckdb.OutOfMemoryException):
-        return QueryMemoryError(
-            f"query stopped: it needed more than its memory limit of {memory_limit}"
-        )
+        if "max_temp_directory_size" in str(exc):
+            return QueryMemoryError(
+                f"query stopped: it needed more than its memory limit of {memory_limit} and "
+                f"its temporary disk space of {temp_limit}"
+            )
+        return _memory_error(memory_limit)
     if isinstance(exc, duckdb.InterruptException):
         return QueryCancelledError("query cancelled")
-    text = str(exc).split("\n")[0]
     _, raised, message = text.partition(_RAISED)
     if not raised:
         kind, _, message = text.partition(": ")

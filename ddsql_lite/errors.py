@@ -65,10 +65,16 @@ class ParseError(DDSQLError):
 
 
 def caret(sql: str, line: int, column: int) -> str:
-    """The ``line``-th line of ``sql`` with a caret under ``column`` (both 1-based)."""
-    lines = sql.splitlines() or [""]
-    text = lines[min(max(line, 1), len(lines)) - 1]
-    return f"  {text}\n  {' ' * max(column - 1, 0)}^"
+    """The ``line``-th line of ``sql`` with a caret under ``column`` (both 1-based). The
+    line is shown as a terminal can show it safely (controls escaped, see
+    :mod:`ddsql_lite.text`) and the caret is placed by terminal columns."""
+    from .text import visible, width
+
+    lines = sql.split("\n")  # as position() counts lines
+    text = lines[min(max(line, 1), len(lines)) - 1].removesuffix("\r")  # CRLF text
+    head = max(column - 1, 0)
+    before = width(visible(text[:head])) + max(head - len(text), 0)
+    return f"  {visible(text)}\n  {' ' * before}^"
 
 
 def position(sql: str, offset: int) -> tuple[int, int]:

@@ -4,6 +4,12 @@ Each formatter takes column names and rows of Python values (as Result.fetchall 
 them) and returns text. Values are rendered once by :func:`cell` so every format agrees:
 NULL is ``NULL`` in tables and empty in CSV, doubles are PostgreSQL's float8 text,
 timestamps are ISO-8601, tags, arrays and JSON values are JSON text.
+
+The human formats (``table``, ``markdown``) show control characters as escapes
+(:func:`ddsql_lite.text.visible`) and align by terminal columns; the machine formats keep
+the data exact: CSV as it is, JSON as strict JSON (RFC 8259) whose strings decode to the
+data, with NaN and the infinities as the strings ``"NaN"``, ``"Infinity"``,
+``"-Infinity"`` (PostgreSQL's ``to_json`` does the same).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+
+from .text import json_visible, pad, visible, width
 
 Rows = Sequence[Sequence[Any]]
 
@@ -116,40 +124,65 @@ def cell(value: Any, null: str = "NULL") -> str:
 
 
 def table(columns: Sequence[str], rows: Rows) -> str:
-    """An aligned table like psql's, with a row count footer."""
-    cells = [[cell(v) for v in row] for row in rows]
-    widths = [len(c) for c in columns]
+    """An aligned table like psql's, with a row count footer; one line a row (a line
+    break in a value shows as ``\\n``, other controls as escapes too)."""
+    head = [visible(c) for c in columns]
+    cells = [[visible(cell(v)) for v in row] for row in rows]
+    widths = [width(h) for h in head]
     for row in cells:
-        widths = [
-            max(w, max((len(x) for x in v.splitlines()), default=0)) for w, v in zip(widths, row)
-        ]
-    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+        widths = [max(w, width(v)) for w, v in zip(widths, row)]
+    lines = [" | ".join(pad(c, w) for c, w in zip(head, widths)).rstrip()]
     lines.append("-+-".join("-" * w for w in widths))
     for row in cells:
-        lines.append(
-            " | ".join(v.replace("\n", "\\n").ljust(w) for v, w in zip(row, widths)).rstrip()
-        )
+        lines.append(" | ".join(pad(v, w) for v, w in zip(row, widths)).rstrip())
     lines.append(f"({len(cells)} row{'' if len(cells) == 1 else 's'})")
     return "\n".join(lines) + "\n"
 
 
 def csv_text(columns: Sequence[str], rows: Rows) -> str:
+    """CSV with a header line; values exact (controls included), NULL empty. A value
+    with a carriage return is quoted too (the csv module quotes only the characters of
+    its line terminator, here ``\\n``), so that a CSV reader gets it back whole."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([cell(v, null="") for v in row] for row in rows)
+    returns = io.StringIO()
+    quoting_returns = csv.writer(returns, lineterminator="\r\n")
+    for row in [list(columns), *([cell(v, null="") for v in row] for row in rows)]:
+        if any("\r" in value for value in row):
+            returns.seek(0)
+            returns.truncate()
+            quoting_returns.writerow(row)
+            out.write(returns.getvalue()[:-2] + "\n")
+        else:
+            writer.writerow(row)
     return out.getvalue()
 
 
-def json_text(columns: Sequence[str], rows: Rows) -> str:
-    """A JSON array of objects, one per row (JSON values stay text, like PostgreSQL)."""
-    records = [{c: plain(v) for c, v in zip(columns, row)} for row in rows]
-    return json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
+def strict(value: Any) -> Any:
+    """``value`` (from :func:`plain`) with NaN and the infinities as strings, so that it
+    is strict JSON: ``"NaN"``, ``"Infinity"``, ``"-Infinity"``, as PostgreSQL's
+    ``to_json`` writes them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return float_text(value)
+    if isinstance(value, list):
+        return [strict(v) for v in value]
+    if isinstance(value, dict):
+        return {k: strict(v) for k, v in value.items()}
+    return value
+
+
+def json_text(columns: Sequence[str], rows: Rows, *, ascii_only: bool = False) -> str:
+    """A JSON array of objects, one per row (JSON values stay text, like PostgreSQL).
+    Always strict JSON (see :func:`strict`); characters unsafe on a terminal are
+    ``\\uXXXX`` escapes, and with ``ascii_only`` every non-ASCII one is."""
+    records = [{c: strict(plain(v)) for c, v in zip(columns, row)} for row in rows]
+    text = json.dumps(records, ensure_ascii=ascii_only, indent=2, default=str, allow_nan=False)
+    return json_visible(text) + "\n"
 
 
 def markdown(columns: Sequence[str], rows: Rows) -> str:
     def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", "<br>")
+        return visible(text, newlines=True).replace("|", "\\|").replace("\n", "<br>")
 
     lines = [
         "| " + " | ".join(esc(c) for c in columns) + " |",

@@ -31,7 +31,10 @@ Contract:
   placeholder without a Python variable) raises :class:`DDSQLMagicError`, which IPython
   shows as the error's message alone (with the caret for syntax errors), without a
   traceback. The cell counts as failed, so "Run all" stops there; ``_`` and the ``-o``
-  variable keep their previous values. Bad options raise IPython's ``UsageError``.
+  variable keep their previous values. Bad options and bad option values (a negative,
+  ``nan`` or ``inf`` ``--timeout``, a ``--memory-limit`` without a positive size) raise
+  IPython's ``UsageError``, also shown without a traceback. Messages show control
+  characters from data or queries as escapes (:func:`ddsql_lite.text.visible`).
 """
 
 from __future__ import annotations
@@ -50,8 +53,10 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_exp
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.utils.text import DollarFormatter
 
+from .cli import memory_size, timeout_seconds
 from .connection import Connection, connect
 from .errors import DDSQLError
+from .text import visible
 
 if TYPE_CHECKING:
     from argparse import ArgumentParser, Namespace
@@ -76,8 +81,9 @@ class DDSQLMagicError(DDSQLError):
         return cls(type(error).__name__, str(error))
 
     def _render_traceback_(self) -> list[str]:
-        """What IPython (terminal and kernel) shows instead of a traceback."""
-        return f"{self.kind}: {self}".splitlines()
+        """What IPython (terminal and kernel) shows instead of a traceback (a notebook
+        would interpret escape sequences from data: they are shown escaped)."""
+        return visible(f"{self.kind}: {self}", newlines=True).splitlines()
 
 
 @dataclass(frozen=True)
@@ -231,8 +237,18 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--cache",), {"metavar": "DIR", "help": "reuse a snapshot of the live load kept in DIR"}),
     (("--max-age",), {"metavar": "AGE", "help": "how old a snapshot may be, e.g. 15m, 2h"}),
     (("--refresh",), {"action": "store_true", "help": "load live data even if cached"}),
-    (("--memory-limit",), {"metavar": "SIZE", "help": "memory a query may use, e.g. 2GB"}),
-    (("--timeout",), {"metavar": "SECONDS", "type": float, "help": "this query's time limit"}),
+    (
+        ("--memory-limit",),
+        {"metavar": "SIZE", "type": memory_size, "help": "memory a query may use, e.g. 2GB"},
+    ),
+    (
+        ("--timeout",),
+        {
+            "metavar": "SECONDS",
+            "type": timeout_seconds,
+            "help": "this query's time limit (0: none)",
+        },
+    ),
 )
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -293,9 +309,9 @@ class DDSQLMagics(Magics):
             report = connection.load_report()
             if not query or (opened and len(report)):
                 counts = ", ".join(f"{t}: {n} rows" for t, n in connection.row_counts.items())
-                print(f"ddsql: {(self.options or options).describe()} ({counts})")
+                print(visible(f"ddsql: {(self.options or options).describe()} ({counts})"))
                 if len(report):  # a live load: what it read, and any region that failed
-                    print(report.summary())
+                    print(visible(report.summary(), newlines=True))
             if not query:
                 return None
             params = self._parameters(connection, query)

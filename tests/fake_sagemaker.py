@@ -18,8 +18,11 @@ Faults: ``latency`` per request; ``throttle`` (a set of SageMaker request number
 answered ThrottlingException); ``error_500`` (request numbers answered HTTP 500);
 ``page_size``/``tag_page_size`` (force pages that small, e.g. one item with NextToken);
 ``denied_regions`` (AccessDeniedException for every SageMaker call there);
-``rate_limit`` (requests a second per account and region, as a token bucket: the
-excess is answered ThrottlingException, like the real service); ``vanished`` (names
+``rate_limit`` and ``burst`` (the service's throttling, as AWS does it: a token bucket
+per account, region and API operation, refilled at ``rate_limit`` requests a second and
+holding at most ``burst`` tokens, a second's worth by default; a request that finds its
+bucket empty is answered ThrottlingException. Either may be a mapping from operation
+name to value, for per-API limits); ``vanished`` (names
 listed but gone on Describe); ``failing`` (names whose Describe
 always fails with a non-retryable error); ``expired_keys``; ``expire_after`` (access
 key -> SageMaker requests it is good for; later requests, STS included, are answered
@@ -31,7 +34,8 @@ puts the caller's credentials into AccessDenied messages (to test redaction).
 Filter semantics the API model leaves open are switchable: ``case_sensitive_names``
 (NameContains) and ``inclusive_times`` (``*After``/``*Before`` bounds).
 
-Counters (``served``, ``faults``, ``hung``) let tests check the loader's report.
+Counters (``served``, ``faults``, ``hung``; ``admitted`` and ``throttled`` per
+(account, region, operation) bucket) let tests check the loader's report.
 
 :func:`unanswered_endpoint` is an address whose connections are never accepted (for
 connect timeouts, without leaving 127.0.0.1).
@@ -120,7 +124,8 @@ class FakeAws:
         failing: Iterable[str] = (),
         case_sensitive_names: bool = False,
         inclusive_times: bool = False,
-        rate_limit: float | None = None,
+        rate_limit: float | Mapping[str, float] | None = None,
+        burst: float | Mapping[str, float] | None = None,
         expire_after: Mapping[str, int] | None = None,
         hang: Mapping[str, int] | None = None,
     ) -> None:
@@ -151,13 +156,16 @@ class FakeAws:
         self.case_sensitive_names = case_sensitive_names
         self.inclusive_times = inclusive_times
         self.rate_limit = rate_limit
+        self.burst = burst
         self.expire_after = dict(expire_after or {})
         self.hang = dict(hang or {})
         self.hung = 0  # requests left unanswered
         self._released = threading.Event()  # set on stop: hung requests end, unanswered
         self._key_calls: Counter[str] = Counter()  # SageMaker requests per access key
         self._region_calls: Counter[str] = Counter()  # SageMaker requests per region
-        self._buckets: dict[tuple[str, str], list[float]] = {}  # tokens, last refill
+        self._buckets: dict[tuple[str, str, str], list[float]] = {}  # tokens, last refill
+        self.admitted: Counter[tuple[str, str, str]] = Counter()  # (account, region, op)
+        self.throttled: Counter[tuple[str, str, str]] = Counter()  # by the rate limit
         self.issued_secrets: list[str] = []  # secrets and tokens handed out by AssumeRole
         self.served: Counter[str] = Counter()  # operation -> requests answered (any status)
         self.faults = 0  # retryable faults served (throttles and 500s)
@@ -390,7 +398,7 @@ class FakeAws:
         self._expire(key)
         account = self._account(key)
         seq = next(self._seq)
-        if seq in self.throttle or not self._admit(account, region):
+        if seq in self.throttle or not self._admit(account, region, operation):
             with self._lock:
                 self.faults += 1
             raise AwsFault(400, "ThrottlingException", "Rate exceeded")
@@ -432,19 +440,37 @@ class FakeAws:
             return self._page(record.get("tags") or [], params, "Tags", 50, self.tag_page_size)
         raise AwsFault(400, "UnknownOperationException", operation)
 
-    def _admit(self, account: str, region: str) -> bool:
-        """The service-side rate limit: a token bucket per (account, region) refilled at
-        ``rate_limit`` requests a second, holding at most a second's worth."""
-        if not self.rate_limit:
-            return True
+    def bucket(self, operation: str) -> tuple[float, float] | None:
+        """The (rate, burst) of ``operation``'s token buckets, or None when unlimited."""
+        rate = self._per_operation(self.rate_limit, operation)
+        if not rate:
+            return None
+        burst = self._per_operation(self.burst, operation)
+        return float(rate), float(burst or rate)
+
+    @staticmethod
+    def _per_operation(value: float | Mapping[str, float] | None, operation: str) -> float | None:
+        if isinstance(value, Mapping):
+            return value.get(operation)
+        return value
+
+    def _admit(self, account: str, region: str, operation: str) -> bool:
+        """The service-side rate limit: a token bucket per (account, region, operation)
+        refilled at its rate, holding at most its burst (see :meth:`bucket`)."""
+        limit = self.bucket(operation)
+        key = (account, region, operation)
         now = time.monotonic()
         with self._lock:
-            bucket = self._buckets.setdefault((account, region), [self.rate_limit, now])
-            bucket[0] = min(self.rate_limit, bucket[0] + (now - bucket[1]) * self.rate_limit)
-            bucket[1] = now
-            if bucket[0] < 1:
-                return False
-            bucket[0] -= 1
+            if limit is not None:
+                rate, burst = limit
+                bucket = self._buckets.setdefault(key, [burst, now])
+                bucket[0] = min(burst, bucket[0] + (now - bucket[1]) * rate)
+                bucket[1] = now
+                if bucket[0] < 1:
+                    self.throttled[key] += 1
+                    return False
+                bucket[0] -= 1
+            self.admitted[key] += 1
             return True
 
     def _list(self, records: list[dict[str, Any]], params: dict[str, Any]) -> Any:
@@ -620,38 +646,31 @@ def apply_environment(env: Mapping[str, str], setenv: Any, delenv: Any) -> None:
 
 @contextmanager
 def fast_backoff(factor: float = 0.01) -> Iterator[None]:
-    """botocore's retry policy with shorter waits, for fast tests. Backoff delays are
-    multiplied by ``factor``, and the adaptive mode's token bucket gets a floor
-    ``1 / factor`` times higher (botocore's 0.5 requests a second becomes 50): a client
-    throttled in its first half second, before botocore has measured its rate, would
-    otherwise crawl at 0.5 requests a second for seconds. Same mechanism, faster."""
-    from botocore.retries import bucket, standard
+    """botocore's retry policy with shorter waits, for fast tests: its backoff delays
+    (5xx answers, connection errors, timeouts) are multiplied by ``factor``. Same
+    policy, faster. Throttled calls do not wait on this backoff: the loader retries
+    them at the rate it shapes per region and API (``fetch.RateShaper``)."""
+    from botocore.retries import standard
 
     original_delay = standard.ExponentialBackoff.delay_amount
-    original_bucket = bucket.TokenBucket
-    floor = original_bucket._MIN_RATE / factor
 
     def scaled(self: Any, context: Any) -> float:
         return float(original_delay(self, context)) * factor
 
-    class FasterBucket(original_bucket):  # type: ignore[misc, valid-type]
-        def __init__(self, max_rate: float, clock: Any, min_rate: float = floor) -> None:
-            super().__init__(max_rate, clock, min_rate=min_rate)
-
     standard.ExponentialBackoff.delay_amount = scaled  # type: ignore[method-assign]
-    bucket.TokenBucket = FasterBucket  # type: ignore[misc]
     try:
         yield
     finally:
         standard.ExponentialBackoff.delay_amount = original_delay  # type: ignore[method-assign]
-        bucket.TokenBucket = original_bucket  # type: ignore[misc]
 
 
 @contextmanager
 def fake_in_subprocess(records: list[dict[str, Any]], **kwargs: Any) -> Iterator[dict[str, Any]]:
     """A :class:`FakeAws` in its own Python process, so its CPU does not compete with
     the client for the GIL. Yields ``{"url": ...}``; after the block ``"served"`` holds
-    the request counts. (``kwargs`` must be JSON-serialisable.)"""
+    the request counts per operation, ``"admitted"`` and ``"throttled"`` the counts per
+    (account, region, operation) bucket as ``[account, region, operation, count]``
+    lists. (``kwargs`` must be JSON-serialisable.)"""
     import subprocess
     import sys
     import tempfile
@@ -675,7 +694,7 @@ def fake_in_subprocess(records: list[dict[str, Any]], **kwargs: Any) -> Iterator
             yield info
             proc.stdin.write("stop\n")
             proc.stdin.flush()
-            info["served"] = json.loads(proc.stdout.readline() or "{}")
+            info.update(json.loads(proc.stdout.readline() or "{}"))
         finally:
             proc.kill()
             proc.wait(10)
@@ -689,7 +708,12 @@ def _serve(spec_path: str) -> None:
     with FakeAws(spec["records"], **spec["kwargs"]) as fake:
         print(fake.url, flush=True)
         sys.stdin.readline()
-        print(json.dumps(dict(fake.served)), flush=True)
+        counts = {
+            "served": dict(fake.served),
+            "admitted": [[*key, n] for key, n in fake.admitted.items()],
+            "throttled": [[*key, n] for key, n in fake.throttled.items()],
+        }
+        print(json.dumps(counts), flush=True)
 
 
 if __name__ == "__main__":

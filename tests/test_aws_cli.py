@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -235,6 +236,125 @@ def test_cli_load_failures_exit_1_with_a_message(
     code, _, err = run(capsys, "-c", COUNT, "--source", "aws", "--region", "us-esat-1")
     assert code == 1 and "error: unknown region 'us-esat-1'" in err
     assert sum(fake.served.values()) == 0  # nothing reached the (fake) AWS
+
+
+GOOD_CONFIG = "[profile prod]\nregion = us-east-1\n"
+GOOD_CREDENTIALS = f"[prod]\naws_access_key_id = {KEY_A}\naws_secret_access_key = {SECRET_A}\n"
+REGION_ARGS = ("--region", "us-east-1")
+
+
+@pytest.mark.parametrize(
+    ("config", "credentials", "env", "argv", "expected"),
+    [
+        pytest.param(
+            GOOD_CONFIG,
+            GOOD_CREDENTIALS,
+            {},
+            ("--profile", "nope", *REGION_ARGS),
+            "AWS profile 'nope' is not configured (configured: prod): add it with "
+            "`aws configure --profile nope` or `aws configure sso --profile nope`",
+            id="unknown-profile",
+        ),
+        pytest.param(
+            GOOD_CONFIG,
+            GOOD_CREDENTIALS,
+            {},
+            ("--profile", "prdo", *REGION_ARGS),
+            "AWS profile 'prdo' is not configured (did you mean 'prod'?)",
+            id="misspelt-profile",
+        ),
+        pytest.param(
+            GOOD_CONFIG,
+            GOOD_CREDENTIALS,
+            {"AWS_PROFILE": "nope"},
+            REGION_ARGS,
+            "AWS profile 'nope' (AWS_PROFILE) is not configured (configured: prod): add it "
+            "with `aws configure --profile nope` or `aws configure sso --profile nope`, or "
+            "unset AWS_PROFILE",
+            id="unknown-AWS_PROFILE",
+        ),
+        pytest.param(
+            "region = us-east-1\n[profile prod]\n",
+            GOOD_CREDENTIALS,
+            {},
+            ("--profile", "prod", *REGION_ARGS),
+            "cannot parse the AWS config or credentials file {config} (line 1): fix it",
+            id="config-file-unparsable",
+        ),
+        pytest.param(
+            GOOD_CONFIG,
+            f"aws_secret_access_key = {SECRET_A}\n[prod]\n",
+            {},
+            ("--profile", "prod", *REGION_ARGS),
+            "cannot parse the AWS config or credentials file {credentials} (line 1): fix it",
+            id="credentials-file-unparsable",
+        ),
+        pytest.param(
+            "[profile prod]\n",
+            GOOD_CREDENTIALS,
+            {},
+            ("--profile", "prod"),
+            "no region configured for profile 'prod': pass regions=[...] (--region NAME, or "
+            "--region all), set AWS_REGION, or configure one "
+            "(`aws configure set region NAME --profile prod`)",
+            id="no-region",
+        ),
+        pytest.param(
+            "[profile prod]\nregion = us east 1\n",
+            GOOD_CREDENTIALS,
+            {},
+            ("--profile", "prod"),
+            "the region configured for profile 'prod', 'us east 1', is not a region name",
+            id="configured-region-not-a-name",
+        ),
+        pytest.param(
+            GOOD_CONFIG,
+            GOOD_CREDENTIALS,
+            {},
+            ("--profile", "prod", *REGION_ARGS, "--endpoint-url", "not a url"),
+            "not an endpoint URL: 'not a url': give the scheme and the host",
+            id="endpoint-url-not-a-url",
+        ),
+        pytest.param(
+            GOOD_CONFIG,
+            GOOD_CREDENTIALS,
+            {"AWS_ENDPOINT_URL": "::bad"},
+            ("--profile", "prod", *REGION_ARGS),
+            "cannot create the sts client for region 'us-east-1': ValueError: Invalid "
+            "endpoint: ::bad: fix or unset AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or "
+            "`endpoint_url` in the AWS config file",
+            id="AWS_ENDPOINT_URL-not-a-url",
+        ),
+    ],
+)
+def test_cli_configuration_problems_say_what_to_do_before_any_call(
+    start_fake: StartFake,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    config: str,
+    credentials: str,
+    env: dict[str, str],
+    argv: tuple[str, ...],
+    expected: str,
+) -> None:
+    """Profiles, config and credentials files, regions and endpoints that cannot work
+    fail with one line saying what to do (no traceback), before any call reaches AWS
+    (here: the fake, which STS calls would reach); no AWS_REGION / AWS_DEFAULT_REGION
+    is set, and a secret on a line that cannot be parsed is not shown."""
+    fake = start_fake([], default=None, region=None)
+    files = {"config": tmp_path / "aws_config", "credentials": tmp_path / "aws_credentials"}
+    files["config"].write_text(config)
+    files["credentials"].write_text(credentials)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert "AWS_REGION" not in os.environ and "AWS_DEFAULT_REGION" not in os.environ
+    code, out, err = run(capsys, "-c", COUNT, "--source", "aws", *argv)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: {expected.format(**files)}"), err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert SECRET_A not in err and KEY_A not in err
+    assert sum(fake.served.values()) == 0
 
 
 def test_cli_bad_query_fails_before_the_load(

@@ -135,7 +135,7 @@ def test_time_frame_option(capsys) -> None:
     )
     assert (code, out) == (0, "s\n2025-01-01 00:00:00.000+00:00\n")
     code, _, err = run(capsys, "-c", sql, "--time-frame", "2025-01-02", "2025-01-01")
-    assert code == 1 and "starts after it ends" in err
+    assert code == 2 and "START '2025-01-02' is after END '2025-01-01'" in err
 
 
 @pytest.mark.parametrize(

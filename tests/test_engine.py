@@ -20,6 +20,7 @@ from ddsql_lite import (
     QueryCancelledError,
     QueryError,
     QueryTimeoutError,
+    UnsupportedError,
 )
 from ddsql_lite.dialect import runtime
 from ddsql_lite.engine import Engine, row_group_size
@@ -62,7 +63,7 @@ def test_select_star_has_the_seed_columns_and_types(con) -> None:
     assert types["tags"] == pa.map_(pa.string(), pa.list_(pa.string()))
     assert pa.types.is_string(types["name"])
     duck = dict(
-        con.engine._db.execute(
+        con.engine._instance.db.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'aws'"
         ).fetchall()
@@ -87,37 +88,76 @@ def test_result_conversions(con) -> None:
     assert result.fetchall() == []  # fetchall consumes, like a cursor
 
 
-def test_macros_are_defined_when_a_query_first_calls_them(con) -> None:
-    """A connection defines the macros its queries call, with those they call, once."""
-    engine = Engine({})
-    try:
-        assert engine.execute("SELECT 1 AS x").to_pylist() == [{"x": 1}]
-        assert engine._macros == set()
-        sql = "SELECT DDSQL_INTERVAL_TEXT(INTERVAL '1 day') AS t, ddsql_nonzero (2) AS n"
-        assert engine.execute(sql).to_pylist() == [{"t": "1 day", "n": 2}]
-        assert engine._macros == {
-            "ddsql_interval_text",
-            "ddsql_interval_text_parts",
-            "ddsql_interval_part",
-            "ddsql_nonzero",
-        }
-        assert engine.execute(sql).to_pylist() == [{"t": "1 day", "n": 2}]
-    finally:
-        engine.close()
-
-
-def test_every_macro_can_be_defined_after_what_it_calls() -> None:
+def test_every_macro_is_defined_after_what_it_calls() -> None:
     db = duckdb.connect()
     runtime.install(db)
-    defined: set[str] = set()
-    runtime.define_macros(db.execute, runtime.MACROS, defined)
-    assert defined == set(runtime.MACROS)
+    db.execute(";\n".join(runtime.macro_definitions()))
     listed = db.execute(
         "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_name LIKE 'ddsql_%'"
     ).fetchall()
     python_functions = {runtime.RAISE, runtime.UNIQUE_KEYS}
     assert {name for (name,) in listed} == set(runtime.MACROS) | python_functions
     db.close()
+
+
+# Statements a translation bug could let through to the engine, each refused twice over:
+# the engine runs one query statement only, and beneath that check the tables and macros
+# sit in a read-only database (a raw cursor, which skips the check, cannot change them).
+WRITES = [
+    f"DELETE FROM {T}",
+    f"UPDATE {T} SET name = 'x'",
+    f"INSERT INTO {T} (name) VALUES ('x')",
+    f"DROP TABLE {T}",
+    "DROP VIEW aws_sagemaker_inference_experiment",
+    f"ALTER TABLE {T} RENAME TO gone",
+    "CREATE OR REPLACE MACRO ddsql_nonzero(x) AS 42",
+    "CREATE OR REPLACE MACRO stored.main.ddsql_nonzero(x) AS 42",
+    f"CREATE OR REPLACE VIEW aws_sagemaker_inference_experiment AS SELECT 1 FROM {T}",
+    "CREATE TABLE stored.main.extra AS SELECT 1 AS x",
+    f"TRUNCATE {T}",
+]
+
+
+@pytest.mark.parametrize("sql", WRITES)
+def test_the_tables_and_macros_cannot_be_changed(con, sql: str) -> None:
+    check = f"SELECT count(*), min(name), 1 / ddsql_nonzero(2) FROM {T}"
+    before = con.engine.execute(check).to_pylist()
+    with pytest.raises(UnsupportedError, match="the engine runs queries only"):
+        con.engine.execute(sql)
+    raw = con.engine._instance.cursor()
+    try:
+        with pytest.raises(duckdb.Error, match=r"read-only|Cannot execute statement"):
+            raw.execute(sql)
+    finally:
+        raw.close()
+    assert con.engine.execute(check).to_pylist() == before
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f"SELECT count(*) FROM {T}; DELETE FROM {T}",
+        f"DELETE FROM {T}; SELECT 1",
+        "SELECT 1; SELECT 2",
+        "",
+        ";",
+        "-- nothing",
+    ],
+)
+def test_the_engine_runs_exactly_one_statement(con, sql: str) -> None:
+    with pytest.raises(UnsupportedError, match="one statement per call"):
+        con.engine.execute(sql)
+    assert con.sql(f"SELECT count(*) FROM {T}").fetchall() == [(32,)]
+
+
+def test_a_temporary_object_dies_with_its_query(con) -> None:
+    """Each query has a cursor of its own: even a temporary macro made through a raw
+    cursor (past every check) cannot shadow the engine's for later queries."""
+    raw = con.engine._instance.cursor()
+    raw.execute("CREATE TEMP MACRO ddsql_nonzero(x) AS 'pwned'")
+    assert raw.execute("SELECT ddsql_nonzero(1)").fetchall() == [("pwned",)]
+    raw.close()
+    assert con.engine.execute("SELECT ddsql_nonzero(1) AS x").to_pylist() == [{"x": 1}]
 
 
 @pytest.mark.parametrize(
@@ -207,8 +247,14 @@ def test_sandbox_refuses(con, tmp_path: Path, sql: str) -> None:
 )
 def test_engine_is_locked_even_without_the_translator(con, tmp_path: Path, sql: str) -> None:
     out = tmp_path / "escape.out"
-    with pytest.raises(QueryError):
+    with pytest.raises(DDSQLError):
         con.engine.execute(sql.format(out=out))
+    raw = con.engine._instance.cursor()  # past the statement check: the lock holds
+    try:
+        with pytest.raises(duckdb.Error):
+            raw.execute(sql.format(out=out))
+    finally:
+        raw.close()
     assert not out.exists()
 
 
@@ -257,12 +303,14 @@ def test_a_table_in_small_row_groups_answers_the_same(con) -> None:
     ]
     one, two = Engine({spec: data}, threads=1), Engine({spec: data}, threads=2, timeout=0.5)
     try:
-        assert two._database == "stored" and not one._database
-        groups = two._db.execute(
-            "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('stored.aws."
-            "sagemaker_inference_experiment')"
-        ).fetchall()
-        assert groups == [(4,)]
+        groups = [
+            engine._instance.db.execute(
+                "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('stored.aws."
+                "sagemaker_inference_experiment')"
+            ).fetchall()
+            for engine in (one, two)
+        ]
+        assert groups == [[(1,)], [(4,)]]
         for sql in queries:
             assert two.execute(sql) == one.execute(sql), sql
         with pytest.raises(QueryTimeoutError):

@@ -17,6 +17,15 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from hostile import (
+    CASES,
+    HOSTILE_NESTING,
+    HOSTILE_NUMBERS,
+    HOSTILE_STRINGS,
+    HOSTILE_TIMESTAMPS,
+    deep,
+    to_text,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,20 +67,21 @@ def assert_same(path: Path) -> tuple[str, Any]:
 
 def write(path: Path, records: list[Any], layout: str) -> Path:
     """Write ``records`` as ``jsonl``, ``compact`` jsonl, a JSON ``array`` or a
-    ``wrapper`` (``{"records": [...]}``)."""
+    ``wrapper`` (``{"records": [...]}``), with the sentinels of :mod:`hostile` replaced
+    (``1e400``, deep nesting) and lone surrogates escaped."""
     if layout == "jsonl":
         path = path.with_suffix(".jsonl")
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        path.write_text("".join(to_text(r, ensure_ascii=False) + "\n" for r in records))
     elif layout == "compact":
         path = path.with_suffix(".jsonl")
-        text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
+        text = "".join(to_text(r, separators=(",", ":")) + "\n" for r in records)
         path.write_text(text)
     elif layout == "array":
         path = path.with_suffix(".json")
-        path.write_text(json.dumps(records, indent=1, ensure_ascii=False))
+        path.write_text(to_text(records, indent=1, ensure_ascii=False))
     else:
         path = path.with_suffix(".json")
-        path.write_text(json.dumps({"records": records}, ensure_ascii=False))
+        path.write_text(to_text({"records": records}, ensure_ascii=False))
     return path
 
 
@@ -382,7 +392,26 @@ PLAIN = st.text(alphabet=string.ascii_letters + string.digits + "-_./:, ", min_s
 STRINGS = st.one_of(*[PLAIN] * 5, TEXT)
 REQUIRED_STRINGS = st.one_of(PLAIN, PLAIN, TEXT.filter(bool))
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-WRONG = st.sampled_from([None, 7, "x", 2.5, True, [], {}, "yesterday", [None]])
+WRONG = st.sampled_from(
+    [
+        None,
+        7,
+        "x",
+        2.5,
+        True,
+        [],
+        {},
+        "yesterday",
+        [None],
+        *HOSTILE_STRINGS,
+        *HOSTILE_NUMBERS,
+        *HOSTILE_NESTING,
+    ]
+)
+# values placed in a JSON member as a member this botocore does not know
+UNKNOWN_HOSTILE = st.sampled_from(
+    [*HOSTILE_NUMBERS, *HOSTILE_STRINGS, *HOSTILE_NESTING, [1, float("nan")], {"K\ud800": 1}]
+)
 
 
 @st.composite
@@ -395,9 +424,8 @@ def timestamps(draw: st.DrawFn, valid: bool, wild: bool) -> Any:
         return seconds
     if kind == "float" or valid:
         return seconds + draw(st.sampled_from([0.25, 0.5, 0.1, 0.999999, 1e-7, 0.0]))
-    return draw(
-        st.sampled_from(["", "2025-02-30T00:00:00Z", True, [1], {"a": 1}, "1740830400", 1e300])
-    )
+    odd = ["", "2025-02-30T00:00:00Z", True, [1], {"a": 1}, "1740830400", 1e300]
+    return draw(st.sampled_from([*odd, *HOSTILE_TIMESTAMPS]))
 
 
 def values(shape: Shape, valid: bool, wild: bool) -> st.SearchStrategy[Any]:
@@ -456,7 +484,16 @@ def tags(valid: bool) -> st.SearchStrategy[Any]:
             tag,
             tag,
             tag,
-            st.sampled_from([{"Key": 1}, {"Key": "k", "Value": None}, "tag", {"Value": "v"}]),
+            st.sampled_from(
+                [
+                    {"Key": 1},
+                    {"Key": "k", "Value": None},
+                    "tag",
+                    {"Value": "v"},
+                    {"Key": "\ud800"},
+                    {"Key": "k", "Value": "v\udc00"},
+                ]
+            ),
         )
     listed = st.lists(tag, max_size=5)
     return listed if valid else st.one_of(listed, listed, st.just({"Key": "a"}))
@@ -500,6 +537,10 @@ def records(draw: st.DrawFn, valid: bool = True) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         record["tags"] = draw(tags(valid))
+    if not valid and draw(st.integers(0, 4)) == 0:  # a hostile value in an unknown member
+        member = experiment.get(draw(st.sampled_from(["Schedule", "EndpointMetadata"])))
+        if isinstance(member, dict):
+            member["Hostile"] = draw(UNKNOWN_HOSTILE)
     if not valid and draw(st.integers(0, 5)) == 0:
         field = draw(st.sampled_from(["Arn", "Name", "Type", "Status", "CreationTime"]))
         if draw(st.booleans()):
@@ -556,3 +597,122 @@ def test_offsets_and_fractions_in_json_columns(tmp_path: Path) -> None:
             "EndTime": (stamp - EPOCH).total_seconds(),
         }
     assert_same(write(tmp_path / "offsets", batch, "jsonl"))
+
+
+# ----------------------------------------------------------------- hostile values (issue 13)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_values_agree_and_name_file_record_and_field(tmp_path: Path, name: str) -> None:
+    case = CASES[name]
+    records = synthetic(12, seed=13)
+    records[3] = case.apply(records[3])
+    path = write(tmp_path / "hostile", records, "jsonl")
+    kind, got = assert_same(path)
+    end = case.message_end(3)
+    if end is None:
+        assert kind == "table" and got.num_rows == 12
+    else:
+        assert (kind, got) == ("error", f"{path}: {end}")
+
+
+LAYOUT_CASES = [
+    "JSON member 5,000 levels",
+    "ignored member 1,000 levels",
+    "ignored top-level member 5,000 levels",
+    "tags 1,000 levels",
+    "NaN in an unknown member",
+    "1e400",
+    "tag key",
+    "creation 9999 -01:00",
+]
+
+
+@pytest.mark.parametrize("layout", ["array", "wrapper"])
+@pytest.mark.parametrize("name", LAYOUT_CASES)
+def test_hostile_values_agree_in_every_layout(tmp_path: Path, name: str, layout: str) -> None:
+    case = CASES[name]
+    records = synthetic(6, seed=14)
+    records[3] = case.apply(records[3])
+    path = write(tmp_path / "hostile", records, layout)
+    kind, got = assert_same(path)
+    end = case.message_end(3)
+    assert (kind == "table") if end is None else (kind == "error" and got.endswith(end))
+
+
+FAST_PATH_CASES = [
+    "creation 0001 +01:00",
+    "schedule end 9999 -01:00",
+    "completion epoch past the end",
+    "NaN in an unknown member",
+    "Infinity in a list",
+    "1e400",
+    "JSON member 101 levels",
+    "JSON member 1,000 levels",
+    "JSON member 5,000 levels",
+    "string column 1,000 levels",
+    "tags 1,000 levels",
+]
+
+
+@pytest.mark.parametrize("name", FAST_PATH_CASES)
+def test_the_fast_path_itself_refuses_hostile_values(tmp_path: Path, name: str) -> None:
+    """DuckDB reads these files: the error comes from the fast path's own checks (the
+    record leaves the fast subset and the pure mapping names the field), not from a
+    fallback of the whole file to the pure path."""
+    assert PLAN is not None
+    case = CASES[name]
+    records = synthetic(8, seed=15)
+    records[5] = case.apply(records[5])
+    path = write(tmp_path / "fast", records, "jsonl")
+    with pytest.raises(vectorized.FileFailure) as failure:
+        read_file(path, TABLE, PLAN)
+    assert str(failure.value.error) == f"{path}: {case.message_end(5)}"
+    assert outcome(lambda: read_fixtures_reference(path, TABLE)) == ("error", str(failure.value))
+
+
+@pytest.mark.parametrize("name", ["JSON member 1,000 levels", "1e400", "tag value"])
+def test_hostile_values_in_a_file_past_the_threshold(tmp_path: Path, name: str) -> None:
+    """With the default small-file threshold, as connect() loads."""
+    case = CASES[name]
+    records = synthetic(8, seed=15)
+    records[0]["experiment"]["Description"] = "d" * (2 * 1024 * 1024 + 1)
+    records[5] = case.apply(records[5])
+    path = write(tmp_path / "big", records, "jsonl")
+    fast = outcome(lambda: read_fixtures(path, TABLE))
+    assert fast == ("error", f"{path}: {case.message_end(5)}")
+    assert outcome(lambda: read_fixtures_reference(path, TABLE)) == fast
+
+
+def test_deep_members_the_mapping_ignores_load_on_both_paths(tmp_path: Path) -> None:
+    """Nesting Python's decoder cannot follow (it recurses) in members no column reads:
+    both paths load the file, the fast path without falling back."""
+    assert PLAN is not None
+    records = synthetic(8, seed=16)
+    records[0]["experiment"]["Description"] = "d" * (2 * 1024 * 1024 + 1)
+    records[2]["experiment"]["NotAColumn"] = deep(20_000, "list")
+    records[6]["unrelated"] = deep(20_000)
+    path = write(tmp_path / "deep", records, "jsonl")
+    read = read_file(path, TABLE, PLAN)
+    assert read is not None and read.table.num_rows == 8
+    kind, table = assert_same(path)
+    assert kind == "table" and table.equals(read.table)
+
+
+def test_records_outside_the_fast_subset_are_decoded_at_any_depth(tmp_path: Path) -> None:
+    """The fast path decodes a record outside the fast subset (its text as DuckDB wrote
+    it) as the pure path decodes the file: at any depth; the mapping's limit decides."""
+    records = synthetic(6, seed=17)
+    rare = "2025-03-01T12:00:00.1234567+01:00"  # takes the record outside the fast subset
+    records[1]["experiment"]["CreationTime"] = rare
+    records[1]["experiment"]["Schedule"] = {"StartTime": "2025-03-01T00:00:00Z", "X": deep(99)}
+    records[4]["experiment"]["CreationTime"] = rare
+    records[4]["experiment"]["Schedule"] = {"X": deep(3000, "list")}
+    path = write(tmp_path / "mixed", records, "wrapper")
+    kind, message = assert_same(path)
+    assert kind == "error" and message.endswith(
+        "record 4: field experiment.Schedule: nested more than 100 levels deep"
+    )
+    del records[4]
+    kind, table = assert_same(write(tmp_path / "fine", records, "wrapper"))
+    assert kind == "table" and table.num_rows == 5

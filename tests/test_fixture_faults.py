@@ -10,6 +10,7 @@ connection is never opened over part of the data. The 100 MB fixture is generate
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import os
 import time
@@ -18,11 +19,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile import (
+    CASES,
+    HOSTILE_NESTING,
+    HOSTILE_NUMBERS,
+    HOSTILE_STRINGS,
+    HOSTILE_TIMESTAMPS,
+    to_text,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ddsql_lite
 from ddsql_lite import DDSQLError, LoaderError
-from ddsql_lite.loaders.fixtures import SMALL_FILE_BYTES
+from ddsql_lite.loaders.fixtures import SMALL_FILE_BYTES, read_fixtures_reference
 from ddsql_lite.loaders.synthetic_records import synthetic
+from ddsql_lite.registry import load_registry
 
 T = "aws.sagemaker_inference_experiment"
 Record = dict[str, Any]
@@ -56,8 +68,24 @@ def load_or_fail(path: Path, expected: list[Record]) -> str:
         return "refused"
     with con:
         arns = {r[0] for r in con.sql(f"SELECT arn FROM {T}").fetchall()}
+        texts = con.sql(f"SELECT {', '.join(JSON_COLUMNS)} FROM {T}").fetchall()
     assert arns == {r["experiment"]["Arn"] for r in expected}, "a partial or wrong table"
+    for text in (t for row in texts for t in row if t is not None):
+        json.loads(text, parse_constant=_not_json)  # what is stored is valid JSON
     return "loaded"
+
+
+JSON_COLUMNS = (
+    "schedule",
+    "endpoint_metadata",
+    "model_variants",
+    "data_storage_config",
+    "shadow_mode_config",
+)
+
+
+def _not_json(constant: str) -> Any:
+    raise AssertionError(f"{constant} stored in a JSON column")
 
 
 def truncate(text: str) -> str:
@@ -171,6 +199,21 @@ WRONG_TYPES: dict[str, Callable[[Record], None]] = {
     "schedule is a number": _set(("experiment", "Schedule"), 7),
     "description is huge": _set(("experiment", "Description"), "x" * 1_000_000),
     "description has NUL": _set(("experiment", "Description"), "a\x00b"),
+    # issue 13: values no column can hold (tests/hostile.py has the whole catalogue)
+    "creation time 0001 +01:00": _set(("experiment", "CreationTime"), "0001-01-01T00:00:00+01:00"),
+    "creation time 9999 -01:00": _set(("experiment", "CreationTime"), "9999-12-31T23:59:59-01:00"),
+    "schedule start 0001 +01:00": _set(
+        ("experiment", "Schedule"), {"StartTime": "0001-01-01T00:00:00+01:00"}
+    ),
+    "creation time past epoch end": _set(("experiment", "CreationTime"), 253402300800),
+    "name has a lone surrogate": _set(("experiment", "Name"), "x\ud800"),
+    "region has a lone surrogate": _set(("region",), "\udfff"),
+    "tag key has a lone surrogate": _set(("tags",), [{"Key": "\ud800", "Value": "v"}]),
+    "schedule has NaN": _set(("experiment", "Schedule"), {"Extra": float("nan")}),
+    "schedule has Infinity": _set(("experiment", "Schedule"), {"Extra": [float("inf")]}),
+    "schedule nested 1000 deep": _set(
+        ("experiment", "Schedule"), {"Extra": "\x00deep:dict:1000\x00"}
+    ),
 }
 
 
@@ -182,6 +225,11 @@ VECTORIZED_FAULTS = [
     "name is a number",
     "schedule nested 900 deep",
     "tag value is a number",
+    "creation time 9999 -01:00",
+    "schedule start 0001 +01:00",
+    "name has a lone surrogate",
+    "schedule has NaN",
+    "schedule nested 1000 deep",
 ]
 
 
@@ -193,8 +241,138 @@ def test_wrong_types_load_correctly_or_fail_clearly(tmp_path: Path, fault: str, 
     data = records(big=big)
     WRONG_TYPES[fault](data[3])
     path = tmp_path / "typed.json"
-    path.write_text(json.dumps(data))
+    path.write_text(to_text(data))
     assert load_or_fail(path, data) in ("loaded", "refused")
+
+
+HOSTILE_ON_BOTH_PATHS = [
+    "creation 0001 +01:00",
+    "creation 9999 -01:00",
+    "creation epoch 1e400",
+    "schedule start 0001 +01:00",
+    "schedule end epoch past the end",
+    "name",
+    "account_id",
+    "tag value",
+    "JSON unknown member key",
+    "NaN in an unknown member",
+    "-Infinity",
+    "1e400",
+    "JSON member 101 levels",
+    "JSON member 5,000 levels",
+    "ignored member 1,000 levels",
+    "NaN in an ignored member",
+    "creation 0001 Z",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_ON_BOTH_PATHS)
+def test_hostile_values_through_connect(tmp_path: Path, name: str, big: bool) -> None:
+    """connect() on a small file (the pure mapping) and on one past the threshold (the
+    fast path): the table, or one LoaderError naming the file, the record and the
+    field, the same on both paths; never a traceback, never part of the data."""
+    case = CASES[name]
+    data = records(big=big)
+    data[3] = case.apply(data[3])
+    path = tmp_path / "hostile.json"
+    path.write_text(to_text(data))
+    end = case.message_end(3)
+    if end is None:
+        assert load_or_fail(path, data) == "loaded"
+        return
+    with pytest.raises(LoaderError) as info:
+        ddsql_lite.connect(fixtures=path)
+    assert str(info.value) == f"{path}: {end}"
+    str(info.value).encode("utf-8")  # printable: no lone surrogate in the message
+
+
+TABLE = load_registry().get(T)
+# where a hostile value goes: a path into a synthetic record (ints index lists)
+PLACES: list[tuple[Any, ...]] = [
+    ("account_id",),
+    ("region",),
+    ("experiment", "Name"),
+    ("experiment", "Status"),
+    ("experiment", "Description"),
+    ("experiment", "CreationTime"),
+    ("experiment", "LastModifiedTime"),
+    ("experiment", "Schedule", "StartTime"),
+    ("experiment", "Schedule", "Extra"),
+    ("experiment", "ModelVariants", 0, "VariantName"),
+    ("experiment", "ModelVariants", 0, "Extra"),
+    ("experiment", "EndpointMetadata", "EndpointName"),
+    ("experiment", "ShadowModeConfig", "ShadowModelVariants", 0, "SamplingPercentage"),
+    ("experiment", "NotAColumn"),
+    ("tags", 0, "Key"),
+    ("tags", 0, "Value"),
+    ("elsewhere",),
+]
+HOSTILE = st.sampled_from(
+    [*HOSTILE_STRINGS, *HOSTILE_NUMBERS, *HOSTILE_TIMESTAMPS, *HOSTILE_NESTING]
+)
+
+
+def place(record: Record, path: tuple[Any, ...], value: Any) -> None:
+    """Set ``value`` at ``path`` of ``record``, making the containers on the way."""
+    target: Any = record
+    for key, after in itertools.pairwise(path):
+        empty: Any = [{}] if isinstance(after, int) else {}
+        if isinstance(key, int):
+            while len(target) <= key:
+                target.append({})
+            if not isinstance(target[key], (dict, list)):
+                target[key] = empty
+        elif not isinstance(target.get(key), (dict, list)) or (
+            isinstance(after, int) and not target[key]
+        ):
+            target[key] = empty
+        target = target[key]
+    target[path[-1]] = value
+
+
+@settings(
+    max_examples=max(20, int(os.environ.get("DDSQL_FUZZ_EXAMPLES", "0")) // 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    damage=st.lists(
+        st.tuples(st.integers(0, 11), st.sampled_from(PLACES), HOSTILE), min_size=1, max_size=3
+    ),
+    big=st.booleans(),
+    jsonl=st.booleans(),
+)
+def test_hostile_values_anywhere_load_or_fail_clearly(
+    tmp_path_factory: pytest.TempPathFactory,
+    damage: list[tuple[int, tuple[Any, ...], Any]],
+    big: bool,
+    jsonl: bool,
+) -> None:
+    """The fixture fuzzer: hostile values (tests/hostile.py) at random places of random
+    records. connect() loads every record or raises one LoaderError naming the file
+    and a record (with the field), the reference load gives the same answer, and the
+    message is printable."""
+    data = records(12, big=big)
+    for index, path, value in damage:
+        place(data[index], path, value)
+    file = tmp_path_factory.mktemp("fuzz") / ("f.jsonl" if jsonl else "f.json")
+    text = "".join(to_text(r) + "\n" for r in data) if jsonl else to_text(data)
+    file.write_text(text)
+    try:
+        reference: tuple[str, Any] = ("table", read_fixtures_reference(file, TABLE).num_rows)
+    except LoaderError as exc:
+        reference = ("error", str(exc))
+    try:
+        con = ddsql_lite.connect(fixtures=file)
+    except LoaderError as exc:
+        message = str(exc)
+        message.encode("utf-8")
+        assert message.startswith(f"{file}: record ") and ": field " in message, message
+        assert reference == ("error", message)
+        return
+    with con:
+        assert con.sql(f"SELECT count(*) FROM {T}").fetchall() == [(len(data),)]
+    assert reference == ("table", len(data))
 
 
 def test_duplicate_arns_in_one_file(tmp_path: Path, big: bool) -> None:

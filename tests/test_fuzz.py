@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import duckdb
 import pytest
 from corpus_files import corpus_queries
 from hypothesis import HealthCheck, given, settings
@@ -511,3 +512,60 @@ def test_generated_queries_agree_with_postgresql(
     diff = compare_results(expected, actual, ordered=query_is_ordered(sql))
     assert diff is None, f"{sql}\n{diff}"
     OUTCOMES["oracle agreed"] += 1
+
+
+# --------------------------------------------------------------- user text in the SQL
+
+# Characters that end or open strings, names, comments, dollar quotes and statements.
+_HOSTILE_TEXT = st.text(
+    alphabet=st.sampled_from(list("'\";$-/*\\:%{}[]()?@#\n\t\x00 aZ_1é\uff1b")), max_size=24
+)
+# Where user text lands in a query: each slot quotes it as DDSQL needs (or not at all).
+SLOTS: dict[str, Callable[[str], str]] = {
+    "string": lambda x: "SELECT '" + x.replace("'", "''") + "' AS s",
+    "name": lambda x: 'SELECT 1 AS "' + x.replace('"', '""') + '"',
+    "placeholder": lambda x: f"SELECT :{x}",
+    "block comment": lambda x: f"SELECT 1 /* {x} */ AS one",
+    "line comment": lambda x: f"SELECT 1 AS one -- {x}",
+    "json key": lambda x: f"SELECT schedule ->> '{x.replace(chr(39), chr(39) * 2)}' FROM {T}",
+    "json path": lambda x: f"SELECT schedule #>> '{{{x.replace(chr(39), chr(39) * 2)}}}' FROM {T}",
+    "tag key": lambda x: f"SELECT tags -> '{x.replace(chr(39), chr(39) * 2)}' FROM {T}",
+    "pattern": lambda x: f"SELECT regexp_like(name, '{x.replace(chr(39), chr(39) * 2)}') FROM {T}",
+    "format": lambda x: (
+        f"SELECT to_char(creation_time, '{x.replace(chr(39), chr(39) * 2)}') FROM {T}"
+    ),
+    "like": lambda x: f"SELECT name LIKE '{x.replace(chr(39), chr(39) * 2)}' FROM {T}",
+    "interval": lambda x: f"SELECT INTERVAL '{x.replace(chr(39), chr(39) * 2)}'",
+    "raw": lambda x: f"SELECT {x}",
+    "raw after": lambda x: f"SELECT name FROM {T} {x}",
+}
+_PARAMETER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@FUZZ
+@given(slot=st.sampled_from(sorted(SLOTS)), text=_HOSTILE_TEXT)
+def test_user_text_never_leaves_its_statement(
+    con: ddsql_lite.Connection, slot: str, text: str
+) -> None:
+    """Whatever text lands in a string, a name, a placeholder, a comment, a JSON path, a
+    tag key, a pattern, a format or an interval: the query is refused with a DDSQLError,
+    or its DuckDB SQL is one statement whose placeholders are plain names (issue 13); a
+    string literal answers its own text."""
+    sql = SLOTS[slot](text)
+    try:
+        translation = con.translator.translate(sql)
+    except DDSQLError:
+        OUTCOMES["text refused"] += 1
+        return
+    OUTCOMES["text translated"] += 1
+    if translation.session is not None:
+        return
+    assert len(duckdb.extract_statements(translation.sql)) == 1, (sql, translation.sql)
+    for name in translation.parameters:
+        assert _PARAMETER.fullmatch(name), (sql, name)
+        assert not name.lower().startswith("ddsql_") or name in (
+            "ddsql_dd_time_frame_start",
+            "ddsql_dd_time_frame_end",
+        ), (sql, name)
+    if slot == "string":
+        assert con.sql(sql).fetchall() == [(text,)]

@@ -386,3 +386,53 @@ def test_importing_the_package_does_not_import_ipython() -> None:
     code = "import sys, ddsql_lite; assert 'IPython' not in sys.modules, 'IPython imported'"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        "--timeout=-1",
+        "--timeout nan",
+        "--timeout inf",
+        "--timeout ''",
+        "--memory-limit=-1",
+        "--memory-limit=-5GB",
+        "--memory-limit 0GB",
+        "--memory-limit 100",
+        "--memory-limit ''",
+    ],
+)
+def test_bad_limit_values_are_usage_errors_without_a_traceback(
+    shell: InteractiveShell,
+    magics: magic.DDSQLMagics,
+    capsys: pytest.CaptureFixture[str],
+    options: str,
+) -> None:
+    """Values that would silently remove a limit are refused before anything runs."""
+    capsys.readouterr()
+    assert not run(shell, f"%ddsql {options} SELECT 1").success
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "UsageError" in text and "Traceback" not in text, text
+    assert "not a time limit" in text or "not a number" in text or "not a memory size" in text
+
+
+def test_control_characters_in_errors_are_shown_escaped(
+    shell: InteractiveShell, magics: magic.DDSQLMagics, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    result = run(shell, f"%%ddsql\nSELECT nme, '\x1b]0;pwned\x07' FROM {TABLE}")
+    assert not result.success
+    error = result.error_in_exec
+    assert isinstance(error, magic.DDSQLMagicError)
+    rendered = "\n".join(error._render_traceback_())
+    assert "\x1b" not in rendered and "\x07" not in rendered
+    assert "'\\x1b]0;pwned\\x07'" in rendered
+    out = capsys.readouterr()
+    assert "\x1b]0" not in out.out + out.err
+    err = magic.DDSQLMagicError("CatalogError", "column 'x\x1b[2J' does not exist\n  x\x1b[2J\n  ^")
+    assert err._render_traceback_() == [
+        "CatalogError: column 'x\\x1b[2J' does not exist",
+        "  x\\x1b[2J",
+        "  ^",
+    ]

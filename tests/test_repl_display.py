@@ -124,3 +124,47 @@ def test_no_pager_when_not_a_terminal_or_turned_off(
     screen = FakeTerminal()
     display.show(tall, screen, pager=True)
     assert screen.getvalue() == tall
+
+
+# --- hostile text (issue 13): controls escaped, widths counted on what is shown ----------
+
+HOSTILE = [
+    ("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),  # retitles the terminal
+    ("visible\rhidden", "visible\\rhidden"),  # hides what came before
+    ("a\tb", "a\\tb"),
+    ("\x00\x08\x7f", "\\x00\\x08\\x7f"),
+    ("\u009b2J", "\\x9b2J"),  # C1 CSI
+    ("abc\u202edcba", "abc\\u202edcba"),  # right-to-left override
+    ("x\u2028y", "x\\u2028y"),
+    ("\udcff", "\\udcff"),  # an undecodable byte: also unencodable
+    ("漢字 ok é", "漢字 ok é"),
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), HOSTILE)
+def test_controls_are_escaped_in_aligned_and_expanded_display(raw: str, shown: str) -> None:
+    lines, _ = display.aligned([f"c{raw}", "n"], [(raw, 1), ("x", 22)])
+    text = plain(lines)
+    assert text[0].startswith(f"c{shown} | n") and text[2].startswith(f"{shown} ")
+    bars = {
+        display.width(line[: line.index("+" if n == 1 else "|")]) for n, line in enumerate(text)
+    }
+    assert len(bars) == 1, text  # the columns line up
+    styled = display.to_text(lines, styled=True)
+    assert raw in ("漢字 ok é",) or raw not in styled
+    record = plain(display.expanded([f"c{raw}"], [(raw,)]))
+    assert record[1] == f"c{shown} | {shown}"
+
+
+def test_a_line_break_stays_a_line_break_and_is_shown_as_such_in_headers() -> None:
+    lines, _ = display.aligned(["a\nb"], [("one\r\ntwo",)])
+    assert plain(lines) == ["a\\nb", "-----", "one\\r+", "two"]
+
+
+def test_widths_count_wide_and_zero_width_characters() -> None:
+    assert display.width("漢字") == 4 and display.width("e\u0301") == 1
+    assert display.width("\u200d") == 0 and display.width("abc") == 3
+    lines, _ = display.aligned(["名前", "n"], [("漢字", 1), ("x", 2)])
+    assert plain(lines) == ["名前 | n", "-----+--", "漢字 | 1", "x    | 2"]
+    cut_lines, cut = display.aligned(["v"], [("\x1b" * 30,)], max_width=10)
+    assert cut and plain(cut_lines)[2] == "\\x1b\\x1b\\…"

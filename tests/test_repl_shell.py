@@ -26,7 +26,7 @@ import ddsql_lite
 from ddsql_lite import cli
 from ddsql_lite.connection import Connection
 from ddsql_lite.formats import csv_text
-from ddsql_lite.repl import Shell, run_shell
+from ddsql_lite.repl import Shell, display, run_shell
 from ddsql_lite.repl.metacommands import COMMANDS
 from ddsql_lite.repl.shell import default_history
 
@@ -352,3 +352,173 @@ def test_in_a_real_terminal(tmp_path: Path) -> None:
         assert status.read_text().strip() == "0"
     finally:
         subprocess.run([*server, "kill-server"], capture_output=True, check=False)
+
+
+# --- hostile text and failures the shell must survive (issue 13) --------------------------
+
+EVIL = "\x1b]0;pwned\x07 hidden\rshown\ttab \u009b2J 漢字"
+
+
+def evil_fixture(tmp_path: Path) -> Path:
+    """The sample's first record with control characters where anyone who can tag or
+    describe an experiment could put them: the description, a tag value, a tag key."""
+    from ddsql_lite.loaders import sample_path
+
+    record = json.loads(sample_path().read_text())["records"][0]
+    record["experiment"]["Description"] = EVIL
+    record["tags"] = [{"Key": "team", "Value": "\x1b[2J\x1b[H"}, {"Key": "k\x1b[1m", "Value": "v"}]
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps([record]))
+    return path
+
+
+def test_control_characters_in_data_reach_the_screen_escaped(tmp_path: Path) -> None:
+    fixtures = evil_fixture(tmp_path)
+    sql = f"SELECT description AS \"d\x1b[2J\", tags->'team' AS team, tags FROM {T};"
+    target = tmp_path / "out.csv"
+    code, out, err = session(
+        sql.replace("\x1b", ""),  # (keys cannot type ESC: the column name comes below)
+        "\\x on",
+        sql.replace("\x1b", ""),
+        "\\x off",
+        "\\format markdown",
+        sql.replace("\x1b", ""),
+        "\\format csv",
+        f"\\o {target}",
+        sql.replace("\x1b", ""),
+        opener=lambda: ddsql_lite.connect(fixtures=fixtures),
+    )
+    assert code == 0 and err == "", err
+    for raw in ("\x1b", "\x07", "\r", "\x9b"):
+        assert raw not in out
+    assert out.count("\\x1b]0;pwned\\x07 hidden\\rshown\\ttab \\x9b2J 漢字") == 3
+    assert "\\x1b[2J\\x1b[H" in out and '"k\\\\u001b[1m"' not in out
+    table = out[out.index("d[2J") :].splitlines()[:3]  # header, rule, the row: one width
+    assert display.width(table[1]) == max(display.width(line) for line in table)
+    # the file is CSV, a machine format: the data exactly
+    assert EVIL in target.read_bytes().decode()
+
+
+def test_control_characters_in_the_query_and_its_errors_are_escaped() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    shell = Shell(ddsql_lite.connect, stdout=out, stderr=err)
+    try:
+        shell.handle(f"SELECT nme, '\x1b]0;pwned\x07' AS \"x\x1b[2J\" FROM {T};")
+        shell.handle("SELECT '\x1b]0;pwned\x07\u202e' AS \"x\x1b[2J\";")
+        shell.handle("\\translate SELECT '\x1b[2J'")
+        shell.handle("\\o \x1b[2J/x")
+        shell.handle("\\timeframe '\x1b[2J' now")
+    finally:
+        shell.close()
+    text = out.getvalue() + err.getvalue()
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    lines = err.getvalue().splitlines()
+    caret = lines.index("  SELECT nme, '\\x1b]0;pwned\\x07' AS \"x\\x1b[2J\" FROM " + T)
+    assert lines[caret + 1] == "         ^"  # under nme
+    assert "x\\x1b[2J" in out.getvalue() and "\\x1b]0;pwned\\x07\\u202e" in out.getvalue()
+    assert "cannot write \\x1b[2J/x" in err.getvalue()
+
+
+def test_the_time_frame_at_the_ends_of_the_range_does_not_end_the_shell() -> None:
+    code, out, err = session(
+        "SET dd.time_frame_end = '0001-01-01';",
+        "\\timeframe 0001-01-01 0001-01-02",
+        "SELECT current_setting('dd.time_frame_start') AS s;",
+        "\\timeframe 9999-12-31T23:59:59.999999 9999-12-31T23:59:59.999999",
+        "SHOW dd.time_frame_end;",
+        "\\timeframe '0001-01-01T00:00:00+01:00' 0001-01-02",
+        "\\timeframe default",
+        "SET dd.time_frame_end = '0001-01-01 00:30';",
+        "SELECT TIMESTAMP '9999-12-31' + INTERVAL '1 day' AS t;",  # past Python's datetime
+        "SELECT 1 AS alive;",
+    )
+    assert code == 0
+    assert "Time frame: 0001-01-01 00:00:00.000+00:00 to 0001-01-02 00:00:00.000+00:00" in out
+    assert "\n0001-01-01 00:00:00.000+00:00\n" in out
+    assert "\n9999-12-31 23:59:59.999+00:00\n" in out
+    assert err.count("set dd.time_frame_start too") == 2
+    assert "dd.time_frame_start: '0001-01-01T00:00:00+01:00'" in err
+    assert "cannot be represented in Python" in err
+    assert "alive\n-----\n    1\n" in out and "Traceback" not in err
+
+
+def test_an_output_file_that_cannot_be_written_does_not_end_the_shell(tmp_path: Path) -> None:
+    code, out, err = session(
+        "\\o /dev/full",  # a full disk
+        f"SELECT name FROM {T};",
+        "SELECT 1 AS alive;",  # back on the screen
+        "\\o /nonexistent/dir/x",
+        f"\\o {tmp_path}",
+        "\\o ~no-such-user-xyz/x",
+        "SELECT 2 AS still;",
+    )
+    assert code == 0
+    assert (
+        "error: cannot write to /dev/full: No space left on device; results go to the "
+        "screen again" in err
+    )
+    assert "alive\n-----\n    1\n" in out and "still\n-----\n    2\n" in out
+    assert "cannot write /nonexistent/dir/x: No such file or directory" in err
+    assert f"cannot write {tmp_path}: Is a directory" in err
+    assert "cannot write ~no-such-user-xyz/x" in err
+    out_io, err_io = io.StringIO(), io.StringIO()
+    shell = Shell(ddsql_lite.connect, stdout=out_io, stderr=err_io)
+    shell.handle("\\o a\x00b")  # a NUL in the name
+    shell.handle("\\o /dev/full")
+    shell.close()  # the failed file closes quietly
+    assert "cannot write a\\x00b: embedded null byte" in err_io.getvalue()
+
+
+class Screen(io.StringIO):
+    """Standard output that fails: with ``error`` (an OSError) after ``ok`` writes."""
+
+    def __init__(self, error: OSError, ok: int = 1) -> None:
+        super().__init__()
+        self.failure, self.ok = error, ok
+
+    def write(self, text: str) -> int:
+        if self.ok <= 0:
+            raise self.failure
+        self.ok -= 1
+        return super().write(text)
+
+
+def test_a_screen_that_cannot_be_written(tmp_path: Path) -> None:
+    """A full disk under stdout: each output reports it and the shell goes on; a closed
+    pipe ends it (``ddsql`` then exits 141, quietly)."""
+    err = io.StringIO()
+    with create_pipe_input() as keys:
+        keys.send_text(f"SELECT 1 AS a;{ENTER}\\timing{ENTER}{CTRL_D}")
+        code = run_shell(
+            ddsql_lite.connect,
+            input=keys,
+            output=DummyOutput(),
+            history=InMemoryHistory(),
+            stdout=Screen(OSError(28, "No space left on device")),
+            stderr=err,
+        )
+    assert code == 0
+    assert err.getvalue().count("cannot write to standard output: No space left on device") == 2
+    with create_pipe_input() as keys, pytest.raises(BrokenPipeError):
+        keys.send_text(f"SELECT 1 AS a;{ENTER}{CTRL_D}")
+        run_shell(
+            ddsql_lite.connect,
+            input=keys,
+            output=DummyOutput(),
+            history=InMemoryHistory(),
+            stdout=Screen(BrokenPipeError(32, "Broken pipe")),
+            stderr=io.StringIO(),
+        )
+
+
+def test_an_unexpected_exception_is_reported_and_the_shell_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(display, "aligned", broken)
+    code, out, err = session("SELECT 1 AS a;", "\\format csv", "SELECT 2 AS b;")
+    assert code == 0
+    assert "internal error, please report it: RuntimeError: a bug" in err
+    assert "b\n2\n" in out

@@ -12,8 +12,10 @@ tricks but are plain queries: they are answered, with the same guarantees.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import ddsql_lite
@@ -124,6 +126,45 @@ REFUSED: list[str] = [
     "SELECT " + "(SELECT " * 1000 + "1" + ")" * 1000,
     "SELECT " + " + ".join(["1"] * 5000),
     f"SELECT count(*) FROM {T} WHERE " + " OR ".join(f"name = 'n{i}'" for i in range(3000)),
+    # placeholder names, printed into the DuckDB SQL as $name (issue 13)
+    f'SELECT :"ddsql_$ x $ddsql_$; DELETE FROM {T}; SELECT 1 --"',
+    f'SELECT :"ddsql_x; DELETE FROM {T}; --"',
+    f'SELECT :"DDSQL_x; DELETE FROM {T}; --"',
+    "SELECT :ddsql_dd_time_frame_start",
+    'SELECT :"ddsql_dd_time_frame_start"',
+    f"SELECT :ddsql_x; DELETE FROM {T}",
+    # quoting and comment forms that could end a statement (issue 13)
+    f"SELECT E'\\''; DELETE FROM {T}; --'",
+    f"SELECT U&'\\0027; DELETE FROM {T}; --' AS s",
+    f'SELECT 1 AS U&"\\0022; DELETE FROM {T}; --"',
+    f"SELECT $q$'; DELETE FROM {T}; $q$",
+    f"SELECT $$ $$; DELETE FROM {T}; SELECT $$ $$",
+    f"SELECT 'a' -- '\n; DELETE FROM {T}",
+    f"SELECT 1 /* */ */; DELETE FROM {T}; /* */",
+    f"SELECT 'a' 'b'; DELETE FROM {T}",
+    # DuckDB-only syntax that reaches data or changes what runs (issue 13)
+    f"FROM {T}",
+    f"SELECT (FROM {T} SELECT count(*))",
+    f"SELECT t FROM {T} t",
+    f"SELECT * REPLACE ('x' AS name) FROM {T}",
+    f"SUMMARIZE {T}",
+]
+
+# Placeholders given a value, so that a missing value cannot be what refuses them: each
+# must still be refused, by its name (issue 13).
+REFUSED_WITH_PARAMS: list[tuple[str, dict[str, object]]] = [
+    (
+        f'SELECT :"ddsql_$ x $ddsql_$; DELETE FROM {T}; SELECT 1 --"',
+        {f"ddsql_$ x $ddsql_$; DELETE FROM {T}; SELECT 1 --": 1},
+    ),
+    (f'SELECT :"x; DELETE FROM {T}; --"', {f"x; DELETE FROM {T}; --": 1}),
+    (f'SELECT :"x $y$; DELETE FROM {T}; SELECT $y$"', {f"x $y$; DELETE FROM {T}; SELECT $y$": 1}),
+    ('SELECT :"x"', {"x": 1}),
+    ("SELECT :'x'", {"x": 1}),
+    ("SELECT : x", {"x": 1}),
+    ("SELECT :x$y", {"x$y": 1}),
+    ("SELECT %(x)s", {"x": 1}),
+    ("SELECT :x + :X", {"x": 1, "X": 2}),  # DuckDB binds $x and $X as one: 4, not 3
 ]
 
 # Tricks that are nothing but queries: answered, with no effect.
@@ -133,6 +174,51 @@ HARMLESS: list[str] = [
     "SELECT '; DROP TABLE t; --' AS s",
     f"SELECT 'read_csv(''/etc/passwd'')' AS s FROM {T} LIMIT 1",
     "SELECT 1 /* ; DELETE FROM t; */ AS one",
+]
+
+# User text in every place it reaches the DuckDB SQL, each trying to end the statement or
+# comment out the rest: translated into one statement that answers the same question
+# (issue 13). (query, parameters, the one row it must answer)
+ONE_STATEMENT: list[tuple[str, dict[str, object] | None, tuple[object, ...]]] = [
+    # string literals
+    (f"SELECT 'a''; DELETE FROM {T}; --' AS s", None, (f"a'; DELETE FROM {T}; --",)),
+    ("SELECT 'a\\' AS s", None, ("a\\",)),  # no backslash escapes in standard strings
+    ("SELECT '$$; $x$' AS s", None, ("$$; $x$",)),
+    ("SELECT 'a\x00b' AS s", None, ("a\x00b",)),
+    # quoted names
+    (f'SELECT 1 AS "a""; DELETE FROM {T}; --"', None, (1,)),
+    ('SELECT 1 AS "a--b", 2 AS "c/*d", 3 AS "e*/f", 4 AS "$$g"', None, (1, 2, 3, 4)),
+    ('SELECT "x;y" FROM (SELECT 5 AS "x;y") AS "q""; --"', None, (5,)),
+    # comments (PostgreSQL nests block comments; none reaches DuckDB)
+    (f"SELECT 1 -- */ DELETE FROM {T}; /*\n AS x", None, (1,)),
+    (f"SELECT 1 /* ; DELETE FROM {T}; */ AS x", None, (1,)),
+    (f"SELECT 1 /* a /* nested */ ; DELETE FROM {T}; */ AS x", None, (1,)),
+    # parameters: values are bound, never pasted
+    ("SELECT :p AS s", {"p": f"'; DELETE FROM {T}; --"}, (f"'; DELETE FROM {T}; --",)),
+    ("SELECT :select AS s", {"select": "$x$"}, ("$x$",)),
+    # JSON keys and paths (JSON Pointer or $-paths inside a literal)
+    ("SELECT JSON '{\"a'')\": 5}' ->> 'a'')' AS s", None, ("5",)),
+    ('SELECT JSON \'{"a/b": 1, "a": {"b": 2}}\' ->> \'a/b\' AS s', None, ("1",)),
+    ("SELECT JSON '{\"a~1\": 1, \"a/b\": 3}' ->> 'a~1' AS s", None, ("1",)),
+    ("SELECT JSON '{\"a\\\"b\": 1}' ->> 'a\"b' AS s", None, ("1",)),
+    ("SELECT JSON '{\"$.a\": 1, \"a\": 2}' ->> '$.a' AS s", None, ("1",)),
+    ("SELECT JSON '{\"a,b\": 7}' #>> '{\"a,b\"}' AS s", None, ("7",)),
+    ("SELECT json_extract_path_text(JSON '{\"''; --\": 6}', '''; --') AS s", None, ("6",)),
+    # tag keys
+    (f"SELECT count(tags -> 'x''); DELETE FROM {T}; --') FROM {T}", None, (0,)),
+    # regular expressions and replacements
+    ("SELECT regexp_replace('a''b', '''', '-') AS s", None, ("a-b",)),
+    ("SELECT regexp_like('it''s', '^it''s$') AS s", None, (True,)),
+    # to_char formats (strftime's % is escaped)
+    ("SELECT to_char(TIMESTAMP '2025-01-02', '\"'';%Y\"YYYY%') AS s", None, ("';%Y2025%",)),
+    # LIKE patterns and escapes
+    ("SELECT 'a''%' LIKE 'a''\\%' AS s", None, (True,)),
+    # interval and timestamp text (read, then written by the translator)
+    ("SELECT INTERVAL '1 day 02:03:04' AS s", None, (timedelta(days=1, seconds=7384),)),
+    ("SELECT TIMESTAMP '2025-01-02T03:04:05Z' AS s", None, (datetime(2025, 1, 2, 3, 4, 5),)),
+    # split_part and trim with quotes and semicolons
+    ("SELECT split_part('a'';b', ''';', 2) AS s", None, ("b",)),
+    ("SELECT trim(''';' FROM ''';a;''') AS s", None, ("a",)),
 ]
 
 # Straight to DuckDB, past the translator: the engine's own lock must hold.
@@ -192,6 +278,33 @@ def test_refused(con: ddsql_lite.Connection, target: Path, attempt: str) -> None
     with pytest.raises(DDSQLError) as info:
         con.sql(attempt.replace("{tmp}", str(target)))
     assert str(info.value).strip()
+    assert_untouched(con, target, before)
+
+
+@pytest.mark.parametrize(("attempt", "params"), REFUSED_WITH_PARAMS, ids=lambda v: repr(v)[:48])
+def test_refused_with_values(
+    con: ddsql_lite.Connection, target: Path, attempt: str, params: dict[str, object]
+) -> None:
+    before = fingerprint(con)
+    with pytest.raises(DDSQLError):  # by the translator, whatever the values
+        con.translate(attempt)
+    with pytest.raises(DDSQLError):
+        con.sql(attempt, params)
+    assert_untouched(con, target, before)
+
+
+@pytest.mark.parametrize(("query", "params", "row"), ONE_STATEMENT, ids=lambda v: repr(v)[:48])
+def test_user_text_stays_inside_one_statement(
+    con: ddsql_lite.Connection,
+    target: Path,
+    query: str,
+    params: dict[str, object] | None,
+    row: tuple[object, ...],
+) -> None:
+    before = fingerprint(con)
+    sql = con.translate(query)
+    assert len(duckdb.extract_statements(sql)) == 1, sql
+    assert con.sql(query, params).fetchall() == [row]
     assert_untouched(con, target, before)
 
 

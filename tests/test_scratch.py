@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import ddsql_lite
-from ddsql_lite.engine import SCRATCH_PREFIX, sweep_scratch
+from ddsql_lite.scratch import SCRATCH_PREFIX, sweep_scratch
 
 
 def _python(code: str, tmp: Path, **kwargs: object) -> subprocess.Popen[str]:

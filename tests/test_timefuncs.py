@@ -150,7 +150,7 @@ def test_interval_text_macro_matches_python() -> None:
     """``ddsql_interval_text`` (DuckDB) prints what :func:`pg_interval_text` prints."""
     con = duckdb.connect()
     runtime.install(con)
-    runtime.define_macros(con.execute, [runtime.INTERVAL_TEXT], set())
+    con.execute(";\n".join(runtime.macro_definitions()))
     values = [
         (m, d, u) for m in (0, 1, -14, 25) for d in (0, 1, -3) for u in (0, 1, -H - 500, 5 * D)
     ]

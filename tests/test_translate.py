@@ -32,22 +32,22 @@ def select(expr: str) -> str:
     ("ddsql", "duckdb"),
     [
         # tag lookups, also inside function calls (sqlglot would parse a lambda there)
-        ("tags->'team'", f"ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), ',')"),
+        ("tags->'team'", f"LIST_AGGR(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), 'string_agg', ',')"),
         (
             "lower(tags->'team')",
-            f"LOWER(ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), ','))",
+            f"LOWER(LIST_AGGR(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), 'string_agg', ','))",
         ),
         (
             "coalesce(tags -> 'cost center', 'none')",
-            f"COALESCE(ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'cost center'), ','), "
-            "'none')",
+            f"COALESCE(LIST_AGGR(MAP_EXTRACT_VALUE({Q}.\"tags\", 'cost center'), 'string_agg', "
+            "','), 'none')",
         ),
         # tag tests compare the value list, without joining it
         ("tags->'env' IS NULL", f"MAP_EXTRACT_VALUE({Q}.\"tags\", 'env') IS NULL"),
         ("'prod' = tags->'env'", f"['prod'] = MAP_EXTRACT_VALUE({Q}.\"tags\", 'env')"),
         (
             "tags->'team' <> 'a,b'",
-            f"ARRAY_TO_STRING(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), ',') <> 'a,b'",
+            f"LIST_AGGR(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), 'string_agg', ',') <> 'a,b'",
         ),
         # JSON operators: $-paths when exact, JSON Pointer for any key, folded chains
         ("model_variants->0", f"JSON_EXTRACT({Q}.\"model_variants\", '$[0]')"),
@@ -113,7 +113,7 @@ def select(expr: str) -> str:
         ("akeys(tags)", f'MAP_KEYS({Q}."tags")'),
         (
             "avals(tags)",
-            f"LIST_TRANSFORM(MAP_VALUES({Q}.\"tags\"), LAMBDA v : ARRAY_TO_STRING(v, ','))",
+            f"LIST_TRANSFORM(MAP_VALUES({Q}.\"tags\"), LAMBDA v : LIST_AGGR(v, 'string_agg', ','))",
         ),
         # session settings travel as parameters
         ("current_setting('dd.time_frame_end')", "CAST($ddsql_dd_time_frame_end AS TEXT)"),
@@ -324,3 +324,229 @@ def test_fast_path_agrees_with_sqlglot(monkeypatch: pytest.MonkeyPatch) -> None:
             fast_count += 1
             assert fast_types == typed[-1:], sql
     assert 0.5 < fast_count / len(queries) < 1  # the corpus exercises both paths
+
+
+# ------------------------------------------------------ issue 13: DuckDB-only syntax
+
+DUCKDB_SYNTAX = [
+    # (query, what the message names, the column of the caret or None)
+    (f"SELECT 1 FROM {T} a ANTI JOIN {T} b ON a.name = b.name", "ANTI JOIN is DuckDB", 52),
+    (f"SELECT 1 FROM {T} a SEMI JOIN {T} b ON a.name = b.name", "SEMI JOIN is DuckDB", 52),
+    (f"SELECT 1 FROM {T} a LEFT ANTI JOIN {T} b ON true", "ANTI JOIN is DuckDB", 57),
+    (f"SELECT 1 FROM {T} a ASOF JOIN {T} b ON true", "ASOF JOIN is DuckDB", 52),
+    (f"SELECT 1 FROM {T} a ASOF LEFT JOIN {T} b ON true", "ASOF JOIN is DuckDB", 52),
+    (f"SELECT 1 FROM {T} a POSITIONAL JOIN {T} b", "POSITIONAL JOIN is DuckDB", 52),
+    ("SELECT 1 AS a UNION BY NAME SELECT 2 AS a", "UNION BY NAME is DuckDB", 21),
+    ("SELECT 1 AS a UNION ALL BY NAME SELECT 2 AS a", "UNION BY NAME is DuckDB", 25),
+    (f"SELECT * REPLACE (1 AS name) FROM {T}", "SELECT * REPLACE (...) is DuckDB", None),
+    (f"SELECT * EXCLUDE (name) FROM {T}", "SELECT * EXCLUDE (...) is DuckDB", 10),
+    (f"SELECT t.* EXCLUDE (name) FROM {T} t", "SELECT * EXCLUDE (...) is DuckDB", 12),
+    (f"SELECT * EXCEPT (name) FROM {T}", "SELECT * EXCEPT (...) is DuckDB", None),
+    (f"SELECT * RENAME (name AS n) FROM {T}", "SELECT * RENAME (...) is DuckDB", None),
+    (f"SELECT * LIKE 'n%' FROM {T}", "* LIKE is DuckDB", None),
+    (f"SELECT COLUMNS('na.*') FROM {T}", "COLUMNS(...) is DuckDB", 8),
+    (f"SELECT *COLUMNS('na.*') FROM {T}", "COLUMNS(...) is DuckDB", 9),
+    (f"FROM {T} SELECT name", "a query starts with SELECT, not FROM", 1),
+    (f"SELECT (FROM {T} SELECT count(*))", "a query starting with FROM is DuckDB", 9),
+    (f"SELECT 1 AS a UNION (FROM {T} SELECT 1)", "a query starting with FROM is DuckDB", 22),
+    (f"SELECT 1 AS a UNION ALL FROM {T} SELECT 1", "a query starting with FROM is DuckDB", 25),
+    (f"WITH x AS (FROM {T}) SELECT 1", "a query starting with FROM is DuckDB", 12),
+    ("SELECT [x * 2 FOR x IN ARRAY[1, 2]]", "list comprehension", 8),
+    ("SELECT [1, 2]", "'[...]' lists are DuckDB syntax", 8),
+    ("SELECT list_transform(ARRAY[1], lambda x: x + 1)", "lambda function is DuckDB", 33),
+    ("SELECT {'a': 1}", "struct or map literal {...} is DuckDB", 8),
+    ("SELECT MAP {'a': 1}", "struct or map literal {...} is DuckDB", 12),
+    ("SELECT NULL::STRUCT(a INT)", "casts to STRUCT", None),
+    (f"SELECT name FROM {T} QUALIFY row_number() OVER () = 1", "QUALIFY is DuckDB", None),
+    (f"SELECT name FROM {T} USING SAMPLE 10%", "USING SAMPLE is DuckDB", 59),
+    (f"SELECT * FROM {T} PIVOT (count(*) FOR status IN ('a'))", "PIVOT and UNPIVOT", None),
+    (f"SELECT status, count(*) FROM {T} GROUP BY ALL", "GROUP BY ALL without columns", None),
+    (f"SELECT status FROM {T} ORDER BY ALL", "ORDER BY ALL is DuckDB", 64),
+    (f"SUMMARIZE {T}", "SUMMARIZE is DuckDB", 1),
+    (f"DESCRIBE {T}", "DESCRIBE statements are not supported", None),
+    ("SELECT 'abc'[1:2]", "string slicing s[...] is DuckDB", 13),
+    ("SELECT 2 ** 3", "** is DuckDB syntax", 10),
+    ("SELECT 7 // 2", "// is DuckDB syntax", 10),
+    # what PostgreSQL 15 refuses too
+    ("SELECT 1_000", "trailing junk after numeric literal at or near '1_000'", 8),
+    ("SELECT 0.5e", "trailing junk after numeric literal at or near '0.5e'", 8),
+    ("SELECT 1abc", "trailing junk after numeric literal", 8),
+    (f"SELECT name, FROM {T}", "a trailing comma", 12),
+    ("SELECT lower('a',)", "a trailing comma", 17),
+    ("SELECT ARRAY[1, 2,]", "a trailing comma", 18),
+    ("SELECT NULL::INT[3]", "array sizes are not supported; write INT[]", 17),
+    ("SELECT (1, 2)", "row values such as (1, 2)", None),
+    (f"SELECT t FROM {T} t", "t names a table: whole-row values", None),
+    (f"SELECT count(t) FROM {T} t", "t names a table", None),
+    ("SELECT * FROM unnest(ARRAY[1]) WITH ORDINALITY u", "WITH ORDINALITY", None),
+]
+
+
+@pytest.mark.parametrize(("sql", "named", "column"), DUCKDB_SYNTAX, ids=lambda v: str(v)[:40])
+def test_duckdb_syntax_is_refused_by_name(
+    translate, sql: str, named: str, column: int | None
+) -> None:
+    with pytest.raises(DDSQLError) as info:
+        translate(sql)
+    assert named in str(info.value)
+    if column is not None:
+        assert isinstance(info.value, ParseError) or f"column {column})" in str(info.value)
+        if isinstance(info.value, ParseError):
+            assert (info.value.line, info.value.column) == (1, column)
+        assert str(info.value).splitlines()[-1].strip() == "^"
+
+
+@pytest.mark.parametrize(
+    ("sql", "fragment"),
+    [
+        (select("name[1]"), "cannot subscript type text"),
+        (select("model_variants[1]"), "cannot subscript type json"),
+        (select("schedule['start_time']"), "cannot subscript type json"),
+        (select("tags['team']"), "for a tag write tags -> 'key'"),
+        (select("tags.team"), "there is no table 'tags' in FROM"),
+        (select("schedule.start_time"), "there is no table 'schedule' in FROM"),
+        (select("t.schedule.start_time"), "DDSQL has no '.' field access"),
+    ],
+)
+def test_duckdb_value_access_is_refused(translate, sql: str, fragment: str) -> None:
+    """DuckDB reads these as string indexing, JSON and map subscripts and struct field
+    access; PostgreSQL refuses each."""
+    if "t.schedule" in sql:
+        sql = sql.replace(f"FROM {T}", f"FROM {T} t")
+    with pytest.raises(DDSQLError) as info:
+        translate(sql)
+    assert fragment in str(info.value)
+
+
+def test_array_subscripts_still_work(translate) -> None:
+    assert (
+        translate("SELECT ARRAY[1, 2, 3][2] AS x") == 'SELECT DDSQL_SUBSCRIPT([1, 2, 3], 2) AS "x"'
+    )
+    assert "DDSQL_SUBSCRIPT(MAP_KEYS(" in translate(select("akeys(tags)[1]"))
+
+
+def test_semi_as_a_table_alias_is_not_a_join(translate) -> None:
+    out = translate(f"SELECT semi.name FROM {T} AS semi JOIN {T} b ON semi.name = b.name")
+    assert 'AS "semi" JOIN' in out
+
+
+# ------------------------------------------- set-returning functions in a select list
+
+T_SQL = f'"aws"."sagemaker_inference_experiment" AS {Q}'
+
+
+@pytest.mark.parametrize(
+    ("ddsql", "duckdb"),
+    [
+        ("SELECT unnest(ARRAY[1, 2])", 'SELECT UNNEST([1, 2]) AS "unnest"'),
+        (
+            "SELECT json_array_elements_text('[1]')",
+            "SELECT UNNEST(CAST(DDSQL_JSON_ELEMENTS_TEXT('[1]') AS TEXT[])) "
+            'AS "json_array_elements_text"',
+        ),
+        (
+            select("json_array_elements(model_variants)->>'model_name'"),
+            f'SELECT JSON_EXTRACT_STRING(UNNEST(CAST(DDSQL_JSON_ELEMENTS({Q}."model_variants")'
+            f" AS JSON[])), '$.model_name') AS \"?column?\" FROM {T_SQL}",
+        ),
+    ],
+)
+def test_set_returning_functions_in_a_select_list(translate, ddsql: str, duckdb: str) -> None:
+    assert translate(ddsql) == duckdb
+
+
+@pytest.mark.parametrize(
+    ("sql", "fragment"),
+    [
+        (select("1 WHERE unnest(ARRAY[1]) = 1").replace(f" FROM {T}", ""), "not allowed in WHERE"),
+        (f"SELECT 1 FROM {T} WHERE json_array_elements(schedule) IS NULL", "not allowed in WHERE"),
+        (f"SELECT 1 FROM {T} a JOIN {T} b ON unnest(akeys(a.tags)) = 'x'", "JOIN conditions"),
+        (f"SELECT 1 FROM {T} GROUP BY unnest(akeys(tags))", "not allowed in GROUP BY"),
+        ("SELECT 1 ORDER BY unnest(ARRAY[2, 1])", "not allowed in ORDER BY"),
+        ("SELECT CASE WHEN true THEN unnest(ARRAY[1]) END", "not allowed in CASE"),
+        ("SELECT coalesce(unnest(ARRAY[1]), 0)", "not allowed in COALESCE"),
+        ("SELECT count(unnest(ARRAY[1]))", "aggregate function calls cannot contain"),
+        ("SELECT sum(1) OVER (PARTITION BY unnest(ARRAY[1]))", "window function calls"),
+        ("VALUES (unnest(ARRAY[1]))", "not allowed in VALUES"),
+        ("SELECT unnest(unnest(ARRAY[ARRAY[1]]))", "cannot take another one's rows"),
+        ("SELECT unnest(ARRAY[1], ARRAY[2])", "use FROM unnest(a, b) AS u(x, y)"),
+    ],
+)
+def test_set_returning_functions_where_postgresql_refuses_them(
+    translate, sql: str, fragment: str
+) -> None:
+    with pytest.raises(UnsupportedError) as info:
+        translate(sql)
+    assert fragment in str(info.value)
+    assert "FROM ..., json_array_elements(j) AS e" in str(info.value) or "unnest(a, b)" in str(
+        info.value
+    )
+    assert "explode" not in str(info.value).lower()
+
+
+# --------------------------------------------------------------- issue 13: placeholders
+
+
+@pytest.mark.parametrize(
+    ("sql", "fragment"),
+    [
+        (
+            'SELECT :"ddsql_$ x $ddsql_$; DELETE FROM t; SELECT 1 --"',
+            "parameter names are not quoted",
+        ),
+        ('SELECT :"x"', "parameter names are not quoted"),
+        ("SELECT :'x'", "parameter names are not quoted"),
+        ("SELECT : x", "a parameter is written :name"),
+        ("SELECT :", "a parameter is written :name"),
+        ("SELECT :x$y", "letters, digits and underscores only"),
+        ("SELECT :é", "letters, digits and underscores only"),
+        ("SELECT :1", "parameters are named, like :name"),
+        ("SELECT ?", "parameters are named, like :name"),
+        ("SELECT %(x)s", "%(name)s placeholders are not DDSQL"),
+        ("SELECT :ddsql_dd_time_frame_start", "names starting with ddsql_ are reserved"),
+        ("SELECT :DDSQL_X", "names starting with ddsql_ are reserved"),
+        ("SELECT :x + :X", "differ only in case"),
+    ],
+)
+def test_placeholder_names_are_identifiers(translate, sql: str, fragment: str) -> None:
+    with pytest.raises(DDSQLError) as info:
+        translate(sql)
+    assert fragment in str(info.value)
+
+
+def test_placeholders_as_written() -> None:
+    translator = Translator(load_registry())
+    got = translator.translate("SELECT :x, :_y1, :select, :x, current_setting('dd.time_frame_end')")
+    assert got.parameters == ("x", "_y1", "select", "ddsql_dd_time_frame_end")
+    assert got.sql.startswith('SELECT $x AS "?column?", $_y1 AS "?column?", $select AS')
+
+
+@pytest.mark.parametrize("name", ["x; DELETE FROM t", "a b", "x$y", "ddsql_x", "", "1", "?"])
+def test_the_generator_only_prints_checked_names(name: str) -> None:
+    """Whatever put a placeholder in the tree, parameters() (the last step before the
+    generator prints $name) refuses a name that is not a plain identifier."""
+    tree = exp.select(exp.Placeholder(this=name))
+    with pytest.raises(UnsupportedError):
+        translation.parameters(tree)
+
+
+def test_comments_do_not_reach_duckdb(translate) -> None:
+    out = translate("SELECT 1 /* a */ AS x -- */ DELETE FROM t; /*")
+    assert out == 'SELECT 1 AS "x"'
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f"SELECT DISTINCT ON (name, arn) name FROM {T} ORDER BY name, arn",
+        f"SELECT count(*) FROM {T} WHERE (name, arn) IN (('a', 'b'), ('c', 'd'))",
+        f"SELECT count(*) FROM {T} WHERE (name, arn) = ('a', 'b')",
+        "VALUES (1, 'a'), (2, 'b')",
+        f"SELECT count(*), count(DISTINCT name) FROM {T}",
+        f"SELECT t.*, u.* FROM {T} t JOIN {T} u ON t._key = u._key",
+        "SELECT trim(FROM '  a  ')",
+        f"SELECT semi.name FROM {T} AS semi",
+    ],
+)
+def test_postgresql_forms_near_the_refused_ones_still_translate(translate, sql: str) -> None:
+    assert translate(sql)

@@ -13,6 +13,13 @@ syntax differences are handled on the token stream before parsing:
 * ``json_extract_path[_text]`` with literal steps is folded by sqlglot into a JSONPath
   that loses whether a step was ``'0'`` (text: key "0" or index 0) or something else.
   The call is renamed so it parses as a plain function with its arguments as written.
+
+The pass also refuses, by their tokens and with a caret, what sqlglot's PostgreSQL reader
+would accept but PostgreSQL does not: DuckDB's syntax (``ANTI JOIN``, ``UNION BY NAME``,
+``ORDER BY ALL``, ``USING SAMPLE``, ``{...}``, ``[...]`` lists, ``**``, ``//``, FROM-first
+queries...), numbers with trailing letters (``1_000``), trailing commas, and placeholders
+that are not plain ``:name`` (:func:`_check_parameter`): a placeholder's name is printed
+into the DuckDB SQL as ``$name``, so it must be an identifier and nothing else.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ RAW_FUNCTIONS = {
     "json_extract_path_text": "ddsql_json_extract_path_text",
 }
 INTERNAL_PREFIX = "ddsql_"
+# What a placeholder's name may be (it is printed as $name in the DuckDB SQL).
+PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Deeper nesting is refused before parsing: sqlglot's parser recurses per level.
 MAX_PAREN_DEPTH = 32
 
@@ -59,6 +68,34 @@ _L_PAREN, _R_PAREN = TokenType.L_PAREN, TokenType.R_PAREN
 _VAR, _DOT, _FROM, _NUMBER = TokenType.VAR, TokenType.DOT, TokenType.FROM, TokenType.NUMBER
 _ARROW, _BRACKET_OR_FROM = TokenType.ARROW, (TokenType.L_BRACKET, TokenType.FROM)
 _INTERVAL = TokenType.INTERVAL
+_COLON, _L_BRACKET, _R_BRACKET = TokenType.COLON, TokenType.L_BRACKET, TokenType.R_BRACKET
+_COMMA = TokenType.COMMA
+# Tokens that may follow a number with no space between ("1)", "1,"...).
+_AFTER_NUMBER = frozenset(
+    {TokenType.COMMA, TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.SEMICOLON}
+    | {TokenType.PLUS, TokenType.DASH, TokenType.STAR, TokenType.SLASH, TokenType.DCOLON}
+)
+# Tokens checked by _check_token (commas and most numbers are checked in the main loop).
+_CHECKED = frozenset(
+    {
+        TokenType.COLON,
+        TokenType.NUMBER,
+        TokenType.L_BRACE,
+        TokenType.STAR,
+        TokenType.SLASH,
+        TokenType.ANTI,
+        TokenType.SEMI,
+        TokenType.ASOF,
+        TokenType.ORDER_BY,
+        TokenType.PLACEHOLDER,
+        TokenType.MOD,
+    }
+)
+# Names that start DuckDB-only syntax (checked in context by _check_word).
+_DUCKDB_WORDS = frozenset({"positional", "by", "sample", "summarize", "lambda", "exclude"})
+# A number as PostgreSQL 15 reads one (anything else is "trailing junk").
+_PG_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SET_OPERATIONS = {TokenType.UNION, TokenType.EXCEPT, TokenType.INTERSECT}
 
 
 @dataclass(frozen=True)
@@ -89,6 +126,7 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
         raise _token_error(sql) from None
     out: list[Token] = []
     depth = 0
+    brackets = 0  # depth of [...]: a colon there is a slice, not a placeholder
     arrows = False
     timed = False  # whether prepare_tokens has anything to do
     last = len(tokens) - 1
@@ -107,11 +145,29 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
                 )
         elif kind == _R_PAREN:
             depth -= 1
+        elif kind == _COMMA:  # (the commonest checked tokens are checked here)
+            if nxt is None or nxt.token_type in _AFTER_LIST:
+                raise _error(sql, tok, "a trailing comma ends this list")
+        elif kind == _NUMBER and (
+            nxt is None or nxt.start != tok.end + 1 or nxt.token_type in _AFTER_NUMBER
+        ):
+            if not _PG_NUMBER.fullmatch(tok.text):
+                raise _error(
+                    sql, tok, f"trailing junk after numeric literal at or near {tok.text!r}"
+                )
+        elif kind == TokenType.IDENTIFIER and not tok.text:
+            raise _error(sql, tok, 'zero-length delimited identifier at or near """"')
+        elif kind in _CHECKED:
+            replaced = _check_token(sql, tokens, i, out, brackets)
+            if replaced is not None:  # (a keyword after ':' becomes the parameter's name)
+                tokens[i + 1] = replaced
         elif kind == _VAR:
             lowered = tok.text.lower()
             timed = timed or lowered in TIME_WORDS
             if lowered.startswith(INTERNAL_PREFIX):
                 raise UnsupportedError(f"function or name {tok.text!r} is not supported")
+            if lowered in _DUCKDB_WORDS:
+                _check_word(sql, lowered, tokens, i, out)
             if nxt is not None and nxt.token_type == _L_PAREN:  # a call
                 if calls is not None:
                     calls.setdefault(lowered, tok.start)
@@ -130,7 +186,11 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
         elif kind == _INTERVAL:
             timed = True
         elif kind in _BRACKET_OR_FROM:
-            _refuse_duckdb_syntax(sql, tok, out[-1] if out else None, nxt)
+            _refuse_duckdb_syntax(sql, tokens, i, out)
+            if kind == _L_BRACKET:
+                brackets += 1
+        elif kind == _R_BRACKET:
+            brackets -= 1
         elif kind in _ARROWS:
             arrows = True
             if nxt is not None and nxt.token_type == _NUMBER and not nxt.text.isdigit():
@@ -152,39 +212,218 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
     return (prepare_tokens(out) if timed else out), arrows  # time syntax: see timefuncs
 
 
-# Tokens after which ``[`` is a subscript, not DuckDB's list literal.
-_SUBSCRIPTABLE = {
-    TokenType.VAR,
-    TokenType.IDENTIFIER,
-    TokenType.R_PAREN,
-    TokenType.R_BRACKET,
-    TokenType.ARRAY,
-}
-
-
-def _refuse_duckdb_syntax(sql: str, tok: Token, prev: Token | None, nxt: Token | None) -> None:
-    """DuckDB-only syntax that sqlglot's PostgreSQL reader accepts: ``[1, 2]`` list
-    literals and FROM-first queries. (``T[]`` after a type name is an array type.)"""
-    array_type = (
-        prev is not None
-        and prev.token_type in Parser.TYPE_TOKENS
-        and nxt is not None
-        and nxt.token_type == TokenType.R_BRACKET
+# Tokens after which ``[`` is a subscript, not DuckDB's list literal: names (also those
+# that sqlglot reads as keywords, such as ``name``), ``)``, ``]`` and ``ARRAY``.
+_SUBSCRIPTABLE = (
+    {TokenType.VAR, TokenType.IDENTIFIER, TokenType.R_PAREN, TokenType.R_BRACKET}
+    | {TokenType.ARRAY}
+    | (
+        set(Parser.ID_VAR_TOKENS)
+        - {TokenType.IN, TokenType.IS, TokenType.ANY, TokenType.ALL, TokenType.SOME}
+        - {TokenType.CASE, TokenType.EXISTS, TokenType.INTERVAL, TokenType.LIMIT}
+        - {TokenType.OFFSET, TokenType.FILTER, TokenType.ESCAPE, TokenType.END}
     )
-    if (
-        tok.token_type == TokenType.L_BRACKET
-        and not array_type
-        and (prev is None or prev.token_type not in _SUBSCRIPTABLE)
-    ):
-        line, col = position(sql, tok.start)
-        raise ParseError(
-            "syntax error: '[...]' lists are DuckDB syntax; use ARRAY[...]", sql, line, col
+)
+_STATEMENT_START = {None, TokenType.SEMICOLON}
+
+
+def _error(sql: str, tok: Token, message: str) -> ParseError:
+    """A syntax error with a caret under ``tok``."""
+    line, col = position(sql, tok.start)
+    return ParseError(f"syntax error: {message}", sql, line, col)
+
+
+def _duckdb(sql: str, tok: Token, what: str, instead: str = "") -> ParseError:
+    return _error(
+        sql, tok, f"{what} is DuckDB syntax, not DDSQL" + (f"; {instead}" if instead else "")
+    )
+
+
+def _refuse_duckdb_syntax(sql: str, tokens: list[Token], i: int, out: list[Token]) -> None:
+    """DuckDB-only syntax that sqlglot's PostgreSQL reader accepts: ``[1, 2]`` list
+    literals, list comprehensions, string slicing, and FROM-first queries (also as a
+    subquery or a set operation's operand). (``T[]`` after a type name is an array
+    type; ``trim(FROM s)`` is PostgreSQL's.)"""
+    tok = tokens[i]
+    prev = out[-1] if out else None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if tok.token_type == TokenType.L_BRACKET:
+        array_type = (
+            prev is not None
+            and prev.token_type in Parser.TYPE_TOKENS
+            and nxt is not None
+            and nxt.token_type == TokenType.R_BRACKET
         )
-    if tok.token_type == TokenType.FROM and (
-        prev is None or prev.token_type == TokenType.SEMICOLON
+        if array_type:
+            return
+        typed = len(out) > 1 and out[-2].token_type in (TokenType.DCOLON, TokenType.ALIAS)
+        if typed and prev is not None and prev.token_type in Parser.TYPE_TOKENS:
+            raise _error(sql, tok, f"array sizes are not supported; write {prev.text}[]")
+        if prev is not None and prev.token_type in _SUBSCRIPTABLE:
+            return
+        if prev is not None and prev.token_type == TokenType.STRING:
+            raise _duckdb(sql, tok, "string slicing s[...]", "use substring(s, start, length)")
+        if _comprehension(tokens, i):
+            raise _duckdb(sql, tok, "a list comprehension [... FOR ... IN ...]")
+        raise _error(sql, tok, "'[...]' lists are DuckDB syntax; use ARRAY[...]")
+    kind = prev.token_type if prev is not None else None
+    if kind in _STATEMENT_START:
+        raise _error(sql, tok, "a query starts with SELECT, not FROM")
+    before = out[-2].token_type if len(out) > 1 else None
+    if (
+        (kind == _L_PAREN and not (before == _VAR and out[-2].text.lower() == "trim"))
+        or kind in _SET_OPERATIONS
+        or (kind in (TokenType.ALL, TokenType.DISTINCT) and before in _SET_OPERATIONS)
     ):
-        line, col = position(sql, tok.start)
-        raise ParseError("syntax error: a query starts with SELECT, not FROM", sql, line, col)
+        raise _duckdb(sql, tok, "a query starting with FROM", "start it with SELECT")
+
+
+def _comprehension(tokens: list[Token], i: int) -> bool:
+    """Whether the ``[`` at ``i`` opens ``[expr FOR x IN list]``."""
+    depth = 0
+    for tok in tokens[i:]:
+        kind = tok.token_type
+        if kind in (TokenType.L_BRACKET, _L_PAREN):
+            depth += 1
+        elif kind in (TokenType.R_BRACKET, _R_PAREN):
+            depth -= 1
+            if depth == 0:
+                return False
+        elif kind == TokenType.FOR and depth == 1:
+            return True
+    return False
+
+
+def _check_token(
+    sql: str, tokens: list[Token], i: int, out: list[Token], brackets: int
+) -> Token | None:
+    """Refuse the token at ``i`` where it starts DuckDB-only syntax or what PostgreSQL
+    rejects (see the module docstring). Returns a replacement for the next token: the
+    name of a ``:name`` placeholder that sqlglot reads as a keyword, as a name."""
+    tok = tokens[i]
+    kind = tok.token_type
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    adjacent = nxt is not None and nxt.start == tok.end + 1
+    if kind == _COLON:
+        # In [...] after an index, a colon is a slice (refused later, as slices are).
+        if brackets and not (out and out[-1].token_type == TokenType.L_BRACKET):
+            return None
+        return _check_parameter(sql, tok, nxt)
+    if kind == _NUMBER:
+        if not _PG_NUMBER.fullmatch(tok.text) or (
+            adjacent and nxt is not None and (nxt.text[:1].isalnum() or nxt.text[:1] == "_")
+        ):
+            junk = tok.text + (nxt.text if adjacent and nxt is not None else "")
+            raise _error(sql, tok, f"trailing junk after numeric literal at or near {junk!r}")
+        return None
+    if kind == TokenType.PLACEHOLDER:
+        raise _error(sql, tok, "parameters are named, like :name")
+    if kind == TokenType.L_BRACE:
+        raise _duckdb(sql, tok, "a struct or map literal {...}")
+    twin = adjacent and nxt is not None and nxt.token_type == kind  # ** or //
+    if kind == TokenType.STAR and twin:
+        raise _duckdb(sql, tok, "**", "use power(x, y)")
+    if kind == TokenType.SLASH and twin:
+        raise _duckdb(sql, tok, "//", "use floor(a / b)")
+    if kind in (TokenType.ANTI, TokenType.SEMI, TokenType.ASOF):
+        if _joins(tokens, i, out):
+            word = tok.text.upper()
+            raise _duckdb(
+                sql, tok, f"{word} JOIN", f"to name a table {tok.text}, write AS {tok.text}"
+            )
+        return None
+    if kind == TokenType.ORDER_BY and nxt is not None and nxt.token_type == TokenType.ALL:
+        raise _duckdb(sql, nxt, "ORDER BY ALL", "list the columns or their positions")
+    if kind == TokenType.MOD and nxt is not None and nxt.token_type == _L_PAREN and adjacent:
+        # %(name)s: a Python driver's placeholder, which sqlglot reads as one
+        close = tokens[i + 3] if i + 3 < len(tokens) else None
+        after = tokens[i + 4] if i + 4 < len(tokens) else None
+        if (
+            close is not None
+            and after is not None
+            and close.token_type == _R_PAREN
+            and after.text == "s"
+            and after.start == close.end + 1
+        ):
+            raise _error(sql, tok, "%(name)s placeholders are not DDSQL; write :name")
+    return None
+
+
+# Tokens that end a list (a comma right before one is DuckDB's trailing comma).
+_AFTER_LIST = {
+    _R_PAREN,
+    TokenType.R_BRACKET,
+    TokenType.FROM,
+    TokenType.SEMICOLON,
+    TokenType.WHERE,
+    TokenType.GROUP_BY,
+    TokenType.ORDER_BY,
+    TokenType.HAVING,
+    TokenType.LIMIT,
+}
+_JOIN_SIDES = {TokenType.LEFT, TokenType.RIGHT, TokenType.FULL, TokenType.INNER, TokenType.OUTER}
+
+
+def _joins(tokens: list[Token], i: int, out: list[Token]) -> bool:
+    """Whether the ANTI / SEMI / ASOF / POSITIONAL word at ``i`` qualifies a JOIN (not a
+    table alias written with AS)."""
+    if out and out[-1].token_type == TokenType.ALIAS:
+        return False
+    j = i + 1
+    while j < len(tokens) and tokens[j].token_type in _JOIN_SIDES:
+        j += 1
+    return j < len(tokens) and tokens[j].token_type == TokenType.JOIN
+
+
+def _check_word(sql: str, word: str, tokens: list[Token], i: int, out: list[Token]) -> None:
+    """DuckDB-only syntax that starts with a plain word (see :data:`_DUCKDB_WORDS`)."""
+    tok = tokens[i]
+    prev = out[-1].token_type if out else None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if word == "positional" and _joins(tokens, i, out):
+        raise _duckdb(sql, tok, "POSITIONAL JOIN")
+    if word == "by" and nxt is not None and nxt.token_type == TokenType.NAME:
+        before = out[-2].token_type if len(out) > 1 else None
+        if prev in _SET_OPERATIONS or (
+            prev in (TokenType.ALL, TokenType.DISTINCT) and before in _SET_OPERATIONS
+        ):
+            raise _duckdb(sql, tok, "UNION BY NAME", "match the columns by position")
+    if word == "sample" and prev == TokenType.USING:
+        raise _duckdb(sql, tok, "USING SAMPLE")
+    if word == "summarize" and prev in _STATEMENT_START:
+        raise _duckdb(sql, tok, "SUMMARIZE")
+    if word == "lambda" and nxt is not None and nxt.token_type == _VAR:
+        raise _duckdb(sql, tok, "a lambda function")
+    if word == "exclude" and prev == TokenType.STAR:
+        raise _duckdb(sql, tok, "SELECT * EXCLUDE (...)", "list the columns")
+
+
+def _check_parameter(sql: str, colon: Token, name: Token | None) -> Token | None:
+    """A ``:name`` placeholder: the name follows the colon directly and is an identifier
+    (``[A-Za-z_][A-Za-z0-9_]*``) outside the reserved ``ddsql_`` space. psql's
+    ``:'name'`` and ``:"name"`` (its variables pasted as a literal or a quoted name) are
+    refused: a parameter is a value bound by the engine, never text in the query.
+    Returns the name as a VAR token when sqlglot reads it as a keyword."""
+    if name is None or name.start != colon.end + 1:
+        raise _error(sql, colon, "':' here (a parameter is written :name, with no space)")
+    if name.token_type in (TokenType.IDENTIFIER, TokenType.STRING):
+        raise _error(
+            sql,
+            colon,
+            "parameter names are not quoted: write :name (letters, digits and underscores)",
+        )
+    text = name.text
+    if name.token_type == _NUMBER or not PARAMETER_NAME.fullmatch(text):
+        if name.token_type == _NUMBER and text.isdigit():
+            raise _error(sql, colon, "parameters are named, like :name")
+        raise _error(sql, colon, f"parameter name {text!r}: letters, digits and underscores only")
+    if text.lower().startswith(INTERNAL_PREFIX):
+        raise UnsupportedError(
+            f"parameter :{text}: names starting with {INTERNAL_PREFIX} are reserved"
+        )
+    if name.token_type == _VAR:
+        return None
+    return Token(_VAR, text, name.line, name.col, name.start, name.end, name.comments)
 
 
 def _synthetic(kind: TokenType, text: str, at: Token) -> Token:

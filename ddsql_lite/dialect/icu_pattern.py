@@ -92,6 +92,23 @@ class _Piece:
     nullable: bool
     nonempty: bool
     assertion: bool = False  # a bare zero-width test: ICU refuses quantifiers on it
+    size: int = 1  # the atoms RE2 compiles it to, counted repetitions expanded
+
+
+# The atoms counted repetitions ({n,m}) may add to a pattern, together: RE2 expands each
+# into copies, and compiling them takes time quadratic in their number (900 characters of
+# a{2,1000} took 30 s, in DuckDB's binder when the pattern is a literal, which a time limit
+# cannot interrupt).
+MAX_REPETITION_ATOMS = 5_000
+
+
+def _copies(quantifier: str) -> int:
+    """How many copies of its atom RE2 makes for a quantifier: ``{n,m}`` m, ``{n,}`` n + 1,
+    ``{n}`` n (at least one); ``*``, ``+``, ``?`` one."""
+    if not quantifier.startswith("{"):
+        return 1
+    low, comma, high = quantifier.strip("{}?").partition(",")
+    return max(int(high) if high else int(low) + (1 if comma else 0), 1)
 
 
 @dataclass
@@ -112,6 +129,7 @@ class _PatternParser:
         self.word_boundaries = False
         self.ignores_case = flags.ignore_case
         self.inline_lines = False
+        self.repeated = 0  # the atoms counted repetitions added so far
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -191,6 +209,7 @@ class _PatternParser:
             "|".join(b.re2 for b in branches),
             any(b.nullable for b in branches),
             any(b.nonempty for b in branches),
+            size=sum(b.size for b in branches),
         )
 
     def sequence(self) -> _Piece:
@@ -203,6 +222,7 @@ class _PatternParser:
             "".join(p.re2 for p in parts),
             all(p.nullable for p in parts),
             any(p.nonempty for p in parts),
+            size=sum(p.size for p in parts),
         )
 
     def quantified(self) -> list[_Piece]:
@@ -227,10 +247,18 @@ class _PatternParser:
         if self.peek() and (self.peek() in "*+?" or self.interval_ahead()):
             raise self.error(f"nested quantifier after {quantifier!r}")
         high_is_zero = quantifier.startswith(("{0}", "{0,0}"))
+        size = last.size * _copies(quantifier)
+        self.repeated += size - last.size
+        if self.repeated > MAX_REPETITION_ATOMS:
+            raise self.error(
+                f"its counted repetitions expand to more than {MAX_REPETITION_ATOMS:,} items "
+                "(the limit)"
+            )
         pieces[-1] = _Piece(
             last.re2 + quantifier,
             last.nullable or low == 0,
             last.nonempty and not high_is_zero,
+            size=size,
         )
         return pieces
 
@@ -357,7 +385,7 @@ class _PatternParser:
                 self.scopes.pop()
         if self.take() != ")":
             raise self.error("missing ')'")
-        return _Piece(f"{opening}{inner.re2})", inner.nullable, inner.nonempty)
+        return _Piece(f"{opening}{inner.re2})", inner.nullable, inner.nonempty, size=inner.size)
 
     # -- escapes -----------------------------------------------------------------------
 

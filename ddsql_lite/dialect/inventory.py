@@ -40,6 +40,9 @@ _KINDS: tuple[Kind, ...] = (
     (exp.Table, exp.Unnest),  # the sources of FROM and JOIN, in one list
     exp.Select,
     exp.Placeholder,
+    exp.Explode,
+    (exp.From, exp.Join),  # one per FROM or JOIN source
+    (exp.Group, exp.Order, exp.Window),  # the clauses that list keys
 )
 # For each node class met so far, the positions in _KINDS of the kinds it is one of.
 _KINDS_OF: dict[type[exp.Expr], tuple[int, ...]] = {}

@@ -13,6 +13,7 @@ from sqlglot import exp
 from ..errors import UnsupportedError
 from ..registry import Registry
 from .functions import FUNCTIONS
+from .nodes import replace_node
 
 # PostgreSQL's internal type names, which name a cast's output column.
 PG_TYPE_NAMES = {
@@ -136,7 +137,7 @@ def group_by_output_names(
                 if not known:
                     inputs, known = input_columns(select, by_name, registry), True
                 if inputs is not None and item.name not in inputs:
-                    item.replace(exp.Literal.number(outputs[item.name]))
+                    replace_node(item, exp.Literal.number(outputs[item.name]))
 
 
 def input_columns(

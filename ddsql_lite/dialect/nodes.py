@@ -52,6 +52,33 @@ def rewrites(*kinds: type[exp.Expr], calls: Iterable[str] = ()) -> Callable[[Rew
     return declare
 
 
+def set_child(parent: exp.Expr, key: str, index: int | None, value: exp.Expr) -> None:
+    """``parent.set(key, value, index)`` in constant time when ``index`` is a position in
+    a list argument: sqlglot's ``set`` re-parents every item of the list, so replacing
+    many items of one list (select-list items, IN values, call arguments) one by one
+    was quadratic in the length of the list."""
+    held = parent.args.get(key) if index is not None else None
+    if type(held) is not list or not 0 <= index < len(held):  # type: ignore[operator]
+        parent.set(key, value, index)
+        return
+    held[index] = value  # type: ignore[index]
+    value.parent, value.arg_key, value.index = parent, key, index
+    node: exp.Expr | None = parent
+    while node is not None and node._hash is not None:  # as set(): cached hashes are stale
+        node._hash = None
+        node = node.parent
+
+
+def replace_node(node: exp.Expr, new: exp.Expr) -> exp.Expr:
+    """``node.replace(new)`` for a node in a tree, in constant time (see
+    :func:`set_child`). Returns ``new``."""
+    parent, key = node.parent, node.arg_key
+    if parent is None or key is None or parent is new:
+        return new
+    set_child(parent, key, node.index, new)
+    return new
+
+
 def data_type(name: str) -> exp.DataType:
     """``exp.DataType.build(name)``, without parsing ``name`` each time: a copy of the
     type built the first time."""

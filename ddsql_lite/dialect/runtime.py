@@ -1,8 +1,8 @@
 """What translated SQL calls at run time: DuckDB macros and two Python functions.
 
 The rewrites write calls to these names (all ``ddsql_``, a prefix user SQL may not use);
-:func:`install` gives a DuckDB database the Python functions and :func:`define_macros`
-the macros a query calls, each the first time it is needed. Nothing here imports
+:func:`install` gives a DuckDB database the Python functions, and the engine writes
+:func:`macro_definitions` into its read-only tables' database. Nothing here imports
 sqlglot, so the engine depends on this module alone, not on the translator.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -289,7 +288,6 @@ TEXT_TIMESTAMP = _macro(
 )
 
 
-
 # --------------------------------------------------------------------------- installing
 
 
@@ -352,22 +350,18 @@ def install(db: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def define_macros(
-    execute: Callable[[str], object], names: Iterable[str], defined: set[str]
-) -> None:
-    """Run ``CREATE MACRO`` through ``execute`` for each of ``names`` not in ``defined``,
-    after the macros its body calls, and add them to ``defined``."""
-    for name in names:
-        for macro in _with_dependencies(name):
-            if macro not in defined:
-                execute(f"CREATE MACRO {macro}{MACROS[macro]}")
-                defined.add(macro)
+def macro_definitions() -> list[str]:
+    """``CREATE MACRO`` for every macro, each after the macros its body calls."""
+    order: list[str] = []
+    for name in MACROS:
+        order.extend(m for m in _with_dependencies(name) if m not in order)
+    return [f"CREATE MACRO {name}{MACROS[name]}" for name in order]
 
 
 _CALL = re.compile(r"\b(ddsql_\w+)\s*\(", re.IGNORECASE)
 
 
-def macros_called(sql: str) -> set[str]:
+def _called(sql: str) -> set[str]:
     """The macros ``sql`` calls by name (not those they call in turn)."""
     return {m.lower() for m in _CALL.findall(sql) if m.lower() in MACROS}
 
@@ -378,6 +372,6 @@ def _with_dependencies(name: str) -> tuple[str, ...]:
     if name not in MACROS:
         return ()
     order: list[str] = []
-    for called in sorted(macros_called(MACROS[name])):
+    for called in sorted(_called(MACROS[name])):
         order.extend(m for m in _with_dependencies(called) if m not in order)
     return (*order, name)

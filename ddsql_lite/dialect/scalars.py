@@ -39,12 +39,36 @@ def subscripts(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.Bracket):
         if len(node.expressions) != 1 or isinstance(node.expressions[0], exp.Slice):
             raise UnsupportedError("array subscripts take one index, such as a[1]")
+        _check_subscripted(node.this)
         index = node.expressions[0]
         if isinstance(index, (exp.Literal, exp.Neg)) and index.sql().lstrip("-").isdigit():
             # sqlglot stores literal indexes 0-based (and only those); restore the written one
             index = exp.Literal.number(int(index.sql()) + 1)
         return call(SUBSCRIPT, node.this, index)
     return node
+
+
+# What to write instead of a subscript on a value that is not an array (PostgreSQL refuses
+# them: "cannot subscript type ... because it does not support subscripting"; DuckDB would
+# index a string by character and a JSON array by element).
+_NOT_SUBSCRIPTABLE = {
+    exp.DType.JSON: "for an element of a JSON array write j -> 0",
+    exp.DType.MAP: "for a tag write tags -> 'key'",
+    **{kind: "use substring(s, start, length)" for kind in TEXT_TYPES},
+}
+
+
+def _check_subscripted(value: exp.Expr) -> None:
+    """Refuse ``v[i]`` unless ``v`` is an array (or of a type not known here)."""
+    typed = value.type
+    kind = typed.this if typed is not None else exp.DType.UNKNOWN
+    if kind in (exp.DType.ARRAY, exp.DType.UNKNOWN, exp.DType.NULL):
+        return
+    instead = _NOT_SUBSCRIPTABLE.get(kind, "subscripts apply to arrays")
+    raise UnsupportedError(
+        f"cannot subscript type {typed.sql('postgres').lower() if typed else kind} because "
+        f"it does not support subscripting; {instead}"
+    )
 
 
 @rewrites(exp.Substring, exp.SplitPart, exp.StringToArray, exp.ArrayToString, exp.Round)

@@ -28,6 +28,8 @@ from sqlglot import exp
 from sqlglot.optimizer.annotate_types import TypeAnnotator
 from sqlglot.schema import MappingSchema
 
+from .nodes import replace_node
+
 
 class NotFast(Exception):
     """The query has a shape :func:`qualify_and_type` leaves to sqlglot."""
@@ -384,7 +386,7 @@ class _Qualifier:
                 if projection.alias in names:
                     column = exp.column(projection.args["alias"].copy())
                     self.identifiers.append(column.this)
-                    node.replace(column)
+                    replace_node(node, column)
         if select.args.get("group"):
             # sqlglot's {s.this: s ...}.get(node): the last projection equal to the item
             # (compared only when of the same class, as equality needs: hashing is costly)
@@ -399,7 +401,7 @@ class _Qualifier:
                 if replacement is not None:
                     column = exp.column(replacement.alias_or_name)
                     self.identifiers.append(column.this)
-                    node.replace(column)
+                    replace_node(node, column)
 
     # ------------------------------------------------------------------ quoting
 
@@ -475,7 +477,7 @@ def qualify_and_type(tree: exp.Expr, catalog: Catalog) -> Callable[[], None]:
 
     def expand_positions() -> None:
         for position, projection in qualifier.positions:
-            position.replace(projection.this.copy())
+            replace_node(position, projection.this.copy())
 
     return expand_positions
 

@@ -1,4 +1,5 @@
-"""Set-returning functions in FROM: ``json_array_elements[_text]`` and ``unnest``.
+"""Set-returning functions: ``json_array_elements[_text]`` and ``unnest``, in FROM and in
+the select list.
 
 :func:`prepare` runs before qualification, so that the rest of the translator sees
 ordinary typed ``UNNEST`` sources with PostgreSQL's column names: ``FROM f(...) AS v``
@@ -9,6 +10,13 @@ UNNESTs: that zips ``unnest(a, b, ...)``, which DuckDB's UNNEST cannot take, pad
 shorter arrays with NULL like PostgreSQL, and it runs many times faster than DuckDB's
 UNNEST table function over a column of the outer table (which it evaluates as a
 dependent join).
+
+In a select list (:func:`prepare_select_lists`) they run as PostgreSQL 15 runs them:
+one output row per element, several of them in lockstep, padded with NULL to the
+longest, and no row for an input row whose arrays are all empty or NULL. DuckDB's
+select-list UNNEST does the same; the JSON functions become an UNNEST of the typed
+element list. Where PostgreSQL refuses one (WHERE, CASE, COALESCE, an aggregate's or
+window function's argument, VALUES, another such function's argument...) it is refused.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from typing import Any
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, data_type, rewrites
+from .nodes import Rewrite, call, data_type, replace_node, rewrites
 from .paths import dollar_keys
 from .runtime import JSON_ARRAY, JSON_ELEMENTS, JSON_ELEMENTS_TEXT
 from .scalars import json_text
@@ -40,7 +48,7 @@ def prepare(sources: Iterable[exp.Expr]) -> list[exp.Table]:
         if isinstance(source, exp.Table) and isinstance(source.this, exp.Anonymous):
             name = source.this.name.lower()
             if name in JSON_FUNCTIONS:
-                source.replace(_json_elements(source, name))
+                replace_node(source, _json_elements(source, name))
                 replaced.append(source)
         elif isinstance(source, exp.Unnest) and isinstance(source.parent, (exp.From, exp.Join)):
             width = len(source.expressions)
@@ -49,15 +57,20 @@ def prepare(sources: Iterable[exp.Expr]) -> list[exp.Table]:
 
 
 def _json_elements(source: exp.Table, name: str) -> exp.Unnest:
-    args = source.this.expressions
+    typed = _elements(source.this.expressions, name)
+    return exp.Unnest(expressions=[typed], alias=_alias(source.args.get("alias"), name, "value", 1))
+
+
+def _elements(args: list[exp.Expr], name: str) -> exp.Cast:
+    """The typed list of elements that ``name(args)`` (json_array_elements[_text]) sets
+    out."""
     if len(args) != 1:
         raise UnsupportedError(f"{name}() takes one json argument")
     function, element_type = JSON_FUNCTIONS[name]
     document = args[0]
     if isinstance(document, exp.Literal):  # text that PostgreSQL reads as json
         document = json_text(document)
-    typed = exp.Cast(this=call(function, document), to=data_type(f"{element_type}[]"))
-    return exp.Unnest(expressions=[typed], alias=_alias(source.args.get("alias"), name, "value", 1))
+    return exp.Cast(this=call(function, document), to=data_type(f"{element_type}[]"))
 
 
 def _alias(alias: exp.TableAlias | None, function: str, column: str, width: int) -> exp.TableAlias:
@@ -99,13 +112,31 @@ def fuse_element_paths(tree: exp.Expr) -> exp.Expr:
 
     Same answers: a missing key, a JSON null and a step into a non-object are SQL NULL
     either way, and a leaf is taken as JSON and made text by ``json_extract_string`` as
-    before. Runs on the rewritten tree (the sources are :func:`lateral_unnest`'s)."""
-    for source in list(tree.find_all(exp.Subquery)):
-        _fuse(tree, source)
+    before. Runs on the rewritten tree (the sources are :func:`lateral_unnest`'s).
+
+    One walk lists the sources, the names of every source and the columns by source
+    name; fusing one source changes none of the others' lists (its columns are replaced
+    by copies that no other source reads), so each is looked up, not searched for."""
+    sources: list[exp.Subquery] = []
+    names: dict[str, int] = {}
+    columns: dict[tuple[str, str], list[exp.Column]] = {}
+    for node in tree.walk():
+        if isinstance(node, exp.Subquery):
+            sources.append(node)
+        elif isinstance(node, exp.TableAlias):
+            names[node.name] = names.get(node.name, 0) + 1
+        elif isinstance(node, exp.Column):
+            columns.setdefault((node.table, node.name), []).append(node)
+    for source in sources:
+        _fuse(source, names, columns)
     return tree
 
 
-def _fuse(tree: exp.Expr, source: exp.Subquery) -> None:
+def _fuse(
+    source: exp.Subquery,
+    names: dict[str, int],
+    columns: dict[tuple[str, str], list[exp.Column]],
+) -> None:
     select, alias = source.this, source.args.get("alias")
     if not (isinstance(select, exp.Select) and alias and len(alias.columns) == 1):
         return
@@ -118,9 +149,9 @@ def _fuse(tree: exp.Expr, source: exp.Subquery) -> None:
     if not (isinstance(elements, exp.Anonymous) and elements.name == JSON_ELEMENTS):
         return
     name, column = alias.name, alias.columns[0].name
-    if sum(1 for a in tree.find_all(exp.TableAlias) if a.name == name) != 1:
+    if names.get(name) != 1:
         return  # another source of that name: its columns could not be told apart
-    uses = [c for c in tree.find_all(exp.Column) if c.name == column and c.table == name]
+    uses = columns.get((name, column), [])
     reads, paths = [], []
     for use in uses:
         read = use.parent
@@ -141,12 +172,13 @@ def _fuse(tree: exp.Expr, source: exp.Subquery) -> None:
     if not uses or structure is None:
         return
     document = elements.expressions[0]
-    typed.replace(call("json_transform", call(JSON_ARRAY, document), exp.Literal.string(structure)))
+    structured = call("json_transform", call(JSON_ARRAY, document), exp.Literal.string(structure))
+    replace_node(typed, structured)
     for use, read, path in zip(uses, reads, paths):
         value: exp.Expr = use.copy()
         for key in path:
             value = call("struct_extract", value, exp.Literal.string(key))
-        read.replace(call("json_extract_string", value, exp.Literal.string("$")))
+        replace_node(read, call("json_extract_string", value, exp.Literal.string("$")))
 
 
 def _structure(paths: list[list[str]]) -> str | None:
@@ -170,6 +202,77 @@ def _structure(paths: list[list[str]]) -> str | None:
     return json.dumps([root], separators=(",", ":"))
 
 
+# Where PostgreSQL refuses a set-returning function: by the node it would sit under, and
+# by the clause of the SELECT (its argument name) it would sit in.
+_REFUSED_UNDER: tuple[tuple[type[exp.Expr], str], ...] = (
+    (exp.AggFunc, "aggregate function calls cannot contain set-returning function calls"),
+    (exp.Window, "window function calls cannot contain set-returning function calls"),
+    (exp.Case, "set-returning functions are not allowed in CASE"),
+    (exp.If, "set-returning functions are not allowed in CASE"),
+    (exp.Coalesce, "set-returning functions are not allowed in COALESCE"),
+    (exp.Values, "set-returning functions are not allowed in VALUES"),
+)
+_CLAUSES = {
+    "where": "WHERE",
+    "joins": "JOIN conditions",
+    "group": "GROUP BY",
+    "having": "HAVING",
+    "order": "ORDER BY",
+    "limit": "LIMIT",
+    "offset": "OFFSET",
+    "distinct": "DISTINCT ON",
+    "from_": "FROM, except as a source of its own",
+    "windows": "WINDOW",
+}
+
+
+def prepare_select_lists(calls: Iterable[exp.Expr], explodes: Iterable[exp.Expr]) -> None:
+    """The set-returning functions outside FROM: allowed in a select list (see the
+    module docstring), refused elsewhere. ``calls``: the tree's Anonymous nodes;
+    ``explodes``: its select-list ``unnest`` calls (sqlglot's Explode). The JSON
+    functions become UNNESTs of their typed elements."""
+    for node in explodes:
+        assert isinstance(node, exp.Explode)
+        if node.expressions:
+            raise UnsupportedError(
+                "unnest() with several arrays is not allowed in a select list; "
+                "use FROM unnest(a, b) AS u(x, y)"
+            )
+        _check_place(node, "unnest")
+    for node in calls:
+        name = node.name.lower() if isinstance(node, exp.Anonymous) else ""
+        if name not in JSON_FUNCTIONS or isinstance(node.parent, exp.Table):
+            continue
+        _check_place(node, name)
+        replace_node(node, exp.Explode(this=_elements(node.expressions, name)))
+
+
+def _check_place(node: exp.Expr, name: str) -> None:
+    """Refuse a set-returning function anywhere but (inside expressions of) a select
+    list, with PostgreSQL's words."""
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, exp.Select):
+        for kind, message in _REFUSED_UNDER:
+            if isinstance(parent, kind):
+                raise UnsupportedError(f"{name}(): {message}{_INSTEAD}")
+        if isinstance(parent, (exp.Explode, exp.Unnest)) or (
+            isinstance(parent, exp.Anonymous) and parent.name.lower() in JSON_FUNCTIONS
+        ):
+            raise UnsupportedError(
+                f"{name}(): a set-returning function cannot take another one's rows{_INSTEAD}"
+            )
+        child, parent = parent, parent.parent
+    if parent is None:
+        raise UnsupportedError(f"{name}(): set-returning functions are not allowed here{_INSTEAD}")
+    if child.arg_key != "expressions":
+        clause = _CLAUSES.get(child.arg_key or "", (child.arg_key or "").upper())
+        raise UnsupportedError(
+            f"{name}(): set-returning functions are not allowed in {clause}{_INSTEAD}"
+        )
+
+
+_INSTEAD = "; use it as a source: FROM ..., json_array_elements(j) AS e (or unnest(a) AS u)"
+
 REWRITES: tuple[Rewrite, ...] = (lateral_unnest,)
-FUNCTIONS: dict[type[exp.Expr], str] = {exp.Unnest: "unnest"}
+FUNCTIONS: dict[type[exp.Expr], str] = {exp.Unnest: "unnest", exp.Explode: "unnest"}
 ANONYMOUS = set(JSON_FUNCTIONS)

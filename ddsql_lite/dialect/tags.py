@@ -16,8 +16,12 @@ from .paths import JSON_OPERATORS, OPERATOR_TEXT, operand_error
 
 
 def joined(values: exp.Expr) -> exp.Expr:
-    """A tag's value list as DDSQL shows it: sorted values joined by commas."""
-    return call("array_to_string", values, exp.Literal.string(","))
+    """A tag's value list as DDSQL shows it: sorted values joined by commas (NULL for
+    NULL). ``list_aggr(..., 'string_agg', ',')``, which joins in list order, answers as
+    ``array_to_string`` does for a key's list (never empty, no NULL in it); DuckDB's
+    binder takes time quadratic in their number for ``array_to_string`` calls on map
+    values (4 s for 1,664 of them), and linear for these."""
+    return call("list_aggr", values, exp.Literal.string("string_agg"), exp.Literal.string(","))
 
 
 @rewrites(*JSON_OPERATORS)

@@ -12,7 +12,18 @@ from __future__ import annotations
 from sqlglot import exp
 
 from . import paths, regex, scalars, tables, tags, texts, timefuncs
-from .nodes import ALL, BY_NAME, NONE, TRIGGERS, Rewrite, Trigger, call, data_type, rewrites
+from .nodes import (
+    ALL,
+    BY_NAME,
+    NONE,
+    TRIGGERS,
+    Rewrite,
+    Trigger,
+    call,
+    data_type,
+    rewrites,
+    set_child,
+)
 from .runtime import NONZERO_MACRO
 
 
@@ -138,7 +149,7 @@ def _walk(
                 if node is root:
                     root = replacement
                 elif parent is not None and key is not None:
-                    parent.set(key, replacement, index)
+                    set_child(parent, key, index, replacement)
                 node = replacement
         if walked is not None:
             walked.add(id(node))

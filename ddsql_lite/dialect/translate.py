@@ -23,7 +23,8 @@ from sqlglot.schema import MappingSchema
 from ..errors import CatalogError, DDSQLError, UnsupportedError, caret, position
 from ..registry import Registry, Table, suggest
 from . import tables
-from .ddsql import DIALECT, parse
+from .bounds import check_bounds
+from .ddsql import DIALECT, INTERNAL_PREFIX, PARAMETER_NAME, parse
 from .functions import (
     CALL_SYNTAX,
     CAST_TYPES,
@@ -66,7 +67,11 @@ MAX_QUERY_LENGTH = 100_000
 def setting_parameter(setting: str) -> str:
     """The query parameter that carries a session setting's value (``ddsql_`` names are
     reserved, so users can neither write nor bind it)."""
-    return "ddsql_" + setting.replace(".", "_")
+    return INTERNAL_PREFIX + setting.replace(".", "_")
+
+
+# The only reserved names a placeholder in generated SQL may have.
+SETTING_PARAMETERS = frozenset(setting_parameter(s) for s in TIME_FRAME_SETTINGS)
 
 
 class Translator:
@@ -129,12 +134,15 @@ class Translator:
             )
         normalize(tree, found, sql)  # unquoted names fold to lower case
         check_calls(parsed.calls, found, sql)
-        bound = bind_settings(found)
+        check_placeholders(found.of(exp.Placeholder))
+        bind_settings(found)
         postgres_clauses(found)
         validate(found, sql)
+        check_bounds(found, self.registry)  # before anything expands the query
         columns = output_names(tree)
         name_outputs(tree, columns)
         tree = name_values(tree, found.of(exp.Values))
+        tables.prepare_select_lists(found.of(exp.Anonymous), found.of(exp.Explode))
         replaced_functions = tables.prepare(found.of((exp.Table, exp.Unnest)))
         for replaced in replaced_functions:
             # A table function became an UNNEST source, holding the function's arguments.
@@ -144,6 +152,8 @@ class Translator:
             found.discard(replaced)
         used = resolve_tables(found, self.registry, sql)
         group_by_output_names(found.of(exp.Select), found.of(exp.CTE), self.registry)
+        if fast and not fast_shape(tree, found.of(exp.Select)):
+            fast = False  # qualify_and_type would refuse it: go on here, not from the text
         if fast:
             # A query using_orders would refuse has a star, which the fast path leaves to
             # sqlglot's; there it is refused before qualification, as always.
@@ -164,20 +174,63 @@ class Translator:
             except OptimizeError as exc:
                 raise unknown_column(exc, used, sql) from None
             order_using_star(tree, orders)
+            refuse_duckdb_reads(tree)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
             finish = _nothing
         tree = apply_rewrites(tree)
         if replaced_functions:
             tree = tables.fuse_element_paths(tree)
         finish()  # (GROUP BY positions, in the fast path)
-        # Placeholders come from the text or stand for settings; no rewrite adds any.
-        names = parameters(tree) if bound or found.of(exp.Placeholder) else ()
+        # Every placeholder the generator is about to print as $name is checked here, on
+        # the tree it prints (they come from the text or stand for settings).
+        names = parameters(tree)
         # The generator may change the tree it prints; nothing reads this one afterwards.
-        return Translation(DUCKDB.generate(tree, copy=False), columns, names)
+        # Comments are dropped: the DuckDB SQL holds no user text outside literals and
+        # quoted names, which the generator escapes.
+        return Translation(DUCKDB.generate(tree, copy=False, comments=False), columns, names)
 
 
 def _nothing() -> None:
     pass
+
+
+def fast_shape(tree: exp.Expr, selects: list[exp.Expr]) -> bool:
+    """False for shapes :func:`.scopes.qualify_and_type` leaves to sqlglot at once (a
+    set operation, a star), told without a walk; the translation then goes on with
+    sqlglot's passes instead of starting again from the text."""
+    if not isinstance(tree, exp.Select):
+        return False
+    for select in (tree, *selects):
+        for item in select.expressions:
+            if isinstance(item, exp.Star) or (
+                isinstance(item, exp.Column) and isinstance(item.this, exp.Star)
+            ):
+                return False
+    return True
+
+
+def refuse_duckdb_reads(qualified: exp.Expr) -> None:
+    """What sqlglot's qualification accepts as DuckDB reads it, and PostgreSQL refuses
+    or answers differently (the fast path leaves both to this one):
+
+    * ``tags.team`` where ``tags`` is no source in FROM: read as a field of the column
+      ``tags`` (DuckDB's struct and JSON dot access); PostgreSQL reports a missing
+      FROM-clause entry;
+    * ``SELECT t FROM x AS t``, a source's name as a value: a struct in DuckDB, a row
+      value (printed ``(a,b,...)``) in PostgreSQL."""
+    for node in qualified.walk():
+        if isinstance(node, exp.Dot):
+            base = node.this.unnest() if isinstance(node.this, exp.Paren) else node.this
+            written = f"{base.name}.{node.expression.name}" if base.name else node.sql("postgres")
+            raise CatalogError(
+                f"{written}: there is no table {base.name!r} in FROM (DDSQL has no '.' field "
+                "access: for a JSON key write j -> 'key', for a tag tags -> 'key')"
+            )
+        if isinstance(node, exp.TableColumn):
+            raise UnsupportedError(
+                f"{node.name} names a table: whole-row values are not supported in DDSQL; "
+                f"list its columns, or use {node.name}.* in a select list"
+            )
 
 
 def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
@@ -259,10 +312,15 @@ def check_calls(calls: dict[str, int], found: Inventory, sql: str) -> None:
     for name, start in calls.items():
         if name not in DDSQL_FUNCTIONS | CALL_SYNTAX and name not in aliases:
             line, col = position(sql, start)
-            raise UnsupportedError(
-                f"function {name}() is not supported in DDSQL (line {line}, column {col})\n"
-                + caret(sql, line, col)
-            )
+            what = _DUCKDB_CALLS.get(name, f"function {name}() is not supported in DDSQL")
+            raise UnsupportedError(f"{what} (line {line}, column {col})\n{caret(sql, line, col)}")
+
+
+# DuckDB syntax that reads like a call, refused by its name.
+_DUCKDB_CALLS = {
+    "columns": "COLUMNS(...) is DuckDB syntax, not DDSQL; list the columns",
+    "unpack": "UNPACK(...) is DuckDB syntax, not DDSQL",
+}
 
 
 def postgres_clauses(found: Inventory) -> None:
@@ -299,9 +357,49 @@ def located(message: str, node: exp.Expr, sql: str) -> str:
 
 
 # Per node class, what validate needs to know: is it a cast, a function, allowed by its
-# class alone, a call (allowed by its name)?
-_CAST, _FUNC, _ALLOWED, _CALL = 1, 2, 4, 8
+# class alone, a call (allowed by its name), a structure whose arguments are checked?
+_CAST, _FUNC, _ALLOWED, _CALL, _SHAPE = 1, 2, 4, 8, 16
 _KINDS: dict[type[exp.Expr], int] = {}
+# The arguments each structural node may have set; anything else is a clause of another
+# dialect that sqlglot reads into the same node (DuckDB's UNION BY NAME, SEMI JOIN...).
+_SHAPES: dict[type[exp.Expr], frozenset[str]] = {
+    exp.Select: frozenset(
+        {"with_", "expressions", "distinct", "from_", "joins", "where", "group", "having"}
+        | {"order", "limit", "offset", "windows"}
+    ),
+    exp.Union: frozenset({"with_", "this", "expression", "distinct", "order", "limit", "offset"}),
+    exp.Join: frozenset({"this", "on", "side", "kind", "using", "method"}),
+    exp.Star: frozenset(),
+    exp.Tuple: frozenset({"expressions"}),
+    exp.Table: frozenset({"this", "db", "catalog", "alias", "only"}),
+    exp.Unnest: frozenset({"expressions", "alias"}),
+}
+# Where a parenthesised list (a, b) is PostgreSQL's list syntax, not a row value (which
+# DuckDB would make a struct): a VALUES row, an IN operand, a row comparison, GROUP BY,
+# DISTINCT ON.
+_LIST_PLACES = (exp.Values, exp.In, exp.Group, exp.Tuple, exp.EQ, exp.NEQ, exp.Distinct)
+# What a set argument is called when it is refused (DuckDB's syntax by its name).
+_SHAPE_NAMES: dict[tuple[type[exp.Expr], str], str] = {
+    (exp.Union, "by_name"): "UNION BY NAME is DuckDB syntax, not DDSQL",
+    (exp.Star, "except_"): "SELECT * EXCEPT (...) is DuckDB syntax, not DDSQL; list the columns",
+    (exp.Star, "replace"): "SELECT * REPLACE (...) is DuckDB syntax, not DDSQL",
+    (exp.Star, "rename"): "SELECT * RENAME (...) is DuckDB syntax, not DDSQL",
+    (exp.Star, "ilike"): "SELECT * LIKE/ILIKE is DuckDB syntax, not DDSQL",
+    (exp.Table, "ordinality"): "WITH ORDINALITY is not supported in DDSQL",
+    (exp.Unnest, "offset"): "WITH ORDINALITY is not supported in DDSQL",
+}
+# Where a bare * may stand: a select-list item, count(*), t.* (DuckDB also filters a
+# star's columns with * LIKE 'pattern', which sqlglot reads as a LIKE on the star).
+_STAR_PLACES = (exp.Select, exp.Count, exp.Column)
+# Join kinds and methods PostgreSQL has (others are DuckDB's: SEMI, ANTI, ASOF, POSITIONAL).
+_JOIN_KINDS = frozenset({"", "INNER", "OUTER", "CROSS"})
+_JOIN_METHODS = frozenset({"", "NATURAL"})
+# Constructs refused by their name rather than their SQL.
+_REFUSED_NAMES: dict[type[exp.Expr], str] = {
+    exp.Qualify: "QUALIFY is DuckDB syntax, not DDSQL; filter in an outer query",
+    exp.Pivot: "PIVOT and UNPIVOT are DuckDB syntax, not DDSQL",
+    exp.TableSample: "TABLESAMPLE and USING SAMPLE are not supported in DDSQL",
+}
 
 
 def _kind(node_class: type[exp.Expr]) -> int:
@@ -311,7 +409,41 @@ def _kind(node_class: type[exp.Expr]) -> int:
         | (_FUNC if issubclass(node_class, exp.Func) else 0)
         | (_ALLOWED if allowed else 0)
         | (_CALL if allowed is None else 0)
+        | (_SHAPE if node_class in _SHAPES else 0)
     )
+
+
+def check_shape(node: exp.Expr, sql: str) -> None:
+    """Refuse the arguments of a SELECT, UNION, JOIN or ``*`` that PostgreSQL's syntax
+    cannot set (see :data:`_SHAPES`)."""
+    allowed = _SHAPES[type(node)]
+    for key, value in node.args.items():
+        if value in (None, False, [], "") or key in allowed:
+            continue
+        name = _SHAPE_NAMES.get((type(node), key))
+        held = value if type(value) is list else [value]
+        if name is None and all(
+            isinstance(v, exp.Expr) and allowed_kind(type(v)) is False for v in held
+        ):
+            continue  # nodes validate refuses by their class, with their own message
+        raise UnsupportedError(
+            located(name or f"{key.upper()} in {node.key.upper()} is not supported", node, sql)
+        )
+    if isinstance(node, exp.Star) and not isinstance(node.parent, _STAR_PLACES):
+        raise UnsupportedError(
+            f"* in {node.parent.sql('postgres')[:40] if node.parent else '?'}: a * stands "
+            "alone in a select list or in count(*) (* LIKE is DuckDB syntax, not DDSQL)"
+        )
+    if isinstance(node, exp.Tuple) and not isinstance(node.parent, _LIST_PLACES):
+        raise UnsupportedError(
+            located(f"row values such as {node.sql('postgres')[:40]} are not supported", node, sql)
+        )
+    if isinstance(node, exp.Join):
+        kind = (node.args.get("kind") or "").upper()
+        method = (node.args.get("method") or "").upper()
+        if kind not in _JOIN_KINDS or method not in _JOIN_METHODS:
+            word = kind if kind not in _JOIN_KINDS else method
+            raise UnsupportedError(located(f"{word} JOIN is DuckDB syntax, not DDSQL", node, sql))
 
 
 def validate(found: Inventory, sql: str) -> None:
@@ -333,6 +465,8 @@ def validate(found: Inventory, sql: str) -> None:
             raise UnsupportedError(
                 located(f"function {function_name(node)}() is missing arguments", node, sql)
             )
+        if kind & _SHAPE:
+            check_shape(node, sql)
         if kind & _ALLOWED or (kind & _CALL and is_allowed(node)):
             continue
         if isinstance(node, exp.Func):
@@ -341,20 +475,55 @@ def validate(found: Inventory, sql: str) -> None:
             )
         if isinstance(node, (exp.DDL, exp.DML, exp.Command)) or node.key in {"pragma", "set"}:
             raise UnsupportedError(f"{statement_kind(node)} is not supported; DDSQL runs queries")
+        named = _REFUSED_NAMES.get(type(node))
+        if named is not None:
+            raise UnsupportedError(located(named, node, sql))
         raise UnsupportedError(
             located(f"{node.key.upper()} ({node.sql('postgres')[:60]}) is not supported", node, sql)
         )
 
 
+def check_placeholders(placeholders: list[exp.Expr]) -> None:
+    """The placeholders the text holds are ``:name`` with an identifier outside the
+    reserved ``ddsql_`` space (the tokenizer's pass checks them as written; this checks
+    what sqlglot made of them, whatever syntax it read)."""
+    for node in placeholders:
+        name = node.args.get("this")
+        if not isinstance(name, str) or not name or name == "?" or name.isdigit():
+            raise UnsupportedError("parameters are named, like :name")
+        if not PARAMETER_NAME.fullmatch(name):
+            raise UnsupportedError(f"parameter name {name!r}: letters, digits and underscores only")
+        if name.lower().startswith(INTERNAL_PREFIX):
+            raise UnsupportedError(
+                f"parameter :{name}: names starting with {INTERNAL_PREFIX} are reserved"
+            )
+
+
 def parameters(tree: exp.Expr) -> tuple[str, ...]:
     """The names of the ``:name`` placeholders, each once, in order of appearance
-    (including the ``ddsql_`` ones that carry session settings)."""
+    (including the ``ddsql_`` ones that carry session settings).
+
+    The last check before the generator prints each as ``$name``: a name that is not an
+    identifier, or a reserved one that no setting uses, is refused here whatever put it
+    in the tree. Names that differ only in case are refused too: DuckDB binds ``$x`` and
+    ``$X`` as one parameter."""
     names: dict[str, None] = {}
     for node in tree.find_all(exp.Placeholder):
-        name = node.name
-        if not name or name == "?" or name.isdigit():
+        name = node.args.get("this")
+        if not isinstance(name, str) or not name or name == "?" or name.isdigit():
             raise UnsupportedError("parameters are named, like :name")
+        if not PARAMETER_NAME.fullmatch(name) or (
+            name.lower().startswith(INTERNAL_PREFIX) and name not in SETTING_PARAMETERS
+        ):
+            raise UnsupportedError(f"parameter name {name!r} is not allowed")
         names[name] = None
+    folded: dict[str, str] = {}
+    for name in names:
+        other = folded.setdefault(name.lower(), name)
+        if other != name:
+            raise UnsupportedError(
+                f"parameters :{other} and :{name} differ only in case; use distinct names"
+            )
     return tuple(names)
 
 

@@ -8,6 +8,12 @@ Contract of :func:`load_aws`:
   expired or rejected credentials raise :class:`LoaderError` saying what to do (e.g.
   ``aws sso login --profile NAME``). ``role_arns`` are assumed (STS AssumeRole) with the
   profile's credentials, and then only the roles' accounts are loaded.
+- Configuration problems raise :class:`LoaderError` saying what to do, before any call
+  is made: an unknown profile (``--profile``, ``AWS_PROFILE``), a config or credentials
+  file that cannot be parsed (the message names the file and line, never the line's
+  text, which may hold a secret), no region configured when none is asked for, a
+  configured region that is not a region name, an endpoint URL (``endpoint_url``,
+  ``AWS_ENDPOINT_URL*``, the config file's ``endpoint_url``) that is not a URL.
 - Regions: explicit names (checked against botocore's region list for the service,
   unless ``endpoint_url`` is set), the profile's configured region when none are given,
   or ``"all"``: every region where the service exists in the credentials' partition
@@ -16,11 +22,14 @@ Contract of :func:`load_aws`:
   permission, no network) every region is tried and the ones that refuse land in the
   report as errors.
 - One client per (account, region), created up front and shared by the fan-out's
-  threads: adaptive retry mode with :data:`MAX_ATTEMPTS` attempts, connect and read
+  threads: standard retry mode with :data:`MAX_ATTEMPTS` attempts, connect and read
   timeouts (``AwsOptions.connect_timeout``/``read_timeout``, for every client, STS and
-  EC2 too), a connection pool as large as the thread pool. A region that does not
-  answer fails once its attempts time out (``MAX_ATTEMPTS`` x the timeout plus backoff,
-  at most) and is given up (see ``fetch``); the others keep loading. ``endpoint_url``
+  EC2 too), a connection pool as large as the thread pool. Each service client paces
+  each API's calls to the rate its region accepts (``fetch.RateShaper``). A region
+  that does not answer holds at most its share of the threads for one timeout, then
+  one thread until its probing call's attempts time out (``MAX_ATTEMPTS`` x the timeout
+  plus backoff, at most); it is then given up (see ``fetch``); the others keep loading
+  meanwhile. ``endpoint_url``
   points the service's clients elsewhere (VPC endpoints, local stand-ins); STS and EC2
   follow boto3's own endpoint configuration (``AWS_ENDPOINT_URL_STS`` and friends).
 - The result holds JSON-ready records (docs/design.md, "Fixture format") in a stable
@@ -48,6 +57,8 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConfigParseError,
+    InvalidRegionError,
     NoCredentialsError,
     ProfileNotFound,
     SSOError,
@@ -135,20 +146,126 @@ def botocore_session() -> Any:
 
 
 def open_session(profile: str | None) -> Any:
-    """A boto3 session for ``profile`` (None: the default chain)."""
+    """A boto3 session for ``profile`` (None: the default chain), its configuration
+    read and checked: an unknown profile, a config or credentials file that cannot be
+    parsed, a configured region that is not a region name raise :class:`LoaderError`."""
     import boto3
 
+    core = botocore_session()
     try:
-        return boto3.Session(profile_name=profile, botocore_session=botocore_session())
+        session = boto3.Session(profile_name=profile, botocore_session=core)
+        core.get_scoped_config()  # parses both files, finds the profile
+        region = session.region_name
     except ProfileNotFound:
-        raise _unknown_profile(profile) from None
+        raise _unknown_profile(profile, core) from None
+    except ConfigParseError as exc:
+        raise _unreadable_config(exc) from None
+    if region:
+        from botocore.utils import validate_region_name
+
+        try:
+            validate_region_name(region)
+        except InvalidRegionError:
+            raise LoaderError(
+                f"the region configured for {_profile_label(profile)}, {region!r}, is not a "
+                "region name: fix the profile's `region` in the AWS config file "
+                f"(`aws configure set region us-east-1{_profile_flag(profile)}`) or "
+                "AWS_REGION / AWS_DEFAULT_REGION"
+            ) from None
+    return session
 
 
-def _unknown_profile(profile: str | None) -> LoaderError:
+def _profile_flag(profile: str | None) -> str:
+    return f" --profile {profile}" if profile else ""
+
+
+def _unknown_profile(profile: str | None, core: Any = None) -> LoaderError:
+    from_env = ""
+    name = profile
+    if name is None:
+        for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            if os.environ.get(var):
+                name, from_env = os.environ[var], var
+                break
+    hint = ""
+    try:
+        known = sorted(core.available_profiles) if core is not None else []
+    except BotoCoreError:
+        known = []
+    close = difflib.get_close_matches(str(name), known, n=3, cutoff=0.6)
+    if close:
+        hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+    elif known:
+        hint = f" (configured: {', '.join(known)})"
+    source = f" ({from_env})" if from_env else ""
+    unset = f", or unset {from_env}" if from_env else ""
     return LoaderError(
-        f"AWS profile {profile!r} is not configured: add it with "
-        f"`aws configure --profile {profile}` or `aws configure sso --profile {profile}`"
+        f"AWS profile {name!r}{source} is not configured{hint}: add it with "
+        f"`aws configure --profile {name}` or `aws configure sso --profile {name}`{unset}"
     )
+
+
+def _unreadable_config(exc: ConfigParseError) -> LoaderError:
+    """What to do about a config or credentials file botocore cannot parse. The parse
+    error's text is left out: it quotes the offending line, which may be a secret."""
+    path = exc.kwargs.get("path", "the AWS config file")
+    error = exc.kwargs.get("error")
+    line = getattr(error, "lineno", None)
+    if line is None and getattr(error, "errors", None):
+        line = error.errors[0][0]
+    where = f" (line {line})" if line else ""
+    return LoaderError(
+        f"cannot parse the AWS config or credentials file {path}{where}: fix it (sections "
+        "look like [default] or [profile NAME] in the config file, [NAME] in the credentials file; "
+        "`aws configure` rewrites them), or point AWS_CONFIG_FILE and "
+        "AWS_SHARED_CREDENTIALS_FILE at good files"
+    )
+
+
+def check_endpoint_url(url: str | None) -> None:
+    """Refuse an ``endpoint_url`` that is not an http(s) URL with a host (it would fail
+    in every region, after each one's retries)."""
+    if url is None:
+        return
+    from urllib.parse import urlsplit
+
+    from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
+
+    valid = is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url)
+    if not valid or urlsplit(url).scheme not in ("http", "https"):
+        raise LoaderError(
+            f"not an endpoint URL: {url!r}: give the scheme and the host, e.g. "
+            "https://api.sagemaker.eu-west-1.amazonaws.com or http://127.0.0.1:5000"
+        )
+
+
+def new_client(
+    session: Any,
+    service: str,
+    region: str,
+    config: Config,
+    *,
+    endpoint_url: str | None = None,
+    secrets: tuple[str, ...] = (),
+) -> Any:
+    """``session.client(...)``; a configuration it cannot use (an endpoint URL from
+    ``AWS_ENDPOINT_URL*`` or the config file that is not a URL, a region name botocore
+    refuses) raises :class:`LoaderError`."""
+    try:
+        return session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+    except ConfigParseError as exc:
+        raise _unreadable_config(exc) from None
+    except ValueError as exc:  # botocore: "Invalid endpoint: ..."
+        where = "--endpoint-url" if endpoint_url else f"AWS_ENDPOINT_URL_{service.upper()}"
+        raise LoaderError(
+            f"cannot create the {service} client for region {region!r}: "
+            f"{error_text(exc, secrets)}: fix or unset {where}, AWS_ENDPOINT_URL or "
+            "`endpoint_url` in the AWS config file"
+        ) from None
+    except BotoCoreError as exc:
+        raise LoaderError(
+            f"cannot create the {service} client for region {region!r}: {error_text(exc, secrets)}"
+        ) from None
 
 
 def _secrets(session: Any) -> tuple[str, ...]:
@@ -168,12 +285,14 @@ def check_credentials(session: Any, profile: str | None, region: str, config: Co
         if session.get_credentials() is None:
             raise LoaderError(f"no AWS credentials found for {label}: {hint}")
         secrets = _secrets(session)
-        sts = session.client("sts", region_name=region, config=config)
+        sts = new_client(session, "sts", region, config)
         identity = sts.get_caller_identity()
     except LoaderError:
         raise
     except ProfileNotFound:
         raise _unknown_profile(profile) from None
+    except ConfigParseError as exc:
+        raise _unreadable_config(exc) from None
     except _SSO_ERRORS:
         raise LoaderError(f"the AWS SSO login for {label} is missing or expired: {hint}") from None
     except NoCredentialsError:
@@ -204,7 +323,7 @@ def assume_role(base: Account, role_arn: str, region: str, config: Config) -> Ac
     STS client configured by ``config``."""
     import boto3
 
-    sts = base.session.client("sts", region_name=region, config=config)
+    sts = new_client(base.session, "sts", region, config, secrets=base.secrets)
     try:
         answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)
     except (ClientError, BotoCoreError) as exc:
@@ -235,12 +354,28 @@ def home_region(session: Any, options: AwsOptions) -> str:
     return "us-east-1"
 
 
+def configured_region(session: Any, label: str, profile: str | None = None) -> str:
+    """The region configured for a session, for loads that name none."""
+    region = session.region_name
+    if not region:
+        raise LoaderError(
+            f"no region configured for {label}: pass regions=[...] (--region NAME, or "
+            "--region all), set AWS_REGION, or configure one "
+            f"(`aws configure set region NAME{_profile_flag(profile)}`)"
+        )
+    return str(region)
+
+
 def resolve_accounts(options: AwsOptions) -> list[Account]:
-    """Every account to load, credentials checked (no fan-out happens before this)."""
+    """Every account to load, credentials checked (no fan-out happens before this).
+    Every profile's configuration is checked before any credentials are."""
     accounts: dict[str, Account] = {}
     sts_config = options.client_config(max_attempts=3)
-    for profile in options.profiles:
-        session = open_session(profile)
+    sessions = [(profile, open_session(profile)) for profile in options.profiles]
+    if options.regions is None:
+        for profile, session in sessions:
+            configured_region(session, _profile_label(profile), profile)
+    for profile, session in sessions:
         account = check_credentials(session, profile, home_region(session, options), sts_config)
         if options.role_arns:
             for role in options.role_arns:
@@ -264,8 +399,8 @@ def known_regions(session: Any, service: str) -> list[str]:
 def enabled_regions(account: Account, region: str, config: Config) -> set[str] | None:
     """Regions the account has enabled (EC2 DescribeRegions through a client configured
     by ``config``), or None when unknown."""
+    ec2 = new_client(account.session, "ec2", region, config, secrets=account.secrets)
     try:
-        ec2 = account.session.client("ec2", region_name=region, config=config)
         answer = ec2.describe_regions()
     except (ClientError, BotoCoreError) as exc:
         log.info(
@@ -286,13 +421,7 @@ def resolve_regions(options: AwsOptions, account: Account, service: str) -> list
         )
         return [r for r in regions if enabled is None or r in enabled]
     if options.regions is None:
-        region = account.session.region_name
-        if not region:
-            raise LoaderError(
-                f"no region configured for {account.label}: pass regions=[...] "
-                "(--region NAME, or --region all), or set AWS_REGION"
-            )
-        return [str(region)]
+        return [configured_region(account.session, account.label)]
     assert isinstance(options.regions, tuple)
     return list(options.regions)
 
@@ -301,9 +430,7 @@ def check_region_names(options: AwsOptions, service: str) -> None:
     """Refuse region names botocore does not know (typos would wait on DNS and retries)."""
     if not isinstance(options.regions, tuple) or options.endpoint_url is not None:
         return
-    import boto3
-
-    known = known_regions(boto3.Session(), service)
+    known = known_regions(botocore_session(), service)
     for name in options.regions:
         if name not in known:
             close = difflib.get_close_matches(name, sorted(set(known)), n=3, cutoff=0.7)
@@ -315,15 +442,14 @@ def make_client(
     account: Account, service: str, region: str, endpoint_url: str | None, config: Config
 ) -> Any:
     """The client of one (account, region), shared by the fan-out's threads."""
-    try:
-        return account.session.client(
-            service, region_name=region, endpoint_url=endpoint_url, config=config
-        )
-    except (BotoCoreError, ValueError) as exc:
-        raise LoaderError(
-            f"cannot create a {service} client for region {region!r}: "
-            f"{error_text(exc, account.secrets)}"
-        ) from None
+    return new_client(
+        account.session,
+        service,
+        region,
+        config,
+        endpoint_url=endpoint_url,
+        secrets=account.secrets,
+    )
 
 
 @dataclass
@@ -339,6 +465,7 @@ def load_aws(table: Table, options: AwsOptions, *, progress: ProgressSink | None
     service = table.api["service"]
     loaded_at = datetime.now(timezone.utc)
     started = time.monotonic()
+    check_endpoint_url(options.endpoint_url)
     check_region_names(options, service)
     accounts = resolve_accounts(options)
     config = options.client_config(options.max_workers)

@@ -24,8 +24,10 @@ about 1.5-2 ms of CPU under the GIL, so with ~30 ms calls more threads than ~16 
 queue for the GIL: throughput stops growing and every call waits longer (see
 benchmarks/bench_aws_loader.py). Slower endpoints (real AWS: 50-150 ms) can use more."""
 MAX_ATTEMPTS = 10
-"""Attempts per API call, the first included, in botocore's adaptive retry mode
-(throttling storms, 5xx, connection errors and timeouts)."""
+"""Attempts per API call, the first included, in botocore's standard retry mode (5xx,
+connection errors and timeouts, with exponential backoff; throttled calls wait for
+their slot in the rate the loader shapes per region and API instead, see
+``fetch.RateShaper``)."""
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a connection to an endpoint (per attempt)."""
 READ_TIMEOUT = 30.0
@@ -176,12 +178,16 @@ def client_config(
     connect_timeout: float = CONNECT_TIMEOUT,
     read_timeout: float = READ_TIMEOUT,
 ) -> Config:
-    """The one retry policy and the timeouts of every client a live load creates."""
+    """The one retry policy and the timeouts of every client a live load creates.
+
+    botocore's standard mode, not its adaptive one: the adaptive mode's client-wide
+    rate limiter answers one throttled API by slowing every API of the client, and
+    recovers slowly; the fan-out shapes each API's rate itself (``fetch.RateShaper``)."""
     from botocore.config import Config
 
     return Config(
         # total_max_attempts counts the first attempt; botocore's "max_attempts" would not
-        retries={"mode": "adaptive", "total_max_attempts": max_attempts},
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_pool_connections=max(10, max_workers),

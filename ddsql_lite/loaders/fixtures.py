@@ -14,7 +14,8 @@ input, the same error; a file the fast path cannot take goes the reference way.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -23,7 +24,7 @@ import pyarrow as pa
 
 from ..errors import LoaderError
 from ..registry import Table
-from .rows import RecordError, record_to_row, records_to_table
+from .rows import RecordError, printable, record_to_row, records_to_table
 
 SUFFIXES = (".json", ".jsonl")
 # Below this size a file is mapped record by record: planning DuckDB's generated queries
@@ -75,13 +76,112 @@ def read_records(file: Path) -> list[Any]:
 
 def _decode(text: str, where: str) -> Any:
     try:
-        return json.loads(text)
+        return decode_json(text)
     except json.JSONDecodeError as exc:
         raise LoaderError(
             f"{where}: malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
-    except RecursionError:  # the decoder recurses once per level of nesting
-        raise LoaderError(f"{where}: malformed JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise LoaderError(f"{where}: malformed JSON: {printable(str(exc))}") from None
+
+
+def decode_json(text: str) -> Any:
+    """``json.loads(text)`` at any depth of nesting.
+
+    Python's decoder recurses once per level of nesting: how deep it can go depends on
+    the caller's stack. Where it gives up, :func:`_decode_deep` decodes the same text
+    (same values, same errors) without recursing, so that how deeply a fixture is nested
+    never decides whether it loads; the mapping has its own fixed limit
+    (:data:`.rows.MAX_DEPTH`) for the members it reads.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return _decode_deep(text)
+
+
+# one value at an index (C; recursive for containers), as json.loads reads it
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SHALLOW = 3  # containers at depths 0-2 (a file, its records list, a record) try _SCAN
+
+
+def _decode_deep(text: str) -> Any:
+    """:func:`json.loads` without recursion: containers are opened on a stack of their
+    own; scalars, and the containers of the first :data:`_SHALLOW` levels when they are
+    not too deep for it (the records of a file), are read by Python's scanner."""
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    value, end = _deep_value(text, _SPACE.match(text, 0).end())  # type: ignore[union-attr]
+    end = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
+def _deep_value(s: str, idx: int) -> tuple[Any, int]:
+    """The JSON value starting at ``s[idx]`` and the index after it."""
+    space = _SPACE.match
+    # the open containers: a list, or an object's (key, value) pairs with the next key
+    stack: list[tuple[list[Any], bool]] = []
+    keys: list[str] = []
+    while True:
+        char = s[idx : idx + 1]
+        value: Any
+        if char in ("{", "["):
+            if len(stack) < _SHALLOW:
+                try:
+                    value, idx = _SCAN(s, idx)
+                except RecursionError:
+                    pass
+                except StopIteration as stop:  # a value missing inside the container
+                    raise json.JSONDecodeError("Expecting value", s, stop.value) from None
+                else:
+                    char = ""
+            if char:
+                is_object = char == "{"
+                idx = space(s, idx + 1).end()  # type: ignore[union-attr]
+                if s[idx : idx + 1] == ("}" if is_object else "]"):
+                    value, idx = ({} if is_object else []), idx + 1
+                else:
+                    stack.append(([], is_object))
+                    if is_object:
+                        key, idx = _deep_key(s, idx)
+                        keys.append(key)
+                    continue
+        else:
+            try:
+                value, idx = _SCAN(s, idx)
+            except StopIteration as stop:
+                raise json.JSONDecodeError("Expecting value", s, stop.value) from None
+        while True:  # the value is complete: add it to its container
+            if not stack:
+                return value, idx
+            items, is_object = stack[-1]
+            items.append((keys.pop(), value) if is_object else value)
+            idx = space(s, idx).end()  # type: ignore[union-attr]
+            char = s[idx : idx + 1]
+            if char == ",":
+                idx = space(s, idx + 1).end()  # type: ignore[union-attr]
+                if is_object:
+                    key, idx = _deep_key(s, idx)
+                    keys.append(key)
+                break
+            if char != ("}" if is_object else "]"):
+                raise json.JSONDecodeError("Expecting ',' delimiter", s, idx)
+            stack.pop()
+            value, idx = (dict(items) if is_object else items), idx + 1
+
+
+def _deep_key(s: str, idx: int) -> tuple[str, int]:
+    """An object's key at ``s[idx]``, and the index of its value."""
+    if s[idx : idx + 1] != '"':
+        raise json.JSONDecodeError("Expecting property name enclosed in double quotes", s, idx)
+    key, idx = json.decoder.scanstring(s, idx + 1)  # type: ignore[attr-defined]
+    idx = _SPACE.match(s, idx).end()  # type: ignore[union-attr]
+    if s[idx : idx + 1] != ":":
+        raise json.JSONDecodeError("Expecting ':' delimiter", s, idx)
+    return key, _SPACE.match(s, idx + 1).end()  # type: ignore[union-attr]
 
 
 def iter_rows(path: str | Path, table: Table) -> Iterator[dict[str, Any]]:

@@ -20,7 +20,8 @@ filter only has to be implied by the query, never exact. The rules:
   ``BETWEEN`` to a literal timestamp (``'2025-03-01'``, ``TIMESTAMP '2025-03-01 12:00'``,
   ``'...'::timestamp``; no offset other than ``Z``/``+00:00``) -> ``*After``/``*Before``,
   widened by a second on the open side: whether the service compares strictly or not,
-  and botocore sends whole seconds.
+  and botocore sends whole seconds. A bound that widening would push past either end of
+  the timestamp range (0001-01-01, 9999-12-31) excludes nothing and is left out.
 - Anything else (``OR``, ``NOT``, ``NOT LIKE``, ``BETWEEN SYMMETRIC``, functions,
   parameters, ``now()``, ``DATE`` literals...) adds nothing; a
   query that does not parse gives no filters (running it reports the error).
@@ -91,7 +92,9 @@ def list_filters(sql: str, table: Table) -> dict[str, Any]:
                 continue
             if kind_key[1] == "equals" and value not in enums.get(param, ()):
                 continue
-            filters[param] = _tighter(kind_key[1], filters.get(param), value)
+            tighter = _tighter(kind_key[1], filters.get(param), value)
+            if tighter is not None:
+                filters[param] = tighter
     return filters
 
 
@@ -244,13 +247,19 @@ def _time(node: Any) -> datetime | None:
 
 
 def _tighter(kind: str, old: Any, new: Any) -> Any:
-    """Combine two filters on one parameter; both are implied, so the narrower holds."""
-    if kind == "after":
-        new = new.replace(microsecond=0) - _MARGIN
-        return new if old is None else max(old, new)
-    if kind == "before":
-        new = new.replace(microsecond=0) + 2 * _MARGIN
-        return new if old is None else min(old, new)
+    """Combine two filters on one parameter; both are implied, so the narrower holds.
+    A time bound that cannot be widened inside the timestamp range adds nothing."""
+    if kind in ("after", "before"):
+        try:
+            if kind == "after":
+                new = new.replace(microsecond=0) - _MARGIN
+            else:
+                new = new.replace(microsecond=0) + 2 * _MARGIN
+        except OverflowError:  # within a second or two of year 1 or of year 10000
+            return old
+        if old is None:
+            return new
+        return max(old, new) if kind == "after" else min(old, new)
     if kind == "contains":
         return new if old is None or len(new) > len(old) else old
     return new if old is None else old

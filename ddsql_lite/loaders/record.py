@@ -20,11 +20,18 @@ from typing import Any
 from ..errors import LoaderError
 from ..registry import Table
 from .fixtures import SUFFIXES
-from .rows import RecordError, record_to_row
+from .rows import RecordError, is_text, printable, record_to_row
 
 
-def _line(record: Mapping[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+def _line(record: Mapping[str, Any], index: int) -> str:
+    """One record as a line of JSON. A lone surrogate (in a member no column reads:
+    the mapping refuses it elsewhere) is written as a ``\\udXXX`` escape, which
+    replays to the same string; a value JSON cannot hold is an error."""
+    try:
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        return text if is_text(text) else json.dumps(record, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise LoaderError(f"record {index} would not replay: {printable(str(exc))}") from None
 
 
 def write_fixtures(records: Iterable[Mapping[str, Any]], path: str | Path, table: Table) -> int:
@@ -38,7 +45,7 @@ def write_fixtures(records: Iterable[Mapping[str, Any]], path: str | Path, table
             record_to_row(record, table)
         except RecordError as exc:
             raise LoaderError(f"record {index} would not replay: {exc}") from None
-    lines = [_line(r) for r in items]
+    lines = [_line(r, index) for index, r in enumerate(items)]
     if path.suffix == ".jsonl":
         text = "".join(line + "\n" for line in lines)
     else:

@@ -18,7 +18,9 @@ Contract:
   entry with missing resources or an incomplete listing has an ``error``.
 - Sample and fixture loads have no API calls: their report has no entries.
 - A load served from a ``--cache`` snapshot carries the snapshot's original entries and
-  says so (``from_cache``, ``loaded_at``).
+  says so (``from_cache``, ``loaded_at``). A live load that ignored a damaged or
+  suspicious snapshot, or could not keep its own, says why in ``cache_note`` (a line of
+  the summary).
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ class LoadReport(Sequence[LoadEntry]):
     Behaves as a sequence of :class:`LoadEntry` (``len(report)``, ``report[0]``,
     iteration). ``source`` is ``"sample"``, ``"fixtures"`` or ``"aws"``; ``seconds`` the
     wall time of the whole load; ``from_cache`` is true when the table came from a
-    ``cache`` snapshot taken at ``loaded_at`` (UTC).
+    ``cache`` snapshot taken at ``loaded_at`` (UTC); ``cache_note`` says why a snapshot
+    was ignored or not written (None: nothing to say).
     """
 
     source: str
@@ -100,6 +103,7 @@ class LoadReport(Sequence[LoadEntry]):
     loaded_at: datetime = field(default_factory=_now)
     from_cache: bool = False
     cache_path: str | None = None
+    cache_note: str | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -197,6 +201,8 @@ class LoadReport(Sequence[LoadEntry]):
             )
         gaps = self.gaps()
         lines = [head + (f"; incomplete: {gaps}" if gaps else "")]
+        if self.cache_note:
+            lines.append(f"  {self.cache_note}")
         for entry in self.errors:
             lines.append(f"  failed: {entry.account_id} {entry.region}: {entry.error}")
             if entry.missing:

@@ -7,12 +7,16 @@ Arrow table and the :class:`LoadReport`:
 - ``aws``: fetch (``aws.load_aws``), transform (``rows.record_to_row``), load
   (``rows.records_to_table``); with ``cache`` a fresh snapshot is used instead and a new
   one is written after a live load. A record the mapping rejects fails the load, naming
-  the account, region and resource.
+  the account, region and resource. The cache location is checked before anything is
+  loaded (:func:`.cache.cache_directory`: UnsupportedError); a damaged or suspicious
+  snapshot is ignored, and a snapshot that cannot be written after a live load does not
+  lose the load: the report's ``cache_note`` says which.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +28,7 @@ from .aws_options import AwsOptions
 from .cache import DEFAULT_MAX_AGE
 from .fixtures import read_fixtures, sample_path
 from .report import LoadReport
-from .rows import RecordError, record_to_row, records_to_table
+from .rows import RecordError, printable, record_to_row, records_to_table
 
 if TYPE_CHECKING:
     from .aws import AwsLoad
@@ -47,12 +51,23 @@ def rows_table(records: Iterable[dict[str, Any]], table: Table) -> pa.Table:
         try:
             rows.append(record_to_row(record, table))
         except RecordError as exc:
-            experiment = record.get("experiment") or {}
-            raise LoaderError(
-                f"aws {record.get('account_id')} {record.get('region')} "
-                f"{experiment.get('Arn') or experiment.get('Name')}: {exc}"
-            ) from None
+            raise LoaderError(f"aws {_resource(record)}: {exc}") from None
     return records_to_table(rows, table)
+
+
+def _resource(record: Any) -> str:
+    """``account region arn-or-name`` of a record, for an error message."""
+    if not isinstance(record, dict):
+        return f"a {type(record).__name__} instead of a record"
+    experiment = record.get("experiment")
+    if not isinstance(experiment, dict):
+        experiment = {}
+    parts = (
+        record.get("account_id"),
+        record.get("region"),
+        experiment.get("Arn") or experiment.get("Name"),
+    )
+    return " ".join(printable(str(part))[:200] for part in parts)
 
 
 def fetch_live(
@@ -87,32 +102,32 @@ def load_tables(
     if source != "aws":
         raise UnsupportedError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
     from .aws import load_aws  # botocore: imported for live loads only
-    from .cache import read_snapshot, write_snapshot
+    from .cache import cache_directory, find_snapshot, write_snapshot
     from .progress import progress_sink
 
+    directory = None if cache is None else cache_directory(cache)  # before any load
     options = aws or AwsOptions.build()
     table = live_table(registry)
     identity = options.identity()
-    snapshot = None
-    if cache is not None and not refresh:
-        snapshot = read_snapshot(cache, table, identity, max_age)
+    snapshot, note = None, None
+    if directory is not None and not refresh:
+        snapshot, note = find_snapshot(directory, table, identity, max_age)
     if snapshot is not None:
         loaded, report = snapshot
     else:
         fetched = load_aws(table, options, progress=progress_sink(progress))
         loaded, report = rows_table(fetched.records, table), fetched.report
-        if cache is not None and report.complete:
+        if directory is not None and report.complete:
             # An incomplete load is not kept: the next run retries what failed.
-            path = write_snapshot(cache, table, identity, loaded, report)
-            report = _with_cache_path(report, path)
+            try:
+                path = write_snapshot(directory, table, identity, loaded, report)
+                report = replace(report, cache_path=str(path))
+            except LoaderError as exc:  # the load is kept all the same
+                note = "; ".join(filter(None, (note, f"not kept in the cache: {exc}")))
+        if note is not None:
+            report = replace(report, cache_note=note)
     data = {t: loaded if t is table else records_to_table([], t) for t in registry}
     return data, report
-
-
-def _with_cache_path(report: LoadReport, path: Path) -> LoadReport:
-    from dataclasses import replace
-
-    return replace(report, cache_path=str(path))
 
 
 def aws_options(source: str, **given: Any) -> AwsOptions | None:

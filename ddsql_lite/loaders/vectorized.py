@@ -37,7 +37,6 @@ path decides as before; where it sits in a member the mapping ignores, the recor
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ import pyarrow.compute as pc
 
 from ..errors import LoaderError
 from ..registry import Table
+from .fixtures import decode_json
 from .rows import RecordError, json_text, record_to_row, records_to_table, tag_map
 from .shape_sql import (
     OK_COLUMN,
@@ -361,11 +361,12 @@ def convert_distinct(
 
 
 def _decoded(text: str) -> Any:
-    """JSON text DuckDB wrote, as Python's ``json`` reads it (``_PureFile`` where it
-    refuses it, e.g. ``nan``)."""
+    """JSON text DuckDB wrote, as Python's ``json`` reads it (at any depth, as the pure
+    path reads the file: :func:`.fixtures.decode_json`); ``_PureFile`` where it refuses
+    it, e.g. ``nan``."""
     try:
-        return json.loads(text)
-    except ValueError:
+        return decode_json(text)
+    except (ValueError, RecursionError):
         raise _PureFile() from None
 
 

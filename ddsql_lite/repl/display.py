@@ -11,6 +11,9 @@ Values become text through :func:`ddsql_lite.formats.cell`, so the shell agrees 
   convention). NULL is ``NULL``, dimmed on a terminal so it stands out from text.
 - Expanded records (``\\x``) show one ``column | value`` line per column, JSON values
   pretty-printed over several lines, and never cut anything.
+- Control characters in values and column names show as escapes (``\\x1b``, ``\\r``,
+  ``\\t``: :func:`ddsql_lite.text.visible`); widths are terminal columns
+  (:func:`ddsql_lite.text.width`, wide characters count two).
 """
 
 from __future__ import annotations
@@ -24,9 +27,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
-from prompt_toolkit.utils import get_cwidth
-
 from ..formats import cell, plain
+from ..text import char_width, pad, visible, width
 
 Fragments = list[tuple[str, str]]  # one output line: (style, text) pairs
 NULL = "NULL"
@@ -49,28 +51,18 @@ def to_text(lines: Sequence[Fragments], *, styled: bool) -> str:
     return "\n".join(out) + "\n" if out else ""
 
 
-def width(text: str) -> int:
-    """Columns ``text`` takes on a terminal (wide characters count two)."""
-    return sum(get_cwidth(c) for c in text)
-
-
 def cut(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` terminal columns, ending with an ellipsis if cut."""
     if width(text) <= limit:
         return text
     out, used = [], 0
     for char in text:
-        w = get_cwidth(char)
+        w = char_width(char)
         if used + w > limit - 1:
             break
         out.append(char)
         used += w
     return "".join(out) + ELLIPSIS
-
-
-def pad(text: str, size: int, right: bool = False) -> str:
-    gap = " " * max(size - width(text), 0)
-    return gap + text if right else text + gap
 
 
 class Table:
@@ -79,7 +71,7 @@ class Table:
     def __init__(
         self, columns: Sequence[str], rows: Sequence[Sequence[Any]], markers: bool = True
     ) -> None:
-        self.columns = list(columns)
+        self.columns = [visible(c) for c in columns]
         self.markers = markers
         self.rows = rows
         self.cells = [[None if v is None else cell(v) for v in row] for row in rows]
@@ -188,6 +180,7 @@ def expanded(
     """One record per row, ``column | value`` per line, JSON pretty-printed. Nothing is
     cut: a line longer than ``max_width`` continues on the next line, in the value
     column (no limit when None)."""
+    columns = [visible(c) for c in columns]
     name_width = max((width(c) for c in columns), default=0)
     room = None if max_width is None else max(max_width - name_width - 3, 20)
     lines: list[Fragments] = []
@@ -219,7 +212,7 @@ def wrap(line: str, limit: int | None) -> list[str]:
     while limit is not None and width(line) > limit:
         used, cut_at = 0, 0
         for i, char in enumerate(line):
-            used += get_cwidth(char)
+            used += char_width(char)
             if used > limit:
                 break
             cut_at = i + 1
@@ -317,10 +310,11 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def _lines(value: str | None, null: str = "") -> list[str]:
-    """The lines of a cell's text (tabs expanded); ``[null]`` for a NULL."""
+    """The lines of a cell's text as the terminal shows them (other controls, tabs and
+    carriage returns included, as escapes); ``[null]`` for a NULL."""
     if value is None:
         return [null]
-    return value.replace("\r\n", "\n").expandtabs(4).split("\n")
+    return visible(value, newlines=True).split("\n")
 
 
 def _is_number(value: Any) -> bool:

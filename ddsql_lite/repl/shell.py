@@ -7,10 +7,17 @@ DDSQL highlighting (pygments' PostgresLexer), statements over several lines ende
 directory, Ctrl-R search. :func:`run_shell` ties them together: Ctrl-C at the prompt
 clears the line, Ctrl-C during a query cancels it (the engine turns it into
 QueryCancelledError) and the shell carries on; Ctrl-D or ``\\q`` leaves with status 0.
+
+Nothing a user types or a query returns ends the shell: errors are reported and the
+prompt comes back. Text from data and from the user reaches the terminal with its control
+characters escaped (:func:`ddsql_lite.text.visible`). When the ``\\o`` file cannot be
+written (a full disk), the error is reported and results go to the screen again; when
+standard output is a closed pipe, the shell ends (the command exits with 141).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -44,6 +51,7 @@ from ..connection import Connection
 from ..errors import DDSQLError, QueryCancelledError
 from ..formats import FORMATS
 from ..result import Result
+from ..text import visible
 from . import display, metacommands
 from .catalog import ConnectionCatalog
 from .completion import complete
@@ -55,6 +63,13 @@ ERROR_STYLE = "\x1b[31m"
 WARNING_STYLE = "\x1b[33m"
 CUT_NOTE = "- long values are cut to fit; \\x shows them whole"
 BARE_COMMANDS = ("help", "quit", "exit")  # meta-commands also accepted without backslash
+
+
+class ScreenError(DDSQLError):
+    """Standard output cannot be written (a full disk; a closed pipe ends the shell)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"cannot write to standard output: {error.strerror or error}")
 
 
 @dataclass
@@ -130,7 +145,10 @@ class Shell:
             self.error(str(exc))
             return
         self.last_sql = sql
-        self.show(result)
+        try:
+            self.show(result)
+        except DDSQLError as exc:  # a value Python cannot hold, the \o file unwritable...
+            self.error(str(exc))
 
     # --- output ----------------------------------------------------------------------
 
@@ -143,15 +161,46 @@ class Shell:
             self.say(result.sql.split(maxsplit=1)[0].upper() if result.sql.strip() else "OK")
             return
         if self.output is not None:
-            self.output.write(self.render(columns, rows, None)[0])
-            self.output.flush()
-            note = display.footer(len(rows), seconds, f"written to {self.output_path}")
-            self.say(display.to_text([note], styled=self.styled))
+            self.write_output(self.render(columns, rows, None)[0])
+            path = visible(self.output_path or "")
+            note = display.footer(len(rows), seconds, f"written to {path}")
+            self.write(display.to_text([note], styled=self.styled))
             return
         limit = self.width() if self.is_terminal() else None
         body, cut = self.render(columns, rows, limit, styled=self.styled)
         note = display.footer(len(rows), seconds, CUT_NOTE if cut else "")
-        display.show(body + display.to_text([note], styled=self.styled), self.stdout, pager=True)
+        text = body + display.to_text([note], styled=self.styled)
+        try:
+            display.show(text, self.stdout, pager=True)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise ScreenError(exc) from None
+
+    def write_output(self, text: str) -> None:
+        """Write to the ``\\o`` file; if that fails, close it and send results to the
+        screen again (the error says so)."""
+        assert self.output is not None
+        try:
+            self.output.write(text)
+            self.output.flush()
+        except OSError as exc:
+            path = self.output_path
+            self.set_output(None)
+            raise metacommands.UsageError(
+                f"cannot write to {path}: {exc.strerror or exc}; results go to the screen again"
+            ) from None
+
+    def write(self, text: str) -> None:
+        """Write ``text`` (already safe for the terminal) to the screen. A closed pipe
+        ends the shell (BrokenPipeError propagates); another failure is a ScreenError."""
+        try:
+            self.stdout.write(text)
+            self.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise ScreenError(exc) from None
 
     def render(
         self,
@@ -192,20 +241,22 @@ class Shell:
             for row in cells:
                 row[-1] = "\n".join(textwrap.wrap(str(row[-1] or ""), room) or [""])
         lines, _ = display.aligned(columns, cells, markers=False)
-        self.stdout.write(display.to_text(lines, styled=self.styled))
-        self.stdout.flush()
+        self.write(display.to_text(lines, styled=self.styled))
 
     def say(self, text: str) -> None:
-        """Write a message to the screen."""
-        self.stdout.write(text if text.endswith("\n") else text + "\n")
-        self.stdout.flush()
+        """Write a message to the screen (control characters escaped)."""
+        text = visible(text, newlines=True)
+        self.write(text if text.endswith("\n") else text + "\n")
 
     def error(self, text: str, *, style: str = ERROR_STYLE, prefix: str = "error: ") -> None:
-        head, *rest = (prefix + text).split("\n")
+        """Write an error to stderr (control characters escaped); if even that fails,
+        there is nowhere left to report it."""
+        head, *rest = visible(prefix + text, newlines=True).split("\n")
         if self.styled:
             head = f"{style}{head}{display.RESET}"
-        self.stderr.write("\n".join([head, *rest]) + "\n")
-        self.stderr.flush()
+        with contextlib.suppress(OSError, ValueError):
+            self.stderr.write("\n".join([head, *rest]) + "\n")
+            self.stderr.flush()
 
     def is_terminal(self) -> bool:
         try:
@@ -229,10 +280,21 @@ class Shell:
             try:
                 handle = open(Path(path).expanduser(), "w", encoding="utf-8")  # noqa: SIM115
             except OSError as exc:
-                raise metacommands.UsageError(f"cannot write {path}: {exc.strerror}") from None
-        if self.output is not None:
-            self.output.close()
+                raise metacommands.UsageError(
+                    f"cannot write {path}: {exc.strerror or exc}"
+                ) from None
+            except (ValueError, RuntimeError) as exc:  # a NUL in the path, ~unknown-user
+                raise metacommands.UsageError(f"cannot write {path}: {exc}") from None
+        self.close_output()
         self.output, self.output_path = (handle, path) if path is not None else (None, None)
+
+    def close_output(self) -> None:
+        """Close the ``\\o`` file, if any. Every write was flushed, so a failure here
+        (a full disk) was reported by the write already."""
+        if self.output is not None:
+            with contextlib.suppress(OSError):
+                self.output.close()
+            self.output, self.output_path = None, None
 
     def set_time_frame(self, start: str | None, end: str | None) -> None:
         """Set the session's time frame (kept across ``\\reload``)."""
@@ -258,9 +320,7 @@ class Shell:
         return f"ddsql_lite {__version__} ({counts})\n\\? lists the meta-commands, Ctrl-D quits."
 
     def close(self) -> None:
-        if self.output is not None:
-            self.output.close()
-            self.output = None
+        self.close_output()
         self.con.close()
 
     # --- the loop ----------------------------------------------------------------------
@@ -280,6 +340,10 @@ class Shell:
                 return 0
             except KeyboardInterrupt:
                 self.error("cancelled", style=WARNING_STYLE, prefix="")
+            except BrokenPipeError:
+                raise  # the screen's reader is gone: nothing more can be shown
+            except Exception as exc:  # a bug: report it and keep the session
+                self.error(f"internal error, please report it: {type(exc).__name__}: {exc}")
 
 
 class ShellCompleter(Completer):

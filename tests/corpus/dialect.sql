@@ -443,6 +443,34 @@ SELECT v FROM t, json_array_elements(t.endpoint_metadata) AS v -- error: element
 SELECT v ->> 'endpoint_name' FROM t, json_array_elements(t.endpoint_metadata) AS v -- error: elements
 SELECT * FROM json_array_elements(JSON '5') -- error: elements
 SELECT * FROM json_array_elements_text(JSON '{"a": 1}') -- error: elements
+-- json_array_elements[_text] and unnest in a select list: one row per element; several in
+-- lockstep, padded with NULL to the longest; no row when every array is empty or NULL
+SELECT t.name, json_array_elements(t.model_variants) ->> 'variant_name' AS v FROM t ORDER BY t._key, 2
+SELECT json_array_elements(JSON '[1, "a", null, {"b": 2}, [3]]') AS e
+SELECT json_array_elements_text(JSON '[1, "a", null, {"b": 2}, [3], true]') AS e
+SELECT json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct, t.name FROM t ORDER BY t._key, 1
+SELECT count(*) FROM (SELECT json_array_elements(model_variants) AS e FROM t) AS q
+SELECT DISTINCT json_array_elements(model_variants) -> 'infrastructure_config' ->> 'infrastructure_type' AS it FROM t ORDER BY 1
+SELECT unnest(ARRAY[1, 2]) AS a, unnest(ARRAY['x', 'y', 'z']) AS b
+SELECT unnest(ARRAY[1, 2]) + unnest(ARRAY[10, 20, 30]) AS s
+SELECT t.name, unnest(akeys(t.tags)) AS k FROM t WHERE t.status = 'Running' ORDER BY t._key, k
+SELECT t.name, unnest(string_to_array(t.name, '-')) AS part, length(t.name) AS n FROM t ORDER BY t._key, part
+SELECT x, unnest(ARRAY[x, x + 1]) AS y FROM (VALUES (1), (2)) AS v (x) ORDER BY 1, 2
+SELECT v.x, unnest(v.a) AS e FROM (VALUES (1, ARRAY[1, 2]), (2, ARRAY[]::BIGINT[]), (3, NULL)) AS v (x, a) ORDER BY 1, 2
+SELECT json_array_elements(t.shadow_mode_config -> 'shadow_model_variants') ->> 'shadow_model_variant_name' AS s, t.name FROM t ORDER BY t._key, 1
+SELECT count(*) AS n, unnest(ARRAY[1, 2]) AS u FROM t
+SELECT lower(json_array_elements_text(JSON '["A", "B"]')) AS l
+SELECT unnest(ARRAY[3, 1, 2]) AS u ORDER BY u DESC LIMIT 2
+SELECT json_array_elements(NULL::json) AS e
+SELECT 1 AS one WHERE 1 IN (SELECT unnest(ARRAY[1, 2]))
+-- where PostgreSQL refuses them
+SELECT CASE WHEN true THEN unnest(ARRAY[1]) END -- error: not allowed in CASE
+SELECT coalesce(unnest(ARRAY[1]), 0) -- error: not allowed in COALESCE
+SELECT count(unnest(ARRAY[1, 2])) -- error: aggregate function calls cannot contain set-returning function calls
+SELECT name FROM t WHERE json_array_elements(model_variants) IS NOT NULL -- error: not allowed in WHERE
+VALUES (unnest(ARRAY[1])) -- error: not allowed in VALUES
+SELECT json_array_elements(schedule) FROM t -- error: elements
+SELECT unnest(ARRAY[1], ARRAY[2]) -- error: FROM unnest(a, b)
 -- ->, ->>, #>, #>> on columns and on JSON values
 SELECT endpoint_metadata -> 'endpoint_name' AS j, endpoint_metadata ->> 'endpoint_name' AS s FROM t ORDER BY _key
 SELECT model_variants -> 0 -> 'infrastructure_config' AS ic, model_variants #> '{1,infrastructure_config,real_time_inference_config}' AS rt FROM t ORDER BY _key
@@ -558,6 +586,22 @@ SELECT [1, 2, 3] -- error: [1, 2, 3]
 SELECT {'a': 1} -- error: struct
 SELECT 5 // 2 -- error: //
 SELECT 2 ** 3 -- error: **
+SELECT 1_000 -- error: trailing junk after numeric literal
+SELECT 0.5e -- error: trailing junk after numeric literal
+SELECT name, FROM t -- error: trailing comma
+SELECT lower('a',) -- error: trailing comma
+SELECT name FROM t ORDER BY ALL -- error: ORDER BY ALL
+SELECT 1 AS a UNION BY NAME SELECT 2 AS a -- error: UNION BY NAME
+SELECT a.name FROM aws.sagemaker_inference_experiment AS a ANTI JOIN aws.sagemaker_inference_experiment AS b ON a._key = b._key -- error: ANTI JOIN
+SELECT a.name FROM aws.sagemaker_inference_experiment AS a SEMI JOIN aws.sagemaker_inference_experiment AS b ON a._key = b._key -- error: SEMI JOIN
+SELECT 1 AS a UNION (FROM t SELECT 1) -- error: FROM
+SELECT tags.team FROM t -- error: there is no table
+SELECT schedule.start_time FROM t -- error: there is no table
+SELECT model_variants[1] FROM t -- error: cannot subscript type json
+SELECT name[1] FROM t -- error: cannot subscript type text
+SELECT 'abc'[1] -- error: string slicing
+SELECT :"x" -- error: parameter names are not quoted
+SELECT 1 ? 2 -- error: parameters are named
 SELECT 1 AS lateral_alias, lateral_alias + 1 -- error: lateral_alias
 -- Unknown names
 SELECT no_such_column FROM t -- error: no_such_column
@@ -579,11 +623,12 @@ SELECT * FROM aws.no_such_table -- error: no_such_table
 -- PostgreSQL runs them, so a refusal cannot be an `-- error:` line. Same for functions that
 -- PostgreSQL has and DDSQL does not list (nullif, concat, left, right, ltrim, rtrim, md5,
 -- mod, sqrt, ln, exp, greatest, least, dense_rank, ntile, generate_series, jsonb_*,
--- json_build_object, row_to_json, array_length, array_cat, array_append, unnest in SELECT,
--- json_array_elements in SELECT, ILIKE, SIMILAR TO, IS DISTINCT FROM, IS TRUE, = ANY(...),
--- LATERAL, NATURAL JOIN, WINDOW clauses, FILTER (WHERE ...), GROUPING SETS/ROLLUP/CUBE,
--- FETCH FIRST, ROUND(x, n)). Decide per construct: accept with PostgreSQL's answer (then a
--- corpus line), or refuse (then a unit test, since the oracle cannot refuse with PostgreSQL).
+-- json_build_object, row_to_json, array_length, array_cat, array_append, ILIKE, SIMILAR TO,
+-- IS DISTINCT FROM, IS TRUE, = ANY(...), LATERAL, NATURAL JOIN, WINDOW clauses,
+-- FILTER (WHERE ...), GROUPING SETS/ROLLUP/CUBE, FETCH FIRST, ROUND(x, n), row values,
+-- whole-row references, WITH ORDINALITY). Decide per construct: accept with PostgreSQL's
+-- answer (then a corpus line), or refuse (then a unit test, since the oracle cannot refuse
+-- with PostgreSQL). unnest and json_array_elements in a select list are answered (JSON).
 -- Nested rewrites of the same kind (each level must be rewritten).
 SELECT (6 / 4) / 1, 5 / (6 / 4), (7 / 2) / (3 / 2) -- ddsql: [(1.5, 3.3333333333333335, 2.3333333333333335)]
 SELECT substring(substring('abcdef', -1, 5), -1, 3), split_part(split_part('a-b,c-d', ',', 2), '-', 1)
