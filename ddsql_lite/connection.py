@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -71,15 +72,14 @@ class Connection:
     @classmethod
     def _open(
         cls,
-        registry: Registry,
-        load: Callable[[], tuple[dict[Table, pa.Table], LoadReport]],
+        load: Callable[[], tuple[Registry, dict[Table, pa.Table], LoadReport]],
         *,
         timeout: float,
         memory_limit: str,
         temp_limit: str | None,
     ) -> Connection:
-        """A connection over what ``load()`` returns; DuckDB starts on another thread
-        while it runs (about 10 ms of a one-shot query's start)."""
+        """A connection over the registry and tables ``load()`` returns; DuckDB starts on
+        another thread while it runs (about 10 ms of a one-shot query's start)."""
         loaded: list[dict[Table, pa.Table]] = []
         ready = threading.Event()
 
@@ -89,6 +89,11 @@ class Connection:
                 raise UnsupportedError("the data did not load")  # the loader's error wins
             return loaded[0]
 
+        # While the engine starts, the GIL changes hands more often: DuckDB's thread
+        # takes it back after each call into DuckDB, and the default interval (5 ms) is
+        # long beside the calls.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, 0.0005))
         engine = Background(
             lambda: Engine(
                 tables, timeout=timeout, memory_limit=memory_limit, temp_limit=temp_limit
@@ -97,16 +102,19 @@ class Connection:
             daemon=False,
         )
         try:
-            data, report = load()
-        except BaseException:
+            try:
+                registry, data, report = load()
+            except BaseException:
+                ready.set()
+                with contextlib.suppress(Exception):
+                    engine.result()  # it stops, and removes its temporary directory
+                raise
+            loaded.append(data)
             ready.set()
-            with contextlib.suppress(Exception):
-                engine.result()  # it stops, and removes its temporary directory
-            raise
-        loaded.append(data)
-        ready.set()
-        connection = cls.__new__(cls)
-        connection._setup(registry, data, report, engine)
+            connection = cls.__new__(cls)
+            connection._setup(registry, data, report, engine)
+        finally:
+            sys.setswitchinterval(interval)
         return connection
 
     @property
@@ -290,10 +298,9 @@ def connect(
         cache=cache,
         refresh=refresh,
     )
-    registry = load_registry()
-    return Connection._open(
-        registry,
-        lambda: load_tables(
+    def load() -> tuple[Registry, dict[Table, pa.Table], LoadReport]:
+        registry = load_registry()
+        data, report = load_tables(
             registry,
             source=source,
             fixtures=fixtures,
@@ -302,8 +309,9 @@ def connect(
             max_age=parse_duration(max_age),
             refresh=refresh,
             progress=progress,
-        ),
-        timeout=timeout,
-        memory_limit=memory_limit,
-        temp_limit=temp_limit,
+        )
+        return registry, data, report
+
+    return Connection._open(
+        load, timeout=timeout, memory_limit=memory_limit, temp_limit=temp_limit
     )

@@ -40,7 +40,8 @@ from .errors import (
 from .limits import ABANDONED, DEFAULT_TIMEOUT, Deadline, check_timeout
 from .memory import parse_size, resident_bytes
 from .registry import Table
-from .scratch import scratch_directory
+from .scratch import scratch_directory, sweep_once
+from .usercache import cache_directory, store_copy
 
 DEFAULT_MEMORY_LIMIT = "4GB"
 GRACE = 0.5
@@ -48,6 +49,7 @@ GRACE = 0.5
 POLL = 0.05
 """Seconds between the checks of a running query's time and memory."""
 _STORED = "stored"  # the tables' database, attached READ_ONLY
+_SEARCH_PATH = f"{_STORED}.main,{runtime.CATALOG}.main"
 
 
 class Engine:
@@ -78,10 +80,8 @@ class Engine:
         self._release = weakref.finalize(self, _release, self._instances, self._tmp)
         try:
             instance = self._new_instance()
-            if threads is None:
-                found = instance.db.execute("SELECT current_setting('threads')").fetchall()
-                threads = int(found[0][0])
-            self._threads = threads
+            self._threads = threads = threads or _cores()
+            self._runtime = _cached_runtime() or _build_runtime(instance.db, self._tmp)
             if callable(tables):
                 tables = tables()
             _build(instance.db, self._path, tables, row_group_size(_rows(tables), threads))
@@ -103,9 +103,16 @@ class Engine:
         """``instance`` (or a new one) attached to the tables' file, read-only, locked."""
         if instance is None:
             instance = self._new_instance()
-        instance.db.execute(
-            f"ATTACH {_sql_value(self._path)} AS {_STORED} (READ_ONLY); USE {_STORED}"
-        )
+        instance.db.execute(f"ATTACH {_sql_value(self._path)} AS {_STORED} (READ_ONLY)")
+        attach = f"ATTACH {{}} AS {runtime.CATALOG} (READ_ONLY)"
+        try:
+            instance.db.execute(attach.format(_sql_value(self._runtime)))
+        except duckdb.Error:
+            if not self._runtime.startswith(self._tmp):  # a damaged cached file
+                self._runtime = _build_runtime(instance.db, self._tmp)
+                instance.db.execute(attach.format(_sql_value(self._runtime)))
+            else:
+                raise
         settings: dict[str, Any] = {
             "TimeZone": "UTC",
             # DuckDB's buffer manager gets most of the limit and spills past it; the
@@ -230,9 +237,9 @@ class _Instance:
     spill: str
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A fresh cursor on the tables' database."""
+        """A fresh cursor on the tables' database, finding the macros too."""
         cursor = self.db.cursor()
-        cursor.execute(f"USE {_STORED}")
+        cursor.execute(f"USE {_STORED}; SET search_path = '{_SEARCH_PATH}'")
         return cursor
 
     def close(self) -> None:
@@ -246,6 +253,7 @@ def _release(instances: list[_Instance], tmp: str) -> None:
             instance.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        sweep_once()  # here, not at start-up, where it would delay the first query
 
 
 BUFFER_SHARE = 0.8
@@ -258,6 +266,13 @@ def _buffer_share(memory_limit: str) -> str:
     return f"{int(size * BUFFER_SHARE)}B" if size else memory_limit
 
 
+def _cores() -> int:
+    """The cores this process may use (DuckDB's default number of threads)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _rows(tables: Mapping[Table, pa.Table]) -> int:
     return max((data.num_rows for data in tables.values()), default=0)
 
@@ -265,10 +280,10 @@ def _rows(tables: Mapping[Table, pa.Table]) -> int:
 def _build(
     db: duckdb.DuckDBPyConnection, path: str, tables: Mapping[Table, pa.Table], rows: int | None
 ) -> None:
-    """Write ``tables``, their alias views and every macro to the database file ``path``
-    (row groups of ``rows`` rows when given), in one script: each call into DuckDB gives
-    the GIL up and waits to get it back, which costs up to a switch interval (5 ms) while
-    another thread imports the translator."""
+    """Write ``tables`` and their alias views to the database file ``path`` (row groups
+    of ``rows`` rows when given), in one script: each call into DuckDB gives the GIL up
+    and waits to get it back, which costs up to a switch interval (5 ms) while another
+    thread imports the translator."""
     option = f" (ROW_GROUP_SIZE {rows})" if rows else ""
     # One transaction: each statement would otherwise be a commit to the file's log.
     script = [f"ATTACH {_sql_value(path)} AS build{option}", "USE build", "BEGIN"]
@@ -286,13 +301,36 @@ def _build(
             f"CREATE TABLE {name} AS SELECT {casts} FROM temp.main.{source}",
             *(f'CREATE VIEW "{alias}" AS SELECT * FROM {name}' for alias in spec.aliases),
         ]
-    script += runtime.macro_definitions()
     script += ["COMMIT", "USE memory", "DETACH build"]
     try:
         db.execute(";\n".join(script))
     finally:
         for source in sources:
             db.unregister(source)
+
+
+def _cached_runtime() -> str | None:
+    """The user's cached database of the macros for these macros and this DuckDB (see
+    :mod:`.usercache`), if there is one."""
+    cached = cache_directory() / f"runtime-{runtime.digest()}.duckdb"
+    return str(cached) if cached.is_file() else None
+
+
+def _build_runtime(db: duckdb.DuckDBPyConnection, tmp: str) -> str:
+    """A database file in ``tmp`` holding every macro (about 25 ms), also cached."""
+    path = os.path.join(tmp, "runtime.duckdb")
+    script = [
+        f"ATTACH {_sql_value(path)} AS {runtime.CATALOG}",
+        f"USE {runtime.CATALOG}",
+        "BEGIN",
+        *runtime.macro_definitions(),
+        "COMMIT",
+        "USE memory",
+        f"DETACH {runtime.CATALOG}",
+    ]
+    db.execute(";\n".join(script))
+    store_copy(cache_directory() / f"runtime-{runtime.digest()}.duckdb", path)
+    return path
 
 
 def _apply(db: duckdb.DuckDBPyConnection, settings: Mapping[str, Any]) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from .errors import CatalogError, SchemaError
+from .usercache import cache_directory, store_text
 
 
 @dataclass(frozen=True)
@@ -222,17 +221,12 @@ def schema_documents(texts: dict[str, str], cache_dir: Path | None = None) -> di
     """The YAML document of each schema file's text, by file name.
 
     Parsed documents are kept as JSON in ``cache_dir`` (default: the user's cache
-    directory), keyed by the texts, so an unchanged registry is read without importing
-    PyYAML. Like Python's bytecode cache it is skipped where it cannot be written or
-    when ``PYTHONDONTWRITEBYTECODE`` is set; a document JSON cannot hold exactly (a date,
-    a number as a key) is never cached.
+    directory, see :mod:`.usercache`), keyed by the texts, so an unchanged registry is
+    read without importing PyYAML; a document JSON cannot hold exactly (a date, a number
+    as a key) is never cached.
     """
     digest = hashlib.sha256(json.dumps(texts, sort_keys=True).encode("utf-8")).hexdigest()
-    if cache_dir is None:
-        import platformdirs
-
-        cache_dir = Path(platformdirs.user_cache_dir("ddsql_lite", appauthor=False))
-    path = cache_dir / "schemas.json"
+    path = (cache_directory() if cache_dir is None else cache_dir) / "schemas.json"
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
         if cached["key"] == digest and isinstance(cached["documents"], dict):
@@ -241,23 +235,15 @@ def schema_documents(texts: dict[str, str], cache_dir: Path | None = None) -> di
     except (OSError, ValueError, KeyError, TypeError):
         pass
     documents = {name: read_yaml(text, name) for name, text in texts.items()}
-    if not sys.dont_write_bytecode:
-        _store(path, {"key": digest, "documents": documents})
+    _store(path, {"key": digest, "documents": documents})
     return documents
 
 
 def _store(path: Path, content: dict[str, Any]) -> None:
-    """Write ``content`` as JSON to ``path`` atomically, if JSON holds it exactly."""
+    """Keep ``content`` as JSON in ``path``, if JSON holds it exactly."""
     try:
         text = json.dumps(content)
     except (TypeError, ValueError):  # a date, for one
         return
-    if json.loads(text) != content:  # a number as a key, NaN...
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        spare = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        spare.write_text(text, encoding="utf-8")
-        os.replace(spare, path)
-    except OSError:
-        pass  # an unwritable cache only costs the next start the YAML parse
+    if json.loads(text) == content:  # not so with a number as a key, NaN...
+        store_text(path, text)

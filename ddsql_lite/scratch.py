@@ -3,7 +3,8 @@
 An engine keeps its tables' database file and DuckDB's spill files in a directory of
 its own (``ddsql_lite_<pid>_<random>`` in the system's temporary directory). The engine
 removes it when it is closed, garbage-collected or the process exits; a directory left
-by a process that was killed is removed by the next process that opens an engine.
+by a process that was killed is removed by the next process, when its first engine
+closes.
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ _swept = False
 
 
 def scratch_directory() -> str:
-    """A new temporary directory for an engine, after removing (once per process) those
-    whose owner process is gone."""
+    """A new temporary directory for an engine."""
+    return tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}_")
+
+
+def sweep_once() -> None:
+    """Remove, once per process, the engine directories of processes that are gone
+    (engines call it when they close)."""
     global _swept
     if not _swept:
         _swept = True
         sweep_scratch(Path(tempfile.gettempdir()))
-    return tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}_")
 
 
 def sweep_scratch(parent: Path) -> list[Path]:

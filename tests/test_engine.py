@@ -112,6 +112,8 @@ WRITES = [
     f"ALTER TABLE {T} RENAME TO gone",
     "CREATE OR REPLACE MACRO ddsql_nonzero(x) AS 42",
     "CREATE OR REPLACE MACRO stored.main.ddsql_nonzero(x) AS 42",
+    "CREATE OR REPLACE MACRO ddsql_runtime.main.ddsql_nonzero(x) AS 42",
+    "DROP MACRO ddsql_runtime.main.ddsql_nonzero",
     f"CREATE OR REPLACE VIEW aws_sagemaker_inference_experiment AS SELECT 1 FROM {T}",
     "CREATE TABLE stored.main.extra AS SELECT 1 AS x",
     f"TRUNCATE {T}",
@@ -131,6 +133,29 @@ def test_the_tables_and_macros_cannot_be_changed(con, sql: str) -> None:
     finally:
         raw.close()
     assert con.engine.execute(check).to_pylist() == before
+
+
+def test_the_macros_database_is_kept_between_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The macros' database is built once for these macros and this DuckDB, then reused
+    from the user's cache; a damaged cached file is built again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    check = "SELECT 1 / ddsql_nonzero(2) AS half, ddsql_interval_text(INTERVAL '1 day') AS d"
+    expected = [{"half": 0.5, "d": "1 day"}]
+    first = Engine({})
+    (cached,) = (tmp_path / "ddsql_lite").glob("runtime-*.duckdb")
+    assert first._runtime.startswith(first._tmp) and first.execute(check).to_pylist() == expected
+    first.close()
+    second = Engine({})
+    assert second._runtime == str(cached) and second.execute(check).to_pylist() == expected
+    second.close()
+    cached.write_bytes(b"not a database")
+    third = Engine({})
+    assert third._runtime.startswith(third._tmp) and third.execute(check).to_pylist() == expected
+    third.close()
+    assert cached.read_bytes() != b"not a database"  # built again and cached again
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 The rewrites write calls to these names (all ``ddsql_``, a prefix user SQL may not use);
 :func:`install` gives a DuckDB database the Python functions, and the engine writes
-:func:`macro_definitions` into its read-only tables' database. Nothing here imports
-sqlglot, so the engine depends on this module alone, not on the translator.
+:func:`macro_definitions` to a database it attaches read-only as :data:`CATALOG`. Nothing
+here imports sqlglot, so the engine depends on this module alone, not on the
+translator.
 """
 
 from __future__ import annotations
@@ -348,6 +349,18 @@ def install(db: duckdb.DuckDBPyConnection) -> None:
     db.create_function(
         UNIQUE_KEYS, _unique_keys, [sqltypes.VARCHAR], sqltypes.VARCHAR, side_effects=False
     )
+
+
+CATALOG = "ddsql_runtime"
+"""The name of the database, attached read-only, that holds the macros when queries run."""
+
+
+def digest() -> str:
+    """What the macros' database depends on: their definitions and DuckDB's version."""
+    import hashlib
+
+    text = "\n".join([duckdb.__version__, *macro_definitions()])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def macro_definitions() -> list[str]:
