@@ -48,8 +48,9 @@ from fake_sagemaker import (  # noqa: E402
 )
 
 from ddsql_lite.loaders import synthetic  # noqa: E402
-from ddsql_lite.loaders.aws import load_aws  # noqa: E402
-from ddsql_lite.loaders.aws_options import DEFAULT_MAX_WORKERS, AwsOptions  # noqa: E402
+from ddsql_lite.loaders.live.load import load_aws  # noqa: E402
+from ddsql_lite.loaders.live.options import AwsOptions  # noqa: E402
+from ddsql_lite.options import DEFAULT_MAX_WORKERS  # noqa: E402
 from ddsql_lite.registry import load_registry  # noqa: E402
 
 ACCOUNT = "482910374615"

@@ -22,8 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ddsql_lite.loaders.fixtures import read_fixtures
-from ddsql_lite.loaders.vectorized import (
+from ddsql_lite.loaders.fast.file_reader import (
     BATCH_ROWS,
     MemberColumn,
     collect,
@@ -33,6 +32,7 @@ from ddsql_lite.loaders.vectorized import (
     plan_for,
     spread,
 )
+from ddsql_lite.loaders.fast.fixture_loader import read_fixtures
 from ddsql_lite.registry import load_registry
 
 TABLE_NAME = "aws.sagemaker_inference_experiment"

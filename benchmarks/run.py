@@ -45,7 +45,7 @@ import pyarrow as pa
 from ddsql_lite.connection import Connection
 from ddsql_lite.dialect import Translator
 from ddsql_lite.loaders import synthetic
-from ddsql_lite.loaders.rows import records_to_table
+from ddsql_lite.loaders.mapping.to_arrow import records_to_table
 from ddsql_lite.registry import Registry, load_registry
 
 from . import bench_aws_loader

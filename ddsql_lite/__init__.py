@@ -22,16 +22,23 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .connection import Connection, connect
+    from .connection import Connection, connect, record, translate
     from .result import Result
 
 __version__ = "0.1.0"
 
-_LAZY = {"Connection": ".connection", "connect": ".connection", "Result": ".result"}
+_LAZY = {
+    "Connection": ".connection",
+    "connect": ".connection",
+    "record": ".connection",
+    "translate": ".connection",
+    "Result": ".result",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """``Connection``, ``connect`` and ``Result``, imported on first use: ``ddsql``
+    """``Connection``, ``connect``, ``record``, ``translate`` and ``Result``, imported on
+    first use: ``ddsql``
     imports this package before its own code runs, and handles Ctrl-C (exit 130, no
     traceback) only from then on, so the package itself imports nothing heavy."""
     module = _LAZY.get(name)
@@ -70,4 +77,6 @@ __all__ = [
     "UnsupportedError",
     "__version__",
     "connect",
+    "record",
+    "translate",
 ]

@@ -1,4 +1,11 @@
-"""A ddsql_lite connection: registry + loaded tables + translator + sandboxed engine."""
+"""The library's front door: :func:`connect`, :class:`Connection`, and the verbs that
+need no connection (:func:`translate`, :func:`record`).
+
+A connection loads the tables (``loaders``), builds the sandboxed database
+(``engine``) and translates each query (``dialect``); the faces (CLI, shell, magics)
+call this module and :mod:`.options` only. The options are declared in
+:mod:`.options`; docs/design.md describes the layers.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +18,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
-from .engine import DEFAULT_MEMORY_LIMIT, Engine
+from . import options as declared
+from .engine import Engine
 from .errors import UnsupportedError
-from .limits import DEFAULT_TIMEOUT, Background, Deadline, check_timeout, until
-from .loaders.cache import DEFAULT_MAX_AGE, parse_duration
-from .loaders.report import LoadReport
-from .loaders.sources import aws_options, load_tables
-from .memory import check_size
+from .limits import Background, Deadline, check_timeout, until
 from .registry import Registry, Table, load_registry
 from .result import Result
-from .timeframe import TimeFrame, format_instant, parse_instant, utcnow
+from .session import Session
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from .dialect import Translator
+    from .loaders.live.report import LoadReport
 
 
 class Connection:
@@ -36,11 +41,13 @@ class Connection:
         data: dict[Table, pa.Table],
         registry: Registry,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
-        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        timeout: float = declared.DEFAULT_TIMEOUT,
+        memory_limit: str = declared.DEFAULT_MEMORY_LIMIT,
         temp_limit: str | None = None,
         report: LoadReport | None = None,
     ) -> None:
+        """A connection over ``data`` (Arrow tables of ``registry``'s tables, as the
+        loaders build them); :func:`connect` is the usual way to get one."""
         engine = Background(
             lambda: Engine(data, timeout=timeout, memory_limit=memory_limit, temp_limit=temp_limit),
             "ddsql-engine",
@@ -55,11 +62,11 @@ class Connection:
         report: LoadReport | None,
         engine: Background[Engine],
     ) -> None:
-        """Finish a connection whose engine is being built by ``engine``: DuckDB loads
-        the tables on that thread (it releases the GIL) while this one imports the
-        translator, so a one-shot query starts about 20 ms sooner."""
+        """Finish a connection whose engine ``engine`` builds: DuckDB loads the tables on
+        that thread (it releases the GIL) while this one imports the translator."""
         self.registry = registry
-        self._load_report = report if report is not None else LoadReport("fixtures")
+        self._load_report = report
+        self.session = Session()
         try:
             from .dialect import Translator
 
@@ -67,7 +74,6 @@ class Connection:
         finally:
             self.engine = engine.result()
         self.row_counts = {t.name: d.num_rows for t, d in data.items()}
-        self._time_frame = TimeFrame()
 
     @classmethod
     def _open(
@@ -120,19 +126,14 @@ class Connection:
     @property
     def time_frame(self) -> tuple[datetime, datetime]:
         """The session time frame (start, end) as naive UTC timestamps, resolved now."""
-        return self._time_frame.resolve(utcnow())
+        return self.session.time_frame()
 
     def set_time_frame(
         self, start: str | datetime | None = None, end: str | datetime | None = None
     ) -> None:
         """Fix the time frame's ends (ISO text or datetimes; None restores the default:
         the end is "now" and the start one hour before the end)."""
-        frame = TimeFrame(
-            None if start is None else parse_instant(start, "dd.time_frame_start"),
-            None if end is None else parse_instant(end, "dd.time_frame_end"),
-        )
-        frame.resolve(utcnow())  # refuse a start after the end now, not at the next query
-        self._time_frame = frame
+        self.session.set_time_frame(start, end)
 
     def sql(
         self,
@@ -156,63 +157,28 @@ class Connection:
         deadline = Deadline.after(limit)
         translation = until(deadline, lambda: self.translator.translate(query))
         if translation.session is not None:
-            table = self._session(translation.session)
+            table = self.session.run(translation.session)
             return Result(table, query, "", time.perf_counter() - started)
-        bound = self._bind(translation.parameters, dict(params or {}))
-        table = self.engine.execute(translation.sql, bound, deadline=deadline)
-        return Result(table, query, translation.sql, time.perf_counter() - started)
+        from .dialect.translate import SETTING_PARAMETERS
 
-    def _bind(self, names: tuple[str, ...], given: dict[str, Any]) -> dict[str, Any]:
-        """The values for a query's parameters: the user's, plus the session settings."""
-        wanted = [n for n in names if not n.startswith("ddsql_")]
-        missing = [n for n in wanted if n not in given]
-        if missing:
-            raise UnsupportedError(
-                f"no value for parameter(s) {', '.join(':' + n for n in missing)}"
-            )
-        unused = sorted(set(given) - set(wanted))
-        if unused:
-            raise UnsupportedError(f"parameter(s) not used by the query: {', '.join(unused)}")
-        if len(wanted) < len(names):
-            from .dialect.translate import setting_parameter
-
-            settings = self._settings()
-            given.update({setting_parameter(k): v for k, v in settings.items()})
-            given = {k: v for k, v in given.items() if k in names}
-        return given
-
-    def _settings(self) -> dict[str, str]:
-        start, end = self.time_frame
-        return {
-            "dd.time_frame_start": format_instant(start),
-            "dd.time_frame_end": format_instant(end),
-        }
-
-    def _session(self, statement: tuple[str, ...]) -> pa.Table:
-        """Run ``SET``/``SHOW`` on the session time frame; the result is PostgreSQL's."""
-        if statement[0] == "set":
-            _, setting, value = statement
-            if setting == "dd.time_frame_start":
-                self.set_time_frame(value, self._time_frame.end)
-            else:
-                self.set_time_frame(self._time_frame.start, value)
-            return pa.table({})
-        settings = self._settings()
-        if statement[1] == "all":
-            return pa.table(
-                {
-                    "name": list(settings),
-                    "setting": list(settings.values()),
-                    "description": ["Start of the query time frame", "End of the query time frame"],
-                }
-            )
-        return pa.table({statement[1]: [settings[statement[1]]]})
+        bound = self.session.bind(translation.parameters, dict(params or {}), SETTING_PARAMETERS)
+        table = self.engine.execute(translation.duckdb_sql, bound, deadline=deadline)
+        return Result(table, query, translation.duckdb_sql, time.perf_counter() - started)
 
     execute = sql
 
+    def parameters(self, query: str) -> tuple[str, ...]:
+        """The names of ``query``'s ``:name`` placeholders, each once, in order (the
+        values :meth:`sql` wants in ``params``)."""
+        from .dialect.translate import SETTING_PARAMETERS
+
+        settings = set(SETTING_PARAMETERS.values())
+        names = self.translator.translate(query).parameters
+        return tuple(dict.fromkeys(n for n in names if n not in settings))
+
     def translate(self, query: str) -> str:
         """The DuckDB SQL that :meth:`sql` would run for ``query``."""
-        return self.translator.translate(query).sql
+        return self.translator.translate(query).duckdb_sql
 
     def tables(self) -> list[Table]:
         """Every table the registry declares (name, aliases, columns with types)."""
@@ -221,7 +187,11 @@ class Connection:
     def load_report(self) -> LoadReport:
         """What the load did: for ``source="aws"`` one entry per (account, region) with
         ``account_id, region, rows, api_calls, retries, seconds, error``; sample and
-        fixture loads have no entries. See :mod:`ddsql_lite.loaders.report`."""
+        fixture loads have no entries (see docs/design.md, "Data flow")."""
+        if self._load_report is None:
+            from .loaders.live.report import LoadReport
+
+            self._load_report = LoadReport("fixtures")
         return self._load_report
 
     def close(self) -> None:
@@ -238,80 +208,113 @@ def connect(
     *,
     fixtures: str | Path | None = None,
     source: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    timeout: float | None = None,
+    memory_limit: str | None = None,
     temp_limit: str | None = None,
+    time_frame: Sequence[str | datetime] | None = None,
     regions: str | Sequence[str] | None = None,
-    profile: str | None = None,
-    profiles: Sequence[str] | None = None,
-    role_arns: Sequence[str] | None = None,
+    profiles: str | Sequence[str] | None = None,
+    role_arns: str | Sequence[str] | None = None,
     endpoint_url: str | None = None,
     max_workers: int | None = None,
     connect_timeout: float | None = None,
     read_timeout: float | None = None,
-    list_filters: Mapping[str, Any] | None = None,
     cache: str | Path | None = None,
-    max_age: float | str | timedelta = DEFAULT_MAX_AGE,
+    max_age: float | str | timedelta | None = None,
     refresh: bool = False,
+    pushdown: str | None = None,
     progress: bool | None = None,
+    profile: str | None = None,
 ) -> Connection:
     """Open a connection over the bundled sample data, over ``fixtures`` (a fixture
-    file or directory: docs/design.md, "Fixture format"), or over live AWS data.
+    file or directory: docs/design.md, "Fixture format"), or over live AWS data
+    (``source="aws"``).
 
-    ``source`` is ``"sample"`` (the default without fixtures), ``"fixtures"`` or ``"aws"``.
-    ``timeout`` is each query's time limit in seconds (0 for none), from the start of its
-    translation; ``memory_limit`` a DuckDB size such as ``"2GB"``, the memory a query may
-    use; ``temp_limit`` what it may spill to disk (default: the memory limit).
-
-    With ``source="aws"`` (see :mod:`ddsql_lite.loaders.aws`): ``regions`` is a list of
-    names or ``"all"`` (default: the profile's region); ``profile``/``profiles`` name
-    AWS profiles (default: boto3's credential chain), one account each; ``role_arns``
-    are assumed with those credentials and replace them; ``endpoint_url`` points the
-    SageMaker clients elsewhere; ``max_workers`` bounds the concurrent API calls;
-    ``connect_timeout``/``read_timeout`` are each AWS call's limits in seconds (default
-    5 and 30; a region that times out is given up and reported);
-    ``list_filters`` are ListInferenceExperiments parameters (see
-    :func:`ddsql_lite.loaders.pushdown.list_filters`). ``cache`` is a directory for a
-    Parquet snapshot reused while younger than ``max_age`` (seconds, a timedelta or text
-    such as ``"15m"``, ``"2h"``, ``"1d"``) unless ``refresh``. ``progress`` shows a bar on
-    stderr (default: when stderr is a terminal). :meth:`Connection.load_report` tells
-    what was loaded and what failed; missing or expired credentials raise LoaderError
-    before anything is fetched.
+    Every keyword is an option of :mod:`ddsql_lite.options`, where each is described
+    (``ddsql --help`` shows the same list); ``profile=`` is the deprecated spelling of
+    ``profiles=``. Limits are checked before anything is loaded. With ``pushdown=SQL`` a
+    live load fetches only the experiments the query's simple filters can match (the
+    query's answer is the same); a query that does not translate fails before the load.
+    :meth:`Connection.load_report` tells what was loaded and what failed.
     """
-    # Limits are checked before anything is loaded (a live load can take minutes).
-    timeout = check_timeout(timeout)
-    memory_limit = check_size(memory_limit, "memory_limit")
-    temp_limit = None if temp_limit is None else check_size(temp_limit, "temp_limit")
-    if source is None:
-        source = "fixtures" if fixtures is not None else "sample"
-    aws = aws_options(
-        source,
-        regions=regions,
-        profile=profile,
-        profiles=profiles,
-        role_arns=role_arns,
-        endpoint_url=endpoint_url,
-        max_workers=max_workers,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        list_filters=list_filters,
-        cache=cache,
-        refresh=refresh,
-    )
+    given = {
+        name: value
+        for name, value in locals().items()
+        if name in declared.BY_NAME or name == "profile"
+    }
+    settled = declared.settle(given)
+
     def load() -> tuple[Registry, dict[Table, pa.Table], LoadReport]:
+        from .loaders.sources import load_tables
+
         registry = load_registry()
+        aws = _live_options(registry, settled) if settled["source"] == "aws" else None
         data, report = load_tables(
             registry,
-            source=source,
-            fixtures=fixtures,
+            source=settled["source"],
+            fixtures=settled["fixtures"],
             aws=aws,
-            cache=cache,
-            max_age=parse_duration(max_age),
-            refresh=refresh,
-            progress=progress,
+            cache=settled["cache"],
+            max_age=settled["max_age"],
+            refresh=settled["refresh"],
+            progress=settled["progress"],
         )
         return registry, data, report
 
-    return Connection._open(
-        load, timeout=timeout, memory_limit=memory_limit, temp_limit=temp_limit
+    connection = Connection._open(
+        load,
+        timeout=settled["timeout"],
+        memory_limit=settled["memory_limit"],
+        temp_limit=settled["temp_limit"],
     )
+    if settled["time_frame"] is not None:
+        connection.session.set_time_frame(*settled["time_frame"])
+    return connection
+
+
+def _live_options(registry: Registry, settled: Mapping[str, Any]) -> Any:
+    """The live loader's options from settled ``connect()`` options; a ``pushdown``
+    query is translated first (a bad query costs no load) and, without a cache (a
+    snapshot holds the whole load), gives the List calls its filters."""
+    from .loaders.live.options import AwsOptions
+
+    filters: dict[str, Any] = {}
+    if settled["pushdown"] is not None:
+        from .dialect import Translator
+        from .dialect.filters import simple_filters
+        from .loaders.sources import list_filters, live_table
+
+        Translator(registry).translate(settled["pushdown"])
+        if settled["cache"] is None:
+            filters = list_filters(simple_filters(settled["pushdown"]), live_table(registry))
+    return AwsOptions.build(
+        regions=settled["regions"],
+        profiles=settled["profiles"],
+        role_arns=settled["role_arns"],
+        endpoint_url=settled["endpoint_url"],
+        max_workers=settled["max_workers"],
+        connect_timeout=settled["connect_timeout"],
+        read_timeout=settled["read_timeout"],
+        list_filters=filters,
+    )
+
+
+def translate(query: str) -> str:
+    """The DuckDB SQL a query runs as, over the bundled registry (no data is loaded)."""
+    from .dialect import Translator
+
+    return Translator(load_registry()).translate(query).duckdb_sql
+
+
+def record(path: str | Path, **given: Any) -> LoadReport:
+    """Load live data (``connect()``'s options; the source is AWS) and write what the
+    API returned to the fixture file ``path`` (``.json`` or ``.jsonl``), which
+    ``connect(fixtures=path)`` replays to the identical table; the load's report."""
+    if given.get("source") not in (None, "aws"):
+        raise UnsupportedError(f"record() loads from AWS: source={given['source']!r}")
+    settled = declared.settle({**given, "source": "aws"})
+    from .loaders.sources import record_live
+
+    registry = load_registry()
+    options = _live_options(registry, settled)
+    return record_live(registry, options, Path(path), progress=settled["progress"])

@@ -37,13 +37,13 @@ from .errors import (
     QueryMemoryError,
     UnsupportedError,
 )
-from .limits import ABANDONED, DEFAULT_TIMEOUT, Deadline, check_timeout
+from .limits import ABANDONED, Deadline, check_timeout
 from .memory import parse_size, resident_bytes
+from .options import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT
 from .registry import Table
 from .scratch import scratch_directory, sweep_once
 from .usercache import cache_directory, store_copy
 
-DEFAULT_MEMORY_LIMIT = "4GB"
 GRACE = 0.5
 """Seconds an interrupted query has to stop before its database instance is abandoned."""
 POLL = 0.05

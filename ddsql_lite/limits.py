@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from .errors import QueryCancelledError, QueryTimeoutError, UnsupportedError
-
-DEFAULT_TIMEOUT = 30.0
+from .options import DEFAULT_TIMEOUT
 
 T = TypeVar("T")
 

@@ -16,15 +16,14 @@ Contract:
   values go to :meth:`Connection.sql` as ``params`` and DuckDB binds them; nothing is
   ever pasted into the SQL text. The query is passed on verbatim: IPython's ``$var`` /
   ``{expr}`` expansion is off for it (it stays on for option values: ``--fixtures $p``).
-- Data options say which data to load and are passed to :func:`ddsql_lite.connect`
-  under its own names: ``--fixtures``, ``--source``, ``--memory-limit`` and, for
-  ``--source aws``, ``--regions``, ``--profile``, ``--profiles``, ``--role-arns``,
-  ``--endpoint-url``, ``--max-workers``, ``--connect-timeout``, ``--read-timeout``,
-  ``--cache``, ``--max-age``, ``--refresh`` (list options repeat or take commas). The
-  connection is opened on first use and reused by later cells. A cell without data
-  options uses the open connection (the bundled sample data if none is open); a cell
-  whose data options differ from the open connection's, or that says ``--refresh``,
-  reopens it with exactly those options.
+- The options are :mod:`ddsql_lite.options`', spelled as on the command line
+  (``--fixtures``, ``--source``, ``--region``, ``--profile``... list options repeat or
+  take commas). ``--timeout`` applies to the cell's query and ``--time-frame`` sets the
+  session's time frame; the others say which data to load and are passed to
+  :func:`ddsql_lite.connect`. The connection is opened on first use and reused by
+  later cells. A cell without data options uses the open connection (the bundled sample
+  data if none is open); a cell whose data options differ from the open connection's,
+  or that says ``--refresh``, reopens it with exactly those options.
   Options with no query only (re)open the connection and print what it loaded; opening
   live data also prints the load report (and every region that failed).
 - A query that fails (any :class:`~ddsql_lite.errors.DDSQLError`, including a
@@ -39,11 +38,9 @@ Contract:
 
 from __future__ import annotations
 
-import inspect
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
 from keyword import iskeyword
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -53,7 +50,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_exp
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.utils.text import DollarFormatter
 
-from .cli import memory_size, timeout_seconds
+from . import options
 from .connection import Connection, connect
 from .errors import DDSQLError
 from .text import visible
@@ -86,85 +83,42 @@ class DDSQLMagicError(DDSQLError):
         return visible(f"{self.kind}: {self}", newlines=True).splitlines()
 
 
-@dataclass(frozen=True)
-class DataOptions:
-    """The data a connection loads: the ``connect()`` keywords a cell gave (None: not
-    given). Lists are tuples here and lists for ``connect()``."""
-
-    source: str | None = None
-    fixtures: str | None = None
-    regions: tuple[str, ...] | None = None
-    profile: str | None = None
-    profiles: tuple[str, ...] | None = None
-    role_arns: tuple[str, ...] | None = None
-    endpoint_url: str | None = None
-    max_workers: int | None = None
-    connect_timeout: float | None = None
-    read_timeout: float | None = None
-    cache: str | None = None
-    max_age: str | None = None
-    refresh: bool | None = None
-    memory_limit: str | None = None
-
-    @classmethod
-    def from_args(cls, args: Namespace) -> DataOptions:
-        return cls(
-            source=args.source,
-            fixtures=_path(args.fixtures),
-            regions=_names(args.regions),
-            profile=args.profile,
-            profiles=_names(args.profiles),
-            role_arns=_names(args.role_arns),
-            endpoint_url=args.endpoint_url,
-            max_workers=args.max_workers,
-            connect_timeout=args.connect_timeout,
-            read_timeout=args.read_timeout,
-            cache=_path(args.cache),
-            max_age=args.max_age,
-            refresh=args.refresh or None,
-            memory_limit=args.memory_limit,
-        )
-
-    @property
-    def given(self) -> bool:
-        return any(v is not None for v in asdict(self).values())
-
-    def connect_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`ddsql_lite.connect` (only the options given)."""
-        return {
-            k: list(v) if isinstance(v, tuple) else v
-            for k, v in asdict(self).items()
-            if v is not None
-        }
-
-    def describe(self) -> str:
-        """What these options load, in words."""
-        if self.source == "fixtures" or (self.source is None and self.fixtures is not None):
-            return f"fixtures {self.fixtures}"
-        if self.source in (None, "sample"):
-            return "the bundled sample data"
-        words = [f"source {self.source}"]
-        for label, value in (
-            ("regions", self.regions),
-            ("profile", self.profile),
-            ("profiles", self.profiles),
-            ("role ARNs", self.role_arns),
-            ("endpoint", self.endpoint_url),
-        ):
-            if value:
-                words.append(f"{label} {value if isinstance(value, str) else ','.join(value)}")
-        return ", ".join(words)
+# Options that apply to one cell's query, not to the connection.
+_PER_QUERY = ("timeout", "time_frame")
 
 
-def _path(value: str | None) -> str | None:
-    return None if value is None else str(Path(value).expanduser().resolve())
+def connection_options(args: Namespace) -> dict[str, Any]:
+    """The ``connect()`` keywords a cell gave for its connection, checked and normalised
+    (paths resolved, so that the same data means the same options wherever the cell
+    runs). DDSQLError for a bad value or an option that does not fit the source."""
+    given = options.keywords(args)
+    for name in (*_PER_QUERY, "refresh"):
+        given.pop(name, None)
+    settled = options.settle(given, flags=True)
+    return {
+        name: str(value.expanduser().resolve()) if isinstance(value, Path) else value
+        for name, value in ((name, settled[name]) for name in given)
+    }
 
 
-def _names(values: list[str] | None) -> tuple[str, ...] | None:
-    """Names from repeated and comma-separated option values (None: not given)."""
-    if not values:
-        return None
-    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+def describe(given: dict[str, Any]) -> str:
+    """What connection options load, in words."""
+    source = given.get("source")
+    if source == "fixtures" or (source is None and "fixtures" in given):
+        return f"fixtures {given['fixtures']}"
+    if source in (None, "sample"):
+        return "the bundled sample data"
+    words = [f"source {source}"]
+    for label, name in (
+        ("regions", "regions"),
+        ("profiles", "profiles"),
+        ("role ARNs", "role_arns"),
+        ("endpoint", "endpoint_url"),
+    ):
+        value = given.get(name)
+        if value:
+            words.append(f"{label} {value if isinstance(value, str) else ','.join(value)}")
+    return ", ".join(words)
 
 
 # One token of a magic line: quoted chunks and non-space characters, glued together.
@@ -203,62 +157,21 @@ def _takes_value(token: str, parser: ArgumentParser) -> bool:
     return action is not None and action.nargs != 0
 
 
-# The magic's options, as argparse arguments (names, keywords); shown by ``%ddsql?``.
-OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
-    (("-o", "--out"), {"metavar": "NAME", "help": "also store the DataFrame in variable NAME"}),
-    (("--fixtures",), {"metavar": "PATH", "help": "fixture file or directory to load"}),
-    (
-        ("--source",),
-        {"metavar": "SOURCE", "help": "where the data comes from: sample, fixtures, aws"},
-    ),
-    (
-        ("--regions", "--region"),
-        {"metavar": "REGION[,...]", "action": "append", "help": "AWS regions, or all"},
-    ),
-    (("--profile",), {"metavar": "NAME", "help": "AWS profile (default: boto3's chain)"}),
-    (
-        ("--profiles",),
-        {"metavar": "NAME[,...]", "action": "append", "help": "several AWS profiles"},
-    ),
-    (
-        ("--role-arns", "--role-arn"),
-        {"metavar": "ARN[,...]", "action": "append", "help": "IAM roles to assume"},
-    ),
-    (("--endpoint-url",), {"metavar": "URL", "help": "another SageMaker endpoint"}),
-    (("--max-workers",), {"metavar": "N", "type": int, "help": "concurrent AWS API calls"}),
-    (
-        ("--connect-timeout",),
-        {"metavar": "SECONDS", "type": float, "help": "AWS connect timeout per attempt"},
-    ),
-    (
-        ("--read-timeout",),
-        {"metavar": "SECONDS", "type": float, "help": "AWS read timeout per attempt"},
-    ),
-    (("--cache",), {"metavar": "DIR", "help": "reuse a snapshot of the live load kept in DIR"}),
-    (("--max-age",), {"metavar": "AGE", "help": "how old a snapshot may be, e.g. 15m, 2h"}),
-    (("--refresh",), {"action": "store_true", "help": "load live data even if cached"}),
-    (
-        ("--memory-limit",),
-        {"metavar": "SIZE", "type": memory_size, "help": "memory a query may use, e.g. 2GB"},
-    ),
-    (
-        ("--timeout",),
-        {
-            "metavar": "SECONDS",
-            "type": timeout_seconds,
-            "help": "this query's time limit (0: none)",
-        },
-    ),
-)
+# The magic's arguments (names, keywords): -o, then every option of ddsql_lite.options
+# (shown by ``%ddsql?``).
+OPTIONS: list[tuple[list[str], dict[str, Any]]] = [
+    (["-o", "--out"], {"metavar": "NAME", "help": "also store the DataFrame in variable NAME"}),
+    *options.arguments(),
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def with_arguments(*options: tuple[tuple[str, ...], dict[str, Any]]) -> Callable[[_F], _F]:
+def with_arguments(*arguments: tuple[list[str], dict[str, Any]]) -> Callable[[_F], _F]:
     """IPython's ``@magic_arguments()`` + one ``@argument`` per option, in order (typed)."""
 
     def decorate(func: _F) -> _F:
-        for names, kwargs in reversed(options):
+        for names, kwargs in reversed(arguments):
             func = argument(*names, **kwargs)(func)  # type: ignore[no-untyped-call]
         return cast(_F, magic_arguments()(func))  # type: ignore[no-untyped-call]
 
@@ -278,7 +191,7 @@ class DDSQLMagics(Magics):
     def __init__(self, shell: InteractiveShell) -> None:
         super().__init__(shell)
         self.connection: Connection | None = None
-        self.options: DataOptions | None = None
+        self.options: dict[str, Any] | None = None  # the open connection's
 
     @no_var_expand
     @with_arguments(*OPTIONS)
@@ -303,19 +216,28 @@ class DDSQLMagics(Magics):
             raise UsageError(f"-o needs a Python variable name, got {args.out!r}")
         if args.out is not None and not query:
             raise UsageError("-o stores a query's result; there is no query")
-        options = DataOptions.from_args(args)
         try:
-            connection, opened = self._connection(options)
+            given = connection_options(args)
+            per_query = options.settle(
+                {"timeout": args.timeout, "time_frame": args.time_frame}, flags=True
+            )
+        except DDSQLError as err:  # a bad value or a misfit: bad usage, as on the CLI
+            raise UsageError(str(err)) from None
+        timeout = per_query["timeout"] if args.timeout is not None else None
+        try:
+            connection, opened = self._connection(given, refresh=bool(args.refresh))
             report = connection.load_report()
             if not query or (opened and len(report)):
                 counts = ", ".join(f"{t}: {n} rows" for t, n in connection.row_counts.items())
-                print(visible(f"ddsql: {(self.options or options).describe()} ({counts})"))
+                print(visible(f"ddsql: {describe(self.options or given)} ({counts})"))
                 if len(report):  # a live load: what it read, and any region that failed
                     print(visible(report.summary(), newlines=True))
+            if per_query["time_frame"] is not None:
+                connection.set_time_frame(*per_query["time_frame"])
             if not query:
                 return None
             params = self._parameters(connection, query)
-            frame = connection.sql(query, params, timeout=args.timeout).df()
+            frame = connection.sql(query, params, timeout=timeout).df()
         except DDSQLMagicError:
             raise
         except DDSQLError as err:
@@ -338,39 +260,22 @@ class DDSQLMagics(Magics):
         except Exception:  # like IPython: what cannot be expanded stays as written
             return token
 
-    def _connection(self, options: DataOptions) -> tuple[Connection, bool]:
-        """The connection for ``options`` and whether it was opened now: the open one,
-        unless ``options`` ask for other data or for ``--refresh``."""
-        wanted = replace(options, refresh=None)
-        if (
-            self.connection is not None
-            and not options.refresh
-            and (not options.given or wanted == self.options)
-        ):
+    def _connection(self, given: dict[str, Any], *, refresh: bool) -> tuple[Connection, bool]:
+        """The connection for the options ``given`` and whether it was opened now: the
+        open one, unless ``given`` asks for other data or ``refresh``."""
+        if self.connection is not None and not refresh and (not given or given == self.options):
             return self.connection, False
-        kwargs = options.connect_kwargs()
-        accepted = inspect.signature(connect).parameters
-        takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
-        unknown = [] if takes_any else [k for k in kwargs if k not in accepted]
-        if unknown:
-            flags = ", ".join("--" + k.replace("_", "-") for k in unknown)
-            raise UsageError(f"this version of ddsql_lite.connect() does not take {flags}")
-        connection = connect(**kwargs)
+        connection = connect(**({**given, "refresh": True} if refresh else given))
         if self.connection is not None:
             self.connection.close()
-        self.connection, self.options = connection, wanted
+        self.connection, self.options = connection, given
         return connection, True
 
     def _parameters(self, connection: Connection, query: str) -> dict[str, Any]:
         """The value of each ``:name`` placeholder of ``query``: the user's variable."""
-        # ``ddsql_`` names are reserved: the connection binds session settings to them.
-        names = [
-            n
-            for n in connection.translator.translate(query).parameters
-            if not n.startswith("ddsql_")
-        ]
+        names = connection.parameters(query)
         namespace = self.user_ns
-        missing = [n for n in dict.fromkeys(names) if n not in namespace]
+        missing = [n for n in names if n not in namespace]
         if missing:
             listed = ", ".join(f":{n}" for n in missing)
             raise DDSQLMagicError(

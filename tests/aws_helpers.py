@@ -10,15 +10,23 @@ import pyarrow as pa
 import pytest
 from fake_sagemaker import FakeAws, apply_environment, aws_environment, fast_backoff
 
+from ddsql_lite.dialect.filters import simple_filters
 from ddsql_lite.loaders import synthetic
-from ddsql_lite.loaders.rows import REQUIRED, record_to_row, records_to_table
-from ddsql_lite.registry import load_registry
+from ddsql_lite.loaders.live.filters import list_filters
+from ddsql_lite.loaders.mapping.to_arrow import records_to_table
+from ddsql_lite.loaders.mapping.to_row import REQUIRED, record_to_row
+from ddsql_lite.registry import Table, load_registry
 
 TABLE = load_registry().get("aws.sagemaker_inference_experiment")
 ACCOUNT_A, ACCOUNT_B = "482910374615", "739102846501"
 KEY_A, SECRET_A = "AKIAFAKEACCOUNTA0001", "fake-secret-of-account-a-Zq9"
 KEY_B, SECRET_B = "AKIAFAKEACCOUNTB0002", "fake-secret-of-account-b-Xw7"
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
+
+
+def pushdown(sql: str, table: Table = TABLE) -> dict[str, Any]:
+    """The List-call filters a live load of ``table`` gets for the query ``sql``."""
+    return list_filters(simple_filters(sql), table)
 
 
 def pick(

@@ -6,7 +6,7 @@
 - SageMaker, JSON 1.1 (``X-Amz-Target: SageMaker.<Operation>``):
   ListInferenceExperiments (filters, ``MaxResults``, ``NextToken``),
   DescribeInferenceExperiment, ListTags (paginated). Responses are built from fixture
-  records (``ddsql_lite.loaders.synthetic_records``) through the botocore output shapes, so
+  records (``ddsql_lite.loaders.mapping.synthetic_records``) through the botocore output shapes, so
   timestamps travel as epoch seconds like the real service's.
 - STS (query protocol, XML): GetCallerIdentity, AssumeRole.
 - EC2 (query protocol, XML): DescribeRegions.
@@ -65,7 +65,7 @@ from xml.sax.saxutils import escape
 import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from ddsql_lite.loaders.rows import parse_timestamp
+from ddsql_lite.loaders.mapping.values import api_timestamp
 
 SERVICE_MODEL = botocore.session.get_session().get_service_model("sagemaker")
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -75,7 +75,7 @@ _DESCRIBE = SERVICE_MODEL.operation_model("DescribeInferenceExperiment").output_
 
 def epoch(value: Any) -> float | int:
     """Epoch seconds of an ISO-8601 text, epoch number or datetime (as the API sends)."""
-    stamp = parse_timestamp(value, "timestamp")
+    stamp = api_timestamp(value, "timestamp")
     seconds = calendar.timegm(stamp.timetuple())
     return seconds + stamp.microsecond / 1e6 if stamp.microsecond else seconds
 

@@ -27,11 +27,11 @@ from aws_helpers import (
 import ddsql_lite
 from ddsql_lite import LoaderError, UnsupportedError
 from ddsql_lite.cli import build_parser, main
+from ddsql_lite.durations import format_duration, parse_duration
 from ddsql_lite.loaders import LoadEntry, LoadReport, read_fixtures, write_fixtures
-from ddsql_lite.loaders.aws_options import AwsOptions
-from ddsql_lite.loaders.cache import parse_duration, read_snapshot, snapshot_key
-from ddsql_lite.loaders.progress import NullProgress, RichProgress, progress_sink
-from ddsql_lite.loaders.report import format_duration
+from ddsql_lite.loaders.live.cache import read_snapshot, snapshot_key
+from ddsql_lite.loaders.live.options import AwsOptions
+from ddsql_lite.loaders.live.progress import NullProgress, RichProgress, progress_sink
 from ddsql_lite.loaders.sources import load_tables
 from ddsql_lite.registry import load_registry
 

@@ -31,11 +31,12 @@ from fake_sagemaker import unanswered_endpoint
 import ddsql_lite
 from ddsql_lite import LoaderError, UnsupportedError
 from ddsql_lite.cli import main
-from ddsql_lite.loaders.aws import AwsLoad, load_aws
-from ddsql_lite.loaders.aws_options import CONNECT_TIMEOUT, MAX_ATTEMPTS, READ_TIMEOUT, AwsOptions
-from ddsql_lite.loaders.progress import NullProgress
-from ddsql_lite.loaders.report import LoadEntry, LoadReport
+from ddsql_lite.loaders.live.load import AwsLoad, load_aws
+from ddsql_lite.loaders.live.options import MAX_ATTEMPTS, AwsOptions
+from ddsql_lite.loaders.live.progress import NullProgress
+from ddsql_lite.loaders.live.report import LoadEntry, LoadReport
 from ddsql_lite.loaders.sources import rows_table
+from ddsql_lite.options import CONNECT_TIMEOUT, READ_TIMEOUT
 
 TIMEOUT = 0.2
 """The tests' connect and read timeout (seconds, per attempt)."""

@@ -30,9 +30,9 @@ from aws_helpers import (
 
 import ddsql_lite
 from ddsql_lite import LoaderError, UnsupportedError
-from ddsql_lite.loaders.aws import load_aws
-from ddsql_lite.loaders.aws_options import AwsOptions
-from ddsql_lite.loaders.fetch import RateShaper
+from ddsql_lite.loaders.live.load import load_aws
+from ddsql_lite.loaders.live.options import AwsOptions
+from ddsql_lite.loaders.live.rate_shaping import RateShaper
 from ddsql_lite.loaders.sources import load_tables, rows_table
 from ddsql_lite.registry import load_registry
 
@@ -396,7 +396,7 @@ def test_report_of_sample_and_fixture_connections_is_empty() -> None:
 
 
 def test_aws_options_need_source_aws() -> None:
-    with pytest.raises(UnsupportedError, match="regions only apply to source='aws'"):
+    with pytest.raises(UnsupportedError, match="regions needs source='aws'"):
         ddsql_lite.connect(regions=["us-east-1"])
     with pytest.raises(UnsupportedError, match="not an IAM role ARN"):
         AwsOptions.build(role_arns=["role/x"])

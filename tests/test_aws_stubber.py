@@ -11,14 +11,13 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_helpers import ACCOUNT_A, TABLE, pick, table_of
+from aws_helpers import ACCOUNT_A, TABLE, pick, pushdown, table_of
 from botocore.stub import Stubber
 from botocore.validate import validate_parameters
 
-from ddsql_lite.loaders.aws import botocore_session
-from ddsql_lite.loaders.aws_options import client_config
-from ddsql_lite.loaders.fetch import Target, fetch_all
-from ddsql_lite.loaders.pushdown import list_filters
+from ddsql_lite.loaders.live.accounts import botocore_session
+from ddsql_lite.loaders.live.fanout import Target, fetch_all
+from ddsql_lite.loaders.live.options import client_config
 from ddsql_lite.loaders.sources import rows_table
 
 REGION = "us-east-1"
@@ -153,7 +152,7 @@ PUSHED = [
 
 @pytest.mark.parametrize("sql", PUSHED)
 def test_pushed_filters_are_valid_requests(client: Any, sql: str) -> None:
-    filters = list_filters(sql, TABLE)
+    filters = pushdown(sql)
     assert filters
     shape = client.meta.service_model.operation_model("ListInferenceExperiments").input_shape
     validate_parameters({**filters, "MaxResults": 100}, shape)  # raises when invalid

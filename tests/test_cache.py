@@ -19,17 +19,18 @@ from aws_helpers import ACCOUNT_A, REGIONS, TABLE, StartFake, fake_factory, pick
 import ddsql_lite
 from ddsql_lite import LoaderError, UnsupportedError
 from ddsql_lite.cli import main
+from ddsql_lite.durations import parse_duration
 from ddsql_lite.loaders import LoadEntry, LoadReport, synthetic
-from ddsql_lite.loaders import cache as cache_module
-from ddsql_lite.loaders.cache import (
-    cache_directory,
+from ddsql_lite.loaders.live import cache as cache_module
+from ddsql_lite.loaders.live.cache import (
     find_snapshot,
-    parse_duration,
     read_snapshot,
     snapshot_key,
     write_snapshot,
 )
-from ddsql_lite.loaders.rows import record_to_row, records_to_table
+from ddsql_lite.loaders.mapping.to_arrow import records_to_table
+from ddsql_lite.loaders.mapping.to_row import record_to_row
+from ddsql_lite.options import writable_directory
 
 T = "aws.sagemaker_inference_experiment"
 IDENTITY = {"regions": ["us-east-1"], "profiles": None}
@@ -443,8 +444,8 @@ def test_cli_bad_cache_location_is_a_usage_error(
     assert sum(fake.served.values()) == 0
 
 
-def test_cache_directory_creates_a_missing_directory(tmp_path: Path) -> None:
-    assert cache_directory(tmp_path / "a" / "b") == tmp_path / "a" / "b"
+def test_the_cache_location_is_created_when_missing(tmp_path: Path) -> None:
+    assert writable_directory(tmp_path / "a" / "b") == tmp_path / "a" / "b"
     assert (tmp_path / "a" / "b").is_dir() and not list((tmp_path / "a" / "b").iterdir())
 
 

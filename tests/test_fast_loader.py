@@ -30,12 +30,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ddsql_lite import LoaderError
-from ddsql_lite.loaders import sample_path, synthetic, vectorized
-from ddsql_lite.loaders.fixtures import read_fixtures, read_fixtures_reference
-from ddsql_lite.loaders.rows import iso_utc, parse_timestamp
-from ddsql_lite.loaders.shapes import ListShape, Shape, StructureShape, output_shape
-from ddsql_lite.loaders.sqljson import iso_text_sql, json_timestamp_sql
-from ddsql_lite.loaders.vectorized import loader_connection, pairs_to_map, plan_for, read_file
+from ddsql_lite.loaders import sample_path, synthetic
+from ddsql_lite.loaders.fast import file_reader
+from ddsql_lite.loaders.fast.file_reader import (
+    loader_connection,
+    pairs_to_map,
+    plan_for,
+    read_file,
+)
+from ddsql_lite.loaders.fast.fixture_loader import read_fixtures
+from ddsql_lite.loaders.fast.sql_json import iso_text_sql, json_timestamp_sql
+from ddsql_lite.loaders.mapping.api_shapes import ListShape, Shape, StructureShape, output_shape
+from ddsql_lite.loaders.mapping.fixture_reader import read_fixtures_reference
+from ddsql_lite.loaders.mapping.values import api_timestamp, iso_utc
 from ddsql_lite.registry import load_registry
 
 TABLE = load_registry().get("aws.sagemaker_inference_experiment")
@@ -132,13 +139,13 @@ def test_synthetic_other_seeds_in_a_directory(tmp_path: Path) -> None:
 def test_records_outside_the_fast_subset_are_mapped_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, splices: int, group_rows: int
 ) -> None:
-    monkeypatch.setattr(vectorized, "_MAX_SPLICES", splices)
+    monkeypatch.setattr(file_reader, "_MAX_SPLICES", splices)
     # small groups of small batches: raw texts encoded group by group, then merged;
     # with small groups, every group is a segment of its own
-    monkeypatch.setattr(vectorized, "GROUP_ROWS", group_rows)
+    monkeypatch.setattr(file_reader, "GROUP_ROWS", group_rows)
     if group_rows < 100:
-        monkeypatch.setattr(vectorized, "SEGMENT_BYTES", 1)
-    monkeypatch.setattr(vectorized, "BATCH_ROWS", min(group_rows, vectorized.BATCH_ROWS) // 2)
+        monkeypatch.setattr(file_reader, "SEGMENT_BYTES", 1)
+    monkeypatch.setattr(file_reader, "BATCH_ROWS", min(group_rows, file_reader.BATCH_ROWS) // 2)
     records = synthetic(40, seed=5)
     # each one valid, each one outside the fast subset for a different reason
     records[3]["experiment"]["Schedule"] = {
@@ -168,9 +175,9 @@ def test_errors_name_the_same_record_as_the_reference(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, segments: str
 ) -> None:
     if segments == "many":  # a segment of member texts for every 4 rows
-        monkeypatch.setattr(vectorized, "GROUP_ROWS", 4)
-        monkeypatch.setattr(vectorized, "BATCH_ROWS", 2)
-        monkeypatch.setattr(vectorized, "SEGMENT_BYTES", 1)
+        monkeypatch.setattr(file_reader, "GROUP_ROWS", 4)
+        monkeypatch.setattr(file_reader, "BATCH_ROWS", 2)
+        monkeypatch.setattr(file_reader, "SEGMENT_BYTES", 1)
     records = synthetic(30, seed=2)
     schedule = {"EndTime": "2025-03-01T00:00:00Z", "StartTime": "2025-02-01T00:00:00Z"}
     records[6]["experiment"]["Schedule"] = schedule  # valid, outside the fast subset
@@ -297,7 +304,7 @@ def sql_timestamp(json_text: str) -> tuple[datetime | None, str | None]:
 
 def python_timestamp(value: Any) -> tuple[datetime, str] | None:
     try:
-        stamp = parse_timestamp(value, "f")
+        stamp = api_timestamp(value, "f")
     except (LoaderError, OverflowError):
         return None
     return stamp, iso_utc(stamp)
@@ -665,7 +672,7 @@ def test_the_fast_path_itself_refuses_hostile_values(tmp_path: Path, name: str) 
     records = synthetic(8, seed=15)
     records[5] = case.apply(records[5])
     path = write(tmp_path / "fast", records, "jsonl")
-    with pytest.raises(vectorized.FileFailure) as failure:
+    with pytest.raises(file_reader.FileFailure) as failure:
         read_file(path, TABLE, PLAN)
     assert str(failure.value.error) == f"{path}: {case.message_end(5)}"
     assert outcome(lambda: read_fixtures_reference(path, TABLE)) == ("error", str(failure.value))

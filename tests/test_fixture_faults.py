@@ -3,8 +3,8 @@
 Each damaged fixture either loads every one of its records (checked by row count and
 ARNs) or :func:`ddsql_lite.connect` raises a :class:`LoaderError` naming the file; a
 connection is never opened over part of the data. The 100 MB fixture is generated with
-:mod:`ddsql_lite.loaders.synthetic_records` and runs only when ``DDSQL_FUZZ_EXAMPLES`` is set
-(the large run of ``tests/test_fuzz.py``).
+:mod:`ddsql_lite.loaders.mapping.synthetic_records` and runs only when
+``DDSQL_FUZZ_EXAMPLES`` is set (the large run of ``tests/test_fuzz.py``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from hypothesis import strategies as st
 
 import ddsql_lite
 from ddsql_lite import DDSQLError, LoaderError
-from ddsql_lite.loaders.fixtures import SMALL_FILE_BYTES, read_fixtures_reference
-from ddsql_lite.loaders.synthetic_records import synthetic
+from ddsql_lite.loaders.fast.fixture_loader import SMALL_FILE_BYTES
+from ddsql_lite.loaders.mapping.fixture_reader import read_fixtures_reference
+from ddsql_lite.loaders.mapping.synthetic_records import synthetic
 from ddsql_lite.registry import load_registry
 
 T = "aws.sagemaker_inference_experiment"
@@ -49,10 +50,10 @@ def records(n: int = 20, *, big: bool = False) -> list[Record]:
     return data
 
 
-@pytest.fixture(params=[False, True], ids=["pure", "vectorized"])
+@pytest.fixture(params=[False, True], ids=["pure", "fast"])
 def big(request: pytest.FixtureRequest) -> bool:
     """Whether a damaged file is past the loader's small-file threshold
-    (``SMALL_FILE_BYTES``), so that it takes the vectorized DuckDB path instead of the
+    (``SMALL_FILE_BYTES``), so that it takes the fast DuckDB path instead of the
     pure mapping."""
     value: bool = request.param
     return value
@@ -217,7 +218,7 @@ WRONG_TYPES: dict[str, Callable[[Record], None]] = {
 }
 
 
-# The vectorized path is slower to set up: a sample of the faults goes through it too.
+# The fast path is slower to set up: a sample of the faults goes through it too.
 VECTORIZED_FAULTS = [
     "arn missing",
     "creation time is NaN",

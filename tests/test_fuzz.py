@@ -560,7 +560,10 @@ def test_user_text_never_leaves_its_statement(
     OUTCOMES["text translated"] += 1
     if translation.session is not None:
         return
-    assert len(duckdb.extract_statements(translation.sql)) == 1, (sql, translation.sql)
+    assert len(duckdb.extract_statements(translation.duckdb_sql)) == 1, (
+        sql,
+        translation.duckdb_sql,
+    )
     for name in translation.parameters:
         assert _PARAMETER.fullmatch(name), (sql, name)
         assert not name.lower().startswith("ddsql_") or name in (

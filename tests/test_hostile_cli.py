@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_helpers import ACCOUNT_A, REGIONS, TABLE, StartFake, fake_factory, pick
+from aws_helpers import ACCOUNT_A, REGIONS, StartFake, fake_factory, pick, pushdown
 
 from ddsql_lite import cli
 from ddsql_lite.cli import main
 from ddsql_lite.errors import DDSQLError
-from ddsql_lite.loaders.pushdown import list_filters
-from ddsql_lite.timeframe import TimeFrame, format_instant, parse_instant
+from ddsql_lite.session import TimeFrame, format_instant, parse_instant
 
 T = "aws.sagemaker_inference_experiment"
 UTC = timezone.utc
@@ -395,7 +394,7 @@ def at(*parts: int) -> datetime:
     ],
 )
 def test_pushdown_at_the_ends_of_the_range(where: str, expected: dict[str, Any]) -> None:
-    assert list_filters(f"SELECT name FROM {T} WHERE {where}", TABLE) == expected
+    assert pushdown(f"SELECT name FROM {T} WHERE {where}") == expected
 
 
 @pytest.fixture

@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 
 from ddsql_lite import LoaderError
 from ddsql_lite.loaders import read_fixtures, sample_path, synthetic
-from ddsql_lite.loaders.fixtures import _decode_deep, decode_json, read_records
-from ddsql_lite.loaders.record import write_fixtures
-from ddsql_lite.loaders.rows import (
+from ddsql_lite.loaders.mapping.fixture_reader import _decode_deep, decode_json, read_records
+from ddsql_lite.loaders.mapping.fixture_writer import write_fixtures
+from ddsql_lite.loaders.mapping.to_arrow import records_to_table
+from ddsql_lite.loaders.mapping.to_row import record_to_row
+from ddsql_lite.loaders.mapping.values import (
     MAX_DEPTH,
     RecordError,
+    api_timestamp,
     iso_utc,
-    parse_timestamp,
-    record_to_row,
-    records_to_table,
     snake_case,
 )
 from ddsql_lite.loaders.sources import rows_table
@@ -77,7 +77,7 @@ def test_snake_case(name: str, snake: str) -> None:
     ],
 )
 def test_parse_timestamp(value: Any, expected: datetime) -> None:
-    assert parse_timestamp(value, "f") == expected
+    assert api_timestamp(value, "f") == expected
 
 
 def test_iso_utc_keeps_fractions_only_when_present() -> None:
@@ -251,7 +251,7 @@ def test_iso_utc_writes_four_digit_years() -> None:
 )
 def test_timestamps_out_of_range_are_record_errors(value: Any, problem: str) -> None:
     with pytest.raises(RecordError) as info:
-        parse_timestamp(value, "experiment.CreationTime")
+        api_timestamp(value, "experiment.CreationTime")
     assert info.value.field == "experiment.CreationTime" and problem in info.value.problem
     assert len(str(info.value)) < 200  # a long value is cut
 

@@ -253,7 +253,7 @@ def test_the_connection_is_reused_until_the_data_options_change(
 def live_connection(failed_region: str | None = None) -> ddsql_lite.Connection:
     """The sample data, dressed as a live load of two regions (the second may have failed)."""
     from ddsql_lite.loaders import read_fixtures, sample_path
-    from ddsql_lite.loaders.report import LoadEntry, LoadReport
+    from ddsql_lite.loaders.live.report import LoadEntry, LoadReport
     from ddsql_lite.registry import load_registry
 
     registry = load_registry()
@@ -293,25 +293,26 @@ def test_aws_options_are_passed_to_connect(
     assert calls == [
         {
             "source": "aws",
-            "regions": ["us-east-1", "eu-west-1", "ap-southeast-2"],
-            "profile": "prod",
-            "role_arns": ["arn:aws:iam::123456789012:role/Reader"],
+            "regions": ("us-east-1", "eu-west-1", "ap-southeast-2"),
+            "profiles": ("prod",),
+            "role_arns": ("arn:aws:iam::123456789012:role/Reader",),
             "endpoint_url": "http://127.0.0.1:9",
             "max_workers": 4,
             "connect_timeout": 2.0,
             "read_timeout": 9.5,
             "cache": str(Path("snapshots").resolve()),
-            "max_age": "2h",
+            "max_age": 7200.0,
             "memory_limit": "1GB",
         }
     ]
     # Opening live data says what was loaded, and which region failed.
     printed = capsys.readouterr().out
-    assert "ddsql: source aws, regions us-east-1,eu-west-1,ap-southeast-2, profile prod" in printed
+    assert "ddsql: source aws, regions us-east-1,eu-west-1,ap-southeast-2, profiles prod" in printed
     assert "failed: 482910374615 ap-southeast-2: AccessDenied: no" in printed
 
-    assert run(shell, "%ddsql --source aws --profiles a,b --profiles c").success
-    assert calls[-1] == {"source": "aws", "profiles": ["a", "b", "c"]}
+    with pytest.warns(DeprecationWarning, match="--profiles is deprecated: use --profile"):
+        assert run(shell, "%ddsql --source aws --profiles a,b --profile c").success
+    assert calls[-1] == {"source": "aws", "profiles": ("a", "b", "c")}
 
 
 def test_refresh_reopens_even_with_the_same_options(
@@ -328,23 +329,28 @@ def test_refresh_reopens_even_with_the_same_options(
     for line in (aws, aws, f"{aws} --refresh", aws, "SELECT 1 AS one"):
         assert run(shell, f"%ddsql {line}").success, line
     assert calls == [
-        {"source": "aws", "regions": ["us-east-1"]},
-        {"source": "aws", "regions": ["us-east-1"], "refresh": True},
+        {"source": "aws", "regions": ("us-east-1",)},
+        {"source": "aws", "regions": ("us-east-1",), "refresh": True},
     ]
 
 
-def test_options_connect_does_not_take_are_usage_errors(
-    shell: InteractiveShell,
-    magics: magic.DDSQLMagics,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    def narrow_connect(*, source: str | None = None) -> ddsql_lite.Connection:
-        raise AssertionError("must not be called")
+def test_every_option_is_spelled_the_same_in_every_face() -> None:
+    """connect() takes exactly the declared options (plus the deprecated ``profile``),
+    and the magic's and the CLI's flags are the options' flags."""
+    import inspect
 
-    monkeypatch.setattr(magic, "connect", narrow_connect)
-    assert not run(shell, "%ddsql --source aws --profile prod SELECT 1").success
-    assert "does not take --profile" in capsys.readouterr().err
+    from ddsql_lite import options
+    from ddsql_lite.cli import build_parser
+
+    declared = [o.name for o in options.OPTIONS]
+    parameters = list(inspect.signature(ddsql_lite.connect).parameters)
+    assert parameters == [*declared, "profile"]
+    flags = {o.option_string for o in options.OPTIONS if o.faces}
+    magic_flags = {name for names, _ in magic.OPTIONS for name in names}
+    cli_flags = set(build_parser()._option_string_actions)
+    assert flags <= magic_flags and flags <= cli_flags
+    renamed = set(options.RENAMED) - {"profile"}
+    assert magic_flags - flags == {"-o", "--out", *renamed}
 
 
 def test_query_timeout_is_passed_per_query(

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_helpers import ACCOUNT_A, REGIONS, TABLE, StartFake, fake_factory, pick
+from aws_helpers import ACCOUNT_A, REGIONS, StartFake, fake_factory, pick, pushdown
 
 import ddsql_lite
 from ddsql_lite.cli import main
-from ddsql_lite.loaders.pushdown import list_filters
-from ddsql_lite.loaders.rows import parse_timestamp
+from ddsql_lite.loaders.mapping.values import api_timestamp
 
 T = "aws.sagemaker_inference_experiment"
 UTC = timezone.utc
@@ -115,7 +114,7 @@ RULES: list[tuple[str, dict[str, Any]]] = [
 
 @pytest.mark.parametrize(("sql", "expected"), RULES)
 def test_rule(sql: str, expected: dict[str, Any]) -> None:
-    assert list_filters(sql, TABLE) == expected
+    assert pushdown(sql) == expected
 
 
 @pytest.fixture
@@ -126,8 +125,8 @@ def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Star
 def _boundary_queries(records: list[dict[str, Any]]) -> list[str]:
     """Comparisons exactly at an experiment's own timestamps (where a strict service
     bound and an inclusive query bound differ)."""
-    stamp = parse_timestamp(records[3]["experiment"]["CreationTime"], "")
-    modified = parse_timestamp(records[5]["experiment"]["LastModifiedTime"], "")
+    stamp = api_timestamp(records[3]["experiment"]["CreationTime"], "")
+    modified = api_timestamp(records[5]["experiment"]["LastModifiedTime"], "")
     c, m = stamp.isoformat(sep=" "), modified.isoformat(sep=" ")
     return [
         f"SELECT name FROM {T} WHERE creation_time >= '{c}' ORDER BY name",
@@ -170,10 +169,10 @@ def test_same_answer_with_and_without_pushdown(
     full = ddsql_lite.connect(**options)  # type: ignore[arg-type]
     narrowed_somewhere, answered = False, 0
     for sql in QUERIES + _boundary_queries(records):
-        filters = list_filters(sql, TABLE)
+        filters = pushdown(sql)
         assert filters, sql
         before = fake.served["DescribeInferenceExperiment"]
-        with ddsql_lite.connect(**options, list_filters=filters) as pushed:  # type: ignore[arg-type]
+        with ddsql_lite.connect(**options, pushdown=sql) as pushed:  # type: ignore[arg-type]
             described = fake.served["DescribeInferenceExperiment"] - before
             answer = full.sql(sql).fetchall()
             assert pushed.sql(sql).fetchall() == answer, sql

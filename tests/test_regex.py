@@ -1,5 +1,6 @@
 """DDSQL regular expressions: the ICU -> RE2 pattern translator, replacement strings, the
-SQL rewrites (one line each: DDSQL in, DuckDB out), refusals and the run-time checks.
+SQL rewrites (their DDSQL -> DuckDB pairs: tests/fixtures/rules/regex.sql), refusals and
+the run-time checks.
 
 The answers themselves are proven against PostgreSQL in tests/corpus/regex.sql.
 """
@@ -230,7 +231,7 @@ def test_refused_replacement(pattern: str, replacement: str, fragment: str) -> N
 @pytest.fixture(scope="module")
 def translate() -> Any:
     translator = Translator(load_registry())
-    return lambda sql: translator.translate(sql).sql
+    return lambda sql: translator.translate(sql).duckdb_sql
 
 
 def projection(sql: str) -> str:
@@ -239,70 +240,6 @@ def projection(sql: str) -> str:
     assert head.startswith("SELECT ")
     assert tail.endswith(f'FROM "aws"."sagemaker_inference_experiment" AS {Q}'), sql
     return sql[len("SELECT ") : sql.rindex(' AS "', 0, sql.rindex(" FROM "))]
-
-
-def walk(groups: int, lead: str, middle: str, skip: int = 0) -> str:
-    """The regexp_extract_all walk over name used by the n-th match rewrite."""
-    pattern = (rf"(?s)\A(?s:(.{{0,{skip}}}))|" if skip else "(?s)") + lead
-    columns = ", ".join(f"REGEXP_EXTRACT_ALL({N}, '{pattern}', {g})" for g in range(1, groups + 1))
-    return (
-        f"CASE WHEN {N} IS NULL THEN NULL ELSE ARRAY_TO_STRING(LIST_TRANSFORM(LIST_ZIP("
-        f"{columns}), LAMBDA piece, i : {middle}), '') END"
-    )
-
-
-REWRITES = [
-    ("regexp_like(name, 'v\\d+$')", f"REGEXP_MATCHES({N}, '(?s)v\\p{{Nd}}+$')"),
-    ("regexp_like(name, 'x', 'n')", f"REGEXP_MATCHES({N}, '(?m)x')"),
-    (
-        "regexp_match(name, 'shadow')",
-        f"CASE WHEN REGEXP_MATCHES({N}, '(?s)shadow') THEN [REGEXP_EXTRACT({N}, '(?s)shadow')] END",
-    ),
-    (
-        "regexp_match(name, 'v(\\d+)')",
-        f"CASE WHEN REGEXP_MATCHES({N}, '(?s)v(\\p{{Nd}}+)') THEN [REGEXP_EXTRACT_ALL({N}, "
-        "'(?s)\\A(?s:.*?)(?:v(\\p{Nd}+))', 1)[1]] END",
-    ),
-    ("regexp_replace(name, '-(x)', '_$1')", f"REGEXP_REPLACE({N}, '(?s)-(x)', '_\\1')"),
-    ("regexp_replace(name, '-', '_', 'g')", f"REGEXP_REPLACE({N}, '(?s)-', '_', 'g')"),
-    ("regexp_replace(name, '-', '_', 'gn')", f"REGEXP_REPLACE({N}, '(?m)-', '_', 'g')"),
-    ("regexp_replace(name, '-', '_', 1, 0)", f"REGEXP_REPLACE({N}, '(?s)-', '_', 'g')"),
-    ("regexp_replace(name, '-', '_', 1, 1, 'g')", f"REGEXP_REPLACE({N}, '(?s)-', '_')"),
-    ("regexp_replace(name, '^', '>', 'g')", f"REGEXP_REPLACE({N}, '(?s)^', '>', 'g')"),
-    (
-        "regexp_replace(name, '-', '_', 2, 0)",
-        walk(
-            4,
-            "(?s:(.*?))(-)|(?s:(.+))",
-            "COALESCE(piece[1], '') || COALESCE(piece[2], '') || CASE WHEN piece[3] IS NULL "
-            "THEN '' ELSE '_' END || COALESCE(piece[4], '')",
-            skip=1,
-        ),
-    ),
-    (
-        "regexp_replace(name, '(-)', '<$1>', 1, 2)",
-        walk(
-            4,
-            "(?s:(.*?))((-))|(?s:(.+))",
-            "'' || COALESCE(piece[1], '') || CASE WHEN piece[2] IS NULL THEN '' WHEN i = 2 "
-            "THEN '<' || COALESCE(piece[3], '') || '>' ELSE piece[2] END || "
-            "COALESCE(piece[4], '')",
-        ),
-    ),
-    ("regexp_replace(name, 'x', 'y', NULL)", "CAST(NULL AS TEXT)"),
-    ("regexp_replace(name, NULL, 'y')", "CAST(NULL AS TEXT)"),
-    ("regexp_match(name, NULL)", "CAST(NULL AS TEXT[])"),
-    ("regexp_like(name, 'x', NULL)", "CAST(NULL AS BOOLEAN)"),
-    (  # nested calls are rewritten inside out
-        "regexp_replace(regexp_replace(name, 'a', 'b'), 'c', 'd')",
-        f"REGEXP_REPLACE(REGEXP_REPLACE({N}, '(?s)a', 'b'), '(?s)c', 'd')",
-    ),
-]
-
-
-@pytest.mark.parametrize(("ddsql", "duckdb"), REWRITES)
-def test_rewrite(translate: Any, ddsql: str, duckdb: str) -> None:
-    assert projection(translate(f"SELECT {ddsql} FROM {T}")) == duckdb
 
 
 def test_run_time_checks_wrap_the_text(translate: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import botocore.session
 from botocore import model as botocore_model
 
-from ddsql_lite.loaders.shapes import (
+from ddsql_lite.loaders.mapping.api_shapes import (
     ListShape,
     MapShape,
     Shape,

@@ -19,7 +19,7 @@ import botocore.session
 import pytest
 from botocore.model import ListShape, Shape, StructureShape
 
-from ddsql_lite.loaders.synthetic_records import synthetic
+from ddsql_lite.loaders.mapping.synthetic_records import synthetic
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ddsql_lite" / "data" / "sample_experiments.json"
 STATUSES = {

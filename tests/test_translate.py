@@ -1,16 +1,18 @@
-"""One line per rewrite: DDSQL in, the DuckDB SQL it must become out."""
+"""The translator as a whole: refusals, names, session statements, the fast path. Each rule
+module's (DDSQL, DuckDB) pairs are in tests/fixtures/rules/ (tests/test_rules.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 from corpus_files import corpus_queries
 from sqlglot import exp
 
 from ddsql_lite import CatalogError, DDSQLError, ParseError, UnsupportedError
-from ddsql_lite.dialect import Translator, scopes, transforms
+from ddsql_lite.dialect import Translator, fast_qualify, walk
 from ddsql_lite.dialect import translate as translation
+from ddsql_lite.dialect.declare import Rewrite
 from ddsql_lite.dialect.paths import Step, json_path_sql, text_array_steps
 from ddsql_lite.registry import load_registry
 
@@ -21,7 +23,7 @@ Q = '"sagemaker_inference_experiment"'  # the qualified table alias in generated
 @pytest.fixture(scope="module")
 def translate():
     translator = Translator(load_registry())
-    return lambda sql: translator.translate(sql).sql
+    return lambda sql: translator.translate(sql).duckdb_sql
 
 
 def select(expr: str) -> str:
@@ -31,91 +33,7 @@ def select(expr: str) -> str:
 @pytest.mark.parametrize(
     ("ddsql", "duckdb"),
     [
-        # tag lookups, also inside function calls (sqlglot would parse a lambda there)
-        ("tags->'team'", f"LIST_AGGR(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), 'string_agg', ',')"),
-        (
-            "lower(tags->'team')",
-            f"LOWER(LIST_AGGR(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), 'string_agg', ','))",
-        ),
-        (
-            "coalesce(tags -> 'cost center', 'none')",
-            f"COALESCE(LIST_AGGR(MAP_EXTRACT_VALUE({Q}.\"tags\", 'cost center'), 'string_agg', "
-            "','), 'none')",
-        ),
-        # tag tests compare the value list, without joining it
-        ("tags->'env' IS NULL", f"MAP_EXTRACT_VALUE({Q}.\"tags\", 'env') IS NULL"),
-        ("'prod' = tags->'env'", f"['prod'] = MAP_EXTRACT_VALUE({Q}.\"tags\", 'env')"),
-        (
-            "tags->'team' <> 'a,b'",
-            f"LIST_AGGR(MAP_EXTRACT_VALUE({Q}.\"tags\", 'team'), 'string_agg', ',') <> 'a,b'",
-        ),
-        # JSON operators: $-paths when exact, JSON Pointer for any key, folded chains
-        ("model_variants->0", f"JSON_EXTRACT({Q}.\"model_variants\", '$[0]')"),
-        ("model_variants->-1", f"JSON_EXTRACT({Q}.\"model_variants\", '$[#-1]')"),
-        (
-            "model_variants->0->>'model_name'",
-            f"JSON_EXTRACT_STRING({Q}.\"model_variants\", '$[0].model_name')",
-        ),
-        ("schedule->>'start_time'", f"JSON_EXTRACT_STRING({Q}.\"schedule\", '$.start_time')"),
-        # text made JSON is checked for repeated keys at run time; JSON's own text is not
-        ("name::json", f'CAST(DDSQL_UNIQUE_KEYS({Q}."name") AS JSON)'),
-        ("schedule::text::json", f'CAST(CAST({Q}."schedule" AS TEXT) AS JSON)'),
-        ("""'{"a": 1}'::json""", """CAST('{"a": 1}' AS JSON)"""),
-        ("schedule->'a.b'", f"JSON_EXTRACT({Q}.\"schedule\", '/a.b')"),
-        ("schedule->'a/b~c'", f"JSON_EXTRACT({Q}.\"schedule\", '/a~1b~0c')"),
-        ("schedule->''", f"JSON_EXTRACT({Q}.\"schedule\", '/')"),
-        (
-            "schedule->'0'",
-            f"CASE WHEN JSON_TYPE({Q}.\"schedule\") = 'OBJECT' "
-            f"THEN JSON_EXTRACT({Q}.\"schedule\", '/0') END",
-        ),
-        (
-            "shadow_mode_config #>> '{shadow_model_variants,0,sampling_percentage}'",
-            f'JSON_EXTRACT_STRING({Q}."shadow_mode_config", '
-            "'/shadow_model_variants/0/sampling_percentage')",
-        ),
-        ("shadow_mode_config #> '{}'", f"JSON_EXTRACT({Q}.\"shadow_mode_config\", '$')"),
-        # json_extract_path[_text]: every step is text (key on objects, index on arrays)
-        (
-            "json_extract_path_text(model_variants, '0', 'model_name')",
-            f"JSON_EXTRACT_STRING({Q}.\"model_variants\", '/0/model_name')",
-        ),
-        (
-            "json_extract_path(endpoint_metadata, 'endpoint_name')",
-            f"JSON_EXTRACT({Q}.\"endpoint_metadata\", '$.endpoint_name')",
-        ),
-        ("json_extract_path_text(schedule, NULL)", "CAST(NULL AS TEXT)"),
-        # operators
-        ("5 / 2", "5 / DDSQL_NONZERO(2)"),
-        ("7 % 2", "7 % DDSQL_NONZERO(2)"),
-        ("name LIKE 'a\\_%'", f"{Q}.\"name\" LIKE 'a\\_%' ESCAPE '\\'"),
-        ("CAST('1.5' AS DECIMAL)", "CAST('1.5' AS DOUBLE)"),
-        # types: integers are BIGINT, varchar(n) truncates, JSON literals keep their text
-        ("1::int", "CAST(1 AS BIGINT)"),
-        ("name::varchar(3)", f'LEFT(CAST({Q}."name" AS TEXT), 3)'),
-        ("JSON '{\"a\":  1}'", "CAST('{\"a\":  1}' AS JSON)"),
-        ("DECIMAL '3.14159'", "CAST('3.14159' AS DOUBLE)"),
-        # strings with PostgreSQL's edge cases
-        ("substring(name, 0, 3)", f'DDSQL_SUBSTRING({Q}."name", 0, 3)'),
-        ("substring(name from 2)", f'DDSQL_SUBSTRING_FROM({Q}."name", 2)'),
-        ("split_part(name, '-', 2)", f"DDSQL_SPLIT_PART({Q}.\"name\", '-', 2)"),
-        ("string_to_array(name, '-')", f"DDSQL_STRING_TO_ARRAY({Q}.\"name\", '-')"),
-        # aggregates
-        (
-            "array_agg(DISTINCT status)",
-            f'ARRAY_AGG(DISTINCT {Q}."status" ORDER BY {Q}."status")',
-        ),
-        (
-            "approx_percentile(0.25) WITHIN GROUP (ORDER BY creation_time DESC)",
-            f'QUANTILE_CONT({Q}."creation_time", 0.75)',
-        ),
-        # tags
-        ("akeys(tags)", f'MAP_KEYS({Q}."tags")'),
-        (
-            "avals(tags)",
-            f"LIST_TRANSFORM(MAP_VALUES({Q}.\"tags\"), LAMBDA v : LIST_AGGR(v, 'string_agg', ','))",
-        ),
-        # session settings travel as parameters
+        # session settings travel as parameters (the rules' own pairs: tests/test_rules.py)
         ("current_setting('dd.time_frame_end')", "CAST($ddsql_dd_time_frame_end AS TEXT)"),
     ],
 )
@@ -282,11 +200,11 @@ def outcome(translator: Translator, sql: str) -> tuple[object, ...]:
         result = translator.translate(sql)
     except DDSQLError as exc:
         return (type(exc), str(exc))
-    return (result.sql, result.columns, result.parameters)
+    return (result.duckdb_sql, result.columns, result.parameters)
 
 
 def test_fast_path_agrees_with_sqlglot(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fast path (dialect.scopes, and rewrites called only where their trigger
+    """The fast path (dialect.fast_qualify, and rewrites called only where their trigger
     matches) gives what sqlglot's qualify + annotate_types and every rewrite on every
     node give: the same SQL or error, and the same type on every node before the
     rewrites (but under GROUP BY, where the fast path copies projections later)."""
@@ -297,13 +215,13 @@ def test_fast_path_agrees_with_sqlglot(monkeypatch: pytest.MonkeyPatch) -> None:
     real_rewrites, real_qualify = translation.apply_rewrites, translation.qualify_and_type
     took_fast_path: list[bool] = []
 
-    def capture_types(tree: exp.Expr) -> exp.Expr:
+    def capture_types(tree: exp.Expr, rewrites: Sequence[Rewrite]) -> exp.Expr:
         nodes = tree.walk(prune=lambda n: isinstance(n, exp.Group))
         typed.append([(n.key, n.type.sql() if n.type else None) for n in nodes])
-        return real_rewrites(tree)
+        return real_rewrites(tree, rewrites)
 
-    def qualify_fast(tree: exp.Expr, catalog: scopes.Catalog) -> Callable[[], None]:
-        finish = real_qualify(tree, catalog)
+    def qualify_fast(tree: exp.Expr, table_types: fast_qualify.TableTypes) -> Callable[[], None]:
+        finish = real_qualify(tree, table_types)
         took_fast_path.append(True)
         return finish
 
@@ -317,7 +235,7 @@ def test_fast_path_agrees_with_sqlglot(monkeypatch: pytest.MonkeyPatch) -> None:
         got = outcome(fast, sql)
         fast_types = typed[-1:]
         with monkeypatch.context() as everywhere:
-            everywhere.setattr(transforms, "TRIGGERS", {})
+            everywhere.setattr(walk, "TRIGGERS", {})
             expected = outcome(reference, sql)
         assert got == expected, sql
         if took_fast_path:
@@ -432,28 +350,6 @@ def test_semi_as_a_table_alias_is_not_a_join(translate) -> None:
 
 # ------------------------------------------- set-returning functions in a select list
 
-T_SQL = f'"aws"."sagemaker_inference_experiment" AS {Q}'
-
-
-@pytest.mark.parametrize(
-    ("ddsql", "duckdb"),
-    [
-        ("SELECT unnest(ARRAY[1, 2])", 'SELECT UNNEST([1, 2]) AS "unnest"'),
-        (
-            "SELECT json_array_elements_text('[1]')",
-            "SELECT UNNEST(CAST(DDSQL_JSON_ELEMENTS_TEXT('[1]') AS TEXT[])) "
-            'AS "json_array_elements_text"',
-        ),
-        (
-            select("json_array_elements(model_variants)->>'model_name'"),
-            f'SELECT JSON_EXTRACT_STRING(UNNEST(CAST(DDSQL_JSON_ELEMENTS({Q}."model_variants")'
-            f" AS JSON[])), '$.model_name') AS \"?column?\" FROM {T_SQL}",
-        ),
-    ],
-)
-def test_set_returning_functions_in_a_select_list(translate, ddsql: str, duckdb: str) -> None:
-    assert translate(ddsql) == duckdb
-
 
 @pytest.mark.parametrize(
     ("sql", "fragment"),
@@ -518,7 +414,7 @@ def test_placeholders_as_written() -> None:
     translator = Translator(load_registry())
     got = translator.translate("SELECT :x, :_y1, :select, :x, current_setting('dd.time_frame_end')")
     assert got.parameters == ("x", "_y1", "select", "ddsql_dd_time_frame_end")
-    assert got.sql.startswith('SELECT $x AS "?column?", $_y1 AS "?column?", $select AS')
+    assert got.duckdb_sql.startswith('SELECT $x AS "?column?", $_y1 AS "?column?", $select AS')
 
 
 @pytest.mark.parametrize("name", ["x; DELETE FROM t", "a b", "x$y", "ddsql_x", "", "1", "?"])

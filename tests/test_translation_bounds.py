@@ -159,7 +159,7 @@ def test_hostile_inputs_translate_or_are_refused_quickly(translator: Translator,
         assert str(exc).strip()
     else:
         # what gets through is bounded too: at most a few MB of DuckDB SQL
-        assert len(result.sql) < 4_000_000
+        assert len(result.duckdb_sql) < 4_000_000
     assert time.perf_counter() - started < WALL, name
 
 
@@ -230,7 +230,7 @@ def stars(n: int) -> str:
 def test_output_columns_bound(translator: Translator, width: int) -> None:
     most = MAX_OUTPUT_COLUMNS // width
     ok = translator.translate(f"SELECT {stars(most)} FROM {T}")
-    assert ok.sql.count(" AS ") == most * width + 1  # the columns and the table alias
+    assert ok.duckdb_sql.count(" AS ") == most * width + 1  # the columns and the table alias
     with pytest.raises(UnsupportedError, match=f"has {(most + 1) * width:,} columns"):
         translator.translate(f"SELECT {stars(most + 1)} FROM {T}")
     plain = ", ".join(["1"] * MAX_OUTPUT_COLUMNS)
@@ -276,13 +276,13 @@ def test_cte_widths_follow_the_query(translator: Translator, width: int) -> None
     with pytest.raises(UnsupportedError, match=f"has {(most + 1) * 2 * width:,} columns"):
         translator.translate(sql)
     ok = f"WITH a(k) AS (SELECT 1) SELECT {stars(MAX_OUTPUT_COLUMNS)} FROM a"
-    assert len(translator.translate(ok).sql) > MAX_OUTPUT_COLUMNS
+    assert len(translator.translate(ok).duckdb_sql) > MAX_OUTPUT_COLUMNS
     # a nested WITH's name hides the outer one (18 columns outside, 1 inside)
     inner = (
         f"WITH a AS (SELECT * FROM {T}) SELECT {stars(MAX_OUTPUT_COLUMNS)} "
         "FROM (WITH a AS (SELECT 1) SELECT * FROM a) q"
     )
-    assert translator.translate(inner).sql.count('"q"') > MAX_OUTPUT_COLUMNS
+    assert translator.translate(inner).duckdb_sql.count('"q"') > MAX_OUTPUT_COLUMNS
 
 
 def test_star_columns_bound(translator: Translator, width: int) -> None:
@@ -316,7 +316,7 @@ def test_ctes_bound(translator: Translator) -> None:
         ctes = "".join(f", c{i} AS (SELECT * FROM c{i - 1})" for i in range(1, n))
         return f"WITH c0 AS (SELECT 1 AS a){ctes} SELECT * FROM c{n - 1}"
 
-    assert f'"c{MAX_CTES - 1}"' in translator.translate(chain(MAX_CTES)).sql
+    assert f'"c{MAX_CTES - 1}"' in translator.translate(chain(MAX_CTES)).duckdb_sql
     with pytest.raises(UnsupportedError, match=f"has {MAX_CTES + 1} common table expressions"):
         translator.translate(chain(MAX_CTES + 1))
 

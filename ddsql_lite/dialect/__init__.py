@@ -1,9 +1,7 @@
-"""DDSQL -> DuckDB translation: parsing (``ddsql``), rewrites (``transforms``), the
-orchestration with validation and caching (``translate``), and the functions translated
-SQL calls at run time (``runtime``, which the engine installs).
-
-``Translator`` and ``Translation`` are imported on first use, so the engine can import
-``runtime`` without loading the translator.
+"""DDSQL -> DuckDB translation: the parser (``ddsql``), the rule modules in rewrite order
+(``rules``), the pipeline (``translate``), and what translated SQL calls at run time
+(``runtime``, which the engine installs). ``Translator`` and ``Translation`` are imported on
+first use, so the engine can import ``runtime`` without loading the translator.
 """
 
 from typing import TYPE_CHECKING, Any

@@ -1,16 +1,7 @@
-"""Bounds on what a query may ask the translator (and DuckDB's binder) to build.
-
-A short text can stand for a large query: ``SELECT *, *, *`` repeats every column of
-every source, a chain of CTEs that each join the previous one to itself doubles the
-column count at each step, and each FROM source or CTE costs the passes after parsing
-(and DuckDB's binder, which cannot be interrupted) work of its own. :func:`check_bounds`
-measures these on the parsed tree, before qualification expands anything, and refuses
-a query over a bound with an :class:`UnsupportedError` that names the bound and its
-value. Widths are computed from the registry, VALUES rows, CTE and derived-table
-column lists and select lists, each once; nothing is expanded.
-
-The bounds are far above what real queries need (docs/dialect.md, "Limits"); the
-output-column and argument bounds are PostgreSQL's own.
+"""Bounds on what a query may ask the translator (and DuckDB's binder) to build: measured by
+:func:`check_bounds` on the parsed tree before anything is expanded, widths from the
+registry and the query's own column lists; a query over one is refused naming the bound
+and its value (docs/dialect.md, "Limits").
 """
 
 from __future__ import annotations

@@ -1,25 +1,8 @@
-"""The DDSQL dialect: PostgreSQL syntax as sqlglot reads it, plus a token pre-pass.
-
-sqlglot's compiled build (``sqlglotc``) forbids subclassing its Parser, Tokenizer and
-Generator, so DDSQL is declared as a plain :class:`Postgres` subclass and its two
-syntax differences are handled on the token stream before parsing:
-
-* ``f(col -> 'k')`` would parse as a lambda ``col -> 'k'``. DDSQL has no lambdas, so a
-  bare identifier before ``->`` is wrapped in two parentheses (one pair still reads as
-  a lambda's parameter list), which sqlglot parses as the JSON/tag operator; the
-  parentheses are dropped again after parsing.
-* ``j -> 1.5`` has no meaning in PostgreSQL (json -> numeric); sqlglot would read it as
-  the key "1.5", so it is refused.
-* ``json_extract_path[_text]`` with literal steps is folded by sqlglot into a JSONPath
-  that loses whether a step was ``'0'`` (text: key "0" or index 0) or something else.
-  The call is renamed so it parses as a plain function with its arguments as written.
-
-The pass also refuses, by their tokens and with a caret, what sqlglot's PostgreSQL reader
-would accept but PostgreSQL does not: DuckDB's syntax (``ANTI JOIN``, ``UNION BY NAME``,
-``ORDER BY ALL``, ``USING SAMPLE``, ``{...}``, ``[...]`` lists, ``**``, ``//``, FROM-first
-queries...), numbers with trailing letters (``1_000``), trailing commas, and placeholders
-that are not plain ``:name`` (:func:`_check_parameter`): a placeholder's name is printed
-into the DuckDB SQL as ``$name``, so it must be an identifier and nothing else.
+"""The DDSQL parser: PostgreSQL's grammar as sqlglot reads it (:class:`DDSQL`), behind a
+token pre-pass that keeps what sqlglot would lose (``f(col -> 'k')`` read as a lambda,
+folded ``json_extract_path`` steps, time syntax: :mod:`.tokens`) and refuses, with a
+caret, DuckDB's syntax and what PostgreSQL's lexer rejects (docs/design.md, "The parser's
+pre-pass").
 """
 
 from __future__ import annotations
@@ -37,7 +20,7 @@ from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import ParseError, UnsupportedError, position
-from .timefuncs import TIME_WORDS, prepare_tokens
+from .tokens import TIME_WORDS, prepare_tokens
 
 # Internal names for functions whose sqlglot builders lose information.
 RAW_FUNCTIONS = {
@@ -209,7 +192,7 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
             out += [opening, opening, tok, closing, closing]
         else:
             out.append(tok)
-    return (prepare_tokens(out) if timed else out), arrows  # time syntax: see timefuncs
+    return (prepare_tokens(out) if timed else out), arrows  # time syntax: see .tokens
 
 
 # Tokens after which ``[`` is a subscript, not DuckDB's list literal: names (also those

@@ -1,61 +1,43 @@
-"""Which functions and constructs a DDSQL query may use.
-
-The translator refuses everything not listed here with an ``UnsupportedError`` naming
-it, so a DuckDB-only function (``read_csv``, ``getenv``, ``query``...) can never run.
-A function is listed once it is translated with PostgreSQL's (or DDSQL's documented)
-semantics; docs/dialect.md, "Functions" documents every one of them.
+"""Which functions and constructs a DDSQL query may use: the functions the rule modules
+declare (:data:`.rules.RULES`), and the constructs listed here. The translator refuses
+everything else with an ``UnsupportedError`` naming it, so a DuckDB-only function
+(``read_csv``, ``getenv``, ``query``...) never runs. docs/dialect.md, "Functions"
+documents every function.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
-from . import paths, regex, scalars, tables, tags, timefuncs
+from .rules import RULES
 
-# Every DDSQL function, as users spell them (docs/dialect.md, "Functions"). A name a
-# query calls that is not here is refused before anything else looks at the query.
-DDSQL_FUNCTIONS: frozenset[str] = frozenset(
-    (
-        *("min", "max", "count", "sum", "avg", "bool_and", "bool_or", "array_agg"),
-        *("approx_percentile", "abs", "ceil", "ceiling", "floor", "round", "power"),
-        *("lower", "upper", "length", "trim", "replace", "substring", "reverse", "strpos"),
-        *("split_part", "coalesce", "now", "extract", "date_trunc", "date_bin"),
-        *("to_timestamp", "to_char", "current_setting", "cardinality", "array_position"),
-        *("string_to_array", "array_to_string", "unnest", "regexp_like", "regexp_match"),
-        *("regexp_replace", "row_number", "rank", "lead", "lag", "first_value"),
-        *("last_value", "nth_value", "json_extract_path", "json_extract_path_text"),
-        *("json_array_elements", "json_array_elements_text", "akeys", "avals"),
-    )
-)
+# Every DDSQL function, as users spell them. A name a query calls that is not here is
+# refused before anything else looks at the query.
+DDSQL_FUNCTIONS: frozenset[str] = frozenset(name for rule in RULES for name in rule.FUNCTIONS)
+
+
+def _declared() -> tuple[dict[type[exp.Expr], str], frozenset[str]]:
+    """The node classes the rule modules declare, each with the DDSQL name users write
+    (the first function or syntax declared for it), and the lower-case names of the
+    calls sqlglot leaves as ``exp.Anonymous`` (as the parser renamed them)."""
+    kinds: dict[type[exp.Expr], str] = {}
+    calls: set[str] = set()
+    for rule in RULES:
+        for name, parsed in rule.FUNCTIONS.items():
+            for form in parsed:
+                if isinstance(form, str):
+                    calls.add(form)
+                else:
+                    kinds.setdefault(form, name)
+        for kind, name in rule.SYNTAX.items():
+            kinds.setdefault(kind, name)
+    return kinds, frozenset(calls)
+
+
+NODE_NAMES, ANONYMOUS = _declared()
+
 # Syntax that reads like a call: CAST(x AS T), EXISTS (...), WITHIN GROUP (...).
 CALL_SYNTAX: frozenset[str] = frozenset({"cast", "exists", "group"})
-
-# sqlglot node class -> the DDSQL name users write.
-FUNCTIONS: dict[type[exp.Expr], str] = {
-    exp.Count: "count",
-    exp.Sum: "sum",
-    exp.Min: "min",
-    exp.Max: "max",
-    exp.Avg: "avg",
-    exp.LogicalAnd: "bool_and",
-    exp.LogicalOr: "bool_or",
-    exp.Lower: "lower",
-    exp.Upper: "upper",
-    exp.Length: "length",
-    exp.Trim: "trim",
-    exp.Coalesce: "coalesce",
-    exp.Abs: "abs",
-    exp.Ceil: "ceil",
-    exp.Floor: "floor",
-    exp.Pow: "power",
-}
-
-# Functions that sqlglot parses as Anonymous (lower-case name as written).
-ANONYMOUS: set[str] = set()
-
-for _module in (paths, regex, scalars, tables, tags, timefuncs):
-    FUNCTIONS.update(_module.FUNCTIONS)
-    ANONYMOUS |= _module.ANONYMOUS
 
 # Non-function nodes a query may contain.
 CONSTRUCTS: tuple[type[exp.Expr], ...] = (
@@ -159,7 +141,7 @@ def is_allowed(node: exp.Expr) -> bool:
     """
     if isinstance(node, exp.Anonymous):
         return str(node.name).lower() in ANONYMOUS
-    return type(node) in FUNCTIONS or type(node) in _CONSTRUCT_SET
+    return type(node) in NODE_NAMES or type(node) in _CONSTRUCT_SET
 
 
 def allowed_kind(kind: type[exp.Expr]) -> bool | None:
@@ -167,7 +149,7 @@ def allowed_kind(kind: type[exp.Expr]) -> bool | None:
     (:class:`exp.Anonymous`), which are allowed or not by name."""
     if issubclass(kind, exp.Anonymous):
         return None
-    return kind in FUNCTIONS or kind in _CONSTRUCT_SET
+    return kind in NODE_NAMES or kind in _CONSTRUCT_SET
 
 
 _CONSTRUCT_SET = frozenset(CONSTRUCTS)

@@ -1,28 +1,7 @@
-"""PostgreSQL 15 interval input, parsed exactly into (months, days, microseconds).
-
-:func:`parse_interval` is a port of the parts of PostgreSQL's ``ParseDateTime`` and
-``DecodeInterval`` (``src/backend/utils/adt/datetime.c``, IntervalStyle ``postgres``, no
-type modifier) that have one clear meaning:
-
-* ``[sign] number [unit]`` items, where the number may have a fraction (``1.5 hours``)
-  and the unit is any of PostgreSQL's spellings and abbreviations (``2 hrs``, ``5 mins``,
-  ``1 mon``, ``3 secs``, ``1 millisecond``, ``2 w``...), compared on their first ten
-  letters like PostgreSQL does; a number without a unit is seconds (days before a time
-  of day or an hour count, as in PostgreSQL);
-* times of day ``[sign]h:mm[:ss[.frac]]`` and ``m:ss.frac``;
-* SQL-standard ``years-months`` (``1-2``);
-* ``@`` and other punctuation between items, and a final ``ago``.
-
-Fractions spill into the smaller fields exactly as PostgreSQL does it (``1.5 years`` is
-1 year 6 months, ``1.5 months`` is 1 month 15 days, ``1.5 days`` is 1 day 12 hours),
-with the same double arithmetic and rounding. Everything else (ISO 8601 ``P1D``, type
-modifiers, a unit with no number before it, two units in a row, duplicated units,
-overflow, PostgreSQL quirks that silently drop a part such as ``'02:00 1.5 days'``) is
-refused with :class:`~ddsql_lite.errors.UnsupportedError`: a refusal, never a different
-amount.
-
-:class:`Interval` also renders the value as PostgreSQL prints it (``pg_text``) and as an
-exact DuckDB literal (``duckdb_text``).
+"""PostgreSQL 15 interval input, read exactly into (months, days, microseconds), printed as
+PostgreSQL prints it and as an exact DuckDB literal. :func:`parse_interval` ports the parts
+of PostgreSQL's ``DecodeInterval`` with one clear meaning and refuses the rest, never
+reading a different amount (docs/design.md, "Intervals and format patterns").
 """
 
 from __future__ import annotations

@@ -1,11 +1,6 @@
-"""One walk of a parsed statement that collects what the checks before qualification use.
-
-Each check used to walk the tree itself; :func:`take_inventory` walks it once, breadth
-first (the order of sqlglot's ``walk`` and ``find_all``), refuses a tree deeper than
-:data:`MAX_TREE_DEPTH`, and lists the nodes of each kind the checks look at, in that
-order (identifiers, which no check orders by, come after the rest of their level). A
-check that replaces nodes says which ones are gone (:meth:`Inventory.drop`), so later
-checks skip them.
+"""One breadth-first walk of a parsed statement (sqlglot's ``walk`` order) that lists the
+nodes of each kind the checks before qualification read, and refuses a tree deeper than
+:data:`MAX_TREE_DEPTH`. A check that replaces nodes drops them (:meth:`Inventory.drop`).
 """
 
 from __future__ import annotations

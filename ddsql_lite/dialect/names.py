@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from ..registry import Registry
-from .functions import FUNCTIONS
+from .functions import NODE_NAMES
 from .nodes import replace_node
 
 # PostgreSQL's internal type names, which name a cast's output column.
@@ -74,8 +74,8 @@ def pg_name(node: exp.Expr) -> str:
         return "regexp_like"
     if isinstance(node, _UNNAMED):
         return "?column?"
-    if type(node) in FUNCTIONS and FUNCTIONS[type(node)].isidentifier():
-        return FUNCTIONS[type(node)]
+    if type(node) in NODE_NAMES and NODE_NAMES[type(node)].isidentifier():
+        return NODE_NAMES[type(node)]
     if isinstance(node, exp.Func) and not isinstance(node, exp.Binary):
         return node.sql_name().lower()
     return "?column?"

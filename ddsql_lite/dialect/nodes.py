@@ -1,55 +1,12 @@
-"""Small helpers shared by the rewrite modules: node builders and type tests."""
+"""What rules build and test: node builders (``call``, ``data_type``, constant-time
+replacement) and type tests (``is_json``, ``type_in``). How a rule declares what it
+rewrites is :mod:`.declare`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection
 
 from sqlglot import exp
-
-Rewrite = Callable[[exp.Expr], exp.Expr]
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """The nodes a rewrite may change: instances of ``kinds``, and calls
-    (:class:`exp.Anonymous`) whose lower-case name is in ``calls``."""
-
-    kinds: tuple[type[exp.Expr], ...]
-    calls: frozenset[str]
-    # verdict() of each class met so far
-    verdicts: dict[type[exp.Expr], int] = field(default_factory=dict, compare=False, repr=False)
-
-    def verdict(self, kind: type[exp.Expr]) -> int:
-        """ALL when every node of class ``kind`` matches, BY_NAME when a call of that
-        class matches if its name is in ``calls``, NONE otherwise (remembered)."""
-        found = self.verdicts.get(kind)
-        if found is None:
-            if issubclass(kind, self.kinds):
-                found = ALL
-            elif self.calls and issubclass(kind, exp.Anonymous):
-                found = BY_NAME
-            else:
-                found = NONE
-            self.verdicts[kind] = found
-        return found
-
-
-NONE, BY_NAME, ALL = 0, 1, 2
-# The trigger of each rewrite that declares one (see :func:`rewrites`).
-TRIGGERS: dict[Rewrite, Trigger] = {}
-
-
-def rewrites(*kinds: type[exp.Expr], calls: Iterable[str] = ()) -> Callable[[Rewrite], Rewrite]:
-    """Declare what a rewrite may change (see :class:`Trigger`). Contract: it returns
-    every other node unchanged, without changing anything else, so the rewrite walk
-    need not call it there, nor walk a tree that holds none of them."""
-
-    def declare(rewrite: Rewrite) -> Rewrite:
-        TRIGGERS[rewrite] = Trigger(kinds, frozenset(c.lower() for c in calls))
-        return rewrite
-
-    return declare
 
 
 def set_child(parent: exp.Expr, key: str, index: int | None, value: exp.Expr) -> None:

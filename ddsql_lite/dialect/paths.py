@@ -16,7 +16,8 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .ddsql import RAW_FUNCTIONS
-from .nodes import call, data_type, is_json, rewrites
+from .declare import Functions, Rewrite, Syntax, rewrites
+from .nodes import call, data_type, is_json
 
 JSON_OPERATORS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)
 _RAW_PATH_FUNCTIONS = {v: k for k, v in RAW_FUNCTIONS.items()}
@@ -234,11 +235,7 @@ def json_paths(node: exp.Expr) -> exp.Expr:
     return json_path_sql(base, steps, as_text)
 
 
-REWRITES = (json_paths,)
-FUNCTIONS: dict[type[exp.Expr], str] = {
-    exp.JSONExtract: "->",
-    exp.JSONExtractScalar: "->>",
-    exp.JSONBExtract: "#>",
-    exp.JSONBExtractScalar: "#>>",
-}
-ANONYMOUS = set(_RAW_PATH_FUNCTIONS)
+REWRITES: tuple[Rewrite, ...] = (json_paths,)
+# json_extract_path[_text], renamed by the parser (ddsql.RAW_FUNCTIONS)
+FUNCTIONS: Functions = {name: (renamed,) for name, renamed in RAW_FUNCTIONS.items()}
+SYNTAX: Syntax = dict(OPERATOR_TEXT)

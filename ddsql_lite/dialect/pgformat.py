@@ -1,30 +1,8 @@
-"""PostgreSQL date/time format patterns (``TO_CHAR``, ``TO_TIMESTAMP``) for DuckDB.
-
-:func:`parse_format` is a port of PostgreSQL's ``parse_format`` for date/time
-patterns (``src/backend/utils/adt/formatting.c``): at each position a prefix modifier
-(``FM``, ``TM``), else the first keyword of PostgreSQL's table that the text starts with
-(case-sensitive, longest spelling first: ``HH24`` before ``HH``, ``DDD`` before ``DD``),
-then a suffix (``TH``, ``SP``); text in double quotes (with ``\\`` escapes) is literal;
-any other character is a separator (ASCII punctuation), a space, or a literal character.
-
-DDSQL supports the keywords ``YYYY YY MM DD HH24 HH12 HH MI SS MS TZ OF AM am PM pm``
-(and PostgreSQL's lower-case spellings of the numeric ones, which mean the same). Every
-other PostgreSQL keyword (``Day``, ``Mon``, ``Month``, ``D``, ``J``, ``Q``, ``WW``,
-``US``...) and every modifier is refused with an
-:class:`~ddsql_lite.errors.UnsupportedError` that names it; a pattern is never
-reinterpreted.
-
-* :func:`to_char_parts` turns a pattern into DuckDB ``strftime`` formats (``%`` escaped)
-  and the pieces ``strftime`` cannot print (lower-case ``am``/``pm``).
-* :func:`to_timestamp_regex` turns a pattern into one RE2 regular expression that
-  consumes the input exactly as PostgreSQL's ``DCH_from_char`` does (outside ``FX``
-  mode): spaces skipped before and after fields, a separator or space in the pattern
-  matching one separator or space (or nothing), a literal character consuming one
-  character unless spaces skipped before it stand in for it, numeric fields reading
-  their fixed width when the next pattern item is a digit field and every digit
-  otherwise, and the input allowed to end early. What PostgreSQL would read with a
-  sign or with spaces inside a fixed-width field makes the expression fail instead
-  (the caller turns that into an error).
+"""PostgreSQL date/time format patterns (``TO_CHAR``, ``TO_TIMESTAMP``) for DuckDB:
+:func:`parse_format` ports PostgreSQL's; :func:`to_char_parts` gives ``strftime`` formats,
+:func:`to_timestamp_regex` one RE2 expression that reads as PostgreSQL reads; every keyword
+or modifier DDSQL does not list is refused by name (docs/design.md, "Intervals and format
+patterns").
 """
 
 from __future__ import annotations

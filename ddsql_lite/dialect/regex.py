@@ -1,33 +1,7 @@
-"""DDSQL regular expressions (ICU flavour) translated to DuckDB's RE2.
-
-Module contract (shared by every rewrite module): ``REWRITES`` are pure node -> node
-rewrites applied in order over the whole tree; ``FUNCTIONS`` (sqlglot class -> DDSQL
-name) and ``ANONYMOUS`` (lower-case names sqlglot parses as Anonymous) list what this
-module makes safe to call.
-
-What the translation guarantees (docs/dialect.md, "Regular expressions"):
-
-* Pattern *syntax* is ICU's, read by a small parser (:func:`translate_pattern`) that
-  writes the RE2 equivalent and refuses, with an :class:`UnsupportedError` naming the
-  construct, everything RE2 cannot express: look-around, back references, possessive
-  quantifiers, atomic groups, ``\\G``, ``\\X``, ``\\Z``, the ``x``/``w`` options, set
-  operations, POSIX ``[:name:]`` classes and properties RE2 lacks.
-* ``\\d``, ``\\s``, ``\\w``, ``\\h``, ``\\v``, ``\\R`` and ``\\p{...}`` keep ICU's Unicode
-  meaning (RE2's own ``\\d``/``\\s``/``\\w`` are ASCII-only, and its ``\\v`` is VT).
-* Function-level flags and the newline rules follow DDSQL and PostgreSQL: without
-  ``n``/``m`` the pattern sees one string (``.`` and ``[^...]`` match a newline, ``^``/``$``
-  only at its ends); with ``n``/``m`` they stop at ``\\n`` and ``^``/``$`` work per line.
-  ``i`` ignores case; ``g`` (replace only) replaces every match. Other flags are refused.
-* Matching is leftmost-first, as in ICU and RE2 (PostgreSQL prefers the longest
-  alternative; DDSQL documents ICU, so ICU wins there).
-* Three ICU behaviours RE2 reproduces only on some inputs are checked at run time, and
-  a value outside them stops the query with an error instead of a different answer:
-  ``\\b``/``\\B`` (exact unless the text holds non-ASCII word characters or marks),
-  case-insensitive matching (exact unless the text holds a character whose full case
-  folding is several characters, such as ``ß``), and inline ``(?s)``/``(?m)`` options
-  (exact unless the text holds a line terminator other than ``\\n``).
-* Replacement strings are ICU's: ``$0``..``$9`` and ``${name}`` insert groups, ``\\$`` and
-  ``\\\\`` are a literal dollar and backslash (:func:`translate_replacement`).
+"""DDSQL regular expressions (ICU flavour) as DuckDB's RE2: patterns translated by
+:mod:`.icu_pattern`, flags and newline rules as DDSQL and PostgreSQL have them, run-time
+checks where RE2 agrees with ICU only on some texts, and a refusal for the rest
+(docs/dialect.md, "Regular expressions").
 """
 
 from __future__ import annotations
@@ -35,6 +9,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
+from .declare import Functions, Rewrite, Syntax, rewrites
 from .icu_pattern import (
     Flags,
     Pattern,
@@ -43,7 +18,7 @@ from .icu_pattern import (
     translate_pattern,
     translate_replacement,
 )
-from .nodes import TEXT_TYPES, Rewrite, call, data_type, rewrites
+from .nodes import TEXT_TYPES, call, data_type
 from .runtime import CHECK_MACRO
 
 
@@ -304,8 +279,9 @@ def rewrite_regex(node: exp.Expr) -> exp.Expr:
 
 
 REWRITES: tuple[Rewrite, ...] = (rewrite_regex,)
-FUNCTIONS: dict[type[exp.Expr], str] = {
-    exp.RegexpLike: "regexp_like",
-    exp.RegexpReplace: "regexp_replace",
+FUNCTIONS: Functions = {
+    "regexp_like": (exp.RegexpLike,),
+    "regexp_match": ("regexp_match",),
+    "regexp_replace": (exp.RegexpReplace,),
 }
-ANONYMOUS: set[str] = {"regexp_match"}
+SYNTAX: Syntax = {}

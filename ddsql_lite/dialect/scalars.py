@@ -1,10 +1,8 @@
 """Numbers, strings, arrays, aggregates and window functions, with PostgreSQL's answers.
 
-Where DuckDB's function of the same name answers differently (``substring`` with a
-start below 1, ``split_part`` with an empty delimiter, ``string_to_array('')``,
-``array_agg(DISTINCT x)`` order, bare ``DECIMAL``...), a rewrite or a ``ddsql_`` macro
-restores PostgreSQL's (or DDSQL's documented) behaviour. Module contract: see
-:mod:`ddsql_lite.dialect.transforms`.
+Where DuckDB's function of the same name answers differently (``substring`` with a start
+below 1, ``split_part`` with an empty delimiter, ``array_agg(DISTINCT x)`` order...), a
+rewrite or a ``ddsql_`` macro restores PostgreSQL's (or DDSQL's documented) behaviour.
 """
 
 from __future__ import annotations
@@ -12,15 +10,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import (
-    TEXT_TYPES,
-    Rewrite,
-    call,
-    data_type,
-    is_json,
-    rewrites,
-    type_in,
-)
+from .declare import Functions, Rewrite, Syntax, rewrites
+from .nodes import TEXT_TYPES, call, data_type, is_json, type_in
 from .runtime import (
     SPLIT_PART,
     STRING_TO_ARRAY,
@@ -103,7 +94,7 @@ def types(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.ParseJSON) or (
         isinstance(node, exp.Cast) and node.to.is_type(exp.DType.JSON)
     ):
-        return exp.Cast(this=json_text(node.this), to=data_type("JSON"))
+        return exp.Cast(this=unique_keys_checked(node.this), to=data_type("JSON"))
     if isinstance(node, exp.Cast) and _is_sized_text(node.to):
         size = node.to.expressions[0]
         return call("left", exp.Cast(this=node.this, to=data_type("VARCHAR")), size.this)
@@ -116,7 +107,7 @@ def types(node: exp.Expr) -> exp.Expr:
     return node
 
 
-def json_text(value: exp.Expr) -> exp.Expr:
+def unique_keys_checked(value: exp.Expr) -> exp.Expr:
     """``value``, about to be made JSON, checked for repeated keys (see ``UNIQUE_KEYS``):
     a string literal now, a text at run time, except the text of a JSON value (checked
     where it was made)."""
@@ -195,26 +186,47 @@ def _fraction(node: exp.Expr) -> float:
 
 REWRITES: tuple[Rewrite, ...] = (strings, types, aggregates, subscripts)
 
-FUNCTIONS: dict[type[exp.Expr], str] = {
-    exp.Round: "round",
-    exp.Substring: "substring",
-    exp.StrPosition: "strpos",
-    exp.SplitPart: "split_part",
-    exp.Reverse: "reverse",
-    exp.Replace: "replace",
-    exp.ArrayPosition: "array_position",
-    exp.StringToArray: "string_to_array",
-    exp.ArrayToString: "array_to_string",
-    exp.ArrayAgg: "array_agg",
-    exp.WithinGroup: "approx_percentile",
-    exp.ParseJSON: "json",
-    exp.Array: "array",
-    exp.RowNumber: "row_number",
-    exp.Rank: "rank",
-    exp.Lead: "lead",
-    exp.Lag: "lag",
-    exp.FirstValue: "first_value",
-    exp.LastValue: "last_value",
-    exp.NthValue: "nth_value",
+FUNCTIONS: Functions = {
+    # aggregates
+    "count": (exp.Count,),
+    "sum": (exp.Sum,),
+    "min": (exp.Min,),
+    "max": (exp.Max,),
+    "avg": (exp.Avg,),
+    "bool_and": (exp.LogicalAnd,),
+    "bool_or": (exp.LogicalOr,),
+    "array_agg": (exp.ArrayAgg,),
+    "approx_percentile": (exp.WithinGroup, "approx_percentile"),
+    # numbers
+    "abs": (exp.Abs,),
+    "ceil": (exp.Ceil,),
+    "ceiling": (exp.Ceil,),
+    "floor": (exp.Floor,),
+    "power": (exp.Pow,),
+    "round": (exp.Round,),
+    # strings
+    "lower": (exp.Lower,),
+    "upper": (exp.Upper,),
+    "length": (exp.Length,),
+    "trim": (exp.Trim,),
+    "coalesce": (exp.Coalesce,),
+    "substring": (exp.Substring,),
+    "strpos": (exp.StrPosition,),
+    "split_part": (exp.SplitPart,),
+    "reverse": (exp.Reverse,),
+    "replace": (exp.Replace,),
+    # arrays
+    "cardinality": ("cardinality",),
+    "array_position": (exp.ArrayPosition,),
+    "string_to_array": (exp.StringToArray,),
+    "array_to_string": (exp.ArrayToString,),
+    # window functions
+    "row_number": (exp.RowNumber,),
+    "rank": (exp.Rank,),
+    "lead": (exp.Lead,),
+    "lag": (exp.Lag,),
+    "first_value": (exp.FirstValue,),
+    "last_value": (exp.LastValue,),
+    "nth_value": (exp.NthValue,),
 }
-ANONYMOUS = {"cardinality", "approx_percentile"}
+SYNTAX: Syntax = {exp.ParseJSON: "json", exp.Array: "array"}

@@ -1,22 +1,6 @@
-"""Set-returning functions: ``json_array_elements[_text]`` and ``unnest``, in FROM and in
-the select list.
-
-:func:`prepare` runs before qualification, so that the rest of the translator sees
-ordinary typed ``UNNEST`` sources with PostgreSQL's column names: ``FROM f(...) AS v``
-names both the source and its single column ``v``; without an alias the column is
-``value`` for the JSON functions and ``unnest`` for ``unnest``. The rewrite after
-qualification turns every ``UNNEST`` source into a lateral subquery of select-list
-UNNESTs: that zips ``unnest(a, b, ...)``, which DuckDB's UNNEST cannot take, padding the
-shorter arrays with NULL like PostgreSQL, and it runs many times faster than DuckDB's
-UNNEST table function over a column of the outer table (which it evaluates as a
-dependent join).
-
-In a select list (:func:`prepare_select_lists`) they run as PostgreSQL 15 runs them:
-one output row per element, several of them in lockstep, padded with NULL to the
-longest, and no row for an input row whose arrays are all empty or NULL. DuckDB's
-select-list UNNEST does the same; the JSON functions become an UNNEST of the typed
-element list. Where PostgreSQL refuses one (WHERE, CASE, COALESCE, an aggregate's or
-window function's argument, VALUES, another such function's argument...) it is refused.
+"""Set-returning functions: ``json_array_elements[_text]`` and ``unnest``, in FROM and in a
+select list, with PostgreSQL's rows and column names (docs/dialect.md, "JSON"). :func:`prepare`
+runs before qualification, the rewrite after it (docs/design.md, "Set-returning functions").
 """
 
 from __future__ import annotations
@@ -28,10 +12,11 @@ from typing import Any
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, data_type, replace_node, rewrites
+from .declare import Functions, Rewrite, Syntax, rewrites
+from .nodes import call, data_type, replace_node
 from .paths import dollar_keys
 from .runtime import JSON_ARRAY, JSON_ELEMENTS, JSON_ELEMENTS_TEXT
-from .scalars import json_text
+from .scalars import unique_keys_checked
 
 JSON_FUNCTIONS = {
     "json_array_elements": (JSON_ELEMENTS, "JSON"),
@@ -69,7 +54,7 @@ def _elements(args: list[exp.Expr], name: str) -> exp.Cast:
     function, element_type = JSON_FUNCTIONS[name]
     document = args[0]
     if isinstance(document, exp.Literal):  # text that PostgreSQL reads as json
-        document = json_text(document)
+        document = unique_keys_checked(document)
     return exp.Cast(this=call(function, document), to=data_type(f"{element_type}[]"))
 
 
@@ -274,5 +259,8 @@ def _check_place(node: exp.Expr, name: str) -> None:
 _INSTEAD = "; use it as a source: FROM ..., json_array_elements(j) AS e (or unnest(a) AS u)"
 
 REWRITES: tuple[Rewrite, ...] = (lateral_unnest,)
-FUNCTIONS: dict[type[exp.Expr], str] = {exp.Unnest: "unnest", exp.Explode: "unnest"}
-ANONYMOUS = set(JSON_FUNCTIONS)
+FUNCTIONS: Functions = {
+    "unnest": (exp.Unnest, exp.Explode),
+    **{name: (name,) for name in JSON_FUNCTIONS},  # json_array_elements[_text]
+}
+SYNTAX: Syntax = {}

@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import Rewrite, call, is_json, is_type, rewrites
+from .declare import Functions, Rewrite, Syntax, rewrites
+from .nodes import call, is_json, is_type
 from .paths import JSON_OPERATORS, OPERATOR_TEXT, operand_error
 
 
@@ -96,5 +97,5 @@ def key_lists(node: exp.Expr) -> exp.Expr:
 
 
 REWRITES: tuple[Rewrite, ...] = (tag_tests, tag_lookups, key_lists)
-FUNCTIONS: dict[type[exp.Expr], str] = {}
-ANONYMOUS = {"akeys", "avals"}
+FUNCTIONS: Functions = {"akeys": ("akeys",), "avals": ("avals",)}
+SYNTAX: Syntax = {}

@@ -1,19 +1,6 @@
-"""Numbers and arrays turned into text as PostgreSQL prints them.
-
-DuckDB's text for a DOUBLE is not PostgreSQL's float8 output: integral values keep a
-``.0`` (``2.0`` for ``2``), 1e15 <= |x| < 1e16 are written out in full where PostgreSQL
-switches to ``1e+15``, and the specials are ``nan``/``inf`` (``NaN``/``Infinity``). Both
-write the shortest digits that read back as the same double, except above 2**53, where
-DuckDB may pick digits on a bound of the double's rounding interval and PostgreSQL
-never does (``9.41951302772486e+16`` against ``9.419513027724861e+16``).
-
-Arrays print as ``[a, b]`` in DuckDB and ``{a,b}`` in PostgreSQL, which quotes elements
-that are empty, ``NULL``-like or hold ``{}",\\`` or blanks, and writes booleans inside
-arrays (and in ``array_to_string``) as ``t``/``f``.
-
-The rewrites apply where a value becomes text: casts to text, ``||`` and
-``array_to_string``. Whether a value is a double is decided by DuckDB when the macro is
-bound (``typeof``), not guessed from the translator's types.
+"""Numbers and arrays made text as PostgreSQL prints them (``2`` not ``2.0``, ``1e+15``,
+``{a,b}``, ``t``/``f``) where a value becomes text: casts to text, ``||`` and
+``array_to_string`` (docs/design.md, "Values as text").
 """
 
 from __future__ import annotations
@@ -21,7 +8,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import UnsupportedError
-from .nodes import TEXT_TYPES, Rewrite, call, data_type, rewrites, type_in
+from .declare import Functions, Rewrite, Syntax, rewrites
+from .nodes import TEXT_TYPES, call, data_type, type_in
 from .runtime import ARRAY_TEXT, INTERVAL_TEXT, VALUE_TEXT
 from .timefuncs import kind
 
@@ -120,3 +108,5 @@ def value_texts(node: exp.Expr) -> exp.Expr:
 
 
 REWRITES: tuple[Rewrite, ...] = (value_texts,)
+FUNCTIONS: Functions = {}
+SYNTAX: Syntax = {}

@@ -1,32 +1,7 @@
-"""DDSQL time: NOW, EXTRACT, DATE_TRUNC, DATE_BIN, TO_TIMESTAMP, TO_CHAR, intervals.
-
-Module contract (shared by every rewrite module): ``REWRITES`` are pure node -> node
-rewrites applied in order over the whole tree; ``FUNCTIONS`` (sqlglot class -> DDSQL
-name) and ``ANONYMOUS`` (lower-case names sqlglot parses as Anonymous) list what this
-module makes safe to call.
-
-sqlglot reads these functions lossily (``INTERVAL '1 day 02:03:04'`` becomes one day,
-``'2 hrs'`` an unknown unit, ``to_char`` formats are mapped to strftime before we see
-them), so :func:`prepare_tokens` runs on the token stream first: ``INTERVAL 'text'``
-becomes ``'text'::INTERVAL`` (its text kept whole), and ``now``, ``date_trunc``,
-``date_bin``, ``to_timestamp`` and ``to_char`` calls are renamed ``ddsql_*`` so they
-parse as plain calls with their arguments as written. The rewrite then gives each the
-meaning DDSQL documents, else PostgreSQL 15's, and refuses the rest (docs/dialect.md,
-"Which behaviour wins"):
-
-* interval text is parsed exactly (:mod:`.intervals`) into a DuckDB interval literal;
-  intervals print as PostgreSQL prints them when cast to text;
-* timestamp text (literals, casts, text compared with a timestamp) is read strictly as
-  ``YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]`` in UTC (a zero offset is allowed; any other
-  offset is refused, since PostgreSQL would silently drop it);
-* ``NOW()`` and ``CURRENT_TIMESTAMP`` are the query's start as a UTC TIMESTAMP;
-* ``EXTRACT``: ``dow`` is 1 (Monday) to 7 (Sunday) and ``second`` whole seconds (DDSQL);
-* ``DATE_BIN`` and ``TO_TIMESTAMP(epoch)`` use PostgreSQL's exact integer arithmetic
-  and rounding; ``TO_CHAR``/``TO_TIMESTAMP(text, format)`` use :mod:`.pgformat`.
-
-Timestamp and interval arithmetic (``+``, ``-``, ``*``, ``/``, comparisons) is left to
-DuckDB, whose interval arithmetic gives PostgreSQL's answers; only text literals in it
-are read here, as PostgreSQL types them.
+"""DDSQL time: NOW, EXTRACT, DATE_TRUNC, DATE_BIN, TO_TIMESTAMP, TO_CHAR, and timestamp and
+interval text, with DDSQL's documented meaning, else PostgreSQL 15's; the rest is refused
+(docs/dialect.md, "Time"). The calls arrive renamed ``ddsql_*`` by the parser's pre-pass
+(:mod:`.tokens`). Arithmetic is DuckDB's; only text literals in it are read here.
 """
 
 from __future__ import annotations
@@ -37,11 +12,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlglot import exp
-from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import UnsupportedError
+from .declare import Functions, Rewrite, Syntax, rewrites
 from .intervals import USECS_PER_DAY, Interval, parse_interval
-from .nodes import Rewrite, call, data_type, rewrites, type_in
+from .nodes import call, data_type, type_in
 from .pgformat import FIELDS, to_char_parts, to_timestamp_regex
 from .runtime import (
     DATE_BIN,
@@ -51,108 +26,7 @@ from .runtime import (
     TIMESTAMP_TEXT,
     TO_TIMESTAMP_FIELDS,
 )
-
-# Calls whose arguments sqlglot would rewrite: renamed before parsing (see prepare_tokens).
-RAW_CALLS: dict[str, str] = {
-    name: "ddsql_" + name for name in ("now", "date_trunc", "date_bin", "to_timestamp", "to_char")
-}
-# prepare_tokens changes nothing in a text without INTERVAL or a name (VAR token) of these.
-TIME_WORDS = frozenset({*RAW_CALLS, "extract"})
-_INTERVAL, _VAR = TokenType.INTERVAL, TokenType.VAR
-_CALL_OR_FROM = (TokenType.L_PAREN, TokenType.FROM)
-# PostgreSQL's interval type modifiers (``INTERVAL '1' DAY``), refused.
-_TYPMOD_FIELDS = {"year", "month", "day", "hour", "minute", "second"}
-
-
-def prepare_tokens(tokens: list[Token]) -> list[Token]:
-    """The token pre-pass for time syntax (see the module docstring).
-
-    ``INTERVAL 'text'`` -> ``'text' :: INTERVAL``; ``INTERVAL 'text' HOUR`` (a type
-    modifier), ``INTERVAL 2 DAY`` and ``INTERVAL(3) 'text'`` are refused; ``now(``,
-    ``date_trunc(``, ``date_bin(``, ``to_timestamp(``, ``to_char(`` -> ``ddsql_*(``;
-    ``EXTRACT(unit FROM`` -> ``EXTRACT('unit' FROM`` (PostgreSQL's quoted form).
-    """
-    out: list[Token] = []
-    last = len(tokens) - 1
-    after_interval = False
-    for i, tok in enumerate(tokens):
-        kind = tok.token_type
-        nxt = tokens[i + 1] if i < last else None
-        if not (
-            kind == _INTERVAL
-            or after_interval
-            or (kind == _VAR and nxt is not None and nxt.token_type in _CALL_OR_FROM)
-        ):
-            out.append(tok)  # no rule below applies to this token
-            continue
-        prev = tokens[i - 1] if i else None
-        if kind != _VAR or after_interval:  # (a name not after INTERVAL skips these)
-            after_interval = kind == _INTERVAL
-            if _interval_literal_at(tokens, i):
-                continue  # the string comes next and is emitted as 'text' :: INTERVAL
-            if _interval_literal_at(tokens, i - 1):
-                out += [
-                    tok,
-                    Token(TokenType.DCOLON, "::", tok.line, tok.col, tok.end, tok.end),
-                    Token(TokenType.INTERVAL, "INTERVAL", tok.line, tok.col, tok.end, tok.end),
-                ]
-                continue
-        if _extract_unit_at(tokens, i):
-            tok = Token(TokenType.STRING, tok.text.lower(), tok.line, tok.col, tok.start, tok.end)
-        elif _raw_call_at(tok, nxt, prev):
-            name = RAW_CALLS[tok.text.lower()]
-            tok = Token(_VAR, name, tok.line, tok.col, tok.start, tok.end, tok.comments)
-        out.append(tok)
-    return out
-
-
-def _raw_call_at(tok: Token, nxt: Token | None, prev: Token | None) -> bool:
-    """True when ``tok`` calls one of :data:`RAW_CALLS` (not as ``x.name(``)."""
-    return (
-        tok.token_type == _VAR
-        and tok.text.lower() in RAW_CALLS
-        and nxt is not None
-        and nxt.token_type == TokenType.L_PAREN
-        and (prev is None or prev.token_type != TokenType.DOT)
-    )
-
-
-def _interval_literal_at(tokens: list[Token], i: int) -> bool:
-    """True when ``tokens[i]`` is the ``INTERVAL`` of ``INTERVAL 'text'`` (not of a cast
-    such as ``x::interval``); refuses the forms PostgreSQL reads with field modifiers."""
-    if i < 0 or tokens[i].token_type != TokenType.INTERVAL:
-        return False
-    if i > 0 and tokens[i - 1].token_type in (TokenType.DCOLON, TokenType.ALIAS):
-        return False
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if nxt is not None and nxt.token_type in (TokenType.NUMBER, TokenType.L_PAREN):
-        raise UnsupportedError(
-            "INTERVAL needs its amount and unit in quotes, such as INTERVAL '2 days'"
-        )
-    if nxt is None or nxt.token_type != TokenType.STRING:
-        return False
-    after = tokens[i + 2] if i + 2 < len(tokens) else None
-    typmod = after is not None and after.token_type == TokenType.VAR
-    if typmod and after is not None and after.text.lower() in _TYPMOD_FIELDS:
-        raise UnsupportedError(
-            f"INTERVAL '{nxt.text}' {after.text}: interval field restrictions are not "
-            f"supported; write the unit inside the quotes "
-            f"(INTERVAL '{nxt.text} {after.text.lower()}s')"
-        )
-    return True
-
-
-def _extract_unit_at(tokens: list[Token], i: int) -> bool:
-    """True when ``tokens[i]`` is the bare unit of ``EXTRACT(unit FROM ...)``."""
-    return (
-        2 <= i < len(tokens) - 1
-        and tokens[i].token_type == TokenType.VAR
-        and tokens[i + 1].token_type == TokenType.FROM
-        and tokens[i - 1].token_type == TokenType.L_PAREN
-        and tokens[i - 2].token_type == TokenType.VAR
-        and tokens[i - 2].text.lower() == "extract"
-    )
-
+from .tokens import RAW_CALLS
 
 _TIMESTAMP_TEXT = re.compile(TIMESTAMP_TEXT)
 _OFFSET = re.compile(r"(?:[+-][0-9]{2}(?::?[0-9]{2})?|[A-Za-z][A-Za-z/_]+)\s*$")
@@ -161,11 +35,11 @@ _OFFSET = re.compile(r"(?:[+-][0-9]{2}(?::?[0-9]{2})?|[A-Za-z][A-Za-z/_]+)\s*$")
 # --------------------------------------------------------------------------- literals
 
 
-def parse_timestamp(text: str) -> datetime:
-    """Timestamp text as DDSQL reads it (UTC): ``YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]``,
-    optionally followed by a zero offset (``Z``, ``+00``, ``+00:00``, ``UTC``). Raises
-    :class:`UnsupportedError` for anything else, including non-zero offsets, which
-    PostgreSQL would silently drop."""
+def read_timestamp_literal(text: str) -> datetime:
+    """The timestamp a literal's text denotes, as DDSQL reads it (UTC):
+    ``YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]``, optionally followed by a zero offset (``Z``,
+    ``+00``, ``+00:00``, ``UTC``). Raises :class:`UnsupportedError` for anything else,
+    including non-zero offsets, which PostgreSQL would silently drop."""
     match = _TIMESTAMP_TEXT.match(text)
     if not match:
         if _TIMESTAMP_TEXT.match(_OFFSET.sub("", text)):
@@ -293,7 +167,7 @@ def literal_as(node: exp.Expr, target: str) -> exp.Expr:
     if not _is_text_literal(node):
         return node
     if target == "timestamp":
-        return timestamp_literal(parse_timestamp(node.this))
+        return timestamp_literal(read_timestamp_literal(node.this))
     return interval_literal(parse_interval(node.this))
 
 
@@ -542,7 +416,7 @@ def _cast(node: exp.Expr) -> exp.Expr:
         if what in ("timestamp", "null"):
             return node
         if _is_text_literal(value):
-            return timestamp_literal(parse_timestamp(value.this))
+            return timestamp_literal(read_timestamp_literal(value.this))
         if what in ("text", None):
             return call(TEXT_TIMESTAMP, _deep(value))
         raise UnsupportedError(f"cannot cast {what} to timestamp")
@@ -643,8 +517,10 @@ _HANDLERS: dict[type[exp.Expr], Callable[[exp.Expr], exp.Expr]] = {
 REWRITES: tuple[Rewrite, ...] = (
     rewrites(*(k for k in _HANDLERS if k is not exp.Anonymous), calls=_CALLS)(time_functions),
 )
-FUNCTIONS: dict[type[exp.Expr], str] = {
-    exp.Extract: "extract",
-    exp.CurrentTimestamp: "current_timestamp",
+FUNCTIONS: Functions = {
+    **{name: (renamed,) for name, renamed in RAW_CALLS.items()},  # now, date_trunc, ...
+    "extract": (exp.Extract,),
+    # bound to a query parameter before validation (translate.bind_settings)
+    "current_setting": (),
 }
-ANONYMOUS: set[str] = set(RAW_CALLS.values())
+SYNTAX: Syntax = {exp.CurrentTimestamp: "current_timestamp"}

@@ -1,12 +1,8 @@
 """DDSQL text -> DuckDB SQL: parse, validate, qualify, type, rewrite, generate.
 
-:class:`Translator` is bound to a registry; :meth:`Translator.translate` is pure and
-cached by SQL text. It raises a :class:`~ddsql_lite.errors.DDSQLError` subclass for
-anything it will not run: several statements, a non-query statement, a table outside
-the registry, an unknown column, a function or construct DDSQL does not support.
-
-Qualification and typing use :mod:`.scopes` for the query shapes it handles and sqlglot's
-``qualify`` and ``annotate_types`` for the others (with the same result, only slower).
+:meth:`Translator.translate` is pure and cached by SQL text, and raises a
+:class:`~ddsql_lite.errors.DDSQLError` subclass for anything it will not run
+(docs/design.md, "Data flow").
 """
 
 from __future__ import annotations
@@ -25,6 +21,7 @@ from ..registry import Registry, Table, suggest
 from . import tables
 from .bounds import check_bounds
 from .ddsql import DIALECT, INTERNAL_PREFIX, PARAMETER_NAME, parse
+from .fast_qualify import NotFast, TableTypes, qualify_and_type
 from .functions import (
     CALL_SYNTAX,
     CAST_TYPES,
@@ -43,15 +40,15 @@ from .names import (
     using_orders,
 )
 from .nodes import data_type
-from .scopes import Catalog, NotFast, qualify_and_type
-from .transforms import apply_rewrites
+from .rules import REWRITES
+from .walk import apply_rewrites
 
 
 @dataclass(frozen=True)
 class Translation:
     """The DuckDB SQL for one DDSQL query, and its output column names."""
 
-    sql: str
+    duckdb_sql: str
     columns: tuple[str, ...]
     parameters: tuple[str, ...] = ()  # names of the :name placeholders, in order
     # A session statement instead of a query: ("set", setting, value) or ("show", setting).
@@ -70,15 +67,15 @@ def setting_parameter(setting: str) -> str:
     return INTERNAL_PREFIX + setting.replace(".", "_")
 
 
-# The only reserved names a placeholder in generated SQL may have.
-SETTING_PARAMETERS = frozenset(setting_parameter(s) for s in TIME_FRAME_SETTINGS)
+# Each session setting's parameter: the only reserved names generated SQL may bind.
+SETTING_PARAMETERS = {s: setting_parameter(s) for s in TIME_FRAME_SETTINGS}
 
 
 class Translator:
     """Translates DDSQL for the tables of one registry."""
 
     def __init__(self, registry: Registry, cache_size: int = 1024, fast: bool = True) -> None:
-        """``fast``: qualify and type the common query shapes with :mod:`.scopes` (the
+        """``fast``: qualify and type the common query shapes with :mod:`.fast_qualify` (the
         same result as sqlglot's passes, faster); False runs sqlglot's passes always."""
         self.registry = registry
         self.schema = MappingSchema(
@@ -88,7 +85,9 @@ class Translator:
             },
             dialect="duckdb",
         )
-        self.catalog = Catalog.of(self.schema, ((t.schema_name, t.table_name) for t in registry))
+        self.table_types = TableTypes.of(
+            self.schema, ((t.schema_name, t.table_name) for t in registry)
+        )
         self.fast = fast
         self.translate = lru_cache(maxsize=cache_size)(self._translate)  # type: ignore[method-assign]
 
@@ -157,7 +156,7 @@ class Translator:
         if fast:
             # A query using_orders would refuse has a star, which the fast path leaves to
             # sqlglot's; there it is refused before qualification, as always.
-            finish = qualify_and_type(tree, self.catalog)
+            finish = qualify_and_type(tree, self.table_types)
         else:
             from sqlglot.optimizer.qualify import qualify  # the slow path's: imported once used
 
@@ -177,7 +176,7 @@ class Translator:
             refuse_duckdb_reads(tree)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
             finish = _nothing
-        tree = apply_rewrites(tree)
+        tree = apply_rewrites(tree, REWRITES)
         if replaced_functions:
             tree = tables.fuse_element_paths(tree)
         finish()  # (GROUP BY positions, in the fast path)
@@ -195,7 +194,7 @@ def _nothing() -> None:
 
 
 def fast_shape(tree: exp.Expr, selects: list[exp.Expr]) -> bool:
-    """False for shapes :func:`.scopes.qualify_and_type` leaves to sqlglot at once (a
+    """False for shapes :func:`.fast_qualify.qualify_and_type` leaves to sqlglot at once (a
     set operation, a star), told without a walk; the translation then goes on with
     sqlglot's passes instead of starting again from the text."""
     if not isinstance(tree, exp.Select):
@@ -513,7 +512,7 @@ def parameters(tree: exp.Expr) -> tuple[str, ...]:
         if not isinstance(name, str) or not name or name == "?" or name.isdigit():
             raise UnsupportedError("parameters are named, like :name")
         if not PARAMETER_NAME.fullmatch(name) or (
-            name.lower().startswith(INTERNAL_PREFIX) and name not in SETTING_PARAMETERS
+            name.lower().startswith(INTERNAL_PREFIX) and name not in SETTING_PARAMETERS.values()
         ):
             raise UnsupportedError(f"parameter name {name!r} is not allowed")
         names[name] = None

@@ -1,12 +1,10 @@
-"""Loaders: fetch API records (live or from fixtures), map them to rows, build Arrow tables.
+"""Loaders: API records (live from AWS, or from fixture files) -> rows -> Arrow tables.
 
-The split follows cloud-custodian: *fetch* (``aws``, ``fetch``, ``fixtures``) yields API
-records, *transform* (``rows``) is a pure record -> row mapping, *load* builds one Arrow
-table. ``sources`` picks the source for ``connect()``; ``report`` says what a load did;
-``record`` writes fixtures, ``cache`` keeps Parquet snapshots, ``pushdown`` derives List
-filters from a query, ``progress`` draws the progress bar. Fixture files take the
-vectorised path: ``vectorized`` runs the DuckDB query that ``shape_sql`` (with ``sqljson``)
-generates from the schema and the botocore shape, the same mapping as ``rows``.
+``sources`` is the entry point the API calls (``load_tables``, ``record_live``,
+``list_filters``). ``mapping`` is the pure record -> row mapping and fixture files;
+``fast`` builds the mapping's table from large fixture files with DuckDB, and can be
+removed at no cost but speed; ``live`` is the AWS fan-out, its cache and its report.
+Loaders know no SQL dialect (docs/design.md, "Layers").
 """
 
 from importlib import import_module
@@ -15,14 +13,14 @@ from typing import Any
 # Public name -> the module defining it, imported on first use (PEP 562): a connection
 # over fixtures must not pay for the live loader's botocore or the fast path's planner.
 _PUBLIC = {
-    "LoadEntry": "report",
-    "LoadReport": "report",
-    "list_filters": "pushdown",
-    "read_fixtures": "fixtures",
-    "records_to_table": "rows",
-    "sample_path": "fixtures",
-    "synthetic": "synthetic_records",
-    "write_fixtures": "record",
+    "LoadEntry": "live.report",
+    "LoadReport": "live.report",
+    "list_filters": "live.filters",
+    "read_fixtures": "fast.fixture_loader",
+    "records_to_table": "mapping.to_arrow",
+    "sample_path": "mapping.fixture_reader",
+    "synthetic": "mapping.synthetic_records",
+    "write_fixtures": "mapping.fixture_writer",
 }
 
 

@@ -1,16 +1,10 @@
-"""Where a connection's tables come from: the sample data, fixtures, or live AWS.
+"""Where a connection's tables come from: the entry point of the loaders.
 
-:func:`load_tables` is what ``connect()`` calls. It returns every registry table's
-Arrow table and the :class:`LoadReport`:
-
-- ``sample`` / ``fixtures``: read the fixture file(s); the report has no entries.
-- ``aws``: fetch (``aws.load_aws``), transform (``rows.record_to_row``), load
-  (``rows.records_to_table``); with ``cache`` a fresh snapshot is used instead and a new
-  one is written after a live load. A record the mapping rejects fails the load, naming
-  the account, region and resource. The cache location is checked before anything is
-  loaded (:func:`.cache.cache_directory`: UnsupportedError); a damaged or suspicious
-  snapshot is ignored, and a snapshot that cannot be written after a live load does not
-  lose the load: the report's ``cache_note`` says which.
+:func:`load_tables` fills every registry table from the sample data, fixture files or
+a live load (or a fresh snapshot of one) and returns the :class:`LoadReport`;
+:func:`record_live` saves a live load as a fixture file; :func:`list_filters` gives a
+live load its List-call filters. A record the mapping rejects fails the load, naming the
+file and record, or the account, region and resource (docs/design.md, "Data flow").
 """
 
 from __future__ import annotations
@@ -23,15 +17,19 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from ..errors import LoaderError, UnsupportedError
+from ..options import DEFAULT_MAX_AGE
 from ..registry import Registry, Table
-from .aws_options import AwsOptions
-from .cache import DEFAULT_MAX_AGE
-from .fixtures import read_fixtures, sample_path
-from .report import LoadReport
-from .rows import RecordError, printable, record_to_row, records_to_table
+from .fast.fixture_loader import read_fixtures
+from .live.filters import list_filters as list_filters
+from .live.options import AwsOptions
+from .live.report import LoadReport
+from .mapping.fixture_reader import SUFFIXES, sample_path
+from .mapping.to_arrow import records_to_table
+from .mapping.to_row import record_to_row
+from .mapping.values import RecordError, printable
 
 if TYPE_CHECKING:
-    from .aws import AwsLoad
+    from .live.load import AwsLoad
 
 SOURCES = ("sample", "fixtures", "aws")
 
@@ -74,11 +72,32 @@ def fetch_live(
     registry: Registry, options: AwsOptions, *, progress: bool | None = None
 ) -> tuple[Table, AwsLoad]:
     """Fetch the live table's records (no transform yet)."""
-    from .aws import load_aws
-    from .progress import progress_sink
+    from .live.load import load_aws
+    from .live.progress import progress_sink
 
     table = live_table(registry)
     return table, load_aws(table, options, progress=progress_sink(progress))
+
+
+def record_live(
+    registry: Registry,
+    options: AwsOptions,
+    path: str | Path,
+    *,
+    progress: bool | None = None,
+) -> LoadReport:
+    """Fetch the live table and write its records to the fixture file ``path``
+    (``.json`` or ``.jsonl``, checked before anything is fetched), so that a load of
+    ``path`` gives the table a live load would; the report says what was fetched (its
+    ``rows`` are the records written). Nothing is written unless every record replays
+    (:func:`.mapping.fixture_writer.write_fixtures`)."""
+    from .mapping.fixture_writer import write_fixtures
+
+    if Path(path).suffix not in SUFFIXES:
+        raise UnsupportedError(f"{path}: a fixture file must end in .json or .jsonl")
+    table, fetched = fetch_live(registry, options, progress=progress)
+    write_fixtures(fetched.records, path, table)
+    return fetched.report
 
 
 def load_tables(
@@ -92,7 +111,14 @@ def load_tables(
     refresh: bool = False,
     progress: bool | None = None,
 ) -> tuple[dict[Table, pa.Table], LoadReport]:
-    """Every table of ``registry`` and the report of the load; see the module doc."""
+    """Every table of ``registry`` and the report of the load.
+
+    ``sample`` / ``fixtures``: read the fixture file(s); the report has no entries.
+    ``aws``: fetch, map and load the live table (the others are empty); with ``cache``
+    a fresh snapshot is used instead, and a complete live load is kept as a new one.
+    The cache location is checked before anything is loaded; a damaged snapshot is
+    ignored and one that cannot be written loses nothing: ``cache_note`` says which.
+    """
     if source in ("sample", "fixtures"):
         path = sample_path() if source == "sample" else fixtures
         if path is None:
@@ -101,11 +127,11 @@ def load_tables(
         return data, LoadReport(source)
     if source != "aws":
         raise UnsupportedError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
-    from .aws import load_aws  # botocore: imported for live loads only
-    from .cache import cache_directory, find_snapshot, write_snapshot
-    from .progress import progress_sink
+    from .live.cache import find_snapshot, write_snapshot
+    from .live.load import load_aws  # botocore: imported for live loads only
+    from .live.progress import progress_sink
 
-    directory = None if cache is None else cache_directory(cache)  # before any load
+    directory = None if cache is None else Path(cache)
     options = aws or AwsOptions.build()
     table = live_table(registry)
     identity = options.identity()

@@ -65,7 +65,7 @@ def cut(text: str, limit: int) -> str:
     return "".join(out) + ELLIPSIS
 
 
-class Table:
+class Grid:
     """An aligned table of ``columns`` and ``rows`` (Python values)."""
 
     def __init__(
@@ -163,14 +163,14 @@ def aligned(
 ) -> tuple[list[Fragments], bool]:
     """A psql-like table fitted to ``max_width`` (None: no limit), and whether any value
     had to be cut. ``markers``: a ``+`` where a value continues on the next line."""
-    table = Table(columns, rows, markers)
+    table = Grid(columns, rows, markers)
     lines = table.render(max_width)
     return lines, table.was_cut
 
 
 def fits(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int) -> bool:
     """Can the aligned table fit ``max_width`` columns, cutting long values if need be?"""
-    table = Table(columns, rows)
+    table = Grid(columns, rows)
     return table.total_width(table.fitted(max_width)) <= max_width
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DDSQLError
 from ..formats import FORMATS
-from ..timeframe import format_instant
+from ..session import format_instant
 
 if TYPE_CHECKING:
     from .shell import Shell

@@ -236,7 +236,7 @@ class Shell:
         ``wrap_last`` the last column is word-wrapped to the terminal's width."""
         cells = [list(r) for r in rows]
         if wrap_last and cells and self.is_terminal():
-            first = display.Table(columns[:-1], [r[:-1] for r in cells])
+            first = display.Grid(columns[:-1], [r[:-1] for r in cells])
             room = max(self.width() - first.total_width(first.natural) - 3, 30)
             for row in cells:
                 row[-1] = "\n".join(textwrap.wrap(str(row[-1] or ""), room) or [""])

@@ -1,31 +1,10 @@
-"""A local Parquet snapshot of a live load, reused while it is young enough.
+"""A local Parquet snapshot of a complete live load, reused while it is young enough.
 
-Contract:
-
-- A snapshot is two files in the cache directory: ``<table>-<key>.parquet`` (the loaded
-  table) and ``<table>-<key>.json`` (its load report with the load time, and what it was
-  keyed by). ``key`` hashes the table's name and columns and the load's identity (see
-  ``AwsOptions.identity``: profiles, roles, regions, endpoint, List filters; never
-  secrets), so a snapshot is only reused for the same question.
-- :func:`cache_directory` checks the cache location before anything is loaded: it must
-  be a directory (created when missing) this process can create files in; otherwise an
-  :class:`UnsupportedError` (a usage error: the command line exits with status 2), so
-  that a bad location never costs a finished live load.
-- :func:`find_snapshot` returns the table and its report (``from_cache=True``) when the
-  snapshot exists, is intact and is at most ``max_age`` seconds old, and otherwise why
-  an existing snapshot was not used. Intact means: the metadata file is JSON (no
-  ``NaN``, no repeated key) of exactly the expected types, made for this identity, its
-  load time is not in the future (a snapshot from the future would be reused forever:
-  it is suspicious); the Parquet file is readable, valid Arrow data of exactly the
-  table's schema and as many rows as the report counts; the key column is unique and
-  the required columns are set; timestamps are within years 1-9999; the JSON columns
-  hold JSON text as the mapping writes it (valid, no repeated key, no ``NaN`` or
-  infinity, Python's layout) with its timestamps as ISO-8601 UTC text in range; tags
-  are sorted, unique, not null. A damaged or suspicious
-  snapshot is ignored, never an error: the caller loads live, replaces it and reports
-  why (``LoadReport.cache_note``). A snapshot that is merely too old is replaced
-  silently.
-- Files are replaced atomically.
+A snapshot is ``<table>-<key>.parquet`` and ``<table>-<key>.json`` (its load report)
+in the cache directory, keyed by the table and the load's identity (never secrets).
+:func:`find_snapshot` uses a snapshot only when it is fresh and
+intact, and otherwise says why not; files are replaced atomically (docs/design.md,
+"Live-load cache").
 """
 
 from __future__ import annotations
@@ -35,65 +14,27 @@ import hashlib
 import json
 import math
 import os
-import re
 import tempfile
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from ..errors import LoaderError, UnsupportedError
-from ..registry import Table
+from ...errors import LoaderError
+from ...registry import Table
+from ..mapping.api_shapes import ListShape, MapShape, Shape, StructureShape, output_shape
+from ..mapping.to_row import REQUIRED
+from ..mapping.values import RecordError, api_timestamp, iso_utc, printable, snake_case
 from .report import LoadEntry, LoadReport
-from .rows import (
-    REQUIRED,
-    RecordError,
-    iso_utc,
-    parse_timestamp,
-    printable,
-    snake_case,
-)
-from .shapes import ListShape, MapShape, Shape, StructureShape, output_shape
 
-DEFAULT_MAX_AGE = 3600.0
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_DURATION = re.compile(r"(?:\d+(?:\.\d+)?[dhms])+")
-_PART = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
-_UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 _META_BYTES = 64 * 1024 * 1024  # a metadata file larger than this is not read
 # timestamp[us] values Python's datetime holds: 0001-01-01 to 9999-12-31 23:59:59.999999
 _FIRST_US, _LAST_US = -62135596800 * 10**6, 253402300800 * 10**6 - 1
 
 Snapshot = tuple[pa.Table, LoadReport]
-
-
-def parse_duration(value: str | float | timedelta) -> float:
-    """Seconds in ``value``: a number of seconds, a timedelta, or text such as ``90``,
-    ``15m``, ``2h``, ``1d``, ``1h30m``."""
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str):
-        text = value.strip().lower()
-        if _NUMBER.fullmatch(text):
-            seconds = float(text)
-        elif _DURATION.fullmatch(text):
-            seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(text))
-        else:
-            raise UnsupportedError(
-                f"not a duration: {value!r} (use e.g. 90, 30s, 15m, 2h, 1d, 1h30m)"
-            )
-    else:
-        raise UnsupportedError(f"not a duration: {value!r}")
-    if math.isnan(seconds):
-        raise UnsupportedError(f"not a duration: {value!r}")
-    if seconds < 0:
-        raise UnsupportedError(f"a duration cannot be negative: {value!r}")
-    return seconds
 
 
 def snapshot_key(table: Table, identity: Mapping[str, Any]) -> str:
@@ -107,29 +48,6 @@ def snapshot_key(table: Table, identity: Mapping[str, Any]) -> str:
     return f"{table.name}-{digest[:20]}"
 
 
-def cache_directory(directory: Any) -> Path:
-    """``directory`` as the cache's path, checked: created when missing, and a file
-    created and removed in it. UnsupportedError when it cannot hold snapshots (a
-    regular file, a place this process cannot write, an empty name)."""
-    if not isinstance(directory, (str, os.PathLike)) or not str(directory):
-        raise UnsupportedError(f"cache: expected a directory name, got {directory!r}")
-    shown = printable(str(directory))
-    try:
-        path = Path(directory).expanduser()
-        if path.exists() and not path.is_dir():
-            raise UnsupportedError(f"cache {shown}: not a directory")
-        path.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".ddsql-probe.", dir=path)
-        os.close(fd)
-        os.unlink(probe)
-    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: ~unknown-user
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise UnsupportedError(
-            f"cache {shown}: cannot keep snapshots there: {printable(str(why))}"
-        ) from None
-    return path
-
-
 def _paths(directory: Path, table: Table, identity: Mapping[str, Any]) -> tuple[Path, Path]:
     stem = snapshot_key(table, identity)
     return directory / f"{stem}.parquet", directory / f"{stem}.json"
@@ -141,7 +59,8 @@ def read_snapshot(
     identity: Mapping[str, Any],
     max_age: float,
 ) -> Snapshot | None:
-    """The snapshot's table and report if it is intact and fresh; see the module doc."""
+    """The snapshot's table and report if it is intact and fresh (docs/design.md,
+    "Live-load cache")."""
     return find_snapshot(directory, table, identity, max_age)[0]
 
 
@@ -155,7 +74,7 @@ def find_snapshot(
 ) -> tuple[Snapshot | None, str | None]:
     """(the snapshot, None) when it is intact and at most ``max_age`` seconds old at
     ``now``; else (None, why it was ignored), or (None, None) when there is none or it
-    is only too old. See the module doc."""
+    is only too old. See docs/design.md, "Live-load cache"."""
     data_path, meta_path = _paths(Path(directory).expanduser(), table, identity)
     if not meta_path.exists() and not data_path.exists():
         return None, None
@@ -181,7 +100,7 @@ class _Ignored(Exception):
 
 
 def _meta_report(meta_path: Path, data_path: Path, identity: Mapping[str, Any]) -> LoadReport:
-    """The report the metadata file holds, checked (see the module doc)."""
+    """The report the metadata file holds, checked (docs/design.md, "Live-load cache")."""
     try:
         if meta_path.stat().st_size > _META_BYTES:
             raise _Ignored("its metadata file is too large")
@@ -295,7 +214,7 @@ def _why(exc: BaseException) -> str:
 
 
 def _read_table(data_path: Path, table: Table, rows: int) -> pa.Table:
-    """The snapshot's table, checked (see the module doc)."""
+    """The snapshot's table, checked (docs/design.md, "Live-load cache")."""
     import pyarrow.parquet as pq  # imported where used: a load without a cache skips it
 
     try:
@@ -339,9 +258,9 @@ def _check_columns(data: pa.Table, table: Table) -> None:
 
 
 def _check_json(text: str, paths: tuple[tuple[str, ...], ...], column: str) -> None:
-    """``text`` is JSON text as :func:`.rows.json_text` writes it: valid, no repeated
-    key, no ``NaN`` or infinity, Python's layout; and its timestamps (the members at
-    ``paths``) are ISO-8601 UTC text in range."""
+    """``text`` is JSON text as :func:`..mapping.values.json_column_text` writes it:
+    valid, no repeated key, no ``NaN`` or infinity, Python's layout; and its timestamps
+    (the members at ``paths``) are ISO-8601 UTC text in range."""
     try:
         value = json.loads(text)
         same = json.dumps(value, ensure_ascii=False, allow_nan=False) == text
@@ -405,7 +324,7 @@ def _at(value: Any, path: tuple[str, ...]) -> list[Any]:
 
 def _iso_utc_text(text: str) -> bool:
     try:
-        return iso_utc(parse_timestamp(text, "")) == text
+        return iso_utc(api_timestamp(text, "")) == text
     except RecordError:
         return False
 

@@ -1,20 +1,8 @@
 """Qualification and typing of the common query shapes, without sqlglot's scope machinery.
 
-sqlglot's ``qualify`` and ``annotate_types`` build their scopes with several walks of the
-tree each; for a typical query they cost more than the rest of a translation together.
-:func:`qualify_and_type` does their work directly for the shapes most queries have: a
-SELECT (with CTEs) over registry tables, CTEs, aliased derived tables and the UNNESTs of
-:func:`.tables.prepare`, joined with ON (or not at all), with columns that resolve to
-exactly one source of their own SELECT. For anything else (stars, set operations,
-subqueries inside expressions, USING or NATURAL joins, correlated, unknown or ambiguous
-columns, column aliases on derived tables...) it raises :class:`NotFast` and the
-translator runs sqlglot's passes instead, on a fresh parse.
-
-Contract: when it returns, the tree is what ``qualify(..., expand_alias_refs=False)``
-followed by ``annotate_types`` makes of it: the same SQL and the same type on every node
-(``tests/test_translate.py`` compares the two over the query corpus). Types come from
-sqlglot's own :class:`TypeAnnotator`; only the columns' types, which need scopes, are
-looked up here, the way the annotator looks them up.
+:func:`qualify_and_type` leaves the tree as sqlglot's ``qualify(...,
+expand_alias_refs=False)`` and ``annotate_types`` would, or raises :class:`NotFast` for a
+shape it leaves to them (docs/design.md, "Fast qualification").
 """
 
 from __future__ import annotations
@@ -36,7 +24,7 @@ class NotFast(Exception):
 
 
 @dataclass(frozen=True)
-class Catalog:
+class TableTypes:
     """What the fast path knows of the registry: each table's columns (in schema order)
     with the types sqlglot's schema gives them, keyed by (schema name, table name)."""
 
@@ -44,7 +32,7 @@ class Catalog:
     tables: dict[tuple[str, str], dict[str, exp.DataType]]
 
     @classmethod
-    def of(cls, schema: MappingSchema, names: Iterable[tuple[str, str]]) -> Catalog:
+    def of(cls, schema: MappingSchema, names: Iterable[tuple[str, str]]) -> TableTypes:
         tables = {}
         for db, name in names:
             ref = exp.table_(name, db=db)
@@ -122,9 +110,9 @@ class _Qualifier:
     """One query's qualification: scopes in the order sqlglot annotates them (a scope's
     CTEs and derived tables before it), and every identifier to quote at the end."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.dialect = catalog.schema.dialect  # sqlglot qualifies columns in the schema's
+    def __init__(self, table_types: TableTypes) -> None:
+        self.table_types = table_types
+        self.dialect = table_types.schema.dialect  # sqlglot qualifies columns in the schema's
         self.scopes: list[_Scope] = []
         self.identifiers: list[exp.Identifier] = []
         # GROUP BY positions and the projections they stand for
@@ -189,7 +177,7 @@ class _Qualifier:
                 columns: Collection[str] = frozenset(cte.select.named_selects)
                 types, scope = None, cte
             else:
-                types = self.catalog.tables.get((node.db, node.name))
+                types = self.table_types.tables.get((node.db, node.name))
                 if types is None:
                     raise NotFast("table")
                 columns, scope = types, None
@@ -455,7 +443,7 @@ def _unnest_of(column: exp.Column, unnest_at: dict[int, exp.Unnest]) -> int | No
 # --------------------------------------------------------------------------- types
 
 
-def qualify_and_type(tree: exp.Expr, catalog: Catalog) -> Callable[[], None]:
+def qualify_and_type(tree: exp.Expr, table_types: TableTypes) -> Callable[[], None]:
     """Qualify ``tree`` and annotate its types in place, as sqlglot's ``qualify`` and
     ``annotate_types`` would (see the module docstring); :class:`NotFast` when the query
     is not of a shape handled here (the tree is then partly changed: parse it again).
@@ -467,10 +455,10 @@ def qualify_and_type(tree: exp.Expr, catalog: Catalog) -> Callable[[], None]:
     never a GROUP BY either way); this saves rewriting and typing the copy."""
     if not isinstance(tree, exp.Select):
         raise NotFast(tree.key)
-    qualifier = _Qualifier(catalog)
+    qualifier = _Qualifier(table_types)
     qualifier.select(tree, {})
     qualifier.quote()
-    annotator = TypeAnnotator(catalog.schema)
+    annotator = TypeAnnotator(table_types.schema)
     for scope in qualifier.scopes:
         _annotate_scope(scope, annotator)
     annotator.annotate(tree, annotate_scope=False)  # and NULL types made the default

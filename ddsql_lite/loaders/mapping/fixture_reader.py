@@ -1,14 +1,10 @@
-"""Fixture files: recorded API records, replayed offline.
+"""Reading fixture files record by record, and the reference load built on it.
 
 A fixture is a ``.json`` file (an array of records or ``{"records": [...]}``), a
-``.jsonl`` file (one record a line, lines separated by ``\n`` as JSON Lines says) or a
-directory of such files, read in name order. Errors name the file, the record's index
-and the field; a load with any error loads nothing.
-
-:func:`read_fixtures` is the fast path (:mod:`.vectorized`: DuckDB parses, generated SQL
-maps); :func:`read_fixtures_reference` is the reference: :func:`read_records` then the
-pure :func:`.rows.record_to_row` per record. Both give the same table and, for invalid
-input, the same error; a file the fast path cannot take goes the reference way.
+``.jsonl`` file (one record a line) or a directory of such files, read in name order
+(docs/design.md, "Fixture format"). Errors name the file, the record's index and the
+field; a load with any error loads nothing. :func:`read_fixtures_reference` maps every
+record with :func:`.to_row.record_to_row`; the fast path gives the same table faster.
 """
 
 from __future__ import annotations
@@ -18,18 +14,17 @@ import re
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pyarrow as pa
 
-from ..errors import LoaderError
-from ..registry import Table
-from .rows import RecordError, printable, record_to_row, records_to_table
+from ...errors import LoaderError
+from ...registry import Table
+from .to_arrow import records_to_table
+from .to_row import record_to_row
+from .values import RecordError, printable
 
 SUFFIXES = (".json", ".jsonl")
-# Below this size a file is mapped record by record: planning DuckDB's generated queries
-# (about 0.25 s) costs more than the pure mapping of about a thousand records.
-SMALL_FILE_BYTES = 2 * 1024 * 1024
 
 
 def sample_path() -> Path:
@@ -92,7 +87,7 @@ def decode_json(text: str) -> Any:
     the caller's stack. Where it gives up, :func:`_decode_deep` decodes the same text
     (same values, same errors) without recursing, so that how deeply a fixture is nested
     never decides whether it loads; the mapping has its own fixed limit
-    (:data:`.rows.MAX_DEPTH`) for the members it reads.
+    (:data:`.values.MAX_DEPTH`) for the members it reads.
     """
     try:
         return json.loads(text)
@@ -188,10 +183,10 @@ def iter_rows(path: str | Path, table: Table) -> Iterator[dict[str, Any]]:
     """Every row of the fixtures at ``path``; raises LoaderError on the first bad record."""
     seen: dict[str, str] = {}
     for file in fixture_files(path):
-        yield from _file_rows(file, table, seen)
+        yield from file_rows(file, table, seen)
 
 
-def _file_rows(file: Path, table: Table, seen: dict[str, str]) -> Iterator[dict[str, Any]]:
+def file_rows(file: Path, table: Table, seen: dict[str, str]) -> Iterator[dict[str, Any]]:
     """The rows of one file by the pure mapping; ``seen`` maps keys to where they were."""
     for index, record in enumerate(read_records(file)):
         where = f"{file}: record {index}"
@@ -199,101 +194,17 @@ def _file_rows(file: Path, table: Table, seen: dict[str, str]) -> Iterator[dict[
             row = record_to_row(record, table)
         except RecordError as exc:
             raise LoaderError(f"{where}: {exc}") from None
-        _check_key(row[table.key], where, table, seen)
+        check_key(row[table.key], where, table, seen)
         yield row
 
 
-def _check_key(key: Any, where: str, table: Table, seen: dict[str, str]) -> None:
+def check_key(key: Any, where: str, table: Table, seen: dict[str, str]) -> None:
+    """Remember that ``key`` is at ``where``; LoaderError when it was seen before."""
     if key in seen:
         raise LoaderError(f"{where}: duplicate {table.key} {key!r} (first in {seen[key]})")
     seen[key] = where
 
 
 def read_fixtures_reference(path: str | Path, table: Table) -> pa.Table:
-    """The reference load: the pure mapping record by record (slow; for tests)."""
+    """The reference load: the pure mapping record by record (the fast path's yardstick)."""
     return records_to_table(iter_rows(path, table), table)
-
-
-def read_fixtures(
-    path: str | Path, table: Table, *, small_file_bytes: int = SMALL_FILE_BYTES
-) -> pa.Table:
-    """Load the fixtures at ``path`` into one Arrow table; all or nothing.
-
-    Same result and same errors as :func:`read_fixtures_reference`, at DuckDB's speed:
-    each file of ``small_file_bytes`` or more goes through
-    :func:`.vectorized.read_file`, the others and those the fast path cannot take
-    through the pure mapping; duplicate keys are found with Arrow compute.
-    """
-    files = fixture_files(path)
-    if all(_size(file) < small_file_bytes for file in files):
-        return read_fixtures_reference(path, table)
-    from .vectorized import FileFailure, plan_for, read_file  # DuckDB plans: about 0.25 s
-
-    plan = plan_for(table)
-    if plan is None:
-        return read_fixtures_reference(path, table)
-    ledger = _Ledger(table)
-    for file in files:
-        try:
-            read = read_file(file, table, plan) if _size(file) >= small_file_bytes else None
-        except FileFailure as failure:
-            ledger.raise_first(failure.error, file, failure.keys_before)
-        if read is None:  # the whole file takes the pure path
-            rows = _file_rows(file, table, ledger.seen())
-            ledger.add(file, records_to_table(rows, table), seen=True)
-        else:
-            ledger.add(file, read.table)
-    import pyarrow.compute as pc
-
-    result = ledger.table()
-    keys = result.column(table.key)
-    if pc.count_distinct(keys).as_py() != len(keys) - keys.null_count:
-        ledger.seen()  # raises the first duplicate
-    return result
-
-
-def _size(file: Path) -> int:
-    try:
-        return file.stat().st_size
-    except OSError:
-        return 0  # the pure path reports it
-
-
-class _Ledger:
-    """The parts loaded so far, in load order, and (built only when needed) where each
-    key was first seen, as the pure path's ``seen`` dict."""
-
-    def __init__(self, table: Table) -> None:
-        self.table_spec = table
-        self.parts: list[tuple[Path, pa.Table]] = []
-        self._seen: dict[str, str] = {}
-        self._counted = 0  # parts whose keys are in _seen
-
-    def add(self, file: Path, part: pa.Table, *, seen: bool = False) -> None:
-        """Append a part; ``seen``: its keys are already in :meth:`seen`'s dict."""
-        self.parts.append((file, part))
-        if seen and self._counted == len(self.parts) - 1:
-            self._counted += 1
-
-    def seen(self) -> dict[str, str]:
-        """Key -> where it was first loaded; raises the pure path's error on the first
-        duplicate key."""
-        for file, part in self.parts[self._counted :]:
-            for index, key in enumerate(part.column(self.table_spec.key).to_pylist()):
-                _check_key(key, f"{file}: record {index}", self.table_spec, self._seen)
-        self._counted = len(self.parts)
-        return self._seen
-
-    def raise_first(self, error: LoaderError, file: Path, keys_before: list[Any]) -> NoReturn:
-        """Raise what the pure path raises first: a duplicate key among the records
-        before the bad one (the parts, then ``keys_before`` of ``file``), else ``error``."""
-        seen = self.seen()
-        for index, key in enumerate(keys_before):
-            _check_key(key, f"{file}: record {index}", self.table_spec, seen)
-        raise error
-
-    def table(self) -> pa.Table:
-        """All parts as one table."""
-        if not self.parts:
-            return records_to_table([], self.table_spec)
-        return pa.concat_tables([part for _, part in self.parts])

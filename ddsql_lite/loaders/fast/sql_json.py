@@ -1,21 +1,11 @@
-"""SQL that writes values as the pure mapping (:mod:`.rows`) does, for DuckDB.
+"""SQL text that writes values as the pure mapping (``loaders.mapping``) does, for DuckDB.
 
-Building blocks of the vectorised loader (:mod:`.shape_sql`): timestamps parsed as
-:func:`.rows.parse_timestamp` parses them and printed as :func:`.rows.iso_utc` prints
-them, JSON string leaves decoded, and the JSON text of a column written two ways from a
-botocore shape:
-
-- the *output*: Python's ``json.dumps(value, ensure_ascii=False)`` layout (``", "`` and
-  ``": "``), snake_case keys, timestamps as ISO-8601 UTC text;
-- the *compact* text: DuckDB's (yyjson's) compact serialisation with the API's key names
-  and each leaf quoted as its declared type requires. Comparing it with DuckDB's
-  re-serialisation of the raw member proves there were no unknown, duplicate, null or
-  out-of-order members, that objects and arrays are where the shape says, that every
-  leaf has its declared JSON type and that no string needed escaping.
-
-Every function returns SQL text; nothing here touches a database. Values outside what
-the SQL reproduces exactly give NULL (timestamps) or :data:`BAD` inside the text, and
-the caller sends such records to the pure mapping.
+Timestamps read as :func:`..mapping.values.api_timestamp` reads them and printed as
+:func:`..mapping.values.iso_utc` prints them, JSON string leaves decoded, and the JSON
+text of a column in two layouts: the *output* (the mapping's) and the *compact* text
+whose comparison with the raw member proves the member is in the fast subset
+(docs/design.md, "The fast path"). Nothing here touches a database; a value the SQL
+cannot reproduce exactly gives NULL (timestamps) or :data:`BAD` inside the text.
 """
 
 from __future__ import annotations
@@ -23,8 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .rows import snake_case
-from .shapes import ListShape, Shape, StructureShape
+from ..mapping.api_shapes import ListShape, Shape, StructureShape
+from ..mapping.values import snake_case
 
 BAD = "\x01"  # marks a value that could not be converted; never in valid JSON text
 _BAD = "chr(1)"
@@ -76,7 +66,7 @@ def _in_range(stamp: str) -> str:
 
 def iso_timestamp_sql(text: str) -> str:
     """SQL for the naive UTC TIMESTAMP of ISO-8601 ``text`` (VARCHAR), as
-    :func:`.rows.parse_timestamp` gives it for a string; NULL outside the fast subset.
+    :func:`..mapping.values.api_timestamp` gives it for a string; NULL outside the fast subset.
 
     The canonical ``2025-03-01T12:00:00Z`` is cast directly; other accepted spellings
     are parsed as TIMESTAMPTZ (the loading connection's TimeZone is UTC, so text without
@@ -110,7 +100,7 @@ def epoch_timestamp_sql(text: str) -> str:
 
 def json_timestamp_sql(text: str) -> str:
     """SQL for the TIMESTAMP of a JSON leaf (``text``: its JSON text as VARCHAR), as
-    :func:`.rows.parse_timestamp` computes it: a string as ISO-8601, a number as epoch
+    :func:`..mapping.values.api_timestamp` computes it: a string as ISO-8601, a number as epoch
     seconds; NULL for anything else or outside the fast subset."""
     string = decoded_string_sql(text)
     canonical = match_sql(text, '"' + _CANONICAL_RE + '"')
@@ -122,7 +112,7 @@ def json_timestamp_sql(text: str) -> str:
 
 
 def iso_text_sql(stamp: str) -> str:
-    """SQL for :func:`.rows.iso_utc` of a TIMESTAMP: ``2025-03-01T12:00:00[.25]Z``."""
+    """SQL for :func:`..mapping.values.iso_utc` of a TIMESTAMP: ``2025-03-01T12:00:00[.25]Z``."""
     return f"rtrim(rtrim(strftime({stamp}, '%Y-%m-%dT%H:%M:%S.%f'), '0'), '.') || 'Z'"
 
 

@@ -3,9 +3,10 @@
 ``ddsql_lite/data/<service>.<Operation>.json`` holds one operation's output shape and
 every shape it reaches, as botocore's service model spells them (type, members,
 member, key, value only), so a fixture load needs no botocore (about 0.1 s to import and
-load the model). ``python -m ddsql_lite.loaders.shapes sagemaker DescribeInferenceExperiment``
-writes the file from the installed botocore; the tests check it against botocore.
-Members a newer API adds and the file lacks are kept unchecked by the mapping.
+load the model). ``python -m ddsql_lite.loaders.mapping.api_shapes sagemaker
+DescribeInferenceExperiment`` writes the file from the installed botocore; the tests
+check it against botocore. Members a newer API adds and the file lacks are kept
+unchecked by the mapping.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import LoaderError
+from ...errors import LoaderError
 
 _KEEP = ("type", "members", "member", "key", "value")
 

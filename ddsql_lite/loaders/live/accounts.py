@@ -1,45 +1,11 @@
-"""Live AWS loads: credentials, accounts, regions, clients; then the fan-out of ``fetch``.
+"""The accounts, regions and clients of a live load, checked before any fan-out.
 
-Contract of :func:`load_aws`:
-
-- Credentials come from boto3's standard chain (environment, shared config and
-  credentials files, SSO, container and instance roles), per profile. Each account's
-  credentials are checked with STS GetCallerIdentity *before* any fan-out; missing,
-  expired or rejected credentials raise :class:`LoaderError` saying what to do (e.g.
-  ``aws sso login --profile NAME``). ``role_arns`` are assumed (STS AssumeRole) with the
-  profile's credentials, and then only the roles' accounts are loaded.
-- Configuration problems raise :class:`LoaderError` saying what to do, before any call
-  is made: an unknown profile (``--profile``, ``AWS_PROFILE``), a config or credentials
-  file that cannot be parsed (the message names the file and line, never the line's
-  text, which may hold a secret), no region configured when none is asked for, a
-  configured region that is not a region name, an endpoint URL (``endpoint_url``,
-  ``AWS_ENDPOINT_URL*``, the config file's ``endpoint_url``) that is not a URL.
-- Regions: explicit names (checked against botocore's region list for the service,
-  unless ``endpoint_url`` is set), the profile's configured region when none are given,
-  or ``"all"``: every region where the service exists in the credentials' partition
-  (``Session.get_available_regions``), minus those EC2 DescribeRegions says the account
-  has not enabled. That check is tolerant: when DescribeRegions cannot answer (no
-  permission, no network) every region is tried and the ones that refuse land in the
-  report as errors.
-- One client per (account, region), created up front and shared by the fan-out's
-  threads: standard retry mode with :data:`MAX_ATTEMPTS` attempts, connect and read
-  timeouts (``AwsOptions.connect_timeout``/``read_timeout``, for every client, STS and
-  EC2 too), a connection pool as large as the thread pool. Each service client paces
-  each API's calls to the rate its region accepts (``fetch.RateShaper``). A region
-  that does not answer holds at most its share of the threads for one timeout, then
-  one thread until its probing call's attempts time out (``MAX_ATTEMPTS`` x the timeout
-  plus backoff, at most); it is then given up (see ``fetch``); the others keep loading
-  meanwhile. ``endpoint_url``
-  points the service's clients elsewhere (VPC endpoints, local stand-ins); STS and EC2
-  follow boto3's own endpoint configuration (``AWS_ENDPOINT_URL_STS`` and friends).
-- The result holds JSON-ready records (docs/design.md, "Fixture format") in a stable
-  order (account, then region, then List order) and the :class:`LoadReport`. When every
-  (account, region) failed the load raises :class:`LoaderError` listing the failures.
-  Otherwise a partial load keeps what was read and its report says what is missing
-  (see ``report``): credentials that expire during the load end their account's
-  regions, whose entries say so and how to renew them.
-- Secrets (secret keys, session tokens, access key ids) never appear in records, the
-  report or error messages.
+Credentials come from boto3's standard chain, per profile, and are checked with STS
+GetCallerIdentity (``role_arns`` are assumed with them); regions are the ones named,
+the profile's configured one, or ``"all"`` that the account has enabled; one client per
+(account, region). A configuration problem, or missing, expired or rejected
+credentials, raise a LoaderError saying what to do, before any call to the service;
+secrets never appear in messages (docs/design.md, "Live loads").
 """
 
 from __future__ import annotations
@@ -47,9 +13,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-import time
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -67,13 +31,10 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-from ..errors import LoaderError
-from ..registry import Table
-from .aws_options import AwsOptions
-from .fetch import EXPIRED, REJECTED, Record, Target, arn_account, error_text, fetch_all
-from .progress import ProgressSink
-from .report import LoadEntry, LoadReport
-from .rows import iso_utc, parse_timestamp
+from ...errors import LoaderError
+from ..mapping.values import api_timestamp, iso_utc
+from .calls import EXPIRED, REJECTED, arn_account, error_text
+from .options import AwsOptions
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +81,7 @@ def iso_timestamp(value: Any) -> str:
     """botocore timestamp parser: a wire timestamp (epoch seconds or ISO-8601 text) as
     ISO-8601 UTC text, the form records hold. Skips botocore's datetime + dateutil round
     trip, which costs real CPU per call when thousands of calls share the GIL."""
-    return iso_utc(parse_timestamp(value, "timestamp"))
+    return iso_utc(api_timestamp(value, "timestamp"))
 
 
 @cache
@@ -413,7 +374,7 @@ def enabled_regions(account: Account, region: str, config: Config) -> set[str] |
 
 
 def resolve_regions(options: AwsOptions, account: Account, service: str) -> list[str]:
-    """The regions to load for ``account`` (see the module docstring)."""
+    """The regions to load for ``account`` (docs/design.md, "Live loads")."""
     if options.regions == "all":
         regions = account.session.get_available_regions(service, partition_name=account.partition)
         enabled = enabled_regions(
@@ -449,68 +410,4 @@ def make_client(
         config,
         endpoint_url=endpoint_url,
         secrets=account.secrets,
-    )
-
-
-@dataclass
-class AwsLoad:
-    """What a live load fetched: JSON-ready records and the report."""
-
-    records: list[Record]
-    report: LoadReport
-
-
-def load_aws(table: Table, options: AwsOptions, *, progress: ProgressSink | None = None) -> AwsLoad:
-    """Fetch ``table`` from every (account, region) of ``options``; see the module doc."""
-    service = table.api["service"]
-    loaded_at = datetime.now(timezone.utc)
-    started = time.monotonic()
-    check_endpoint_url(options.endpoint_url)
-    check_region_names(options, service)
-    accounts = resolve_accounts(options)
-    config = options.client_config(options.max_workers)
-    targets = [
-        Target(
-            account.account_id,
-            region,
-            make_client(account, service, region, options.endpoint_url, config),
-            account.secrets,
-        )
-        for account in accounts
-        for region in resolve_regions(options, account, service)
-    ]
-    if not targets:
-        raise LoaderError("no region to load: none is enabled for these credentials")
-    if progress is not None:
-        progress.start(len(targets))
-    try:
-        results = fetch_all(
-            table,
-            targets,
-            max_workers=options.max_workers,
-            list_filters=options.list_filters,
-            progress=progress,
-        )
-    finally:
-        if progress is not None:
-            progress.stop()
-    records = [r for recs, _ in results for r in recs]
-    by_id = {account.account_id: account for account in accounts}
-    entries = tuple(_explain_expiry(entry, by_id[entry.account_id]) for _, entry in results)
-    report = LoadReport("aws", entries, round(time.monotonic() - started, 3), loaded_at=loaded_at)
-    if all(e.error is not None and e.rows == 0 for e in entries):
-        failures = "\n".join(f"  {e.account_id} {e.region}: {e.error}" for e in entries)
-        raise LoaderError(f"nothing loaded from AWS: every region failed:\n{failures}")
-    return AwsLoad(records, report)
-
-
-def _explain_expiry(entry: LoadEntry, account: Account) -> LoadEntry:
-    """``entry``, its error followed by what to do when the credentials expired (the
-    check before the fan-out passed, so they expired during the load)."""
-    if entry.error is None or entry.error.split(":", 1)[0] not in EXPIRED:
-        return entry
-    return replace(
-        entry,
-        error=f"{entry.error}; the credentials of {account.label} expired during the "
-        f"load: {account.renew}",
     )

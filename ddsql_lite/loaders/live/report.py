@@ -1,26 +1,10 @@
 """What a load did: one :class:`LoadEntry` per (account, region), gathered in a
 :class:`LoadReport`.
 
-Contract:
-
-- A live AWS load has exactly one entry per (account, region) it tried, in the order it
-  tried them, whether the region answered or failed. ``error`` is ``None`` or
-  ``"Code: message"`` (the AWS error code, or the exception's class name, and its
-  message); error texts never hold credentials.
-- ``rows`` counts the rows that entry contributed to the table; ``api_calls`` the API
-  operations issued (a call retried by botocore counts once) and ``retries`` the extra
-  HTTP attempts botocore made for them; ``seconds`` the wall time from the entry's first
-  call to its last answer.
-- Nothing is dropped silently. ``listed`` counts the resources the List calls returned
-  and ``listing_complete`` says whether they reached the last page (if not, more may
-  exist); ``missing`` names, in List order, the listed resources that could not be read.
-  ``rows + len(missing)`` is ``listed`` less the resources deleted while loading. An
-  entry with missing resources or an incomplete listing has an ``error``.
-- Sample and fixture loads have no API calls: their report has no entries.
-- A load served from a ``--cache`` snapshot carries the snapshot's original entries and
-  says so (``from_cache``, ``loaded_at``). A live load that ignored a damaged or
-  suspicious snapshot, or could not keep its own, says why in ``cache_note`` (a line of
-  the summary).
+A live load has one entry per (account, region) it tried, in order, failed or not;
+nothing is dropped silently (``rows``, ``listed``, ``listing_complete``, ``missing``);
+error texts never hold credentials. Sample and fixture loads have no entries
+(docs/design.md, "The load report").
 """
 
 from __future__ import annotations
@@ -29,6 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+from ...durations import format_duration
 
 _DETAILS = ("listed", "listing_complete", "missing")
 
@@ -218,21 +204,3 @@ def _some(names: Sequence[str], shown: int = 5) -> str:
     """The first ``shown`` names, and how many more there are."""
     more = len(names) - shown
     return ", ".join(names[:shown]) + (f" and {more:,} more" if more > 0 else "")
-
-
-_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
-
-
-def format_duration(seconds: float | None) -> str:
-    """``42s``, ``12m``, ``3h5m``, ``2d3h``: the two largest units, rounded down."""
-    if seconds is None:
-        return "never"
-    left = int(max(seconds, 0))
-    parts: list[str] = []
-    for unit, size in _UNITS:
-        if left >= size or (unit == "s" and not parts):
-            parts.append(f"{left // size}{unit}")
-            left %= size
-        if len(parts) == 2:
-            break
-    return "".join(parts)

@@ -1,4 +1,4 @@
-"""Record: write API records as a fixture file that replays to the identical table.
+"""Writing fixture files: API records saved so that they replay to the identical table.
 
 Contract of :func:`write_fixtures`: ``path`` ends in ``.json`` (a JSON array, one record a
 line) or ``.jsonl`` (one record a line); records are written in the order given, as
@@ -17,10 +17,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import LoaderError
-from ..registry import Table
-from .fixtures import SUFFIXES
-from .rows import RecordError, is_text, printable, record_to_row
+from ...errors import LoaderError
+from ...registry import Table
+from .fixture_reader import SUFFIXES
+from .to_row import record_to_row
+from .values import RecordError, is_text, printable
 
 
 def _line(record: Mapping[str, Any], index: int) -> str:

@@ -1,28 +1,9 @@
 """Deterministic synthetic ``aws.sagemaker_inference_experiment`` records.
 
-Contract of :func:`synthetic`:
-
-- ``synthetic(n, seed)`` returns ``n`` records in the fixture format (docs/design.md):
-  ``{"account_id", "region", "experiment": <DescribeInferenceExperiment response>,
-  "tags": [{"Key", "Value"}, ...]}`` (``tags`` is sometimes empty, sometimes absent).
-- Every ``experiment`` is a valid API shape: members spelled as the API spells them,
-  enum values and instance types from the SageMaker service model, list lengths within
-  the model's limits (two model variants, one shadow variant), and an ``Arn`` that is
-  unique across the result and consistent with the record's account and region.
-- Output depends only on ``(n, seed)``: one ``random.Random(seed)`` drives it, there
-  is no global random state and no clock. Records are generated in order, so
-  ``synthetic(m, s)`` is a prefix of ``synthetic(n, s)`` for ``m <= n``.
-- Records share sub-objects that depend on few choices (``Tags`` lists, ``Schedule``,
-  ``EndpointMetadata``, ``ModelVariants``, ``DataStorageConfig``, ``ShadowModeConfig``)
-  to stay fast and small at a million rows: treat records as read-only.
-- Timestamps are mostly ISO-8601 text with ``Z``; about one record in ten uses
-  ``+00:00``/``+02:00``/``-05:00`` offsets, milliseconds or epoch seconds (int or
-  float). Creation times fall in 2025; schedules start on the hour;
-  ``CreationTime <= LastModifiedTime``; ``CompletionTime`` is present exactly for
-  Completed and Cancelled experiments.
-- Speed: about 8 s and 1.3 GB for 1,000,000 records on the project's 2-core VM.
-
-Standard library only.
+``synthetic(n, seed)`` returns ``n`` valid records in the fixture format, depending only
+on ``(n, seed)``; ``synthetic(m, s)`` is a prefix of ``synthetic(n, s)`` for ``m <= n``.
+Records share sub-objects: treat them as read-only. Standard library only
+(docs/design.md, "Synthetic records").
 """
 
 from __future__ import annotations

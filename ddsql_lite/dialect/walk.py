@@ -1,90 +1,29 @@
-"""Pure rewrites of a qualified, type-annotated DDSQL tree into DuckDB semantics.
+"""The rewrite walk: applies rewrites, each over the whole tree, in order.
 
-Each rewrite takes a node and returns a node (or the same one). Every rewrite module
-(``paths``, ``regex``, ``timefuncs`` and this one) exports ``REWRITES``; :data:`REWRITES`
-chains them in the order they are applied, each over the whole tree. A rewrite declares
-the nodes it changes with :func:`.nodes.rewrites`, so the walk calls it on those only
-and skips a tree that holds none.
+A rewrite with a trigger (:func:`.declare.rewrites`) is called only on the nodes it
+matches, and a tree that holds none is not walked for it. The rule list is passed in
+(:data:`.rules.REWRITES`): this module imports no rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlglot import exp
 
-from . import paths, regex, scalars, tables, tags, texts, timefuncs
-from .nodes import (
-    ALL,
-    BY_NAME,
-    NONE,
-    TRIGGERS,
-    Rewrite,
-    Trigger,
-    call,
-    data_type,
-    rewrites,
-    set_child,
-)
-from .runtime import NONZERO_MACRO
+from .declare import ALL, BY_NAME, NONE, TRIGGERS, Rewrite, Trigger
+from .nodes import set_child
 
 
-@rewrites(exp.DataType)
-def decimal_is_double(node: exp.Expr) -> exp.Expr:
-    """DDSQL decimals are float64; DuckDB's bare DECIMAL would be DECIMAL(18,3)."""
-    if isinstance(node, exp.DataType) and node.this in (
-        exp.DType.DECIMAL,
-        exp.DType.DOUBLE,
-        exp.DType.FLOAT,
-    ):
-        return data_type("DOUBLE")
-    return node
-
-
-@rewrites(exp.Like, exp.ILike)
-def like_escape(node: exp.Expr) -> exp.Expr:
-    """PostgreSQL's LIKE treats backslash as the escape character; DuckDB needs it said."""
-    if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape):
-        return exp.Escape(this=node, expression=exp.Literal.string("\\"))
-    return node
-
-
-@rewrites(exp.Div, exp.Mod)
-def true_division(node: exp.Expr) -> exp.Expr:
-    """DDSQL's ``/`` never truncates (``5 / 2`` is 2.5); a zero divisor is an error, as in
-    PostgreSQL (DuckDB would answer NULL). ``%`` keeps integer semantics, zero is an error."""
-    if not isinstance(node, (exp.Div, exp.Mod)):
-        return node
-    divisor = node.expression
-    if isinstance(divisor, exp.Anonymous) and divisor.name.lower() == NONZERO_MACRO:
-        return node  # checked already
-    checked = call(NONZERO_MACRO, divisor)
-    if isinstance(node, exp.Div):
-        return exp.Div(this=node.this, expression=checked, typed=False, safe=False)
-    return exp.Mod(this=node.this, expression=checked)
-
-
-REWRITES: tuple[Rewrite, ...] = (
-    *texts.REWRITES,  # first: it reads the types of calls that later rewrites replace
-    *tables.REWRITES,
-    *tags.REWRITES,
-    *paths.REWRITES,
-    *scalars.REWRITES,
-    *regex.REWRITES,
-    *timefuncs.REWRITES,
-    decimal_is_double,
-    like_escape,
-    true_division,
-)
-
-
-def apply_rewrites(tree: exp.Expr) -> exp.Expr:
-    """Apply every rewrite in :data:`REWRITES`, each over the whole tree, in order.
+def apply_rewrites(tree: exp.Expr, rewrites: Sequence[Rewrite]) -> exp.Expr:
+    """Apply ``rewrites``, each over the whole tree, in order.
 
     Equivalent to :func:`rewrite_tree` for each rewrite in turn, but a rewrite with a
-    trigger (:func:`.nodes.rewrites`) is only called on the nodes it matches, and only
+    trigger (:func:`.declare.rewrites`) is only called on the nodes it matches, and only
     the subtrees under those are walked again: one walk first lists, in walk order, the
     nodes some trigger matches; a rewrite visits the listed nodes it matches (and what is
     under them), and the nodes found there replace theirs in the list."""
-    rules = [(rewrite, TRIGGERS.get(rewrite)) for rewrite in REWRITES]
+    rules = [(rewrite, TRIGGERS.get(rewrite)) for rewrite in rewrites]
     triggers = [t for _, t in rules if t is not None]
     key = tuple(map(id, triggers))
     cached = _WATCHED.get(key)

@@ -1,6 +1,6 @@
 """What a live AWS load reads (:class:`AwsOptions`) and the defaults of its limits.
 
-Kept apart from :mod:`.aws` so that options can be built and checked without
+Kept apart from :mod:`.accounts` and :mod:`.load` so that options can be built and checked without
 importing botocore (only :meth:`AwsOptions.client_config` needs it).
 """
 
@@ -13,26 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UnsupportedError
+from ...errors import UnsupportedError
+from ...options import CONNECT_TIMEOUT, DEFAULT_MAX_WORKERS, READ_TIMEOUT
 
 if TYPE_CHECKING:
     from botocore.config import Config
 
-DEFAULT_MAX_WORKERS = 16
-"""Threads of the fan-out (and connections per client). Each API call costs botocore
-about 1.5-2 ms of CPU under the GIL, so with ~30 ms calls more threads than ~16 only
-queue for the GIL: throughput stops growing and every call waits longer (see
-benchmarks/bench_aws_loader.py). Slower endpoints (real AWS: 50-150 ms) can use more."""
 MAX_ATTEMPTS = 10
 """Attempts per API call, the first included, in botocore's standard retry mode (5xx,
 connection errors and timeouts, with exponential backoff; throttled calls wait for
 their slot in the rate the loader shapes per region and API instead, see
-``fetch.RateShaper``)."""
-CONNECT_TIMEOUT = 5.0
-"""Seconds to wait for a connection to an endpoint (per attempt)."""
-READ_TIMEOUT = 30.0
-"""Seconds to wait for an endpoint's next bytes (per attempt). SageMaker answers these
-calls in well under a second; the margin is for congested networks."""
+``rate_shaping.RateShaper``)."""
 _USER_AGENT = "ddsql-lite"
 
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/.+")
@@ -45,7 +36,7 @@ class AwsOptions:
 
     ``regions`` is a tuple of names, ``"all"``, or ``None`` for each profile's
     configured region. ``profiles`` are profile names (``None``: boto3's default chain).
-    ``list_filters`` are extra parameters of the List call (see ``pushdown``).
+    ``list_filters`` are extra parameters of the List call (see :mod:`.filters`).
     ``connect_timeout`` and ``read_timeout`` (seconds, per attempt) apply to every client.
     """
 
@@ -182,7 +173,7 @@ def client_config(
 
     botocore's standard mode, not its adaptive one: the adaptive mode's client-wide
     rate limiter answers one throttled API by slowing every API of the client, and
-    recovers slowly; the fan-out shapes each API's rate itself (``fetch.RateShaper``)."""
+    recovers slowly; the fan-out shapes each API's rate itself (``rate_shaping.RateShaper``)."""
     from botocore.config import Config
 
     return Config(

@@ -1,44 +1,10 @@
-"""The DuckDB queries that map fixture records to rows, generated from the schema and
-the botocore output shape.
-
-This is the vectorised twin of :mod:`.rows`: the same record -> row mapping as SQL that
-a private loading connection runs (:mod:`.vectorized`), generated once per table from
+"""The DuckDB queries that map fixture records to rows, generated once per table from
 the column specs and the describe operation's output shape (building blocks in
-:mod:`.sqljson`). The mapping is split in two, because the nested members repeat from
-record to record (configurations are templated, tag sets shared) while the scalars do
-not:
-
-- the *record query* (:meth:`SelectPlan.sql`) runs once per record: string and
-  timestamp columns, the record-level checks, and for each *member* column the raw
-  text it is converted from;
-- each *member query* (:meth:`MemberPlan.sql`) runs once per distinct raw text of its
-  column: the JSON columns, and the ``$tags`` column.
-
-Contract of :meth:`SelectPlan.sql`:
-
-- Its input relation (``read_json`` with :meth:`SelectPlan.reader_columns`) has the
-  record's top-level members as columns: ``account_id``, ``region`` and ``tags`` of type
-  JSON, and ``experiment``, a STRUCT whose JSON fields are the response members the
-  columns need.
-- Its output has the table's columns that are neither member columns nor aliases (a
-  column with the same source and type as an earlier one: :attr:`SelectPlan.aliases`),
-  in schema order, each member's raw text (column :attr:`MemberPlan.raw`, VARCHAR, NULL
-  when the member is absent) and :data:`OK_COLUMN`.
-
-Contract of :meth:`MemberPlan.sql`: over a relation with one VARCHAR column ``raw``
-(distinct raw texts, no NULL), the columns ``value`` and ``ok``. A row's value equals
-what :func:`.rows.record_to_row` gives for the record when the record's ``__ok`` and
-the ``ok`` of each of its members' texts are all true, except ``tags``: the record's
-(key, value) pairs plus ``region`` and ``aws_account``, sorted, for :mod:`.vectorized`
-to group into the map column (NULL where ``ok`` is false).
-
-Those flags together define the *fast subset*, where that equality is guaranteed: every
-check of :func:`.rows.record_to_row` passes, and the record avoids the corners where
-DuckDB's JSON and Python's differ (see :mod:`.sqljson`: members out of the shape's
-order, null members, strings needing escapes inside JSON columns or tags, rarer
-timestamp spellings, years before 1000). A record outside the subset is not
-necessarily invalid: callers map it with the pure mapping, which accepts it or raises
-the precise error.
+:mod:`.sql_json`): the *record query* (:class:`SelectPlan`) runs once per record, each
+*member query* (:class:`MemberPlan`) once per distinct raw text of a JSON or tags
+column. Where a record is in the *fast subset* (its ``__ok`` and its members' ``ok``
+flags are true) the values are those of :func:`..mapping.to_row.record_to_row`
+(docs/design.md, "The fast path").
 """
 
 from __future__ import annotations
@@ -47,10 +13,10 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from ..registry import Table
-from .rows import REQUIRED
-from .shapes import output_shape
-from .sqljson import (
+from ...registry import Table
+from ..mapping.api_shapes import output_shape
+from ..mapping.to_row import REQUIRED
+from .sql_json import (
     UnsupportedShape,
     decoded_string_sql,
     json_column,
@@ -79,7 +45,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class MemberPlan:
-    """A column converted once per distinct raw text; see the module docstring."""
+    """A column converted once per distinct raw text (a JSON column, or ``$tags``).
+
+    Its query reads a relation with one VARCHAR column ``raw`` (distinct raw texts, no
+    NULL) and gives the columns ``value`` and ``ok``. Where ``ok`` (and the record's
+    ``__ok``) is true, ``value`` is the pure mapping's, except for ``tags``: the
+    record's (key, value) pairs plus ``region`` and ``aws_account``, sorted, which
+    :mod:`.file_reader` groups into the map column (NULL where ``ok`` is false).
+    """
 
     column: str  # the table column it fills
     raw: str  # the record query's column holding the raw text
@@ -158,7 +131,15 @@ def _json_query(spec: str, output: str, compact: str) -> str:
 
 @dataclass(frozen=True)
 class SelectPlan:
-    """The generated SQL for one table; see the module docstring."""
+    """The generated SQL for one table.
+
+    The record query reads ``read_json`` with :meth:`reader_columns`: ``account_id``,
+    ``region`` and ``tags`` as JSON, ``experiment`` as a STRUCT of the response members
+    the columns need. It gives, in schema order, the columns that are neither member
+    columns nor :attr:`aliases` (a column with the same source and type as an earlier
+    one), each member's raw text (:attr:`MemberPlan.raw`, NULL when the member is
+    absent) and :data:`OK_COLUMN`, the record-level checks.
+    """
 
     experiment_type: str  # the STRUCT type of the reader's ``experiment`` column
     ctes: str  # WITH ... built AS (...), reading from the relation named SOURCE

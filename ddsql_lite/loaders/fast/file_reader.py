@@ -1,38 +1,11 @@
-"""Vectorised fixture loading: DuckDB parses the file, generated SQL maps the records.
+"""One fixture file -> its Arrow table, through a private DuckDB: :func:`read_file`.
 
-:func:`read_file` turns one fixture file into the Arrow table the pure mapping
-(:func:`.rows.record_to_row` + :func:`.rows.records_to_table`) builds from it, with no
-Python per record on the hot path:
-
-1. A private, throw-away DuckDB connection (not the sandboxed query engine) reads the
-   file with ``read_json`` and runs the record query :mod:`.shape_sql` generated for
-   the table: the string and timestamp columns, the record-level checks (``__ok``) and
-   each member column's raw text.
-2. Each member column (the JSON columns and ``tags``, :class:`MemberColumn`) is
-   dictionary-encoded with Arrow a group of batches at a time, as the batches arrive;
-   its member query converts every distinct raw text once, and Arrow ``take`` hands
-   the values back to the rows (:func:`spread`). The raw texts are dropped once
-   converted: a segment of rows at a time, at the end of the file or when its distinct
-   texts reach :data:`SEGMENT_BYTES` (memory stays bounded when they hardly repeat).
-   The sorted ``tags`` pairs are grouped into the ``MAP(key -> values)`` column
-   (:func:`pairs_to_map`) once per distinct text too.
-3. A record outside the fast subset (its ``__ok`` or one of its members' ``ok`` is
-   false) goes through the pure mapping, which gives the same row or raises the precise
-   error, and its row is put back in place: the record DuckDB parsed (``__record``)
-   where ``__ok`` is false; otherwise the other columns are exact, and only the members
-   outside the subset are mapped, from their raw texts, in column order.
-
-``read_file`` returns None when the file as a whole must take the pure path: DuckDB
-cannot read it (malformed JSON, duplicate keys, a record that is not an object, ...),
-it starts with a byte-order mark, it is a ``.json`` file whose first value is neither an
-array nor an object, a record holds a number Python's ``json`` refuses (``nan``), or
-the path holds glob characters. The pure path then reproduces the exact message, or
-loads the file where DuckDB was only stricter.
-
-Known difference: DuckDB's parser accepts trailing commas inside objects and arrays
-(``[1, 2,]``) and ``nan``/``inf`` spellings that Python's ``json`` rejects. Where such
-text sits in a member the mapping reads, the record leaves the fast subset and the pure
-path decides as before; where it sits in a member the mapping ignores, the record loads.
+The table, and the error for an invalid record, are those of the pure mapping for the
+same file. A throw-away DuckDB connection (never the query engine) runs the record
+query once per record and each member query once per distinct raw text; records
+outside the fast subset are mapped by the pure mapping and put back in place.
+``read_file`` returns None when the whole file must take the pure path
+(docs/design.md, "The fast path").
 """
 
 from __future__ import annotations
@@ -47,19 +20,21 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import LoaderError
-from ..registry import Table
-from .fixtures import decode_json
-from .rows import RecordError, json_text, record_to_row, records_to_table, tag_map
-from .shape_sql import (
+from ...errors import LoaderError
+from ...registry import Table
+from ..mapping.api_shapes import output_shape
+from ..mapping.fixture_reader import decode_json
+from ..mapping.to_arrow import records_to_table
+from ..mapping.to_row import record_to_row, tag_map
+from ..mapping.values import RecordError, json_column_text
+from .query_plan import (
     OK_COLUMN,
     MemberPlan,
     SelectPlan,
     UnsupportedShape,
     select_plan,
 )
-from .shapes import output_shape
-from .sqljson import quote_text
+from .sql_json import quote_text
 
 RECORD_COLUMN = "__record"
 DISTINCT_VIEW = "__distinct"
@@ -233,8 +208,8 @@ class Collected:
 
 
 def read_file(file: Path, table: Table, plan: SelectPlan) -> FileRead | None:
-    """The rows of ``file``, or None when the file needs the pure path (see the module
-    docstring). Raises :class:`FileFailure` when a record is invalid."""
+    """The rows of ``file``, or None when the file needs the pure path (docs/design.md,
+    "The fast path"). Raises :class:`FileFailure` when a record is invalid."""
     schema = table.arrow_schema()
     con = loader_connection()
     members = [MemberColumn(m, schema.field(m.column).type, con.cursor()) for m in plan.members]
@@ -362,8 +337,8 @@ def convert_distinct(
 
 def _decoded(text: str) -> Any:
     """JSON text DuckDB wrote, as Python's ``json`` reads it (at any depth, as the pure
-    path reads the file: :func:`.fixtures.decode_json`); ``_PureFile`` where it refuses
-    it, e.g. ``nan``."""
+    path reads the file: :func:`..mapping.fixture_reader.decode_json`); ``_PureFile``
+    where it refuses it, e.g. ``nan``."""
     try:
         return decode_json(text)
     except (ValueError, RecursionError):
@@ -372,13 +347,13 @@ def _decoded(text: str) -> Any:
 
 def _pure_member(column: str, raw: str, table: Table) -> Any:
     """The pure mapping's value of member ``column`` for its ``raw`` text (raises
-    RecordError as :func:`.rows.record_to_row` does for that column)."""
+    RecordError as :func:`..mapping.to_row.record_to_row` does for that column)."""
     source = table.column(column).source
     if source == "$tags":  # the raw text is the record's context
         parts: list[Any] = [_decoded(part) if part else None for part in raw.split("\x01")]
         return tag_map(parts[2], parts[0], parts[1])
     shape = output_shape(table.api["service"], table.api["describe"]).members.get(source)
-    return json_text(_decoded(raw), shape, f"experiment.{source}")
+    return json_column_text(_decoded(raw), shape, f"experiment.{source}")
 
 
 def _merge_pure(
