@@ -408,7 +408,6 @@ def row_group_size(rows: int, threads: int) -> int | None:
     return vectors * VECTOR_ROWS
 
 
-
 # How DuckDB reports an exception raised by a Python function: "...UDF: Raised: <message>".
 _RAISED = f"UDF: {runtime.Raised.__name__}: "
 

@@ -263,8 +263,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "role_arns",
         NAMES,
-        "IAM roles to assume with the profile's credentials and load (repeat it, or use "
-        "commas)",
+        "IAM roles to assume with the profile's credentials and load (repeat it, or use commas)",
         metavar="ARN",
         flag="--role-arn",
         live=True,
@@ -502,15 +501,9 @@ def _instant(text: str) -> datetime:
     return parse_instant(text)
 
 
-def keywords(
-    namespace: argparse.Namespace, names: Sequence[str] | None = None
-) -> dict[str, Any]:
+def keywords(namespace: argparse.Namespace, names: Sequence[str] | None = None) -> dict[str, Any]:
     """``connect()``'s keywords from a parsed command line: the options given."""
     wanted = BY_NAME if names is None else {n: BY_NAME[n] for n in names}
     return {
-        name: getattr(namespace, name)
-        for name in wanted
-        if _given(getattr(namespace, name, None))
+        name: getattr(namespace, name) for name in wanted if _given(getattr(namespace, name, None))
     }
-
-
