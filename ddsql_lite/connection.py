@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from .dialect import Translator
-    from .loaders.live.report import LoadReport
+    from .loaders.sources import LoadReport
 
 
 class Connection:
@@ -189,7 +189,7 @@ class Connection:
         ``account_id, region, rows, api_calls, retries, seconds, error``; sample and
         fixture loads have no entries (see docs/design.md, "Data flow")."""
         if self._load_report is None:
-            from .loaders.live.report import LoadReport
+            from .loaders.sources import LoadReport
 
             self._load_report = LoadReport("fixtures")
         return self._load_report
@@ -276,7 +276,7 @@ def _live_options(registry: Registry, settled: Mapping[str, Any]) -> Any:
     """The live loader's options from settled ``connect()`` options; a ``pushdown``
     query is translated first (a bad query costs no load) and, without a cache (a
     snapshot holds the whole load), gives the List calls its filters."""
-    from .loaders.live.options import AwsOptions
+    from .loaders.sources import AwsOptions
 
     filters: dict[str, Any] = {}
     if settled["pushdown"] is not None:

@@ -21,8 +21,8 @@ from ..options import DEFAULT_MAX_AGE
 from ..registry import Registry, Table
 from .fast.fixture_loader import read_fixtures
 from .live.filters import list_filters as list_filters
-from .live.options import AwsOptions
-from .live.report import LoadReport
+from .live.options import AwsOptions as AwsOptions
+from .live.report import LoadReport as LoadReport
 from .mapping.fixture_reader import SUFFIXES, sample_path
 from .mapping.to_arrow import records_to_table
 from .mapping.to_row import record_to_row
@@ -154,17 +154,3 @@ def load_tables(
             report = replace(report, cache_note=note)
     data = {t: loaded if t is table else records_to_table([], t) for t in registry}
     return data, report
-
-
-def aws_options(source: str, **given: Any) -> AwsOptions | None:
-    """``AwsOptions`` from ``connect()``'s AWS arguments (None unless ``source`` is
-    ``"aws"``); refuses AWS arguments given with another source. Arguments left at
-    None or False count as not given."""
-    named = sorted(k for k, v in given.items() if v not in (None, False))
-    if source != "aws":
-        if named:
-            raise UnsupportedError(f"{', '.join(named)} only apply to source='aws'")
-        return None
-    given.pop("cache", None)
-    given.pop("refresh", None)
-    return AwsOptions.build(**given)
