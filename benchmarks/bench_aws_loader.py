@@ -38,20 +38,20 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from fake_sagemaker import (  # noqa: E402
-    FakeAws,
-    apply_environment,
-    aws_environment,
-    fake_in_subprocess,
-)
+if str(ROOT) not in sys.path:  # run as a script: benchmarks/ is on the path, not the root
+    sys.path.insert(0, str(ROOT))
 
 from ddsql_lite.loaders import synthetic  # noqa: E402
 from ddsql_lite.loaders.live.load import load_aws  # noqa: E402
 from ddsql_lite.loaders.live.options import AwsOptions  # noqa: E402
 from ddsql_lite.options import DEFAULT_MAX_WORKERS  # noqa: E402
 from ddsql_lite.registry import load_registry  # noqa: E402
+from tests.support.fake_sagemaker import (  # noqa: E402
+    FakeAws,
+    apply_environment,
+    aws_environment,
+    fake_in_subprocess,
+)
 
 ACCOUNT = "482910374615"
 KEY = "AKIABENCHMARK0000001"

@@ -1,4 +1,4 @@
-"""The PostgreSQL 15 helper of the test suite (``tests/pg_oracle.py``), for the benchmarks.
+"""The PostgreSQL 15 helper of the test suite (``tests/support/pg_oracle.py``), for the benchmarks.
 
 The suite's private server (:class:`PostgresServer`), query runner and result comparison
 are reused as they are, so the benchmark's PostgreSQL figures and answer checks are the
@@ -7,14 +7,7 @@ ones the oracle tests trust.
 
 from __future__ import annotations
 
-import sys
-
-from .timing import ROOT
-
-if str(ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests"))
-
-from pg_oracle import (
+from tests.support.pg_oracle import (
     COLUMNS,
     PostgresServer,
     PostgresUnavailable,

@@ -1,6 +1,6 @@
 """Bulk-load ddsql_lite's Arrow table into PostgreSQL 15, for the comparison.
 
-``tests/pg_oracle.py``'s ``load_records`` inserts row by row (fine for the test corpus,
+``tests/support/pg_oracle.py``'s ``load_records`` inserts row by row (fine for the test corpus,
 far too slow for a million rows). :func:`load_table` instead has DuckDB write the very
 same rows as CSV (tags as hstore text, JSON columns as their text, timestamps as UTC)
 and streams it through ``COPY ... FROM STDIN``, then ``VACUUM ANALYZE``. The table has

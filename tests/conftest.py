@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# tests/ holds helper modules (pg_oracle); make them importable whatever the import mode.
-_TESTS_DIR = str(Path(__file__).resolve().parent)
-if _TESTS_DIR not in sys.path:
-    sys.path.insert(0, _TESTS_DIR)
-
-from pg_oracle import PostgresServer, PostgresUnavailable  # noqa: E402
+from tests.support.pg_oracle import PostgresServer, PostgresUnavailable
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""The dialect: translation, its rules (rules/<module>.sql), bounds and fuzzing."""

@@ -1,0 +1,1 @@
+"""The faces: the ddsql command, the interactive shell, the IPython magics, notebooks."""

@@ -1,0 +1,3 @@
+"""Helpers shared by the tests (and by benchmarks/): the PostgreSQL oracle (pg_oracle), the
+fake SageMaker endpoint (fake_sagemaker) and the live-loader pieces on it (aws_helpers),
+the corpus reader (corpus_files) and the catalogue of hostile values (hostile)."""
