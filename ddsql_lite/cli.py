@@ -146,12 +146,10 @@ def _add_options(
 
 def run() -> None:
     """The ``ddsql`` console script: :func:`main`, then the process ends with its
-    status, at once if a query DuckDB could not stop is still running."""
-    from .limits import EXIT_WAIT, leave_if_stuck
+    status (:func:`~ddsql_lite.limits.end_process`)."""
+    from .limits import end_process
 
-    code = main()
-    leave_if_stuck(code, EXIT_WAIT)
-    sys.exit(code)
+    end_process(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

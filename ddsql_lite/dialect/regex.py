@@ -6,20 +6,17 @@ checks where RE2 agrees with ICU only on some texts, and a refusal for the rest
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .icu_pattern import (
-    Flags,
-    Pattern,
-    parse_flags,
-    re2_rewrite,
-    translate_pattern,
-    translate_replacement,
-)
 from .nodes import TEXT_TYPES, call, data_type
 from .runtime import CHECK_MACRO
+
+if TYPE_CHECKING:
+    from .icu_pattern import Pattern
 
 
 def _string_literal(node: exp.Expr | None, what: str, function: str) -> str | None:
@@ -84,6 +81,8 @@ def _regexp_like(node: exp.RegexpLike) -> exp.Expr:
     if pattern_text is None or flags is None:
         return _typed_null("BOOLEAN")
     _check_subject(subject, function)
+    from .icu_pattern import translate_pattern  # (on first use: start-up)
+
     pattern = translate_pattern(pattern_text, flags, function)
     return call("regexp_matches", _guarded(subject, pattern), exp.Literal.string(pattern.re2))
 
@@ -101,6 +100,8 @@ def _regexp_match(node: exp.Anonymous) -> exp.Expr:
     if pattern_text is None or flags is None:
         return _typed_null("VARCHAR[]")
     _check_subject(subject, function)
+    from .icu_pattern import translate_pattern
+
     pattern = translate_pattern(pattern_text, flags, function)
     guarded = _guarded(subject, pattern)
     found = call("regexp_matches", guarded, exp.Literal.string(pattern.re2))
@@ -149,6 +150,14 @@ def _regexp_replace(node: exp.RegexpReplace) -> exp.Expr:
         raise UnsupportedError(f'{function}(): invalid value for parameter "start": {start}')
     if nth is not None and nth < 0:
         raise UnsupportedError(f'{function}(): invalid value for parameter "n": {nth}')
+    from .icu_pattern import (
+        Flags,
+        parse_flags,
+        re2_rewrite,
+        translate_pattern,
+        translate_replacement,
+    )
+
     flags = parse_flags(flag_text or "", function) if flag_text is not None else Flags()
     if None in (pattern_text, replacement, flag_text, start) or (
         occurrence is not None and nth is None

@@ -10,14 +10,13 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .intervals import USECS_PER_DAY, Interval, parse_interval
 from .nodes import call, data_type, type_in
-from .pgformat import FIELDS, to_char_parts, to_timestamp_regex
 from .runtime import (
     DATE_BIN,
     EPOCH_TIMESTAMP,
@@ -27,6 +26,9 @@ from .runtime import (
     TO_TIMESTAMP_FIELDS,
 )
 from .tokens import RAW_CALLS
+
+if TYPE_CHECKING:
+    from .intervals import Interval
 
 _TIMESTAMP_TEXT = re.compile(TIMESTAMP_TEXT)
 _OFFSET = re.compile(r"(?:[+-][0-9]{2}(?::?[0-9]{2})?|[A-Za-z][A-Za-z/_]+)\s*$")
@@ -64,6 +66,12 @@ def read_timestamp_literal(text: str) -> datetime:
 def timestamp_literal(value: datetime) -> exp.Expr:
     """An exact DuckDB TIMESTAMP literal."""
     return exp.Cast(this=exp.Literal.string(value.isoformat(sep=" ")), to=data_type("TIMESTAMP"))
+
+
+def _parse_interval(text: str) -> Interval:
+    from .intervals import parse_interval  # on first use: start-up
+
+    return parse_interval(text)
 
 
 def interval_literal(value: Interval) -> exp.Expr:
@@ -168,7 +176,7 @@ def literal_as(node: exp.Expr, target: str) -> exp.Expr:
         return node
     if target == "timestamp":
         return timestamp_literal(read_timestamp_literal(node.this))
-    return interval_literal(parse_interval(node.this))
+    return interval_literal(_parse_interval(node.this))
 
 
 # --------------------------------------------------------------------------- the rewrite
@@ -296,11 +304,13 @@ def _date_bin(node: exp.Expr) -> exp.Expr:
         return exp.cast(exp.null(), data_type("TIMESTAMP"))
     if not _is_text_literal(inner):
         raise UnsupportedError("date_bin(): the stride must be an interval literal")
-    step = parse_interval(inner.this)
+    step = _parse_interval(inner.this)
     if step.months:
         raise UnsupportedError(
             "date_bin(): timestamps cannot be binned into intervals containing months or years"
         )
+    from .intervals import USECS_PER_DAY
+
     micros = step.days * USECS_PER_DAY + step.micros
     if micros <= 0:
         raise UnsupportedError("date_bin(): the stride must be greater than zero")
@@ -348,6 +358,8 @@ def _to_timestamp(node: exp.Expr) -> exp.Expr:
         raise UnsupportedError(
             f"to_timestamp(text, format) reads text; {text.sql('postgres')[:60]} is {kind(text)}"
         )
+    from .pgformat import FIELDS, to_timestamp_regex
+
     pattern = to_timestamp_regex(fmt.this)
     names = exp.Array(expressions=[exp.Literal.string(n) for n in ("consumed", *pattern.groups)])
     assert set(pattern.groups) == set(FIELDS)
@@ -369,6 +381,8 @@ def _to_char(node: exp.Expr) -> exp.Expr:
         return exp.cast(exp.null(), data_type("VARCHAR"))
     if not _is_text_literal(fmt):
         raise UnsupportedError("to_char(timestamp, format): the format must be a literal")
+    from .pgformat import to_char_parts
+
     parts = to_char_parts(fmt.this)
     if not parts:  # PostgreSQL: an empty format gives NULL
         return exp.cast(exp.null(), data_type("VARCHAR"))
@@ -408,7 +422,7 @@ def _cast(node: exp.Expr) -> exp.Expr:
         if what in ("interval", "null"):
             return node
         if _is_text_literal(value):
-            return interval_literal(parse_interval(value.this))
+            return interval_literal(_parse_interval(value.this))
         raise UnsupportedError(
             "casts to interval are supported for literal text only, such as '2 hours'::interval"
         )

@@ -17,11 +17,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from ..errors import LoaderError, UnsupportedError
-from ..options import DEFAULT_MAX_AGE
+from ..options import DEFAULT_MAX_AGE, SOURCES
 from ..registry import Registry, Table
 from .fast.fixture_loader import read_fixtures
-from .live.filters import list_filters as list_filters
-from .live.options import AwsOptions as AwsOptions
 from .live.report import LoadReport as LoadReport
 from .mapping.fixture_reader import SUFFIXES, sample_path
 from .mapping.to_arrow import records_to_table
@@ -29,9 +27,20 @@ from .mapping.to_row import record_to_row
 from .mapping.values import RecordError, printable
 
 if TYPE_CHECKING:
+    from .live.filters import list_filters as list_filters
     from .live.load import AwsLoad
+    from .live.options import AwsOptions as AwsOptions
 
-SOURCES = ("sample", "fixtures", "aws")
+# What the API takes from here but a load of sample or fixture data does not need.
+_ON_FIRST_USE = {"AwsOptions": "live.options", "list_filters": "live.filters"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{_ON_FIRST_USE[name]}", __package__), name)
 
 
 def live_table(registry: Registry) -> Table:
@@ -132,7 +141,11 @@ def load_tables(
     from .live.progress import progress_sink
 
     directory = None if cache is None else Path(cache)
-    options = aws or AwsOptions.build()
+    if aws is None:
+        from .live.options import AwsOptions
+
+        aws = AwsOptions.build()
+    options = aws
     table = live_table(registry)
     identity = options.identity()
     snapshot, note = None, None

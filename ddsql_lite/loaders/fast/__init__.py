@@ -5,6 +5,7 @@ throw-away DuckDB connection running SQL generated from the schema and the API o
 shape (``query_plan``, ``sql_json``, ``file_reader``); small files, and every record the
 SQL cannot map exactly, go through the pure mapping (``loaders.mapping``). It builds the
 same table, and raises the same errors, as the mapping's reference load
-(``read_fixtures_reference``): tests/test_fast_loader.py and tests/test_fixture_faults.py
-prove it. Removing this package costs nothing but speed (docs/design.md, "The fast path").
+(``read_fixtures_reference``): tests/loaders/test_fast_path.py and
+tests/loaders/test_fixture_faults.py prove it. Removing this package costs nothing but
+speed (docs/design.md, "The fast path").
 """
