@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import options as declared
 from .engine import Engine
-from .errors import UnsupportedError
+from .errors import QueryError, UnsupportedError
 from .limits import Background, Deadline, check_timeout, until
 from .registry import Registry, Table, load_registry
 from .result import Result
@@ -162,7 +162,14 @@ class Connection:
         from .dialect.translate import SETTING_PARAMETERS
 
         bound = self.session.bind(translation.parameters, dict(params or {}), SETTING_PARAMETERS)
-        table = self.engine.execute(translation.duckdb_sql, bound, deadline=deadline)
+        try:
+            table = self.engine.execute(translation.duckdb_sql, bound, deadline=deadline)
+        except QueryError as failed:
+            if type(failed) is not QueryError:
+                raise  # a limit stopped it: nothing of the query to point at
+            from .dialect.refusals import run_time_error
+
+            raise run_time_error(failed, query) from None
         return Result(table, query, translation.duckdb_sql, time.perf_counter() - started)
 
     execute = sql

@@ -77,6 +77,13 @@ def caret(sql: str, line: int, column: int) -> str:
     return f"  {visible(text)}\n  {' ' * before}^"
 
 
+def at(message: str, sql: str, offset: int) -> str:
+    """``message`` with the line and column of character ``offset`` of ``sql`` and a caret
+    under it, as a :class:`ParseError` shows its position."""
+    line, column = position(sql, offset)
+    return f"{message} (line {line}, column {column})\n{caret(sql, line, column)}"
+
+
 def position(sql: str, offset: int) -> tuple[int, int]:
     """1-based (line, column) of character ``offset`` in ``sql``."""
     before = sql[:offset]

@@ -19,7 +19,8 @@ from sqlglot.errors import TokenError
 from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token, TokenType
 
-from ..errors import ParseError, UnsupportedError, position
+from ..errors import ParseError, position
+from .refusals import Refusal
 from .tokens import TIME_WORDS, prepare_tokens
 
 # Internal names for functions whose sqlglot builders lose information.
@@ -148,7 +149,7 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
             lowered = tok.text.lower()
             timed = timed or lowered in TIME_WORDS
             if lowered.startswith(INTERNAL_PREFIX):
-                raise UnsupportedError(f"function or name {tok.text!r} is not supported")
+                raise Refusal(f"function or name {tok.text!r} is not supported", offset=tok.start)
             if lowered in _DUCKDB_WORDS:
                 _check_word(sql, lowered, tokens, i, out)
             if nxt is not None and nxt.token_type == _L_PAREN:  # a call
@@ -161,10 +162,11 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
                     )  # fmt: skip
         elif kind in _REGEX_OPERATORS:
             # ~ parses to the same node as REGEXP_LIKE(...): refuse it here, by its token.
-            negated = "!" if out and out[-1].text == "!" else ""
-            raise UnsupportedError(
-                f"operator {negated}{tok.text.upper()} is not supported in DDSQL; "
-                "use REGEXP_LIKE(text, pattern [, flags])"
+            bang = out[-1] if out and out[-1].text == "!" else None
+            raise Refusal(
+                f"operator {sql[(bang or tok).start : tok.end + 1]} is not supported in DDSQL; "
+                "use REGEXP_LIKE(text, pattern [, flags])",
+                offset=(bang or tok).start,
             )
         elif kind == _INTERVAL:
             timed = True
@@ -177,8 +179,9 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
         elif kind in _ARROWS:
             arrows = True
             if nxt is not None and nxt.token_type == _NUMBER and not nxt.text.isdigit():
-                raise UnsupportedError(
-                    f"{tok.text} {nxt.text}: a JSON step is a text key or an integer index"
+                raise Refusal(
+                    f"{tok.text} {nxt.text}: a JSON step is a text key or an integer index",
+                    offset=nxt.start,
                 )
         if (
             nxt is not None
@@ -300,6 +303,7 @@ def _check_token(
             raise _error(sql, tok, f"trailing junk after numeric literal at or near {junk!r}")
         return None
     if kind == TokenType.PLACEHOLDER:
+        _check_key_test(sql, tok, out[-1] if out else None, nxt)
         raise _error(sql, tok, "parameters are named, like :name")
     if kind == TokenType.L_BRACE:
         raise _duckdb(sql, tok, "a struct or map literal {...}")
@@ -330,6 +334,28 @@ def _check_token(
         ):
             raise _error(sql, tok, "%(name)s placeholders are not DDSQL; write :name")
     return None
+
+
+# Tokens that end an operand (a ``?`` after one and before a string is an operator).
+_OPERAND_ENDS = {TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING, _R_PAREN}
+
+
+def _check_key_test(sql: str, tok: Token, prev: Token | None, nxt: Token | None) -> None:
+    """hstore's and jsonb's key test ``tags ? 'k'`` (sqlglot reads ``?`` as a
+    placeholder): refused, with DDSQL's way to write it."""
+    if (
+        prev is not None
+        and nxt is not None
+        and prev.token_type in _OPERAND_ENDS
+        and nxt.token_type == TokenType.STRING
+    ):
+        operand = sql[prev.start : prev.end + 1] if prev.token_type in _NAME_TOKENS else "tags"
+        key = sql[nxt.start : nxt.end + 1]
+        raise Refusal(
+            f"operator ? is not supported in DDSQL; to test for a key write "
+            f"{operand}->{key} IS NOT NULL",
+            offset=tok.start,
+        )
 
 
 # Tokens that end a list (a comma right before one is DuckDB's trailing comma).
@@ -401,8 +427,9 @@ def _check_parameter(sql: str, colon: Token, name: Token | None) -> Token | None
             raise _error(sql, colon, "parameters are named, like :name")
         raise _error(sql, colon, f"parameter name {text!r}: letters, digits and underscores only")
     if text.lower().startswith(INTERNAL_PREFIX):
-        raise UnsupportedError(
-            f"parameter :{text}: names starting with {INTERNAL_PREFIX} are reserved"
+        raise Refusal(
+            f"parameter :{text}: names starting with {INTERNAL_PREFIX} are reserved",
+            offset=colon.start,
         )
     if name.token_type == _VAR:
         return None

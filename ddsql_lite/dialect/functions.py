@@ -125,15 +125,6 @@ CAST_TYPES = {
 }
 
 
-def function_name(node: exp.Expr) -> str:
-    """The name of a function node as a user would recognise it."""
-    if isinstance(node, exp.Anonymous):
-        return str(node.name).lower().removeprefix("ddsql_")
-    if isinstance(node, exp.Func):
-        return node.sql_name().lower()
-    return type(node).__name__.lower()
-
-
 def is_allowed(node: exp.Expr) -> bool:
     """True when ``node`` is a construct or function DDSQL queries may use here.
 

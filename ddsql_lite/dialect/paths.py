@@ -18,6 +18,7 @@ from ..errors import UnsupportedError
 from .ddsql import RAW_FUNCTIONS
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, is_json
+from .refusals import Refusal
 
 JSON_OPERATORS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)
 _RAW_PATH_FUNCTIONS = {v: k for k, v in RAW_FUNCTIONS.items()}
@@ -145,8 +146,10 @@ def _literal_step(node: exp.Expr, kind: str, where: str) -> Step:
             return Step("int", -int(node.this.this))
         if isinstance(node, exp.Literal) and not node.is_string:
             return Step("int", int(node.this))
-    raise UnsupportedError(
-        f"{where}: path steps must be literals; {node.sql('postgres')!r} is not supported"
+    raise Refusal(
+        f"{where}: path steps must be literals; {{step}} is not supported",
+        node,
+        parts={"step": node},
     )
 
 
@@ -197,10 +200,13 @@ def _operator_steps(node: exp.Expr) -> list[Step]:
 
 
 def operand_error(node: exp.Expr, operand: exp.Expr) -> UnsupportedError:
-    kind = operand.type.sql() if operand.type else "unknown"
-    what = OPERATOR_TEXT.get(type(node)) or node.name
-    return UnsupportedError(
-        f"{what} needs a json value or the tags column; {operand.sql('postgres')} is {kind}"
+    """The refusal of a JSON operator or function (``node``) on a value that is not JSON."""
+    kind = operand.type.sql().lower() if operand.type else "unknown"
+    what = OPERATOR_TEXT.get(type(node)) or f"{node.name}()"
+    return Refusal(
+        f"{what} needs a json value or the tags column; {{operand}} is {kind}",
+        node if node.parent is not None else operand,
+        parts={"operand": operand},
     )
 
 

@@ -13,6 +13,7 @@ from sqlglot import exp
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import TEXT_TYPES, call, data_type
+from .refusals import Refusal
 from .runtime import CHECK_MACRO
 
 if TYPE_CHECKING:
@@ -33,8 +34,13 @@ def _string_literal(node: exp.Expr | None, what: str, function: str) -> str | No
         return _string_literal(node.this, what, function)
     if isinstance(node, exp.Literal) and node.is_string:
         return str(node.this)
-    shown = node.sql("postgres") if node is not None else "nothing"
-    raise UnsupportedError(f"{function}(): the {what} must be a string literal, not {shown}")
+    if node is None:
+        raise UnsupportedError(f"{function}(): the {what} must be a string literal, not nothing")
+    raise Refusal(
+        f"{function}(): the {what} must be a string literal, not {{value}}",
+        node,
+        parts={"value": node},
+    )
 
 
 def _int_literal(node: exp.Expr | None, what: str, function: str) -> int | None:
@@ -47,17 +53,24 @@ def _int_literal(node: exp.Expr | None, what: str, function: str) -> int | None:
     inner = node.this if isinstance(node, exp.Neg) else node
     if isinstance(inner, exp.Literal) and not inner.is_string and str(inner.this).isdigit():
         return -int(inner.this) if negative else int(inner.this)
-    shown = node.sql("postgres") if node is not None else "nothing"
-    raise UnsupportedError(f"{function}(): {what} must be an integer literal, not {shown}")
+    if node is None:
+        raise UnsupportedError(f"{function}(): {what} must be an integer literal, not nothing")
+    raise Refusal(
+        f"{function}(): {what} must be an integer literal, not {{value}}",
+        node,
+        parts={"value": node},
+    )
 
 
 def _check_subject(subject: exp.Expr, function: str) -> None:
     if subject.type is not None and not subject.type.is_type(
         *TEXT_TYPES, exp.DType.UNKNOWN, exp.DType.NULL
     ):
-        raise UnsupportedError(
-            f"{function}() needs text; {subject.sql('postgres')} is "
-            f"{subject.type.sql('postgres')} (cast it with ::varchar)"
+        raise Refusal(
+            f"{function}() needs text; {{value}} is "
+            f"{subject.type.sql('postgres').lower()} (cast it with ::varchar)",
+            subject,
+            parts={"value": subject},
         )
 
 

@@ -12,6 +12,7 @@ from sqlglot import exp
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import TEXT_TYPES, call, data_type, is_json, type_in
+from .refusals import Refusal
 from .runtime import (
     SPLIT_PART,
     STRING_TO_ARRAY,
@@ -114,7 +115,7 @@ def unique_keys_checked(value: exp.Expr) -> exp.Expr:
     if isinstance(value, exp.Literal) and value.is_string:
         problem = repeated_key(value.this)
         if problem:
-            raise UnsupportedError(problem)
+            raise Refusal(problem, value)
         return value
     known = value.type is not None and not type_in(value.type, (*TEXT_TYPES, exp.DType.UNKNOWN))
     if known or isinstance(value, exp.Null):  # not text

@@ -15,6 +15,7 @@ from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, replace_node
 from .paths import dollar_keys
+from .refusals import Refusal
 from .runtime import JSON_ARRAY, JSON_ELEMENTS, JSON_ELEMENTS_TEXT
 from .scalars import unique_keys_checked
 
@@ -219,9 +220,10 @@ def prepare_select_lists(calls: Iterable[exp.Expr], explodes: Iterable[exp.Expr]
     for node in explodes:
         assert isinstance(node, exp.Explode)
         if node.expressions:
-            raise UnsupportedError(
+            raise Refusal(
                 "unnest() with several arrays is not allowed in a select list; "
-                "use FROM unnest(a, b) AS u(x, y)"
+                "use FROM unnest(a, b) AS u(x, y)",
+                node,
             )
         _check_place(node, "unnest")
     for node in calls:
@@ -239,20 +241,21 @@ def _check_place(node: exp.Expr, name: str) -> None:
     while parent is not None and not isinstance(parent, exp.Select):
         for kind, message in _REFUSED_UNDER:
             if isinstance(parent, kind):
-                raise UnsupportedError(f"{name}(): {message}{_INSTEAD}")
+                raise Refusal(f"{name}(): {message}{_INSTEAD}", node)
         if isinstance(parent, (exp.Explode, exp.Unnest)) or (
             isinstance(parent, exp.Anonymous) and parent.name.lower() in JSON_FUNCTIONS
         ):
-            raise UnsupportedError(
-                f"{name}(): a set-returning function cannot take another one's rows{_INSTEAD}"
+            raise Refusal(
+                f"{name}(): a set-returning function cannot take another one's rows{_INSTEAD}",
+                node,
             )
         child, parent = parent, parent.parent
     if parent is None:
-        raise UnsupportedError(f"{name}(): set-returning functions are not allowed here{_INSTEAD}")
+        raise Refusal(f"{name}(): set-returning functions are not allowed here{_INSTEAD}", node)
     if child.arg_key != "expressions":
         clause = _CLAUSES.get(child.arg_key or "", (child.arg_key or "").upper())
-        raise UnsupportedError(
-            f"{name}(): set-returning functions are not allowed in {clause}{_INSTEAD}"
+        raise Refusal(
+            f"{name}(): set-returning functions are not allowed in {clause}{_INSTEAD}", node
         )
 
 

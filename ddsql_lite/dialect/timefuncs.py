@@ -17,6 +17,7 @@ from sqlglot import exp
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, type_in
+from .refusals import Refusal
 from .runtime import (
     DATE_BIN,
     EPOCH_TIMESTAMP,
@@ -250,9 +251,11 @@ def _extract(node: exp.Expr) -> exp.Expr:
     elif what == "timestamp":
         parts = TIMESTAMP_PARTS
     else:
-        raise UnsupportedError(
+        raise Refusal(
             f"EXTRACT({unit} FROM ...) needs a timestamp or an interval; "
-            f"{value.sql('postgres')[:60]} is {what or 'of unknown type'}"
+            f"{{value}} is {what or 'of unknown type'}",
+            value,
+            parts={"value": value},
         )
     if unit not in parts:
         listed = ", ".join(parts)
@@ -282,9 +285,10 @@ def _need_timestamp(value: exp.Expr, function: str, untyped_ok: bool = False) ->
     what = kind(value)
     if what == "timestamp" or (untyped_ok and (what == "null" or _is_text_literal(value))):
         return
-    raise UnsupportedError(
-        f"{function}() needs a timestamp; {value.sql('postgres')[:60]} is "
-        f"{what or 'of unknown type'}"
+    raise Refusal(
+        f"{function}() needs a timestamp; {{value}} is {what or 'of unknown type'}",
+        value,
+        parts={"value": value},
     )
 
 
@@ -339,14 +343,18 @@ def _to_timestamp(node: exp.Expr) -> exp.Expr:
         if _is_text_literal(value):
             seconds = _float(value.this)
             if seconds is None or not math.isfinite(seconds):
-                raise UnsupportedError(
-                    f"to_timestamp({value.sql('postgres')}): not a (finite) number of seconds"
+                raise Refusal(
+                    "to_timestamp({value}): not a (finite) number of seconds",
+                    value,
+                    parts={"value": value},
                 )
             value = exp.Literal.number(repr(seconds))
         elif what != "number":
-            raise UnsupportedError(
-                f"to_timestamp() takes seconds since 1970 (a number) or (text, format); "
-                f"{value.sql('postgres')[:60]} is {what or 'of unknown type'}"
+            raise Refusal(
+                "to_timestamp() takes seconds since 1970 (a number) or (text, format); "
+                f"{{value}} is {what or 'of unknown type'}",
+                value,
+                parts={"value": value},
             )
         return call(EPOCH_TIMESTAMP, exp.cast(_deep(value), data_type("DOUBLE")))
     text, fmt = args
@@ -355,8 +363,10 @@ def _to_timestamp(node: exp.Expr) -> exp.Expr:
     if not _is_text_literal(fmt):
         raise UnsupportedError("to_timestamp(text, format): the format must be a literal")
     if kind(text) not in ("text", None):
-        raise UnsupportedError(
-            f"to_timestamp(text, format) reads text; {text.sql('postgres')[:60]} is {kind(text)}"
+        raise Refusal(
+            f"to_timestamp(text, format) reads text; {{value}} is {kind(text)}",
+            text,
+            parts={"value": text},
         )
     from .pgformat import FIELDS, to_timestamp_regex
 

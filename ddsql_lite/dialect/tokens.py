@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlglot.tokenizer_core import Token, TokenType
 
-from ..errors import UnsupportedError
+from .refusals import Refusal
 
 # Calls whose arguments sqlglot would rewrite: renamed before parsing (see prepare_tokens).
 RAW_CALLS: dict[str, str] = {
@@ -86,18 +86,20 @@ def _interval_literal_at(tokens: list[Token], i: int) -> bool:
         return False
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.token_type in (TokenType.NUMBER, TokenType.L_PAREN):
-        raise UnsupportedError(
-            "INTERVAL needs its amount and unit in quotes, such as INTERVAL '2 days'"
+        raise Refusal(
+            "INTERVAL needs its amount and unit in quotes, such as INTERVAL '2 days'",
+            offset=tokens[i].start,
         )
     if nxt is None or nxt.token_type != TokenType.STRING:
         return False
     after = tokens[i + 2] if i + 2 < len(tokens) else None
     typmod = after is not None and after.token_type == TokenType.VAR
     if typmod and after is not None and after.text.lower() in _TYPMOD_FIELDS:
-        raise UnsupportedError(
+        raise Refusal(
             f"INTERVAL '{nxt.text}' {after.text}: interval field restrictions are not "
             f"supported; write the unit inside the quotes "
-            f"(INTERVAL '{nxt.text} {after.text.lower()}s')"
+            f"(INTERVAL '{nxt.text} {after.text.lower()}s')",
+            offset=after.start,
         )
     return True
 

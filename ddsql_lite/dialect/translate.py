@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import ASCII_LOWER, Dialect, NormalizationStrategy
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.schema import MappingSchema
+from sqlglot.tokenizer_core import TokenType
 
-from ..errors import CatalogError, DDSQLError, UnsupportedError, caret, position
+from ..errors import CatalogError, DDSQLError, UnsupportedError, at, caret
 from ..registry import Registry, Table, suggest
 from . import tables
 from .bounds import check_bounds
@@ -27,7 +29,6 @@ from .functions import (
     CAST_TYPES,
     DDSQL_FUNCTIONS,
     allowed_kind,
-    function_name,
     is_allowed,
 )
 from .inventory import TOO_DEEP, Inventory, take_inventory
@@ -40,6 +41,7 @@ from .names import (
     using_orders,
 )
 from .nodes import data_type
+from .refusals import Refusal, Source, refuse
 from .rules import REWRITES
 from .walk import apply_rewrites
 
@@ -108,34 +110,38 @@ class Translator:
             return self._translate_query(sql, fast=False)
         except RecursionError:  # sqlglot recurses per nesting level
             raise UnsupportedError(TOO_DEEP) from None
+        except Refusal as refusal:  # located here, where the text is at hand
+            raise refusal.located(sql) from None
 
     def _translate_query(self, sql: str, fast: bool) -> Translation:
         parsed = parse(sql, unwrap_arrows=False)
         if not parsed.statements:
             raise UnsupportedError("no statement to run")
         if len(parsed.statements) > 1:
-            raise UnsupportedError(
-                f"one statement per call; got {len(parsed.statements)} (remove the extra ';')"
+            raise Refusal(
+                f"one statement per call; got {len(parsed.statements)} (remove the extra ';')",
+                offset=second_statement(Source(sql)),
             )
         tree = parsed.statements[0]
         found = take_inventory(tree, parsed.arrows)  # refuses a tree too deep to translate
-        session = session_statement(tree)
+        session = session_statement(tree, Source(sql))
         if session is not None:
             return Translation("", (), session=session)
         if isinstance(tree, (exp.Intersect, exp.Except)):
-            raise UnsupportedError(
-                f"{tree.key.upper()} is not supported; DDSQL combines queries with UNION [ALL]"
-            )
+            raise refuse(tree, sql)
         if type(tree) not in (exp.Select, exp.Union, exp.Values):
-            raise UnsupportedError(
-                f"{sql.split(maxsplit=1)[0].upper()} statements are not supported; "
-                "DDSQL runs queries (SELECT, WITH, UNION, VALUES)"
+            source = Source(sql)
+            first = source.tokens[0] if source.tokens else None
+            raise Refusal(
+                f"{source.written(first).upper() if first else statement_kind(tree)} statements "
+                "are not supported; DDSQL runs queries (SELECT, WITH, UNION, VALUES)",
+                offset=first.start if first else None,
             )
         normalize(tree, found, sql)  # unquoted names fold to lower case
         check_calls(parsed.calls, found, sql)
         check_placeholders(found.of(exp.Placeholder))
         bind_settings(found)
-        postgres_clauses(found)
+        postgres_clauses(found, sql)
         validate(found, sql)
         check_bounds(found, self.registry)  # before anything expands the query
         columns = output_names(tree)
@@ -173,7 +179,7 @@ class Translator:
             except OptimizeError as exc:
                 raise unknown_column(exc, used, sql) from None
             order_using_star(tree, orders)
-            refuse_duckdb_reads(tree)
+            refuse_duckdb_reads(tree, sql)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
             finish = _nothing
         tree = apply_rewrites(tree, REWRITES)
@@ -208,7 +214,16 @@ def fast_shape(tree: exp.Expr, selects: list[exp.Expr]) -> bool:
     return True
 
 
-def refuse_duckdb_reads(qualified: exp.Expr) -> None:
+def second_statement(source: Source) -> int | None:
+    """Where the second statement of the text starts (after the first ``;``)."""
+    tokens = source.tokens
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.token_type == TokenType.SEMICOLON and tokens[i + 1].token_type != tok.token_type:
+            return tokens[i + 1].start
+    return None
+
+
+def refuse_duckdb_reads(qualified: exp.Expr, sql: str) -> None:
     """What sqlglot's qualification accepts as DuckDB reads it, and PostgreSQL refuses
     or answers differently (the fast path leaves both to this one):
 
@@ -220,26 +235,36 @@ def refuse_duckdb_reads(qualified: exp.Expr) -> None:
     for node in qualified.walk():
         if isinstance(node, exp.Dot):
             base = node.this.unnest() if isinstance(node.this, exp.Paren) else node.this
-            written = f"{base.name}.{node.expression.name}" if base.name else node.sql("postgres")
-            raise CatalogError(
-                f"{written}: there is no table {base.name!r} in FROM (DDSQL has no '.' field "
-                "access: for a JSON key write j -> 'key', for a tag tags -> 'key')"
-            )
+            raise Refusal(
+                f"{{written}}: there is no table {base.name!r} in FROM (DDSQL has no '.' "
+                "field access: for a JSON key write j -> 'key', for a tag tags -> 'key')",
+                node,
+                parts={"written": node},
+                kind=CatalogError,
+            ).located(sql)
         if isinstance(node, exp.TableColumn):
-            raise UnsupportedError(
+            raise Refusal(
                 f"{node.name} names a table: whole-row values are not supported in DDSQL; "
-                f"list its columns, or use {node.name}.* in a select list"
-            )
+                f"list its columns, or use {node.name}.* in a select list",
+                node,
+            ).located(sql)
 
 
-def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
+def session_statement(tree: exp.Expr, source: Source) -> tuple[str, ...] | None:
     """``SET dd.time_frame_start = '...'``, ``SHOW dd.time_frame_end``, ``SHOW ALL`` as
     ("set", setting, value) / ("show", setting | "all"); None for anything else."""
+    if not isinstance(tree, (exp.Command, exp.Set)):
+        return None
+    # the setting's name follows SHOW or SET (and SESSION or LOCAL)
+    named = [t for t in source.tokens[1:] if t.text.upper() not in ("SESSION", "LOCAL")]
+    setting = named[0].start if named else None
     if isinstance(tree, exp.Command) and str(tree.this).upper() == "SHOW":
         name = tree.expression.name.strip().lower() if tree.expression else ""
         if name == "all" or name in TIME_FRAME_SETTINGS:
             return ("show", name)
-        raise UnsupportedError(f"SHOW {name}: the settings are {', '.join(TIME_FRAME_SETTINGS)}")
+        raise Refusal(
+            f"SHOW {name}: the settings are {', '.join(TIME_FRAME_SETTINGS)}", offset=setting
+        )
     if isinstance(tree, exp.Set) and len(tree.expressions) == 1 and not tree.args.get("unset"):
         item = tree.expressions[0]
         assignment = item.this
@@ -248,11 +273,13 @@ def session_statement(tree: exp.Expr) -> tuple[str, ...] | None:
             value = assignment.expression
             if name in TIME_FRAME_SETTINGS and item.args.get("kind") is None:
                 if not (isinstance(value, exp.Literal) and value.is_string):
-                    raise UnsupportedError(f"SET {name} takes a quoted timestamp")
+                    raise Refusal(f"SET {name} takes a quoted timestamp", value)
                 return ("set", name, value.this)
             if name in TIME_FRAME_SETTINGS:
-                raise UnsupportedError(f"SET {item.args['kind']} is not supported")
-        raise UnsupportedError(f"SET is supported for {' and '.join(TIME_FRAME_SETTINGS)} only")
+                raise Refusal(f"SET {item.args['kind']} is not supported", offset=setting)
+        raise Refusal(
+            f"SET is supported for {' and '.join(TIME_FRAME_SETTINGS)} only", offset=setting
+        )
     return None
 
 
@@ -291,7 +318,10 @@ def bind_settings(found: Inventory) -> bool:
         arg = node.expressions[0] if len(node.expressions) == 1 else None
         name = arg.this.lower() if isinstance(arg, exp.Literal) and arg.is_string else None
         if name not in TIME_FRAME_SETTINGS:
-            raise UnsupportedError(f"current_setting() reads {' or '.join(TIME_FRAME_SETTINGS)}")
+            raise Refusal(
+                f"current_setting() reads {' or '.join(TIME_FRAME_SETTINGS)}",
+                arg if arg is not None else node,
+            )
         node.replace(
             exp.Cast(this=exp.Placeholder(this=setting_parameter(name)), to=data_type("VARCHAR"))
         )
@@ -310,9 +340,9 @@ def check_calls(calls: dict[str, int], found: Inventory, sql: str) -> None:
     aliases |= {cte.alias.lower() for cte in found.of(exp.CTE)}
     for name, start in calls.items():
         if name not in DDSQL_FUNCTIONS | CALL_SYNTAX and name not in aliases:
-            line, col = position(sql, start)
-            what = _DUCKDB_CALLS.get(name, f"function {name}() is not supported in DDSQL")
-            raise UnsupportedError(f"{what} (line {line}, column {col})\n{caret(sql, line, col)}")
+            written = sql[start : start + len(name)]
+            what = _DUCKDB_CALLS.get(name, f"function {written}() is not supported in DDSQL")
+            raise UnsupportedError(at(what, sql, start))
 
 
 # DuckDB syntax that reads like a call, refused by its name.
@@ -322,12 +352,20 @@ _DUCKDB_CALLS = {
 }
 
 
-def postgres_clauses(found: Inventory) -> None:
+def postgres_clauses(found: Inventory, sql: str) -> None:
     """PostgreSQL's ``GROUP BY ALL|DISTINCT cols`` (the same grouping as plain GROUP BY for
     column lists) and ``LIMIT ALL`` (no limit); DuckDB's ``GROUP BY ALL`` is refused."""
     for group in found.of(exp.Group):
         if group.args.get("all") and not group.expressions:
-            raise UnsupportedError("GROUP BY ALL without columns is DuckDB syntax; list them")
+            tokens = Source(sql).tokens
+            alls = (
+                b.start
+                for a, b in pairwise(tokens)
+                if a.token_type == TokenType.GROUP_BY and b.token_type == TokenType.ALL
+            )
+            raise Refusal(
+                "GROUP BY ALL without columns is DuckDB syntax; list them", offset=next(alls, None)
+            )
         group.set("all", None)
     for limit in found.of(exp.Limit):
         if isinstance(limit.expression, exp.Var) and limit.expression.name.upper() == "ALL":
@@ -342,17 +380,10 @@ def statement_kind(tree: exp.Expr) -> str:
 
 
 def located(message: str, node: exp.Expr, sql: str) -> str:
-    """``message`` with a caret under ``node`` when the parser recorded where it was."""
-    meta = (
-        node.meta
-        if isinstance(node, exp.Identifier)
-        else (node.this.meta if isinstance(node.this, exp.Identifier) else {})
-    )
-    start = meta.get("start")
-    if start is None:
-        return message
-    line, col = position(sql, start)
-    return f"{message} (line {line}, column {col})\n{caret(sql, line, col)}"
+    """``message`` with a caret under ``node`` (its own token: see
+    :meth:`.refusals.Source.own_offset`) when its place in ``sql`` is known."""
+    offset = Source(sql).own_offset(node)
+    return message if offset is None else at(message, sql, offset)
 
 
 # Per node class, what validate needs to know: is it a cast, a function, allowed by its
@@ -387,18 +418,14 @@ _SHAPE_NAMES: dict[tuple[type[exp.Expr], str], str] = {
     (exp.Table, "ordinality"): "WITH ORDINALITY is not supported in DDSQL",
     (exp.Unnest, "offset"): "WITH ORDINALITY is not supported in DDSQL",
 }
+# The word that spells a set argument, where it is not the argument's name.
+_SHAPE_WORDS: dict[tuple[type[exp.Expr], str], str] = {(exp.Unnest, "offset"): "ORDINALITY"}
 # Where a bare * may stand: a select-list item, count(*), t.* (DuckDB also filters a
 # star's columns with * LIKE 'pattern', which sqlglot reads as a LIKE on the star).
 _STAR_PLACES = (exp.Select, exp.Count, exp.Column)
 # Join kinds and methods PostgreSQL has (others are DuckDB's: SEMI, ANTI, ASOF, POSITIONAL).
 _JOIN_KINDS = frozenset({"", "INNER", "OUTER", "CROSS"})
 _JOIN_METHODS = frozenset({"", "NATURAL"})
-# Constructs refused by their name rather than their SQL.
-_REFUSED_NAMES: dict[type[exp.Expr], str] = {
-    exp.Qualify: "QUALIFY is DuckDB syntax, not DDSQL; filter in an outer query",
-    exp.Pivot: "PIVOT and UNPIVOT are DuckDB syntax, not DDSQL",
-    exp.TableSample: "TABLESAMPLE and USING SAMPLE are not supported in DDSQL",
-}
 
 
 def _kind(node_class: type[exp.Expr]) -> int:
@@ -425,17 +452,37 @@ def check_shape(node: exp.Expr, sql: str) -> None:
             isinstance(v, exp.Expr) and allowed_kind(type(v)) is False for v in held
         ):
             continue  # nodes validate refuses by their class, with their own message
-        raise UnsupportedError(
-            located(name or f"{key.upper()} in {node.key.upper()} is not supported", node, sql)
+        if name is None and isinstance(held[0], exp.Expr):
+            raise refuse(held[0], sql)
+        # the clause's keyword: before its parenthesised list, or the key's own word
+        source = Source(sql)
+        word = _SHAPE_WORDS.get((type(node), key), key.upper())
+        keyword = (
+            source.name_before(held[0])
+            if isinstance(held[0], exp.Expr)
+            else next((t for t in source.tokens if t.text.upper() == word), None)
         )
+        message = name or (
+            f"{source.written(keyword)} is not supported in DDSQL"
+            if keyword is not None
+            else f"{key.upper()} in {node.key.upper()} is not supported"
+        )
+        if keyword is None:
+            raise UnsupportedError(located(message, node, sql))
+        raise UnsupportedError(at(message, sql, keyword.start))
     if isinstance(node, exp.Star) and not isinstance(node.parent, _STAR_PLACES):
+        source = Source(sql)
         raise UnsupportedError(
-            f"* in {node.parent.sql('postgres')[:40] if node.parent else '?'}: a * stands "
-            "alone in a select list or in count(*) (* LIKE is DuckDB syntax, not DDSQL)"
+            located(
+                f"* in {source.quoted(node.parent) if node.parent else '?'}: a * stands "
+                "alone in a select list or in count(*) (* LIKE is DuckDB syntax, not DDSQL)",
+                node,
+                sql,
+            )
         )
     if isinstance(node, exp.Tuple) and not isinstance(node.parent, _LIST_PLACES):
         raise UnsupportedError(
-            located(f"row values such as {node.sql('postgres')[:40]} are not supported", node, sql)
+            located(f"row values such as {Source(sql).quoted(node)} are not supported", node, sql)
         )
     if isinstance(node, exp.Join):
         kind = (node.args.get("kind") or "").upper()
@@ -457,29 +504,42 @@ def validate(found: Inventory, sql: str) -> None:
         if kind & _CAST:
             to = node.args.get("to")
             if isinstance(to, exp.DataType) and to.this not in CAST_TYPES:
-                raise UnsupportedError(f"casts to {to.sql('postgres')} are not supported")
+                raise refuse_cast(node, sql)
         if kind & _FUNC and node.error_messages():
             # sqlglot builds some calls (ceil(), split_part('a')) without their required
             # arguments; the rewrites rely on them.
-            raise UnsupportedError(
-                located(f"function {function_name(node)}() is missing arguments", node, sql)
-            )
+            name = Source(sql).call_name(node)
+            raise UnsupportedError(located(f"function {name}() is missing arguments", node, sql))
         if kind & _SHAPE:
             check_shape(node, sql)
         if kind & _ALLOWED or (kind & _CALL and is_allowed(node)):
             continue
-        if isinstance(node, exp.Func):
-            raise UnsupportedError(
-                located(f"function {function_name(node)}() is not supported in DDSQL", node, sql)
-            )
         if isinstance(node, (exp.DDL, exp.DML, exp.Command)) or node.key in {"pragma", "set"}:
-            raise UnsupportedError(f"{statement_kind(node)} is not supported; DDSQL runs queries")
-        named = _REFUSED_NAMES.get(type(node))
-        if named is not None:
-            raise UnsupportedError(located(named, node, sql))
-        raise UnsupportedError(
-            located(f"{node.key.upper()} ({node.sql('postgres')[:60]}) is not supported", node, sql)
-        )
+            raise UnsupportedError(
+                located(f"{statement_kind(node)} is not supported; DDSQL runs queries", node, sql)
+            )
+        raise refuse(node, sql)
+
+
+def refuse_cast(cast: exp.Expr, sql: str) -> UnsupportedError:
+    """The refusal of a cast to a type DDSQL does not have, named as written, with a caret
+    under it (the first token after the value and its ``::`` or ``AS``)."""
+    source = Source(sql)
+    extent = source.extent(cast.this)
+    skip = (TokenType.R_PAREN, TokenType.DCOLON, TokenType.ALIAS)
+    tokens = source.tokens
+    if extent is not None:
+        after = extent[1]
+    else:  # a value with no position (NULL): the type follows the first :: or AS
+        after = next((t.start for t in tokens if t.token_type in skip[1:]), -1)
+    for i, tok in enumerate(tokens):
+        if tok.start > after and tok.token_type not in skip:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            closing = source.closing(nxt) if nxt and nxt.token_type == TokenType.L_PAREN else None
+            written = sql[tok.start : (closing or tok).end + 1]
+            return UnsupportedError(at(f"casts to {written} are not supported", sql, tok.start))
+    to = cast.args["to"]
+    return UnsupportedError(located(f"casts to {to.sql('postgres')} are not supported", cast, sql))
 
 
 def check_placeholders(placeholders: list[exp.Expr]) -> None:
@@ -506,7 +566,7 @@ def parameters(tree: exp.Expr) -> tuple[str, ...]:
     identifier, or a reserved one that no setting uses, is refused here whatever put it
     in the tree. Names that differ only in case are refused too: DuckDB binds ``$x`` and
     ``$X`` as one parameter."""
-    names: dict[str, None] = {}
+    names: dict[str, exp.Expr] = {}
     for node in tree.find_all(exp.Placeholder):
         name = node.args.get("this")
         if not isinstance(name, str) or not name or name == "?" or name.isdigit():
@@ -515,13 +575,13 @@ def parameters(tree: exp.Expr) -> tuple[str, ...]:
             name.lower().startswith(INTERNAL_PREFIX) and name not in SETTING_PARAMETERS.values()
         ):
             raise UnsupportedError(f"parameter name {name!r} is not allowed")
-        names[name] = None
+        names.setdefault(name, node)
     folded: dict[str, str] = {}
-    for name in names:
+    for name, written in names.items():
         other = folded.setdefault(name.lower(), name)
         if other != name:
-            raise UnsupportedError(
-                f"parameters :{other} and :{name} differ only in case; use distinct names"
+            raise Refusal(
+                f"parameters :{other} and :{name} differ only in case; use distinct names", written
             )
     return tuple(names)
 
@@ -535,7 +595,7 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
         assert isinstance(ref, exp.Table)
         if not isinstance(ref.this, exp.Identifier):
             raise UnsupportedError(
-                located(f"{ref.this.sql('postgres')} is not supported in FROM", ref, sql)
+                located(f"{Source(sql).quoted(ref.this)} is not supported in FROM", ref, sql)
             )
         written = ".".join(p.name for p in ref.parts).lower()
         if not ref.args.get("db") and written in ctes:

@@ -1,8 +1,9 @@
 """The rewrite walk: applies rewrites, each over the whole tree, in order.
 
 A rewrite with a trigger (:func:`.declare.rewrites`) is called only on the nodes it
-matches, and a tree that holds none is not walked for it. The rule list is passed in
-(:data:`.rules.REWRITES`): this module imports no rule.
+matches, and a tree that holds none is not walked for it. What a rewrite refuses is
+refused at the node it was given, unless it names another (:class:`.refusals.Refusal`).
+The rule list is passed in (:data:`.rules.REWRITES`): this module imports no rule.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
+from ..errors import UnsupportedError
 from .declare import ALL, BY_NAME, NONE, TRIGGERS, Rewrite, Trigger
 from .nodes import set_child
+from .refusals import Refusal
 
 
 def apply_rewrites(tree: exp.Expr, rewrites: Sequence[Rewrite]) -> exp.Expr:
@@ -83,7 +86,10 @@ def _walk(
             # Where the node sits, taken before the rewrite: a rewrite that wraps the node
             # (LIKE -> ESCAPE) re-parents it.
             parent, key, index = node.parent, node.arg_key, node.index
-            replacement = rewrite(node)
+            try:
+                replacement = rewrite(node)
+            except UnsupportedError as refused:  # refused where it is: at this node
+                raise Refusal.at_node(refused, node) from None
             if replacement is not node:
                 if node is root:
                     root = replacement

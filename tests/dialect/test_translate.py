@@ -129,58 +129,60 @@ def test_translation_is_cached() -> None:
     assert translator.translate(select("name")) is first
 
 
-@pytest.mark.parametrize(
-    ("sql", "error", "fragment"),
-    [
-        ("SELECT 1; SELECT 2", UnsupportedError, "one statement per call"),
-        ("", UnsupportedError, "no statement"),
-        (f"DROP VIEW {T}", UnsupportedError, "DROP statements"),
-        ("INSTALL httpfs", UnsupportedError, "INSTALL statements"),
-        ("PRAGMA version", UnsupportedError, "PRAGMA statements"),
-        ("SET threads = 1", UnsupportedError, "SET is supported for dd.time_frame_start"),
-        ("SELECT * FROM read_csv('/etc/passwd')", UnsupportedError, "read_csv() is not supported"),
-        ("SELECT getenv('HOME')", UnsupportedError, "getenv() is not supported"),
-        ("SELECT * FROM duckdb_settings()", UnsupportedError, "duckdb_settings"),
-        (select("query('SELECT 1')"), UnsupportedError, "query() is not supported"),
-        (select("name ILIKE 'x'"), UnsupportedError, "not supported"),
-        (select("ddsql_nonzero(1)"), UnsupportedError, "ddsql_nonzero"),
-        (select("name->'a'"), UnsupportedError, "needs a json value or the tags column"),
-        (select("tags->>'a'"), UnsupportedError, "does not apply to tags"),
-        (select("schedule->1.5"), UnsupportedError, "text key or an integer index"),
-        (select("schedule->name"), UnsupportedError, "path steps must be literals"),
-        (select("json_extract_path_text(schedule)"), UnsupportedError, "at least one path step"),
-        (
-            "SELECT * FROM aws.sagemaker_inference",
-            CatalogError,
-            "did you mean aws.sagemaker_inference_experiment",
-        ),
-        (select("nmae"), CatalogError, "did you mean name"),
-        ("SELECT * FROM 'file.csv'", CatalogError, "table 'file.csv' does not exist"),
-        ("SELECT FROM WHERE", ParseError, "line 1, column"),
-        (select("position('a' in name)"), UnsupportedError, "position() is not supported"),
-        (select("char_length(name)"), UnsupportedError, "char_length() is not supported"),
-        (select("round(1.234, 2)"), UnsupportedError, "round() takes one argument"),
-        (select("current_setting('TimeZone')"), UnsupportedError, "current_setting() reads"),
-        (select("approx_percentile(1.5) WITHIN GROUP (ORDER BY 1)"), UnsupportedError, "between 0"),
-        (
-            select("percentile_cont(0.5) WITHIN GROUP (ORDER BY 1)"),
-            UnsupportedError,
-            "percentile_cont() is not supported",
-        ),
-        (f"SELECT name FROM {T} INTERSECT SELECT name FROM {T}", UnsupportedError, "INTERSECT"),
-        ("SHOW search_path", UnsupportedError, "the settings are"),
-        ("SET dd.time_frame_start = 5", UnsupportedError, "quoted timestamp"),
-        (select("CAST(name AS DECIMAL(10, 2))"), UnsupportedError, "type modifiers"),
-        # PostgreSQL's json reads the last of repeated keys, DuckDB the first
-        ("""SELECT '{"a": 1, "a": 2}'::json->>'a'""", UnsupportedError, 'repeats the key "a"'),
-        ("""SELECT JSON '[{"b": {"c": 1, "c": 1}}]'""", UnsupportedError, 'repeats the key "c"'),
-        (
-            """SELECT v FROM json_array_elements('[{"k": 1, "k": 2}]') AS v""",
-            UnsupportedError,
-            'repeats the key "k"',
-        ),
-    ],
-)
+# (query, error class, a fragment of the message); tests/dialect/test_refusals.py checks
+# that every refusal of these lists names what it refuses as written, with a caret.
+REFUSALS = [
+    ("SELECT 1; SELECT 2", UnsupportedError, "one statement per call"),
+    ("", UnsupportedError, "no statement"),
+    (f"DROP VIEW {T}", UnsupportedError, "DROP statements"),
+    ("INSTALL httpfs", UnsupportedError, "INSTALL statements"),
+    ("PRAGMA version", UnsupportedError, "PRAGMA statements"),
+    ("SET threads = 1", UnsupportedError, "SET is supported for dd.time_frame_start"),
+    ("SELECT * FROM read_csv('/etc/passwd')", UnsupportedError, "read_csv() is not supported"),
+    ("SELECT getenv('HOME')", UnsupportedError, "getenv() is not supported"),
+    ("SELECT * FROM duckdb_settings()", UnsupportedError, "duckdb_settings"),
+    (select("query('SELECT 1')"), UnsupportedError, "query() is not supported"),
+    (select("name ILIKE 'x'"), UnsupportedError, "not supported"),
+    (select("ddsql_nonzero(1)"), UnsupportedError, "ddsql_nonzero"),
+    (select("name->'a'"), UnsupportedError, "needs a json value or the tags column"),
+    (select("tags->>'a'"), UnsupportedError, "does not apply to tags"),
+    (select("schedule->1.5"), UnsupportedError, "text key or an integer index"),
+    (select("schedule->name"), UnsupportedError, "path steps must be literals"),
+    (select("json_extract_path_text(schedule)"), UnsupportedError, "at least one path step"),
+    (
+        "SELECT * FROM aws.sagemaker_inference",
+        CatalogError,
+        "did you mean aws.sagemaker_inference_experiment",
+    ),
+    (select("nmae"), CatalogError, "did you mean name"),
+    ("SELECT * FROM 'file.csv'", CatalogError, "table 'file.csv' does not exist"),
+    ("SELECT FROM WHERE", ParseError, "line 1, column"),
+    (select("position('a' in name)"), UnsupportedError, "position() is not supported"),
+    (select("char_length(name)"), UnsupportedError, "char_length() is not supported"),
+    (select("round(1.234, 2)"), UnsupportedError, "round() takes one argument"),
+    (select("current_setting('TimeZone')"), UnsupportedError, "current_setting() reads"),
+    (select("approx_percentile(1.5) WITHIN GROUP (ORDER BY 1)"), UnsupportedError, "between 0"),
+    (
+        select("percentile_cont(0.5) WITHIN GROUP (ORDER BY 1)"),
+        UnsupportedError,
+        "percentile_cont() is not supported",
+    ),
+    (f"SELECT name FROM {T} INTERSECT SELECT name FROM {T}", UnsupportedError, "INTERSECT"),
+    ("SHOW search_path", UnsupportedError, "the settings are"),
+    ("SET dd.time_frame_start = 5", UnsupportedError, "quoted timestamp"),
+    (select("CAST(name AS DECIMAL(10, 2))"), UnsupportedError, "type modifiers"),
+    # PostgreSQL's json reads the last of repeated keys, DuckDB the first
+    ("""SELECT '{"a": 1, "a": 2}'::json->>'a'""", UnsupportedError, 'repeats the key "a"'),
+    ("""SELECT JSON '[{"b": {"c": 1, "c": 1}}]'""", UnsupportedError, 'repeats the key "c"'),
+    (
+        """SELECT v FROM json_array_elements('[{"k": 1, "k": 2}]') AS v""",
+        UnsupportedError,
+        'repeats the key "k"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("sql", "error", "fragment"), REFUSALS)
 def test_refusals(translate, sql: str, error: type[Exception], fragment: str) -> None:
     with pytest.raises(error, match=None) as info:
         translate(sql)
@@ -257,12 +259,12 @@ DUCKDB_SYNTAX = [
     (f"SELECT 1 FROM {T} a POSITIONAL JOIN {T} b", "POSITIONAL JOIN is DuckDB", 52),
     ("SELECT 1 AS a UNION BY NAME SELECT 2 AS a", "UNION BY NAME is DuckDB", 21),
     ("SELECT 1 AS a UNION ALL BY NAME SELECT 2 AS a", "UNION BY NAME is DuckDB", 25),
-    (f"SELECT * REPLACE (1 AS name) FROM {T}", "SELECT * REPLACE (...) is DuckDB", None),
+    (f"SELECT * REPLACE (1 AS name) FROM {T}", "SELECT * REPLACE (...) is DuckDB", 10),
     (f"SELECT * EXCLUDE (name) FROM {T}", "SELECT * EXCLUDE (...) is DuckDB", 10),
     (f"SELECT t.* EXCLUDE (name) FROM {T} t", "SELECT * EXCLUDE (...) is DuckDB", 12),
-    (f"SELECT * EXCEPT (name) FROM {T}", "SELECT * EXCEPT (...) is DuckDB", None),
-    (f"SELECT * RENAME (name AS n) FROM {T}", "SELECT * RENAME (...) is DuckDB", None),
-    (f"SELECT * LIKE 'n%' FROM {T}", "* LIKE is DuckDB", None),
+    (f"SELECT * EXCEPT (name) FROM {T}", "SELECT * EXCEPT (...) is DuckDB", 10),
+    (f"SELECT * RENAME (name AS n) FROM {T}", "SELECT * RENAME (...) is DuckDB", 10),
+    (f"SELECT * LIKE 'n%' FROM {T}", "* LIKE is DuckDB", 8),
     (f"SELECT COLUMNS('na.*') FROM {T}", "COLUMNS(...) is DuckDB", 8),
     (f"SELECT *COLUMNS('na.*') FROM {T}", "COLUMNS(...) is DuckDB", 9),
     (f"FROM {T} SELECT name", "a query starts with SELECT, not FROM", 1),
@@ -275,14 +277,14 @@ DUCKDB_SYNTAX = [
     ("SELECT list_transform(ARRAY[1], lambda x: x + 1)", "lambda function is DuckDB", 33),
     ("SELECT {'a': 1}", "struct or map literal {...} is DuckDB", 8),
     ("SELECT MAP {'a': 1}", "struct or map literal {...} is DuckDB", 12),
-    ("SELECT NULL::STRUCT(a INT)", "casts to STRUCT", None),
-    (f"SELECT name FROM {T} QUALIFY row_number() OVER () = 1", "QUALIFY is DuckDB", None),
+    ("SELECT NULL::STRUCT(a INT)", "casts to STRUCT", 14),
+    (f"SELECT name FROM {T} QUALIFY row_number() OVER () = 1", "QUALIFY is DuckDB", 53),
     (f"SELECT name FROM {T} USING SAMPLE 10%", "USING SAMPLE is DuckDB", 59),
-    (f"SELECT * FROM {T} PIVOT (count(*) FOR status IN ('a'))", "PIVOT and UNPIVOT", None),
-    (f"SELECT status, count(*) FROM {T} GROUP BY ALL", "GROUP BY ALL without columns", None),
+    (f"SELECT * FROM {T} PIVOT (count(*) FOR status IN ('a'))", "PIVOT is DuckDB syntax", 50),
+    (f"SELECT status, count(*) FROM {T} GROUP BY ALL", "GROUP BY ALL without columns", 74),
     (f"SELECT status FROM {T} ORDER BY ALL", "ORDER BY ALL is DuckDB", 64),
     (f"SUMMARIZE {T}", "SUMMARIZE is DuckDB", 1),
-    (f"DESCRIBE {T}", "DESCRIBE statements are not supported", None),
+    (f"DESCRIBE {T}", "DESCRIBE statements are not supported", 1),
     ("SELECT 'abc'[1:2]", "string slicing s[...] is DuckDB", 13),
     ("SELECT 2 ** 3", "** is DuckDB syntax", 10),
     ("SELECT 7 // 2", "// is DuckDB syntax", 10),
@@ -294,10 +296,10 @@ DUCKDB_SYNTAX = [
     ("SELECT lower('a',)", "a trailing comma", 17),
     ("SELECT ARRAY[1, 2,]", "a trailing comma", 18),
     ("SELECT NULL::INT[3]", "array sizes are not supported; write INT[]", 17),
-    ("SELECT (1, 2)", "row values such as (1, 2)", None),
-    (f"SELECT t FROM {T} t", "t names a table: whole-row values", None),
-    (f"SELECT count(t) FROM {T} t", "t names a table", None),
-    ("SELECT * FROM unnest(ARRAY[1]) WITH ORDINALITY u", "WITH ORDINALITY", None),
+    ("SELECT (1, 2)", "row values such as (1, 2)", 8),
+    (f"SELECT t FROM {T} t", "t names a table: whole-row values", 8),
+    (f"SELECT count(t) FROM {T} t", "t names a table", 14),
+    ("SELECT * FROM unnest(ARRAY[1]) WITH ORDINALITY u", "WITH ORDINALITY", 37),
 ]
 
 
@@ -315,23 +317,21 @@ def test_duckdb_syntax_is_refused_by_name(
         assert str(info.value).splitlines()[-1].strip() == "^"
 
 
-@pytest.mark.parametrize(
-    ("sql", "fragment"),
-    [
-        (select("name[1]"), "cannot subscript type text"),
-        (select("model_variants[1]"), "cannot subscript type json"),
-        (select("schedule['start_time']"), "cannot subscript type json"),
-        (select("tags['team']"), "for a tag write tags -> 'key'"),
-        (select("tags.team"), "there is no table 'tags' in FROM"),
-        (select("schedule.start_time"), "there is no table 'schedule' in FROM"),
-        (select("t.schedule.start_time"), "DDSQL has no '.' field access"),
-    ],
-)
+VALUE_ACCESS = [
+    (select("name[1]"), "cannot subscript type text"),
+    (select("model_variants[1]"), "cannot subscript type json"),
+    (select("schedule['start_time']"), "cannot subscript type json"),
+    (select("tags['team']"), "for a tag write tags -> 'key'"),
+    (select("tags.team"), "there is no table 'tags' in FROM"),
+    (select("schedule.start_time"), "there is no table 'schedule' in FROM"),
+    (f"SELECT t.schedule.start_time FROM {T} t", "DDSQL has no '.' field access"),
+]
+
+
+@pytest.mark.parametrize(("sql", "fragment"), VALUE_ACCESS)
 def test_duckdb_value_access_is_refused(translate, sql: str, fragment: str) -> None:
     """DuckDB reads these as string indexing, JSON and map subscripts and struct field
     access; PostgreSQL refuses each."""
-    if "t.schedule" in sql:
-        sql = sql.replace(f"FROM {T}", f"FROM {T} t")
     with pytest.raises(DDSQLError) as info:
         translate(sql)
     assert fragment in str(info.value)
@@ -352,23 +352,23 @@ def test_semi_as_a_table_alias_is_not_a_join(translate) -> None:
 # ------------------------------------------- set-returning functions in a select list
 
 
-@pytest.mark.parametrize(
-    ("sql", "fragment"),
-    [
-        (select("1 WHERE unnest(ARRAY[1]) = 1").replace(f" FROM {T}", ""), "not allowed in WHERE"),
-        (f"SELECT 1 FROM {T} WHERE json_array_elements(schedule) IS NULL", "not allowed in WHERE"),
-        (f"SELECT 1 FROM {T} a JOIN {T} b ON unnest(akeys(a.tags)) = 'x'", "JOIN conditions"),
-        (f"SELECT 1 FROM {T} GROUP BY unnest(akeys(tags))", "not allowed in GROUP BY"),
-        ("SELECT 1 ORDER BY unnest(ARRAY[2, 1])", "not allowed in ORDER BY"),
-        ("SELECT CASE WHEN true THEN unnest(ARRAY[1]) END", "not allowed in CASE"),
-        ("SELECT coalesce(unnest(ARRAY[1]), 0)", "not allowed in COALESCE"),
-        ("SELECT count(unnest(ARRAY[1]))", "aggregate function calls cannot contain"),
-        ("SELECT sum(1) OVER (PARTITION BY unnest(ARRAY[1]))", "window function calls"),
-        ("VALUES (unnest(ARRAY[1]))", "not allowed in VALUES"),
-        ("SELECT unnest(unnest(ARRAY[ARRAY[1]]))", "cannot take another one's rows"),
-        ("SELECT unnest(ARRAY[1], ARRAY[2])", "use FROM unnest(a, b) AS u(x, y)"),
-    ],
-)
+SRF_PLACES = [
+    (select("1 WHERE unnest(ARRAY[1]) = 1").replace(f" FROM {T}", ""), "not allowed in WHERE"),
+    (f"SELECT 1 FROM {T} WHERE json_array_elements(schedule) IS NULL", "not allowed in WHERE"),
+    (f"SELECT 1 FROM {T} a JOIN {T} b ON unnest(akeys(a.tags)) = 'x'", "JOIN conditions"),
+    (f"SELECT 1 FROM {T} GROUP BY unnest(akeys(tags))", "not allowed in GROUP BY"),
+    ("SELECT 1 ORDER BY unnest(ARRAY[2, 1])", "not allowed in ORDER BY"),
+    ("SELECT CASE WHEN true THEN unnest(ARRAY[1]) END", "not allowed in CASE"),
+    ("SELECT coalesce(unnest(ARRAY[1]), 0)", "not allowed in COALESCE"),
+    ("SELECT count(unnest(ARRAY[1]))", "aggregate function calls cannot contain"),
+    ("SELECT sum(1) OVER (PARTITION BY unnest(ARRAY[1]))", "window function calls"),
+    ("VALUES (unnest(ARRAY[1]))", "not allowed in VALUES"),
+    ("SELECT unnest(unnest(ARRAY[ARRAY[1]]))", "cannot take another one's rows"),
+    ("SELECT unnest(ARRAY[1], ARRAY[2])", "use FROM unnest(a, b) AS u(x, y)"),
+]
+
+
+@pytest.mark.parametrize(("sql", "fragment"), SRF_PLACES)
 def test_set_returning_functions_where_postgresql_refuses_them(
     translate, sql: str, fragment: str
 ) -> None:
@@ -384,27 +384,27 @@ def test_set_returning_functions_where_postgresql_refuses_them(
 # --------------------------------------------------------------- issue 13: placeholders
 
 
-@pytest.mark.parametrize(
-    ("sql", "fragment"),
-    [
-        (
-            'SELECT :"ddsql_$ x $ddsql_$; DELETE FROM t; SELECT 1 --"',
-            "parameter names are not quoted",
-        ),
-        ('SELECT :"x"', "parameter names are not quoted"),
-        ("SELECT :'x'", "parameter names are not quoted"),
-        ("SELECT : x", "a parameter is written :name"),
-        ("SELECT :", "a parameter is written :name"),
-        ("SELECT :x$y", "letters, digits and underscores only"),
-        ("SELECT :é", "letters, digits and underscores only"),
-        ("SELECT :1", "parameters are named, like :name"),
-        ("SELECT ?", "parameters are named, like :name"),
-        ("SELECT %(x)s", "%(name)s placeholders are not DDSQL"),
-        ("SELECT :ddsql_dd_time_frame_start", "names starting with ddsql_ are reserved"),
-        ("SELECT :DDSQL_X", "names starting with ddsql_ are reserved"),
-        ("SELECT :x + :X", "differ only in case"),
-    ],
-)
+PLACEHOLDERS = [
+    (
+        'SELECT :"ddsql_$ x $ddsql_$; DELETE FROM t; SELECT 1 --"',
+        "parameter names are not quoted",
+    ),
+    ('SELECT :"x"', "parameter names are not quoted"),
+    ("SELECT :'x'", "parameter names are not quoted"),
+    ("SELECT : x", "a parameter is written :name"),
+    ("SELECT :", "a parameter is written :name"),
+    ("SELECT :x$y", "letters, digits and underscores only"),
+    ("SELECT :é", "letters, digits and underscores only"),
+    ("SELECT :1", "parameters are named, like :name"),
+    ("SELECT ?", "parameters are named, like :name"),
+    ("SELECT %(x)s", "%(name)s placeholders are not DDSQL"),
+    ("SELECT :ddsql_dd_time_frame_start", "names starting with ddsql_ are reserved"),
+    ("SELECT :DDSQL_X", "names starting with ddsql_ are reserved"),
+    ("SELECT :x + :X", "differ only in case"),
+]
+
+
+@pytest.mark.parametrize(("sql", "fragment"), PLACEHOLDERS)
 def test_placeholder_names_are_identifiers(translate, sql: str, fragment: str) -> None:
     with pytest.raises(DDSQLError) as info:
         translate(sql)
