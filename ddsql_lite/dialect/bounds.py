@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..errors import UnsupportedError
 from ..registry import Registry
 from .inventory import Inventory
+from .refusals import Refusal
 
 # PostgreSQL's MaxTupleAttributeNumber: "target lists can have at most 1664 entries".
 MAX_OUTPUT_COLUMNS = 1664
@@ -36,13 +36,15 @@ def check_bounds(found: Inventory, registry: Registry) -> None:
     """Refuse a query over one of the bounds above (``found``: its inventory)."""
     ctes = found.of(exp.CTE)
     if len(ctes) > MAX_CTES:
-        raise UnsupportedError(
-            f"the query has {len(ctes):,} common table expressions; the limit is {MAX_CTES}"
+        raise Refusal(
+            f"the query has {len(ctes):,} common table expressions; the limit is {MAX_CTES}",
+            ctes[MAX_CTES],
         )
-    sources = len(found.of((exp.From, exp.Join)))
-    if sources > MAX_SOURCES:
-        raise UnsupportedError(
-            f"the query has {sources:,} FROM and JOIN sources; the limit is {MAX_SOURCES}"
+    sources = found.of((exp.From, exp.Join))
+    if len(sources) > MAX_SOURCES:
+        raise Refusal(
+            f"the query has {len(sources):,} FROM and JOIN sources; the limit is {MAX_SOURCES}",
+            sources[MAX_SOURCES].this,
         )
     for clause in found.of((exp.Group, exp.Order, exp.Window)):
         keys = clause.args.get("partition_by") if isinstance(clause, exp.Window) else None
@@ -55,15 +57,17 @@ def check_bounds(found: Inventory, registry: Registry) -> None:
                 if isinstance(clause, exp.Order)
                 else "PARTITION BY"
             )
-            raise UnsupportedError(
+            raise Refusal(
                 f"{what} lists {len(keys):,} items; the limit is {MAX_KEYS:,} (as in "
-                "PostgreSQL, where target lists can have at most 1664 entries)"
+                "PostgreSQL, where target lists can have at most 1664 entries)",
+                keys[MAX_KEYS].this if isinstance(keys[MAX_KEYS], exp.Ordered) else keys[MAX_KEYS],
             )
     for call in found.of(exp.Anonymous):
         if len(call.expressions) > MAX_FUNCTION_ARGUMENTS:
-            raise UnsupportedError(
+            raise Refusal(
                 f"cannot pass more than {MAX_FUNCTION_ARGUMENTS} arguments to a function "
-                f"({call.name.lower().removeprefix('ddsql_')}() has {len(call.expressions):,})"
+                f"({call.name.lower().removeprefix('ddsql_')}() has {len(call.expressions):,})",
+                call,
             )
     widths = _Widths(registry, {cte.alias_or_name.lower() for cte in ctes})
     for cte in ctes:  # in order, so a CTE's width is known before the CTEs after it
@@ -103,9 +107,10 @@ class _Widths:
             width = 1
         if width > MAX_OUTPUT_COLUMNS:
             what = "VALUES rows have" if isinstance(node, exp.Values) else "a SELECT has"
-            raise UnsupportedError(
+            raise Refusal(
                 f"{what} {width:,} columns; the limit is {MAX_OUTPUT_COLUMNS:,} "
-                "(target lists can have at most 1664 entries, as in PostgreSQL)"
+                "(target lists can have at most 1664 entries, as in PostgreSQL)",
+                node,
             )
         self.known[id(node)] = width
         return width
@@ -113,7 +118,7 @@ class _Widths:
     def _select(self, select: exp.Select) -> int:
         items = select.expressions
         if not items:
-            raise UnsupportedError("a SELECT without columns is not supported")
+            raise Refusal("a SELECT without columns is not supported", select)
         width = 0
         sources: list[exp.Expr] | None = None
         for item in items:
@@ -130,9 +135,10 @@ class _Widths:
             width += expanded
             self.stars += expanded
             if self.stars > MAX_STAR_COLUMNS:
-                raise UnsupportedError(
+                raise Refusal(
                     f"the query's * expand to more than {MAX_STAR_COLUMNS:,} columns "
-                    f"(the limit); list the columns it needs"
+                    f"(the limit); list the columns it needs",
+                    item,
                 )
             if width > MAX_OUTPUT_COLUMNS:
                 break  # (refused by the caller)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..errors import UnsupportedError
 from ..registry import Registry
 from .functions import NODE_NAMES
 from .nodes import replace_node
+from .refusals import Refusal
 
 # PostgreSQL's internal type names, which name a cast's output column.
 PG_TYPE_NAMES = {
@@ -180,7 +180,10 @@ def using_orders(tree: exp.Expr) -> list[list[str] | None]:
         if not star or not usings:
             orders.append(None)
         elif usings != joins[:1]:
-            raise UnsupportedError("SELECT * is supported with JOIN ... USING as the first join")
+            raise Refusal(
+                "SELECT * is supported with JOIN ... USING as the first join",
+                next(j for j in usings if j not in joins[:1]),
+            )
         else:
             orders.append([u.name for u in usings[0].args["using"]])
     return orders

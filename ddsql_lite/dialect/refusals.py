@@ -10,6 +10,7 @@ constructs refused by their kind: the tokens that spell each, and the DDSQL alte
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -127,6 +128,11 @@ class Source:
         self.sql = sql
 
     @cached_property
+    def starts(self) -> list[int]:
+        """Where each token starts, in order (to find the tokens at an offset)."""
+        return [t.start for t in self.tokens]
+
+    @cached_property
     def tokens(self) -> list[Token]:
         from .ddsql import DIALECT  # (here: the parser imports this module)
 
@@ -150,13 +156,12 @@ class Source:
         first, last = min(starts), max(ends)
         tokens = self.tokens
         if isinstance(node.args.get("expression"), exp.JSONPath):  # j -> 'k': the key
-            operator = next((k for k, t in enumerate(tokens) if t.start > last), None)
-            if operator is not None and operator + 1 < len(tokens):
+            operator = bisect_right(self.starts, last)
+            if operator + 1 < len(tokens):
                 last = max(last, tokens[operator + 1].end)
-        inside = [i for i, t in enumerate(tokens) if first <= t.start <= last]
-        if not inside:
+        i, j = bisect_left(self.starts, first), bisect_right(self.starts, last) - 1
+        if i > j:
             return first, last
-        i, j = inside[0], inside[-1]
         depth = lowest = 0
         for tok in tokens[i : j + 1]:
             depth += (tok.token_type in _OPENERS) - (tok.token_type in _CLOSERS)
@@ -214,7 +219,7 @@ class Source:
         """Where the caret goes for ``node``: its own token (an operator, a keyword, a
         call's name), else its first character; None when no position is known."""
         construct = construct_of(node)
-        kinds = construct.tokens if construct is not None else _OPERATORS.get(type(node))
+        kinds = construct.tokens if construct is not None else _SPELLED.get(type(node))
         if kinds:
             token = self.own_token(node, kinds)
             if token is not None:
@@ -259,18 +264,22 @@ class Source:
             return next(
                 (t for t in self.tokens if _within(t, area) and t.token_type in kinds), None
             )
-        children = [e for c in node.iter_expressions() if (e := self.extent(c)) is not None]
-        before = after = None
+        children: list[tuple[int, int]] | None = None  # found when first needed
+        before = None
         for tok in self.tokens:
-            if after is None and tok.start > extent[1]:
-                after = tok
-            if tok.token_type not in kinds:
+            if tok.token_type not in kinds or tok.start > extent[1]:
                 continue
             if tok.start < extent[0]:
                 before = tok
-            elif _within(tok, extent) and not any(_within(tok, c) for c in children):
+                continue
+            if children is None:
+                children = [e for c in node.iter_expressions() if (e := self.extent(c))]
+            if not any(_within(tok, c) for c in children):
                 return tok
-        return after if after is not None and after.token_type in kinds else before
+        after = bisect_right(self.starts, extent[1])
+        if after < len(self.tokens) and self.tokens[after].token_type in kinds:
+            return self.tokens[after]
+        return before
 
     def between(self, left: exp.Expr, right: exp.Expr) -> Token | None:
         """The first token between two operands that is not a bracket (their operator)."""
@@ -295,8 +304,8 @@ class Source:
         if extent is None:
             return None
         tokens = self.tokens
-        first = next((i for i, t in enumerate(tokens) if t.start >= extent[0]), None)
-        if first is None:
+        first = bisect_left(self.starts, extent[0])
+        if first >= len(tokens):
             return None
         while first > 0 and tokens[first].token_type != TokenType.L_PAREN:
             first -= 1
@@ -320,8 +329,9 @@ class Source:
         return None
 
 
-# The tokens of operators DDSQL has, for a caret under them.
-_OPERATORS: dict[type[exp.Expr], frozenset[TokenType]] = {
+# The tokens that spell constructs DDSQL has, for a caret under them.
+_SPELLED: dict[type[exp.Expr], frozenset[TokenType]] = {
+    exp.Select: frozenset({TokenType.SELECT}),
     exp.JSONExtract: frozenset({TokenType.ARROW}),
     exp.JSONExtractScalar: frozenset({TokenType.DARROW}),
     exp.JSONBExtract: frozenset({TokenType.HASH_ARROW}),

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlglot import exp
 
-from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, replace_node
 from .paths import dollar_keys
@@ -43,15 +42,16 @@ def prepare(sources: Iterable[exp.Expr]) -> list[exp.Table]:
 
 
 def _json_elements(source: exp.Table, name: str) -> exp.Unnest:
-    typed = _elements(source.this.expressions, name)
+    typed = _elements(source.this, name)
     return exp.Unnest(expressions=[typed], alias=_alias(source.args.get("alias"), name, "value", 1))
 
 
-def _elements(args: list[exp.Expr], name: str) -> exp.Cast:
-    """The typed list of elements that ``name(args)`` (json_array_elements[_text]) sets
-    out."""
+def _elements(written: exp.Expr, name: str) -> exp.Cast:
+    """The typed list of elements that the call ``name(args)`` (json_array_elements[_text])
+    sets out."""
+    args = written.expressions
     if len(args) != 1:
-        raise UnsupportedError(f"{name}() takes one json argument")
+        raise Refusal(f"{name}() takes one json argument", written)
     function, element_type = JSON_FUNCTIONS[name]
     document = args[0]
     if isinstance(document, exp.Literal):  # text that PostgreSQL reads as json
@@ -231,7 +231,7 @@ def prepare_select_lists(calls: Iterable[exp.Expr], explodes: Iterable[exp.Expr]
         if name not in JSON_FUNCTIONS or isinstance(node.parent, exp.Table):
             continue
         _check_place(node, name)
-        replace_node(node, exp.Explode(this=_elements(node.expressions, name)))
+        replace_node(node, exp.Explode(this=_elements(node, name)))
 
 
 def _check_place(node: exp.Expr, name: str) -> None:
