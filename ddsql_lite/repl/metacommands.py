@@ -156,7 +156,10 @@ def _statement_help(shell: Shell, arg: str) -> None:
 
 
 @command(
-    "\\df", "[PATTERN]", help="list DDSQL's functions with their signatures (json*: a pattern)"
+    "\\df",
+    "[PATTERN]",
+    help="list DDSQL's functions with their signatures (json*: a pattern)",
+    choices=tuple(dict.fromkeys(f.name for f in metadata.function_help())),
 )
 def _functions(shell: Shell, arg: str) -> None:
     wanted = pattern(arg.strip().rstrip(";") or "*")

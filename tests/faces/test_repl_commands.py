@@ -28,7 +28,7 @@ from ddsql_lite.errors import ParseError
 from ddsql_lite.repl import run_shell
 from ddsql_lite.repl.sqltokens import script_inputs
 
-from .test_repl_shell import CTRL_D, ENTER, session
+from .test_repl_shell import CTRL_C, CTRL_D, ENTER, session
 
 T = "aws.sagemaker_inference_experiment"
 CTRL_R = "\x12"
@@ -84,6 +84,18 @@ def test_df_lists_functions_with_signatures_and_takes_psql_patterns() -> None:
     assert names_listed(out) == ["lower"]  # the whole name: not json_..._lower
     _, _, err = session("\\df nope*")
     assert "error: no DDSQL function matches 'nope*'; \\df lists them all" in err
+
+
+def test_df_and_h_complete_their_arguments() -> None:
+    from ddsql_lite.repl.catalog import ConnectionCatalog
+    from ddsql_lite.repl.completion import complete
+    from ddsql_lite.repl.metacommands import completion_arguments
+
+    with ddsql_lite.connect() as con:
+        catalog = ConnectionCatalog(con, completion_arguments([T]))
+        found = [c.text for c in complete("\\df json_ex", catalog)]
+        assert found == ["json_extract_path", "json_extract_path_text"]
+        assert [c.text for c in complete("\\h SEL", catalog)] == ["SELECT"]
 
 
 def test_h_gives_the_syntax_of_each_statement_and_names_what_is_refused() -> None:
@@ -262,7 +274,8 @@ def run_keys(keys_text: str, history: list[str]) -> tuple[str, str]:
 
 def test_ctrl_r_then_enter_runs_the_query_found() -> None:
     history = ["SELECT 'found it' AS search;", "SELECT 'newer' AS other;", "SELECT 1 AS"]
-    out, err = run_keys(CTRL_R + "found" + ENTER, history)
+    # (without it, Enter would only end the search: Ctrl-C then drops the line)
+    out, err = run_keys(CTRL_R + "found" + ENTER + CTRL_C, history)
     assert err == "" and "search\n--------\nfound it\n" in out and "newer" not in out
     out, err = run_keys(CTRL_R + "1 AS" + ENTER + " one;" + ENTER, history)
     assert err == "" and "one\n---\n  1\n" in out  # unfinished: left to finish
