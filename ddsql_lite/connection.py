@@ -74,6 +74,7 @@ class Connection:
         finally:
             self.engine = engine.result()
         self.row_counts = {t.name: d.num_rows for t, d in data.items()}
+        self.table_bytes = {t.name: d.nbytes for t, d in data.items()}
 
     @classmethod
     def _open(
@@ -134,6 +135,20 @@ class Connection:
         """Fix the time frame's ends (ISO text or datetimes; None restores the default:
         the end is "now" and the start one hour before the end)."""
         self.session.set_time_frame(start, end)
+
+    @property
+    def limits(self) -> tuple[float, str]:
+        """The time limit (seconds, 0 for none) and the memory limit of later queries."""
+        return self.engine.timeout, self.engine.memory_limit
+
+    def set_limits(self, *, timeout: float | None = None, memory_limit: str | None = None) -> None:
+        """Change the limits of later queries without loading again (None: unchanged);
+        values are checked as the ``timeout`` and ``memory_limit`` options are, and a bad
+        one changes nothing. The sandbox stays locked: a new memory limit is applied to
+        a new database instance before it is locked (call it between queries)."""
+        seconds = None if timeout is None else declared.BY_NAME["timeout"].read(timeout)
+        size = None if memory_limit is None else declared.BY_NAME["memory_limit"].read(memory_limit)
+        self.engine.set_limits(timeout=seconds, memory_limit=size)
 
     def sql(
         self,

@@ -71,10 +71,12 @@ class Engine:
         self.timeout = check_timeout(timeout)
         self.memory_limit = memory_limit
         self.temp_limit = temp_limit or memory_limit
+        self._temp_given = temp_limit is not None
         self._budget = parse_size(memory_limit)
         self._tmp = scratch_directory()
         self._path = os.path.join(self._tmp, "tables.duckdb")
         self._instances: list[_Instance] = []  # every instance not yet closed
+        self._made = 0  # instances made so far (each spills to a directory of its own)
         self._lock = threading.Lock()
         # Closed by close(), by the garbage collector or at exit, whichever comes first.
         self._release = weakref.finalize(self, _release, self._instances, self._tmp)
@@ -93,7 +95,8 @@ class Engine:
     def _new_instance(self) -> _Instance:
         """A new DuckDB instance with the Python functions translated SQL calls."""
         with self._lock:
-            spill = os.path.join(self._tmp, f"spill-{len(self._instances)}")
+            spill = os.path.join(self._tmp, f"spill-{self._made}")
+            self._made += 1
             instance = _Instance(duckdb.connect(":memory:"), spill)
             self._instances.append(instance)
         runtime.install(instance.db)
@@ -133,6 +136,33 @@ class Engine:
         }
         _apply(instance.db, settings)
         return instance
+
+    def set_limits(self, *, timeout: float | None = None, memory_limit: str | None = None) -> None:
+        """Change the limits of later queries (None: unchanged). The settings of a
+        database instance are locked once applied, so a new memory limit takes a new
+        instance: it attaches the same file with the new settings and locks them, then
+        replaces the current one, which is closed. A bad value changes nothing."""
+        seconds = self.timeout if timeout is None else check_timeout(timeout)
+        if memory_limit is not None and memory_limit != self.memory_limit:
+            before = (self.memory_limit, self.temp_limit, self._budget)
+            self.memory_limit = memory_limit
+            self.temp_limit = self.temp_limit if self._temp_given else memory_limit
+            self._budget = parse_size(memory_limit)
+            fresh = self._new_instance()
+            try:
+                self._open(fresh)
+            except Exception:
+                self._discard(fresh)
+                self.memory_limit, self.temp_limit, self._budget = before
+                raise
+            previous, self._instance = self._instance, fresh
+            self._discard(previous)
+        self.timeout = seconds
+
+    def _discard(self, instance: _Instance) -> None:
+        instance.close()
+        with self._lock:
+            self._instances.remove(instance)
 
     def execute(
         self,

@@ -124,3 +124,36 @@ def is_complete(text: str) -> bool:
     and comments allowed), so Enter should run it rather than start a new line."""
     tokens = significant(tokenize(text))
     return bool(tokens) and tokens[-1].kind == PUNCT and tokens[-1].text == ";"
+
+
+def script_inputs(text: str) -> list[tuple[int, str]]:
+    """The inputs of a script (``\\i``), in order, each with the 1-based line it starts
+    on: its statements (split at top-level ``;``, without it; comments before a statement
+    dropped; the last one may end without ``;``) and its meta-commands (a line starting
+    with a backslash outside a statement)."""
+    found: list[tuple[int, str]] = []
+    buffer, first = "", 1  # the unfinished statement's lines, and where they start
+
+    def add(part: str, offset: int) -> None:
+        tokens = significant(tokenize(part))
+        if tokens:
+            line = first + buffer[: offset + tokens[0].start].count("\n")
+            found.append((line, part[tokens[0].start :].strip()))
+
+    for number, line in enumerate(text.split("\n"), 1):
+        if not significant(tokenize(buffer)):
+            buffer, first = "", number
+            if line.lstrip().startswith("\\"):
+                found.append((number, line.strip()))
+                continue
+        buffer += line + "\n"
+        cut = 0
+        for tok in tokenize(buffer):
+            if tok.kind == PUNCT and tok.text == ";":
+                add(buffer[cut : tok.start], cut)
+                cut = tok.end
+        if cut:
+            first += buffer[:cut].count("\n")
+            buffer = buffer[cut:]
+    add(buffer, 0)
+    return found
