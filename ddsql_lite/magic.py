@@ -232,8 +232,9 @@ class DDSQLMagics(Magics):
                 print(visible(f"ddsql: {describe(self.options or given)} ({counts})"))
                 if len(report):  # a live load: what it read, and any region that failed
                     print(visible(report.summary(), newlines=True))
-            if per_query["time_frame"] is not None:
-                connection.set_time_frame(*per_query["time_frame"])
+            frame = per_query["time_frame"]
+            if frame is not None:
+                connection.set_time_frame(frame.start, frame.end)
             if not query:
                 return None
             params = self._parameters(connection, query)
