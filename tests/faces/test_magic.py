@@ -369,6 +369,18 @@ def test_query_timeout_is_passed_per_query(
     assert seen == [5.0, None]
 
 
+def test_relative_time_frames(shell: InteractiveShell, magics: magic.DDSQLMagics) -> None:
+    sql = (
+        "SELECT CAST(current_setting('dd.time_frame_end') AS TIMESTAMP) "
+        "- CAST(current_setting('dd.time_frame_start') AS TIMESTAMP) = INTERVAL '7 days' AS week"
+    )
+    for line in (f"%ddsql --time-frame 7d {sql}", f'%%ddsql --time-frame "now-7d now"\n{sql}'):
+        result = run(shell, line)
+        assert result.success, line
+        assert bool(result.result["week"][0]) is True
+    assert not run(shell, f"%ddsql --time-frame 7x {sql}").success
+
+
 @pytest.mark.parametrize(
     ("line", "options", "query"),
     [

@@ -53,6 +53,27 @@ def test_notebook_is_committed_with_its_outputs(path: Path) -> None:
     assert not any("execution" in c.metadata for c in code)  # no timings to churn
 
 
+def test_the_report_opens_with_a_summary_and_shows_no_nan() -> None:
+    nb = nbformat.read(NOTEBOOKS / "shadow_experiments_report.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    first = next(c for c in code if c.outputs and c.id != "config")
+    assert first.id == "summary"
+    text = "".join(o.text for o in first.outputs if o.output_type == "stream")
+    assert text.startswith("Data as of ") and "32 experiments: 9 completed, 7 running" in text
+    plain = [o.data["text/plain"] for c in code for o in c.outputs if "data" in o]
+    assert not any("NaN" in p for p in plain)
+    assert any("(untagged)" in p for p in plain)
+
+
+def test_the_quickstart_tests_one_tag_value_exactly() -> None:
+    nb = nbformat.read(NOTEBOOKS / "quickstart.ipynb", as_version=4)
+    params = next(c for c in nb.cells if c.get("id") == "params")
+    assert "array_position(string_to_array(tags->'team', ','), :team) IS NOT NULL" in params.source
+    assert "LIKE" not in params.source
+    (output,) = params.outputs
+    assert "fraud,ml-platform" in output.data["text/plain"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
