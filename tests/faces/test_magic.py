@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -245,7 +246,9 @@ def test_the_connection_is_reused_until_the_data_options_change(
 
     capsys.readouterr()
     assert run(shell, "%ddsql --source sample").result is None
-    assert "the bundled sample data" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "the bundled sample data" in printed
+    assert re.search(r"32 rows; timestamps \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)", printed)
     assert len(opened) == 2 and magics.connection is not from_fixtures
     assert run(shell, f"%ddsql {count}").result["n"].tolist() == [32]
 
