@@ -22,9 +22,9 @@ from . import options as declared
 from .engine import Engine
 from .errors import UnsupportedError
 from .limits import Background, Deadline, check_timeout, until
-from .registry import Registry, Table, load_registry
+from .registry import Registry, Table, TableList, load_registry
 from .result import Result
-from .session import Session
+from .session import Moment, Session
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -130,10 +130,14 @@ class Connection:
         return self.session.time_frame()
 
     def set_time_frame(
-        self, start: str | datetime | None = None, end: str | datetime | None = None
+        self,
+        start: str | datetime | timedelta | Moment | None = None,
+        end: str | datetime | Moment | None = None,
     ) -> None:
-        """Fix the time frame's ends (ISO text or datetimes; None restores the default:
-        the end is "now" and the start one hour before the end)."""
+        """Fix the time frame's ends: ISO text or datetimes, ``now`` or ``now-7d``
+        (read again at each query); the start may also be a span before the end
+        (``"7d"``, a timedelta). None restores the default: the end is now and the
+        start one hour before the end."""
         self.session.set_time_frame(start, end)
 
     @property
@@ -195,9 +199,10 @@ class Connection:
         """The DuckDB SQL that :meth:`sql` would run for ``query``."""
         return self.translator.translate(query).duckdb_sql
 
-    def tables(self) -> list[Table]:
-        """Every table the registry declares (name, aliases, columns with types)."""
-        return list(self.registry)
+    def tables(self) -> TableList:
+        """Every table the registry declares (name, aliases, columns with types); the
+        list prints each table and its columns."""
+        return TableList(self.registry)
 
     def load_report(self) -> LoadReport:
         """What the load did: for ``source="aws"`` one entry per (account, region) with
@@ -283,7 +288,8 @@ def connect(
         temp_limit=settled["temp_limit"],
     )
     if settled["time_frame"] is not None:
-        connection.session.set_time_frame(*settled["time_frame"])
+        frame = settled["time_frame"]
+        connection.set_time_frame(frame.start, frame.end)
     return connection
 
 
@@ -312,6 +318,29 @@ def _live_options(registry: Registry, settled: Mapping[str, Any]) -> Any:
         read_timeout=settled["read_timeout"],
         list_filters=filters,
     )
+
+
+_default: Connection | None = None
+_default_lock = threading.Lock()
+
+
+def default_connection() -> Connection:
+    """The module's own connection over the bundled sample data, opened on first use
+    (once, whichever thread asks first), reused, and closed at exit."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            import atexit
+
+            _default = connect()
+            atexit.register(_default.close)
+        return _default
+
+
+def sql(query: str, params: Mapping[str, Any] | None = None) -> Result:
+    """Run ``query`` on :func:`default_connection` (the bundled sample data), as
+    ``duckdb.sql`` does on DuckDB's default connection."""
+    return default_connection().sql(query, params)
 
 
 def translate(query: str) -> str:

@@ -19,6 +19,7 @@ Contract (docs/design.md, "Engine rules"):
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import threading
@@ -194,7 +195,7 @@ class Engine:
         def run() -> None:
             try:
                 result = cursor.sql(statement, params=dict(params or {}))
-                outcome["table"] = result.to_arrow_table() if result is not None else None
+                outcome["table"] = None if result is None else _with_types(result)
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc.with_traceback(None)
             finally:
@@ -391,6 +392,18 @@ def _one_query(db: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
     if statement.type != duckdb.StatementType.SELECT:
         raise UnsupportedError(f"the engine runs queries only, not {statement.type.name}")
     return statement
+
+
+TYPES_KEY = b"ddsql_lite.duckdb_types"
+"""The schema metadata key of a result's DuckDB column types (a JSON list of names)."""
+
+
+def _with_types(result: duckdb.DuckDBPyRelation) -> pa.Table:
+    """The relation as Arrow, with DuckDB's column types in the schema metadata
+    (:data:`TYPES_KEY`): Arrow alone cannot tell JSON from VARCHAR."""
+    table = result.to_arrow_table()
+    types = json.dumps([str(t) for t in result.types]).encode()
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), TYPES_KEY: types})
 
 
 def _json_as_text(data: pa.Table, spec: Table) -> pa.Table:

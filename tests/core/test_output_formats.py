@@ -156,6 +156,8 @@ def test_conversion_failures_are_query_errors() -> None:
     assert list(result.df().columns) == ["a", "a"]
 
     class Unconvertible:  # an Arrow table whose conversion fails in pyarrow
+        schema = pa.schema([])
+
         def to_pandas(self) -> Any:
             raise pa.ArrowInvalid("cannot convert")
 

@@ -138,6 +138,23 @@ def test_time_frame_option(capsys) -> None:
     assert code == 2 and "START '2025-01-02' is after END '2025-01-01'" in err
 
 
+@pytest.mark.parametrize("frame", [["7d"], ["now-7d", "now"], ["now-7d now"]])
+def test_relative_time_frames_on_the_command_line(capsys, frame: list[str]) -> None:
+    from datetime import datetime, timedelta
+
+    sql = (
+        "SELECT current_setting('dd.time_frame_start') AS s, "
+        "current_setting('dd.time_frame_end') AS e"
+    )
+    code, out, err = run(capsys, "-c", sql, "--format", "csv", "--time-frame", *frame)
+    assert code == 0, err
+    start, end = (datetime.fromisoformat(v) for v in out.splitlines()[1].split(","))
+    assert end - start == timedelta(days=7)
+    assert abs((datetime.now(end.tzinfo) - end).total_seconds()) < 60
+    code, _, err = run(capsys, "-c", sql, "--time-frame", "now", "now-1d")
+    assert code == 2 and "START 'now' is after END 'now-1d'" in err
+
+
 @pytest.mark.parametrize(
     ("parts", "text"),
     [
