@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -114,26 +113,6 @@ def tag_values(con: Connection, table: str, column: str, key: str) -> list[str]:
     """The distinct values of ``column -> key`` (a tag key's values, joined as DDSQL
     joins them), sorted, when there are at most :data:`MAX_VALUES`."""
     return _few(con, table, f"{_quote(column)} -> '{key.replace(chr(39), chr(39) * 2)}'")
-
-
-def time_span(con: Connection, table: str) -> tuple[datetime, datetime] | None:
-    """The earliest and latest timestamps of ``table``'s timestamp columns (None when
-    it has none, or no values)."""
-    spec = con.registry.find(table)
-    if spec is None:
-        return None
-    names = [_quote(c.name) for c in spec.columns if c.type.ddsql == "TIMESTAMP"]
-    if not names:
-        return None
-    ends = ", ".join(f"min({n}), max({n})" for n in names)
-    try:
-        row = con.sql(
-            f"SELECT {ends} FROM {_table_sql(spec.schema_name, spec.table_name)}", timeout=10
-        ).fetchall()[0]
-    except DDSQLError:
-        return None
-    stamps = [v for v in row if isinstance(v, datetime)]
-    return (min(stamps), max(stamps)) if stamps else None
 
 
 def _few(con: Connection, table: str, expression: str) -> list[str]:

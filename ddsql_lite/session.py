@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from .durations import format_duration
 from .errors import DDSQLError, UnsupportedError
 
 if TYPE_CHECKING:
@@ -194,6 +195,14 @@ def _split(text: str) -> list[str]:
     )
 
 
+def _end_words(moment: Moment) -> str:
+    if moment.fixed is not None:
+        return format_instant(moment.fixed)
+    if moment.offset == timedelta(0):
+        return "the start of each query"
+    return f"{moment.text} (at each query)"
+
+
 def format_instant(stamp: datetime) -> str:
     """``2025-03-01 12:00:00.000+00:00``: what CURRENT_SETTING returns."""
     return (
@@ -209,6 +218,18 @@ class TimeFrame:
 
     start: Moment | timedelta = DEFAULT_LENGTH
     end: Moment = NOW
+
+    def describe(self) -> str:
+        """The time frame in words (``the hour before each query (the default)``)."""
+        if self == TimeFrame():
+            return "the hour before each query (the default)"
+        if isinstance(self.start, timedelta):
+            before = "each query" if self.end == NOW else _end_words(self.end)
+            return f"the {format_duration(self.start.total_seconds())} before {before}"
+        if self.start.fixed is None:  # now-7d
+            end = self.end.text if self.end.fixed is None else format_instant(self.end.fixed)
+            return f"{self.start.text} to {end}, read at each query"
+        return f"{format_instant(self.start.fixed)} to {_end_words(self.end)}"
 
     def resolve(self, now: datetime) -> tuple[datetime, datetime]:
         """The (start, end) in force for a query starting at ``now``."""

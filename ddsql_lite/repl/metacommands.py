@@ -19,7 +19,6 @@ from .. import metadata
 from ..errors import DDSQLError
 from ..formats import FORMATS
 from ..options import BY_NAME
-from ..session import format_instant
 
 if TYPE_CHECKING:
     from .shell import Shell
@@ -302,8 +301,8 @@ def _translate(shell: Shell, arg: str) -> None:
 
 @command(
     "\\timeframe",
-    "[START END | default]",
-    help="set the time frame dd.time_frame_* (alone: show it)",
+    "[START [END] | default]",
+    help="set the time frame dd.time_frame_* (alone: show it); START may be a span such as 7d",
     choices=("default",),
 )
 def _timeframe(shell: Shell, arg: str) -> None:
@@ -315,21 +314,14 @@ def _timeframe(shell: Shell, arg: str) -> None:
         words = [f"{words[0]} {words[1]}", f"{words[2]} {words[3]}"]
     if words == ["default"]:
         shell.set_time_frame(None, None)
-    elif len(words) == 2:
-        shell.set_time_frame(words[0], words[1])
+    elif len(words) in (1, 2):
+        shell.set_time_frame(words[0], words[1] if len(words) == 2 else None)
     elif words:
         raise UsageError(
             "\\timeframe takes START END (ISO-8601, e.g. '2025-03-01 12:00' "
-            "'2025-03-01 13:00'), or default"
+            "'2025-03-01 13:00', or now-7d now), a span such as 7d, or default"
         )
-    frame = shell.con.session.frame
-    start, end = shell.con.time_frame
-    if frame.start is None and frame.end is None:
-        shell.say("Time frame: the hour before each query (the default)")
-    elif frame.end is None:
-        shell.say(f"Time frame: {format_instant(start)} to the start of each query")
-    else:
-        shell.say(f"Time frame: {format_instant(start)} to {format_instant(end)}")
+    shell.say(f"Time frame: {shell.con.session.frame.describe()}")
 
 
 @command(

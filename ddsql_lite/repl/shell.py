@@ -57,7 +57,7 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.search import accept_search
 from pygments.lexers.sql import PostgresLexer
 
-from .. import __version__, metadata
+from .. import __version__
 from ..connection import Connection
 from ..errors import DDSQLError, QueryCancelledError
 from ..formats import FORMATS
@@ -450,11 +450,9 @@ class Shell:
             "fixtures": "fixture files",
             "aws": "a cached live AWS load" if report.from_cache else "a live AWS load",
         }.get(report.source, report.source)
-        spans = [metadata.time_span(self.con, t.name) for t in self.con.tables()]
-        found = [s for s in spans if s is not None]
-        if not found:
+        if report.data_range is None:
             return f"Data: {source}."
-        first, last = min(s[0] for s in found), max(s[1] for s in found)
+        first, last = report.data_range
         return f"Data: {source}, dated {first:%Y-%m-%d} to {last:%Y-%m-%d}."
 
     def load_note(self) -> str:

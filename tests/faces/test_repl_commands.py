@@ -352,6 +352,21 @@ def test_timeframe_default_says_the_hour_before_each_query() -> None:
     assert "Time frame: 2025-03-01 00:00:00.000+00:00 to the start of each query" in out
 
 
+def test_timeframe_takes_relative_spans() -> None:
+    code, out, err = session(
+        "\\timeframe 7d",
+        "SELECT current_setting('dd.time_frame_end')::timestamp"
+        " - current_setting('dd.time_frame_start')::timestamp AS span;",
+        "\\timeframe now-2h now",
+        "\\timeframe 7 days",
+    )  # fmt: skip
+    assert code == 0
+    assert "Time frame: the 7d before each query" in out
+    assert "7 days" in out
+    assert "Time frame: now-2h to now, read at each query" in out
+    assert "'7' is not a timestamp" in err  # two words that are not START END: refused
+
+
 def test_file_names_complete_after_the_commands_that_take_one(tmp_path: Path) -> None:
     from prompt_toolkit.completion import CompleteEvent
     from prompt_toolkit.document import Document
