@@ -19,6 +19,7 @@ Contract (docs/design.md, "Engine rules"):
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import threading
@@ -164,7 +165,7 @@ class Engine:
         def run() -> None:
             try:
                 result = cursor.sql(statement, params=dict(params or {}))
-                outcome["table"] = result.to_arrow_table() if result is not None else None
+                outcome["table"] = None if result is None else with_types(result)
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc.with_traceback(None)
             finally:
@@ -361,6 +362,17 @@ def _one_query(db: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
     if statement.type != duckdb.StatementType.SELECT:
         raise UnsupportedError(f"the engine runs queries only, not {statement.type.name}")
     return statement
+
+
+TYPES_KEY = b"ddsql.duckdb_types"  # the Arrow schema metadata holding the column types
+
+
+def with_types(relation: duckdb.DuckDBPyRelation) -> pa.Table:
+    """The relation's result as Arrow, each column's DuckDB type (``JSON``, ``JSON[]``,
+    ``TIMESTAMP``...) kept as a JSON list under :data:`TYPES_KEY` in the schema's metadata:
+    Arrow has one string type for JSON and text, and the output formats tell them apart."""
+    types = json.dumps([str(t) for t in relation.types])
+    return relation.to_arrow_table().replace_schema_metadata({TYPES_KEY: types})
 
 
 def _json_as_text(data: pa.Table, spec: Table) -> pa.Table:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,19 @@ class Result:
     @property
     def types(self) -> list[str]:
         return [str(t) for t in self._table.schema.types]
+
+    @property
+    def duckdb_types(self) -> list[str | None]:
+        """Each column's DuckDB type as DuckDB names it (``JSON``, ``JSON[]``,
+        ``TIMESTAMP``, ``DOUBLE``, ``MAP(VARCHAR, VARCHAR[])``...); None where it is not
+        known (a ``SHOW``'s answer, a table made elsewhere)."""
+        from .engine import TYPES_KEY
+
+        stored = (self._table.schema.metadata or {}).get(TYPES_KEY)
+        types = json.loads(stored) if stored else []
+        if len(types) != len(self.columns):
+            return [None] * len(self.columns)
+        return [str(t) for t in types]
 
     def __len__(self) -> int:
         return int(self._table.num_rows)
