@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 import pyarrow as pa
@@ -299,31 +300,40 @@ def dump(value: Any, *, indent: int | None = None, ascii_only: bool = False) -> 
     between items) or indented by ``indent`` spaces a level. Characters unsafe on a
     terminal are ``\\uXXXX`` escapes; with ``ascii_only`` every non-ASCII one is."""
     out: list[str] = []
-    _write(value, out, indent, 0, ascii_only)
+    quote = encode_basestring_ascii if ascii_only else encode_basestring
+    _write(value, out.append, indent, 0, quote)
     return json_visible("".join(out))
 
 
-def _write(value: Any, out: list[str], indent: int | None, level: int, ascii: bool) -> None:
-    if isinstance(value, Number):
-        out.append(str.__str__(value))
+def _write(
+    value: Any, put: Callable[[str], None], indent: int | None, level: int, quote: Any
+) -> None:
+    if value is None:
+        put("null")
+    elif value is True or value is False:
+        put("true" if value else "false")
+    elif isinstance(value, Number):
+        put(str.__str__(value))
+    elif isinstance(value, str):
+        put(quote(value))
     elif isinstance(value, (Pairs, dict, list, tuple)):
         pairs = isinstance(value, (Pairs, dict))
-        items = list(value.items()) if isinstance(value, dict) else list(value)
+        items = list(value.items()) if isinstance(value, dict) else value
         opening, closing = ("{", "}") if pairs else ("[", "]")
         if not items:
-            out.append(opening + closing)
+            put(opening + closing)
             return
         inner = "" if indent is None else "\n" + " " * (indent * (level + 1))
-        out.append(opening)
+        put(opening)
         for n, item in enumerate(items):
-            out.append(("," if n else "") + (inner or (" " if n else "")))
+            put(("," if n else "") + (inner or (" " if n else "")))
             if pairs:
                 key, item = item
-                out.append(json.dumps(str(key), ensure_ascii=ascii) + ": ")
-            _write(item, out, indent, level + 1, ascii)
-        out.append(("" if indent is None else "\n" + " " * (indent * level)) + closing)
-    else:
-        out.append(json.dumps(value, ensure_ascii=ascii, allow_nan=False))
+                put(quote(str(key)) + ": ")
+            _write(item, put, indent, level + 1, quote)
+        put(("" if indent is None else "\n" + " " * (indent * level)) + closing)
+    else:  # a value json_value did not make: as the json module writes it
+        put(json.dumps(value, ensure_ascii=quote is encode_basestring_ascii, allow_nan=False))
 
 
 Formatter = Callable[[Sequence[str], Rows, Types], str]

@@ -2,12 +2,12 @@
 as ``psql -f`` runs them.
 
 Statements are split at top-level ``;`` (:func:`ddsql_lite.repl.sqltokens.statement_spans`:
-not inside strings, quoted names, dollar quotes or comments); a ``SET`` applies to the
-statements after it. Each result is written as it comes, in the chosen format; in the
-human formats results are separated by a blank line and a ``SET`` prints ``SET``, as in
-psql. The first failing statement stops the script (``keep_going``: the others still run)
-and its message names where the statement starts: ``FILE:LINE:`` (``<stdin>:LINE:``), or
-``line LINE:`` for a ``-c`` holding several statements.
+not inside strings, ``E''`` strings, quoted names, dollar quotes or comments); a ``SET``
+applies to the statements after it. Each result is written as it comes, in the chosen
+format; in the human formats results are separated by a blank line and a ``SET`` prints
+``SET``, as in psql. The first failing statement stops the script (``keep_going``: the
+others still run) and its message names where the statement starts: ``FILE:LINE:``
+(``<stdin>:LINE:``), or ``line LINE:`` for a ``-c`` holding several statements.
 """
 
 from __future__ import annotations

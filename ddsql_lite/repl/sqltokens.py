@@ -17,6 +17,7 @@ COMMENT = "comment"
 STRING = "string"  # '...'
 QUOTED = "quoted"  # "..." (a quoted identifier)
 DOLLAR = "dollar"  # $$...$$ or $tag$...$tag$ (a dollar-quoted string)
+ESCAPED = "escaped"  # E'...' (a string with backslash escapes)
 NUMBER = "number"
 WORD = "word"  # identifiers and keywords
 OP = "op"  # operators: -> ->> #> #>> :: || <= >= <> != and single characters
@@ -27,6 +28,7 @@ _PATTERN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<comment>--[^\n]*|/\*(?:.|\n)*?(?:\*/|\Z))
+  | (?P<escaped>[eE]'(?:[^'\\]|\\(?:.|\n)|'')*(?:'|\Z))
   | (?P<string>'(?:[^']|'')*(?:'|\Z))
   | (?P<dollar>\$(?P<tag>(?:[^\W\d]\w*)?)\$(?:.|\n)*?(?:\$(?P=tag)\$|\Z))
   | (?P<quoted>"(?:[^"]|"")*(?:"|\Z))
@@ -38,6 +40,9 @@ _PATTERN = re.compile(
     """,
     re.VERBOSE,
 )
+
+
+_CLOSED_ESCAPED = re.compile(r"[eE]'(?:[^'\\]|\\(?:.|\n)|'')*'")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class Token:
             return _closes(self.text)
         if self.kind == QUOTED:
             return _closes(self.text)
+        if self.kind == ESCAPED:
+            return _CLOSED_ESCAPED.fullmatch(self.text) is not None
         if self.kind == DOLLAR:
             delimiter = self.text[: self.text.index("$", 1) + 1]
             return len(self.text) >= 2 * len(delimiter) and self.text.endswith(delimiter)
@@ -113,9 +120,9 @@ def significant(tokens: list[Token]) -> list[Token]:
 
 def statement_spans(text: str) -> list[tuple[int, str]]:
     """The statements of ``text``, split at top-level ``;`` (not in strings, quoted
-    names, dollar quotes or comments), each without its ``;``, the comments and blanks
-    before it and the blanks after it, with the offset of its first token in ``text``;
-    blank statements are dropped."""
+    names, ``E''`` strings, dollar quotes or comments), each without its ``;``, the
+    comments and blanks before it and the blanks after it, with the offset of its first
+    token in ``text``; blank statements are dropped."""
     spans: list[tuple[int, int]] = []
     start = 0
     for tok in tokenize(text):

@@ -186,6 +186,10 @@ def test_splitting_respects_strings_names_comments_and_dollar_quotes() -> None:
     ]
     assert [s.line for s in statements(text)] == [1, 2, 4]
     assert statement_spans("  SELECT 1 ;") == [(2, "SELECT 1")]
+    assert split_statements("SELECT E'a\\';b', e'c'';d'; SELECT 2") == [
+        "SELECT E'a\\';b', e'c'';d'",
+        "SELECT 2",
+    ]
     assert statements("-- nothing") == statements("-- nothing")[:1]  # left to the library
 
 
