@@ -195,9 +195,10 @@ class Connection:
         names = self.translator.translate(query).parameters
         return tuple(dict.fromkeys(n for n in names if n not in settings))
 
-    def translate(self, query: str) -> str:
-        """The DuckDB SQL that :meth:`sql` would run for ``query``."""
-        return self.translator.translate(query).duckdb_sql
+    def translate(self, query: str, *, pretty: bool = False) -> str:
+        """The DuckDB SQL that :meth:`sql` would run for ``query``; ``pretty``: over
+        several indented lines, the same SQL but for blanks."""
+        return self.translator.translate(query, pretty).duckdb_sql
 
     def tables(self) -> TableList:
         """Every table the registry declares (name, aliases, columns with types); the
@@ -343,11 +344,12 @@ def sql(query: str, params: Mapping[str, Any] | None = None) -> Result:
     return default_connection().sql(query, params)
 
 
-def translate(query: str) -> str:
-    """The DuckDB SQL a query runs as, over the bundled registry (no data is loaded)."""
+def translate(query: str, *, pretty: bool = False) -> str:
+    """The DuckDB SQL a query runs as, over the bundled registry (no data is loaded);
+    ``pretty``: over several indented lines, the same SQL but for blanks."""
     from .dialect import Translator
 
-    return Translator(load_registry()).translate(query).duckdb_sql
+    return Translator(load_registry()).translate(query, pretty).duckdb_sql
 
 
 def record(path: str | Path, **given: Any) -> LoadReport:

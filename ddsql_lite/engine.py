@@ -195,7 +195,7 @@ class Engine:
         def run() -> None:
             try:
                 result = cursor.sql(statement, params=dict(params or {}))
-                outcome["table"] = None if result is None else _with_types(result)
+                outcome["table"] = None if result is None else with_types(result)
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc.with_traceback(None)
             finally:
@@ -398,12 +398,13 @@ TYPES_KEY = b"ddsql_lite.duckdb_types"
 """The schema metadata key of a result's DuckDB column types (a JSON list of names)."""
 
 
-def _with_types(result: duckdb.DuckDBPyRelation) -> pa.Table:
-    """The relation as Arrow, with DuckDB's column types in the schema metadata
-    (:data:`TYPES_KEY`): Arrow alone cannot tell JSON from VARCHAR."""
-    table = result.to_arrow_table()
-    types = json.dumps([str(t) for t in result.types]).encode()
-    return table.replace_schema_metadata({**(table.schema.metadata or {}), TYPES_KEY: types})
+def with_types(relation: duckdb.DuckDBPyRelation) -> pa.Table:
+    """The relation's result as Arrow, each column's DuckDB type (``JSON``, ``JSON[]``,
+    ``TIMESTAMP``...) kept as a JSON list under :data:`TYPES_KEY` in the schema's metadata:
+    Arrow has one string type for JSON and text (:class:`~ddsql_lite.result.Result` reads
+    and removes it)."""
+    types = json.dumps([str(t) for t in relation.types])
+    return relation.to_arrow_table().replace_schema_metadata({TYPES_KEY: types})
 
 
 def _json_as_text(data: pa.Table, spec: Table) -> pa.Table:

@@ -64,6 +64,16 @@ class Result:
             return [ddsql_type(t) for t in self._duckdb_types]
         return ["VARCHAR" if pa.types.is_string(t) else str(t) for t in self._table.schema.types]
 
+    @property
+    def duckdb_types(self) -> list[str | None]:
+        """Each column's DuckDB type as DuckDB names it (``JSON``, ``JSON[]``,
+        ``TIMESTAMP``, ``DOUBLE``, ``MAP(VARCHAR, VARCHAR[])``...); None where it is not
+        known (a ``SHOW``'s answer, a table made elsewhere)."""
+        types = self._duckdb_types
+        if types is None or len(types) != len(self.columns):
+            return [None] * len(self.columns)
+        return [str(t) for t in types]
+
     def __len__(self) -> int:
         return int(self._table.num_rows)
 

@@ -59,8 +59,8 @@ from pygments.lexers.sql import PostgresLexer
 
 from .. import __version__
 from ..connection import Connection
-from ..errors import DDSQLError, QueryCancelledError
-from ..formats import FORMATS
+from ..errors import DDSQLError, QueryCancelledError, fit_excerpts
+from ..formats import render
 from ..result import Result
 from ..text import visible
 from . import display, metacommands
@@ -268,18 +268,19 @@ class Shell:
         """Write a result in the current format (to the ``\\o`` file when one is open)
         with a footer: the row count and, with ``\\timing`` on, the time."""
         columns, rows = result.columns, result.fetchall()
+        types = result.duckdb_types
         seconds = result.seconds if self.settings.timing else None
         if not columns:  # SET: no result, like psql's command tag
             self.say(result.sql.split(maxsplit=1)[0].upper() if result.sql.strip() else "OK")
             return
         if self.output is not None:
-            self.write_output(self.render(columns, rows, None)[0])
+            self.write_output(self.render(columns, rows, None, types=types)[0])
             path = visible(self.output_path or "")
             note = display.footer(len(rows), seconds, f"written to {path}")
             self.write(display.to_text([note], styled=self.styled))
             return
         limit = self.width() if self.is_terminal() else None
-        body, cut = self.render(columns, rows, limit, styled=self.styled)
+        body, cut = self.render(columns, rows, limit, styled=self.styled, types=types)
         note = display.footer(len(rows), seconds, CUT_NOTE if cut else "")
         text = body + display.to_text([note], styled=self.styled)
         try:
@@ -321,11 +322,13 @@ class Shell:
         limit: int | None,
         *,
         styled: bool = False,
+        types: Sequence[str | None] | None = None,
     ) -> tuple[str, bool]:
         """A result as text in the current format, fitted to ``limit`` columns (None:
-        no limit), without a footer; and whether any value was cut to fit."""
+        no limit), without a footer; and whether any value was cut to fit. ``types``:
+        the columns' DuckDB types (the JSON formats nest JSON values by them)."""
         if self.settings.format != "table":
-            return FORMATS[self.settings.format](columns, rows), False
+            return render(self.settings.format, columns, rows, types), False
         if self.expanded_for(columns, rows, limit):
             return display.to_text(display.expanded(columns, rows, limit), styled=styled), False
         lines, cut = display.aligned(columns, rows, limit)
@@ -361,9 +364,13 @@ class Shell:
         self.write(text if text.endswith("\n") else text + "\n")
 
     def error(self, text: str, *, style: str = ERROR_STYLE, prefix: str = "error: ") -> None:
-        """Write an error to stderr (control characters escaped); if even that fails,
-        there is nowhere left to report it."""
-        head, *rest = visible(prefix + text, newlines=True).split("\n")
+        """Write an error to stderr (control characters escaped; on a terminal, a query's
+        line above a caret trimmed around the caret to fit the width); if even that
+        fails, there is nowhere left to report it."""
+        text = visible(prefix + text, newlines=True)
+        if self.is_terminal():
+            text = fit_excerpts(text, self.width())
+        head, *rest = text.split("\n")
         if self.styled:
             head = f"{style}{head}{display.RESET}"
         with contextlib.suppress(OSError, ValueError):
@@ -381,7 +388,12 @@ class Shell:
         return self.is_terminal() and "NO_COLOR" not in os.environ
 
     def width(self) -> int:
-        return shutil.get_terminal_size().columns
+        """The terminal's columns: its real size, as prompt_toolkit reads it (a stale
+        ``$COLUMNS`` would lay results and error excerpts out for another width)."""
+        try:
+            return os.get_terminal_size(self.stdout.fileno()).columns
+        except (AttributeError, OSError, ValueError):  # not a terminal
+            return shutil.get_terminal_size().columns
 
     # --- state the meta-commands change ----------------------------------------------
 
@@ -608,7 +620,9 @@ def make_session(
     history (``default_history()`` unless given) with Ctrl-R search."""
 
     def continuation(width: int, line_number: int, wrap_count: int) -> str:
-        return CONTINUATION.rjust(width)
+        """The prompt of a line the user started with Enter; none where a long line
+        merely wraps."""
+        return "" if wrap_count else CONTINUATION.rjust(width)
 
     # Whether Enter starts a new line depends on the input typed so far: the default
     # buffer's, not the current buffer's (that is the search field during Ctrl-R).

@@ -42,7 +42,7 @@ def test_csv_json_markdown(capsys) -> None:
     records = json.loads(out)
     assert sum(r["n"] for r in records) >= 24
     _, out, _ = run(capsys, "-c", QUERY, "--format", "markdown")
-    assert out.splitlines()[1] == "| --- | --- |"
+    assert out.splitlines()[1] == "| --------- | --: |"  # padded; numbers to the right
 
 
 def test_nulls_and_tags_render(capsys) -> None:

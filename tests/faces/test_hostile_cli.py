@@ -180,12 +180,13 @@ def test_ctrl_c_in_each_phase_exits_130(
 
     import ddsql_lite.connection
     import ddsql_lite.formats
+    import ddsql_lite.scripts
 
     for target, name in (
         (cli, "build_parser"),  # argument parsing
         (ddsql_lite.connection, "connect"),  # the load
         (ddsql_lite.connection.Connection, "sql"),  # the query (before the engine sees it)
-        (cli, "emit"),  # the output
+        (ddsql_lite.scripts, "emit"),  # the output
     ):
         with monkeypatch.context() as patch:
             patch.setattr(target, name, interrupt)

@@ -291,7 +291,8 @@ def test_aws_options_are_passed_to_connect(
         "--memory-limit 1GB"
     )
     capsys.readouterr()
-    result = run(shell, f"%ddsql {line} SELECT 1 AS one")
+    with pytest.warns(DeprecationWarning, match="--regions is deprecated: use --region"):
+        result = run(shell, f"%ddsql {line} SELECT 1 AS one")
     assert result.success, result.error_in_exec
     assert calls == [
         {
@@ -328,7 +329,7 @@ def test_refresh_reopens_even_with_the_same_options(
         return live_connection()
 
     monkeypatch.setattr(magic, "connect", fake_connect)
-    aws = "--source aws --regions us-east-1"
+    aws = "--source aws --region us-east-1"
     for line in (aws, aws, f"{aws} --refresh", aws, "SELECT 1 AS one"):
         assert run(shell, f"%ddsql {line}").success, line
     assert calls == [
