@@ -367,7 +367,7 @@ def _rows(result: Any) -> list[tuple[Any, ...]]:
     """A ddsql_lite result's rows, tag maps as the hstore PostgreSQL holds."""
     types = result.types
     return [
-        tuple(hstore_from_map(v) if t.startswith("map<") else v for v, t in zip(row, types))
+        tuple(hstore_from_map(v) if t == "HSTORE" else v for v, t in zip(row, types))
         for row in result.fetchall()
     ]
 

@@ -3,6 +3,7 @@
 >>> import ddsql_lite
 >>> con = ddsql_lite.connect()          # the bundled sample data
 >>> con.sql("SELECT status, count(*) FROM aws.sagemaker_inference_experiment GROUP BY 1").df()
+>>> ddsql_lite.sql("SELECT count(*) FROM aws.sagemaker_inference_experiment")  # a default one
 """
 
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .connection import Connection, connect, record, translate
+    from .connection import Connection, connect, default_connection, record, sql, translate
     from .result import Result
 
 __version__ = "0.1.0"
@@ -30,15 +31,17 @@ __version__ = "0.1.0"
 _LAZY = {
     "Connection": ".connection",
     "connect": ".connection",
+    "default_connection": ".connection",
     "record": ".connection",
+    "sql": ".connection",
     "translate": ".connection",
     "Result": ".result",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """``Connection``, ``connect``, ``record``, ``translate`` and ``Result``, imported on
-    first use: ``ddsql``
+    """``Connection``, ``connect``, ``sql``, ``default_connection``, ``record``,
+    ``translate`` and ``Result``, imported on first use: ``ddsql``
     imports this package before its own code runs, and handles Ctrl-C (exit 130, no
     traceback) only from then on, so the package itself imports nothing heavy."""
     module = _LAZY.get(name)
@@ -77,6 +80,8 @@ __all__ = [
     "UnsupportedError",
     "__version__",
     "connect",
+    "default_connection",
     "record",
+    "sql",
     "translate",
 ]

@@ -1,16 +1,19 @@
 """The ``ddsql`` command: a thin layer over the library.
 
     ddsql                         the interactive shell (\\? lists its commands)
-    ddsql -c "SQL" [--format table|csv|json|markdown] [--fixtures PATH]
-    ddsql -f query.sql            (or the query on standard input)
-    ddsql translate "SQL"         print the DuckDB SQL
+    ddsql -c "SQL" [--format table|csv|json|jsonl|markdown] [--fixtures PATH]
+    ddsql -f script.sql [--continue]   (or the script on standard input)
+    ddsql translate ["SQL"] [--one-line]   print the DuckDB SQL (no SQL: standard input)
     ddsql -c "SQL" --source aws [--region NAME|all] [--profile NAME] [--cache DIR]
     ddsql record --source aws [--region ...] --out FILE.json   save a live load
 
-Exit status: 0 on success; 1 when a query or load fails, or the output cannot be written
-(message on stderr); 2 on bad usage (options, option values, an unreadable query file);
-130 on Ctrl-C, wherever it lands; 141 when the reader of the output goes away (a closed
-pipe, as in ``ddsql -c ... | head -1``: nothing is printed, as a tool killed by SIGPIPE).
+``-c``, ``-f`` and standard input may hold several statements, run in order
+(:mod:`.scripts`). Exit status: 0 on success; 1 when a query (the first failing statement
+of a script stops it; with ``--continue`` the rest still run) or the load fails, or the
+output cannot be written (message on stderr); 2 on bad usage (options, option values, an
+unreadable query file); 130 on Ctrl-C, wherever it lands; 141 when the reader of the
+output goes away (a closed pipe, as in ``ddsql -c ... | head -1``: nothing is printed, as
+a tool killed by SIGPIPE).
 
 Nothing heavy is imported at module level: the console script imports this module before
 :func:`main` can catch Ctrl-C, so the libraries load inside it. An unexpected exception
@@ -53,6 +56,8 @@ examples:
   ddsql -c "SELECT status, count(*) FROM aws.sagemaker_inference_experiment GROUP BY 1"
   ddsql -c "SELECT name, tags->'team' AS team FROM aws.sagemaker_inference_experiment" --format csv
   ddsql -f report.sql --fixtures recorded/ --format json
+  ddsql -c "SELECT shadow_mode_config FROM aws.sagemaker_inference_experiment" --format jsonl \\
+        | jq 'select(.shadow_mode_config.shadow_model_variants[0].sampling_percentage > 50)'
   echo "SELECT count(*) FROM aws_sagemaker_inference_experiment" | ddsql
   ddsql translate "SELECT schedule->>'start_time' FROM aws.sagemaker_inference_experiment"
   ddsql -c "SELECT status, count(*) FROM aws.sagemaker_inference_experiment GROUP BY 1" \\
@@ -87,13 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     query = parser.add_mutually_exclusive_group()
-    query.add_argument("-c", "--command", metavar="SQL", help="run this query and exit")
+    query.add_argument(
+        "-c", "--command", metavar="SQL", help="run this query (or ';'-separated queries) and exit"
+    )
     query.add_argument(
         "-f",
         "--file",
         metavar="FILE",
         type=Path,
-        help="run the query in FILE ('-' for standard input) and exit",
+        help="run the statements in FILE ('-' for standard input) in order and exit",
+    )
+    parser.add_argument(
+        "--continue",
+        dest="keep_going",
+        action="store_true",
+        help="run a script's statements after one fails (the exit status is still 1)",
     )
     parser.add_argument(
         "--format",
@@ -109,7 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the DuckDB SQL for a DDSQL query",
         description="Print the DuckDB SQL that a DDSQL query runs as (no data is loaded).",
     )
-    translate.add_argument("sql", metavar="SQL", help="the DDSQL query ('-' for stdin)")
+    translate.add_argument(
+        "sql",
+        metavar="SQL",
+        nargs="?",
+        help="the DDSQL query (none or '-': standard input)",
+    )
+    translate.add_argument(
+        "--one-line", action="store_true", help="the SQL on one line, not pretty-printed"
+    )
     record = sub.add_parser(
         "record",
         help="save a live AWS load as a fixture file",
@@ -195,25 +216,41 @@ def _run(argv: Sequence[str] | None) -> int:
     if args.subcommand == "translate":
         from .connection import translate
 
-        sql = read_stdin(parser) if args.sql == "-" else checked_text(args.sql, "SQL", parser)
-        emit(visible(translate(sql), newlines=True) + "\n")
+        if args.sql is None and stdin_is_terminal():
+            parser.error("give a query as an argument or on standard input")
+        if args.sql in (None, "-"):
+            sql = read_stdin(parser)
+        else:
+            sql = checked_text(args.sql, "SQL", parser)
+        emit(visible(translate(sql, pretty=not args.one_line), newlines=True) + "\n")
         return 0
     if args.command is None and args.file is None and stdin_is_terminal():
         from .repl import run_shell  # imported here: prompt_toolkit is slow to load
 
         return run_shell(lambda: open_connection(given))
     sql = query_text(args, parser)
-    from .formats import FORMATS, json_text
+    from .scripts import Script, statements
 
-    with open_connection(given, pushdown=sql) as con:
-        result = con.sql(sql)
-        columns, rows = result.columns, result.fetchall()
-        if args.format == "json":
-            text = json_text(columns, rows, ascii_only=not encodes_unicode(sys.stdout))
-        else:
-            text = FORMATS[args.format](columns, rows)
-        emit(text)
-    return 0
+    script = statements(sql)
+    runner = Script(
+        fmt=args.format,
+        source=script_source(args),
+        keep_going=args.keep_going,
+        ascii_only=not encodes_unicode(sys.stdout),
+    )
+    pushdown = script[0].text if len(script) == 1 else None  # one query's filters only
+    with open_connection(given, pushdown=pushdown) as con:
+        return 0 if runner.run(con, script) else EXIT_FAILED
+
+
+def script_source(args: argparse.Namespace) -> str | None:
+    """The name of the script's source in error messages: the file, ``<stdin>``, or
+    None for ``-c``."""
+    if args.command is not None:
+        return None
+    if args.file is not None and str(args.file) != "-":
+        return str(args.file)
+    return "<stdin>"
 
 
 def _settled(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict[str, Any]:

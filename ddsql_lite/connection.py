@@ -22,9 +22,9 @@ from . import options as declared
 from .engine import Engine
 from .errors import QueryError, UnsupportedError
 from .limits import Background, Deadline, check_timeout, until
-from .registry import Registry, Table, load_registry
+from .registry import Registry, Table, TableList, load_registry
 from .result import Result
-from .session import Session
+from .session import Moment, Session
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -74,6 +74,7 @@ class Connection:
         finally:
             self.engine = engine.result()
         self.row_counts = {t.name: d.num_rows for t, d in data.items()}
+        self.table_bytes = {t.name: d.nbytes for t, d in data.items()}
 
     @classmethod
     def _open(
@@ -129,11 +130,29 @@ class Connection:
         return self.session.time_frame()
 
     def set_time_frame(
-        self, start: str | datetime | None = None, end: str | datetime | None = None
+        self,
+        start: str | datetime | timedelta | Moment | None = None,
+        end: str | datetime | Moment | None = None,
     ) -> None:
-        """Fix the time frame's ends (ISO text or datetimes; None restores the default:
-        the end is "now" and the start one hour before the end)."""
+        """Fix the time frame's ends: ISO text or datetimes, ``now`` or ``now-7d``
+        (read again at each query); the start may also be a span before the end
+        (``"7d"``, a timedelta). None restores the default: the end is now and the
+        start one hour before the end."""
         self.session.set_time_frame(start, end)
+
+    @property
+    def limits(self) -> tuple[float, str]:
+        """The time limit (seconds, 0 for none) and the memory limit of later queries."""
+        return self.engine.timeout, self.engine.memory_limit
+
+    def set_limits(self, *, timeout: float | None = None, memory_limit: str | None = None) -> None:
+        """Change the limits of later queries without loading again (None: unchanged);
+        values are checked as the ``timeout`` and ``memory_limit`` options are, and a bad
+        one changes nothing. The sandbox stays locked: a new memory limit is applied to
+        a new database instance before it is locked (call it between queries)."""
+        seconds = None if timeout is None else declared.BY_NAME["timeout"].read(timeout)
+        size = None if memory_limit is None else declared.BY_NAME["memory_limit"].read(memory_limit)
+        self.engine.set_limits(timeout=seconds, memory_limit=size)
 
     def sql(
         self,
@@ -183,13 +202,15 @@ class Connection:
         names = self.translator.translate(query).parameters
         return tuple(dict.fromkeys(n for n in names if n not in settings))
 
-    def translate(self, query: str) -> str:
-        """The DuckDB SQL that :meth:`sql` would run for ``query``."""
-        return self.translator.translate(query).duckdb_sql
+    def translate(self, query: str, *, pretty: bool = False) -> str:
+        """The DuckDB SQL that :meth:`sql` would run for ``query``; ``pretty``: over
+        several indented lines, the same SQL but for blanks."""
+        return self.translator.translate(query, pretty).duckdb_sql
 
-    def tables(self) -> list[Table]:
-        """Every table the registry declares (name, aliases, columns with types)."""
-        return list(self.registry)
+    def tables(self) -> TableList:
+        """Every table the registry declares (name, aliases, columns with types); the
+        list prints each table and its columns."""
+        return TableList(self.registry)
 
     def load_report(self) -> LoadReport:
         """What the load did: for ``source="aws"`` one entry per (account, region) with
@@ -275,7 +296,8 @@ def connect(
         temp_limit=settled["temp_limit"],
     )
     if settled["time_frame"] is not None:
-        connection.session.set_time_frame(*settled["time_frame"])
+        frame = settled["time_frame"]
+        connection.set_time_frame(frame.start, frame.end)
     return connection
 
 
@@ -306,11 +328,35 @@ def _live_options(registry: Registry, settled: Mapping[str, Any]) -> Any:
     )
 
 
-def translate(query: str) -> str:
-    """The DuckDB SQL a query runs as, over the bundled registry (no data is loaded)."""
+_default: Connection | None = None
+_default_lock = threading.Lock()
+
+
+def default_connection() -> Connection:
+    """The module's own connection over the bundled sample data, opened on first use
+    (once, whichever thread asks first), reused, and closed at exit."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            import atexit
+
+            _default = connect()
+            atexit.register(_default.close)
+        return _default
+
+
+def sql(query: str, params: Mapping[str, Any] | None = None) -> Result:
+    """Run ``query`` on :func:`default_connection` (the bundled sample data), as
+    ``duckdb.sql`` does on DuckDB's default connection."""
+    return default_connection().sql(query, params)
+
+
+def translate(query: str, *, pretty: bool = False) -> str:
+    """The DuckDB SQL a query runs as, over the bundled registry (no data is loaded);
+    ``pretty``: over several indented lines, the same SQL but for blanks."""
     from .dialect import Translator
 
-    return Translator(load_registry()).translate(query).duckdb_sql
+    return Translator(load_registry()).translate(query, pretty).duckdb_sql
 
 
 def record(path: str | Path, **given: Any) -> LoadReport:

@@ -43,6 +43,11 @@ def parse_duration(value: str | float | timedelta) -> float:
     return seconds
 
 
+def is_duration_text(text: str) -> bool:
+    """Is ``text`` a duration written with units (``7d``, ``90s``, ``1h30m``)?"""
+    return _DURATION.fullmatch(text.strip().lower()) is not None
+
+
 def format_duration(seconds: float | None) -> str:
     """``42s``, ``12m``, ``3h5m``, ``2d3h``: the two largest units, rounded down."""
     if seconds is None:

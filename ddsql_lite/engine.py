@@ -19,6 +19,7 @@ Contract (docs/design.md, "Engine rules"):
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import threading
@@ -71,10 +72,12 @@ class Engine:
         self.timeout = check_timeout(timeout)
         self.memory_limit = memory_limit
         self.temp_limit = temp_limit or memory_limit
+        self._temp_given = temp_limit is not None
         self._budget = parse_size(memory_limit)
         self._tmp = scratch_directory()
         self._path = os.path.join(self._tmp, "tables.duckdb")
         self._instances: list[_Instance] = []  # every instance not yet closed
+        self._made = 0  # instances made so far (each spills to a directory of its own)
         self._lock = threading.Lock()
         # Closed by close(), by the garbage collector or at exit, whichever comes first.
         self._release = weakref.finalize(self, _release, self._instances, self._tmp)
@@ -93,7 +96,8 @@ class Engine:
     def _new_instance(self) -> _Instance:
         """A new DuckDB instance with the Python functions translated SQL calls."""
         with self._lock:
-            spill = os.path.join(self._tmp, f"spill-{len(self._instances)}")
+            spill = os.path.join(self._tmp, f"spill-{self._made}")
+            self._made += 1
             instance = _Instance(duckdb.connect(":memory:"), spill)
             self._instances.append(instance)
         runtime.install(instance.db)
@@ -134,6 +138,33 @@ class Engine:
         _apply(instance.db, settings)
         return instance
 
+    def set_limits(self, *, timeout: float | None = None, memory_limit: str | None = None) -> None:
+        """Change the limits of later queries (None: unchanged). The settings of a
+        database instance are locked once applied, so a new memory limit takes a new
+        instance: it attaches the same file with the new settings and locks them, then
+        replaces the current one, which is closed. A bad value changes nothing."""
+        seconds = self.timeout if timeout is None else check_timeout(timeout)
+        if memory_limit is not None and memory_limit != self.memory_limit:
+            before = (self.memory_limit, self.temp_limit, self._budget)
+            self.memory_limit = memory_limit
+            self.temp_limit = self.temp_limit if self._temp_given else memory_limit
+            self._budget = parse_size(memory_limit)
+            fresh = self._new_instance()
+            try:
+                self._open(fresh)
+            except Exception:
+                self._discard(fresh)
+                self.memory_limit, self.temp_limit, self._budget = before
+                raise
+            previous, self._instance = self._instance, fresh
+            self._discard(previous)
+        self.timeout = seconds
+
+    def _discard(self, instance: _Instance) -> None:
+        instance.close()
+        with self._lock:
+            self._instances.remove(instance)
+
     def execute(
         self,
         sql: str,
@@ -164,7 +195,7 @@ class Engine:
         def run() -> None:
             try:
                 result = cursor.sql(statement, params=dict(params or {}))
-                outcome["table"] = result.to_arrow_table() if result is not None else None
+                outcome["table"] = None if result is None else with_types(result)
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc.with_traceback(None)
             finally:
@@ -361,6 +392,19 @@ def _one_query(db: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
     if statement.type != duckdb.StatementType.SELECT:
         raise UnsupportedError(f"the engine runs queries only, not {statement.type.name}")
     return statement
+
+
+TYPES_KEY = b"ddsql_lite.duckdb_types"
+"""The schema metadata key of a result's DuckDB column types (a JSON list of names)."""
+
+
+def with_types(relation: duckdb.DuckDBPyRelation) -> pa.Table:
+    """The relation's result as Arrow, each column's DuckDB type (``JSON``, ``JSON[]``,
+    ``TIMESTAMP``...) kept as a JSON list under :data:`TYPES_KEY` in the schema's metadata:
+    Arrow has one string type for JSON and text (:class:`~ddsql_lite.result.Result` reads
+    and removes it)."""
+    types = json.dumps([str(t) for t in relation.types])
+    return relation.to_arrow_table().replace_schema_metadata({TYPES_KEY: types})
 
 
 def _json_as_text(data: pa.Table, spec: Table) -> pa.Table:

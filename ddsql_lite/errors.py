@@ -84,6 +84,47 @@ def at(message: str, sql: str, offset: int) -> str:
     return f"{message} (line {line}, column {column})\n{caret(sql, line, column)}"
 
 
+def fit_excerpts(message: str, limit: int) -> str:
+    """``message`` with each excerpt of :func:`caret` (a line and a caret line under it)
+    cut to ``limit`` terminal columns around the caret, a ``…`` where text was cut, so
+    that neither line wraps and the caret stays under its character."""
+    from .text import char_width, width
+
+    lines = message.split("\n")
+    for i in range(len(lines) - 1):
+        text, mark = lines[i], lines[i + 1]
+        if not (text.startswith("  ") and mark.startswith("  ") and mark.strip() == "^"):
+            continue
+        if width(text) <= limit and len(mark) <= limit:
+            continue
+        room = max(limit - 2, 8)  # the indent stays
+        column = len(mark) - 3  # of the caret, in the line's text
+        chars = list(text[2:])
+        starts = []  # the column where each character starts
+        used = 0
+        for char in chars:
+            starts.append(used)
+            used += char_width(char)
+        end = max(used, column + 1)  # the caret may sit just past the text
+        first = max(0, min(column - room // 2, end - room + 1))
+        begin = next((n for n, at in enumerate(starts) if at >= first), len(chars))
+        left = "…" if begin else ""
+        space = room - len(left)
+        if sum(char_width(c) for c in chars[begin:]) > space:
+            space -= 1  # for the "…" at the end
+        shown, taken = [], 0
+        for char in chars[begin:]:
+            if taken + char_width(char) > space:
+                break
+            shown.append(char)
+            taken += char_width(char)
+        right = "…" if begin + len(shown) < len(chars) else ""
+        origin = starts[begin] if begin < len(starts) else used
+        lines[i] = "  " + left + "".join(shown) + right
+        lines[i + 1] = "  " + " " * (column - origin + width(left)) + "^"
+    return "\n".join(lines)
+
+
 def position(sql: str, offset: int) -> tuple[int, int]:
     """1-based (line, column) of character ``offset`` in ``sql``."""
     before = sql[:offset]

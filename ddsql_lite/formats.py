@@ -1,15 +1,17 @@
-"""Result formatters for the command line: table, csv, json, markdown.
+"""Result formatters: table, csv, json, jsonl, markdown.
 
-Each formatter takes column names and rows of Python values (as Result.fetchall gives
-them) and returns text. Values are rendered once by :func:`cell` so every format agrees:
-NULL is ``NULL`` in tables and empty in CSV, doubles are PostgreSQL's float8 text,
-timestamps are ISO-8601, tags, arrays and JSON values are JSON text.
+Each formatter takes column names, rows of Python values (as Result.fetchall gives
+them) and, optionally, each column's DuckDB type (``Result.duckdb_types``), and returns
+text. The text formats render values once, by :func:`cell`: NULL is ``NULL`` in tables
+and empty in CSV, doubles are PostgreSQL's float8 text, timestamps PostgreSQL's text
+(``2025-01-01 10:00:00.25``), tags, arrays and JSON values JSON text.
 
 The human formats (``table``, ``markdown``) show control characters as escapes
-(:func:`ddsql_lite.text.visible`) and align by terminal columns; the machine formats keep
-the data exact: CSV as it is, JSON as strict JSON (RFC 8259) whose strings decode to the
-data, with NaN and the infinities as the strings ``"NaN"``, ``"Infinity"``,
-``"-Infinity"`` (PostgreSQL's ``to_json`` does the same).
+(:func:`ddsql_lite.text.visible`), align by terminal columns and right-align numbers; the
+machine formats keep the data exact: CSV as it is, JSON as strict JSON (RFC 8259) whose
+strings decode to the data and whose values keep their types (:func:`json_value`: JSON
+values nest, numbers are numbers; NaN and the infinities are the strings ``"NaN"``,
+``"Infinity"``, ``"-Infinity"``, as PostgreSQL's ``to_json`` writes them).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import io
 import json
 import math
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 import pyarrow as pa
@@ -28,6 +31,7 @@ import pyarrow as pa
 from .text import json_visible, pad, visible, width
 
 Rows = Sequence[Sequence[Any]]
+Types = Sequence[str | None] | None  # each column's DuckDB type (Result.duckdb_types), if known
 
 
 def interval_text(months: int, days: int, microseconds: int) -> str:
@@ -86,8 +90,18 @@ def _on_bound(digits: str, value: float) -> bool:
     return abs(away) * 2 == Decimal(gap)
 
 
+def timestamp_text(value: datetime, sep: str = " ") -> str:
+    """A timestamp as PostgreSQL prints it: ``2025-01-01 10:00:00.25`` (a fraction only
+    when there is one, without trailing zeros; UTC, as every DDSQL timestamp is)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    text = value.isoformat(sep=sep, timespec="seconds")
+    return text + (f".{value.microsecond:06d}".rstrip("0") if value.microsecond else "")
+
+
 def plain(value: Any) -> Any:
-    """A JSON-serialisable form of a result value (maps become objects, intervals text)."""
+    """A JSON-serialisable form of a result value (maps become objects, intervals and
+    timestamps text)."""
     if isinstance(value, pa.MonthDayNano):
         return interval_text(value.months, value.days, value.nanoseconds // 1000)
     if isinstance(value, timedelta):
@@ -103,7 +117,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return timestamp_text(value)
     if isinstance(value, (date, time)):
         return value.isoformat()
     return value
@@ -123,23 +137,39 @@ def cell(value: Any, null: str = "NULL") -> str:
     return str(value)
 
 
-def table(columns: Sequence[str], rows: Rows) -> str:
-    """An aligned table like psql's, with a row count footer; one line a row (a line
-    break in a value shows as ``\\n``, other controls as escapes too)."""
+def is_number(value: Any) -> bool:
+    """Is ``value`` a number (shown right-aligned in the human formats)?"""
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def numeric_columns(count: int, rows: Rows) -> list[bool]:
+    """For each of ``count`` columns: does it hold numbers only, NULLs aside, and at
+    least one? Such columns are right-aligned, as psql aligns numbers."""
+    found = []
+    for i in range(count):
+        values = [row[i] for row in rows if row[i] is not None]
+        found.append(bool(values) and all(is_number(v) for v in values))
+    return found
+
+
+def table(columns: Sequence[str], rows: Rows, types: Types = None) -> str:
+    """An aligned table like psql's, numbers right-aligned, with a row count footer; one
+    line a row (a line break in a value shows as ``\\n``, other controls as escapes too)."""
     head = [visible(c) for c in columns]
     cells = [[visible(cell(v)) for v in row] for row in rows]
+    right = numeric_columns(len(head), rows)
     widths = [width(h) for h in head]
     for row in cells:
         widths = [max(w, width(v)) for w, v in zip(widths, row)]
     lines = [" | ".join(pad(c, w) for c, w in zip(head, widths)).rstrip()]
     lines.append("-+-".join("-" * w for w in widths))
     for row in cells:
-        lines.append(" | ".join(pad(v, w) for v, w in zip(row, widths)).rstrip())
+        lines.append(" | ".join(pad(v, w, r) for v, w, r in zip(row, widths, right)).rstrip())
     lines.append(f"({len(cells)} row{'' if len(cells) == 1 else 's'})")
     return "\n".join(lines) + "\n"
 
 
-def csv_text(columns: Sequence[str], rows: Rows) -> str:
+def csv_text(columns: Sequence[str], rows: Rows, types: Types = None) -> str:
     """CSV with a header line; values exact (controls included), NULL empty. A value
     with a carriage return is quoted too (the csv module quotes only the characters of
     its line terminator, here ``\\n``), so that a CSV reader gets it back whole."""
@@ -158,43 +188,172 @@ def csv_text(columns: Sequence[str], rows: Rows) -> str:
     return out.getvalue()
 
 
-def strict(value: Any) -> Any:
-    """``value`` (from :func:`plain`) with NaN and the infinities as strings, so that it
-    is strict JSON: ``"NaN"``, ``"Infinity"``, ``"-Infinity"``, as PostgreSQL's
-    ``to_json`` writes them."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return float_text(value)
-    if isinstance(value, list):
-        return [strict(v) for v in value]
-    if isinstance(value, dict):
-        return {k: strict(v) for k, v in value.items()}
-    return value
+def json_text(
+    columns: Sequence[str], rows: Rows, types: Types = None, *, ascii_only: bool = False
+) -> str:
+    """A JSON array of objects, one per row, indented (see :func:`json_value` for how each
+    type is written). Always strict JSON; characters unsafe on a terminal are ``\\uXXXX``
+    escapes, and with ``ascii_only`` every non-ASCII one is."""
+    records = [json_record(columns, row, types) for row in rows]
+    return dump(records, indent=2, ascii_only=ascii_only) + "\n"
 
 
-def json_text(columns: Sequence[str], rows: Rows, *, ascii_only: bool = False) -> str:
-    """A JSON array of objects, one per row (JSON values stay text, like PostgreSQL).
-    Always strict JSON (see :func:`strict`); characters unsafe on a terminal are
-    ``\\uXXXX`` escapes, and with ``ascii_only`` every non-ASCII one is."""
-    records = [{c: strict(plain(v)) for c, v in zip(columns, row)} for row in rows]
-    text = json.dumps(records, ensure_ascii=ascii_only, indent=2, default=str, allow_nan=False)
-    return json_visible(text) + "\n"
+def jsonl_text(
+    columns: Sequence[str], rows: Rows, types: Types = None, *, ascii_only: bool = False
+) -> str:
+    """JSON Lines: one JSON object a row, on one line each (``jq`` reads them as a stream)."""
+    return "".join(
+        dump(json_record(columns, row, types), ascii_only=ascii_only) + "\n" for row in rows
+    )
 
 
-def markdown(columns: Sequence[str], rows: Rows) -> str:
+def markdown(columns: Sequence[str], rows: Rows, types: Types = None) -> str:
+    """A GitHub-flavoured Markdown table, its columns padded to line up in plain text and
+    numbers right-aligned (``---:``)."""
+
     def esc(text: str) -> str:
         return visible(text, newlines=True).replace("|", "\\|").replace("\n", "<br>")
 
-    lines = [
-        "| " + " | ".join(esc(c) for c in columns) + " |",
-        "|" + "|".join(" --- " for _ in columns) + "|",
+    head = [esc(c) for c in columns]
+    cells = [[esc(cell(v)) for v in row] for row in rows]
+    right = numeric_columns(len(head), rows)
+    widths = [max([3, width(h), *(width(row[i]) for row in cells)]) for i, h in enumerate(head)]
+    rule = ["-" * (w - 1) + (":" if r else "-") for w, r in zip(widths, right)]
+    lines = ["| " + " | ".join(pad(h, w) for h, w in zip(head, widths)) + " |"]
+    lines.append("| " + " | ".join(rule) + " |")
+    lines += [
+        "| " + " | ".join(pad(v, w, r) for v, w, r in zip(row, widths, right)) + " |"
+        for row in cells
     ]
-    lines += ["| " + " | ".join(esc(cell(v)) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-FORMATS: dict[str, Callable[[Sequence[str], Rows], str]] = {
+# --- JSON -------------------------------------------------------------------------
+
+
+class Number(str):
+    """A JSON number, as the exact text to write (a decimal's digits, a double's float8
+    text, a number inside a JSON value as it was written)."""
+
+
+class Pairs(list[tuple[str, Any]]):
+    """A JSON object as its (key, value) pairs, in order (JSON text may repeat a key)."""
+
+
+def json_record(columns: Sequence[str], row: Sequence[Any], types: Types = None) -> Pairs:
+    """One row as a JSON object: column name to :func:`json_value`."""
+    kinds = list(types) if types is not None else [None] * len(columns)
+    return Pairs((c, json_value(v, k)) for c, v, k in zip(columns, row, kinds))
+
+
+def json_value(value: Any, kind: str | None = None) -> Any:
+    """A result value as JSON, by its DuckDB type ``kind`` (None: by its Python type).
+
+    NULL is ``null``; booleans ``true``/``false``; integers, decimals and doubles are
+    numbers (a double as its float8 text, NaN and the infinities as the strings
+    ``"NaN"``, ``"Infinity"``, ``"-Infinity"``, as PostgreSQL's ``to_json`` writes them);
+    a JSON value is itself, nested (its numbers as written, its keys in order); tags
+    are an object of lists of strings; arrays are arrays; timestamps ISO-8601 UTC text
+    (``2025-01-01T10:00:00.25Z``); intervals PostgreSQL's text (``1 day 02:00:00``);
+    text is a string."""
+    if value is None:
+        return None
+    if kind == "JSON" and isinstance(value, str):
+        return _parsed_json(value)
+    if kind is not None and kind.endswith("[]") and isinstance(value, (list, tuple)):
+        return [json_value(v, kind[:-2]) for v in value]
+    if kind is not None and kind.startswith("MAP(") and isinstance(value, (list, dict)):
+        items = value.items() if isinstance(value, dict) else value
+        return Pairs((str(k), json_value(v)) for k, v in items)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return Number(value)
+    if isinstance(value, float):
+        return Number(float_text(value)) if math.isfinite(value) else float_text(value)
+    if isinstance(value, Decimal):
+        return Number(value) if value.is_finite() else str(value)
+    if isinstance(value, datetime):
+        return timestamp_text(value, "T") + "Z"
+    if isinstance(value, dict):
+        return Pairs((str(k), json_value(v)) for k, v in value.items())
+    if isinstance(value, list) and value and all(isinstance(v, tuple) for v in value):
+        return Pairs((str(k), json_value(v)) for k, v in value)  # a map of unknown type
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    return plain(value)  # text; intervals, dates and times as text
+
+
+def _parsed_json(text: str) -> Any:
+    """JSON text as a value :func:`dump` writes back with the same numbers and keys;
+    text that is not JSON (no DDSQL value is) stays a string."""
+    try:
+        return json.loads(
+            text, parse_float=Number, parse_int=Number, object_pairs_hook=Pairs, parse_constant=str
+        )
+    except ValueError:
+        return text
+
+
+def dump(value: Any, *, indent: int | None = None, ascii_only: bool = False) -> str:
+    """A :func:`json_value` tree as strict JSON text: on one line (``", "`` and ``": "``
+    between items) or indented by ``indent`` spaces a level. Characters unsafe on a
+    terminal are ``\\uXXXX`` escapes; with ``ascii_only`` every non-ASCII one is."""
+    out: list[str] = []
+    quote = encode_basestring_ascii if ascii_only else encode_basestring
+    _write(value, out.append, indent, 0, quote)
+    return json_visible("".join(out))
+
+
+def _write(
+    value: Any, put: Callable[[str], None], indent: int | None, level: int, quote: Any
+) -> None:
+    if value is None:
+        put("null")
+    elif value is True or value is False:
+        put("true" if value else "false")
+    elif isinstance(value, Number):
+        put(str.__str__(value))
+    elif isinstance(value, str):
+        put(quote(value))
+    elif isinstance(value, (Pairs, dict, list, tuple)):
+        pairs = isinstance(value, (Pairs, dict))
+        items = list(value.items()) if isinstance(value, dict) else value
+        opening, closing = ("{", "}") if pairs else ("[", "]")
+        if not items:
+            put(opening + closing)
+            return
+        inner = "" if indent is None else "\n" + " " * (indent * (level + 1))
+        put(opening)
+        for n, item in enumerate(items):
+            put(("," if n else "") + (inner or (" " if n else "")))
+            if pairs:
+                key, item = item
+                put(quote(str(key)) + ": ")
+            _write(item, put, indent, level + 1, quote)
+        put(("" if indent is None else "\n" + " " * (indent * level)) + closing)
+    else:  # a value json_value did not make: as the json module writes it
+        put(json.dumps(value, ensure_ascii=quote is encode_basestring_ascii, allow_nan=False))
+
+
+Formatter = Callable[[Sequence[str], Rows, Types], str]
+FORMATS: dict[str, Formatter] = {
     "table": table,
     "csv": csv_text,
     "json": json_text,
+    "jsonl": jsonl_text,
     "markdown": markdown,
 }
+MACHINE_FORMATS = ("csv", "json", "jsonl")  # exact data for programs; the rest is for people
+
+
+def render(
+    fmt: str, columns: Sequence[str], rows: Rows, types: Types = None, *, ascii_only: bool = False
+) -> str:
+    """Rows in the format named ``fmt`` (a key of :data:`FORMATS`); ``ascii_only``: JSON
+    with every non-ASCII character escaped (for an output encoding that cannot hold it)."""
+    if fmt == "json":
+        return json_text(columns, rows, types, ascii_only=ascii_only)
+    if fmt == "jsonl":
+        return jsonl_text(columns, rows, types, ascii_only=ascii_only)
+    return FORMATS[fmt](columns, rows, types)

@@ -24,8 +24,9 @@ Contract:
   later cells. A cell without data options uses the open connection (the bundled sample
   data if none is open); a cell whose data options differ from the open connection's,
   or that says ``--refresh``, reopens it with exactly those options.
-  Options with no query only (re)open the connection and print what it loaded; opening
-  live data also prints the load report (and every region that failed).
+  Options with no query only (re)open the connection and print what it loaded (rows,
+  and the dates its timestamps span); opening live data also prints the load report
+  (and every region that failed).
 - A query that fails (any :class:`~ddsql_lite.errors.DDSQLError`, including a
   placeholder without a Python variable) raises :class:`DDSQLMagicError`, which IPython
   shows as the error's message alone (with the caret for syntax errors), without a
@@ -229,11 +230,15 @@ class DDSQLMagics(Magics):
             report = connection.load_report()
             if not query or (opened and len(report)):
                 counts = ", ".join(f"{t}: {n} rows" for t, n in connection.row_counts.items())
+                if report.data_range is not None:
+                    first, last = report.data_range
+                    counts += f"; timestamps {first:%Y-%m-%d} to {last:%Y-%m-%d}"
                 print(visible(f"ddsql: {describe(self.options or given)} ({counts})"))
                 if len(report):  # a live load: what it read, and any region that failed
                     print(visible(report.summary(), newlines=True))
-            if per_query["time_frame"] is not None:
-                connection.set_time_frame(*per_query["time_frame"])
+            frame = per_query["time_frame"]
+            if frame is not None:
+                connection.set_time_frame(frame.start, frame.end)
             if not query:
                 return None
             params = self._parameters(connection, query)

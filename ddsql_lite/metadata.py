@@ -1,9 +1,15 @@
-"""What the shell's completion reads about a connection: DDSQL's functions, and the tag
-keys and JSON texts present in the loaded data (read with internal SQL; a failing
-lookup gives nothing rather than an error: completion must never break the shell)."""
+"""What the shell reads about DDSQL and a connection: DDSQL's functions and statements
+with their help (``data/functions.json``, ``data/statements.json``), and the tag keys,
+JSON texts, low-cardinality values and time span of the loaded data (read with internal,
+bounded SQL; a failing lookup gives nothing rather than an error: completion must never
+break the shell)."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from .errors import DDSQLError
@@ -13,6 +19,55 @@ if TYPE_CHECKING:
 
 MAX_JSON_VALUES = 20_000
 """How many distinct JSON values of a column are read to learn its keys."""
+MAX_VALUES = 50
+"""A text column (or a tag key) with at most this many distinct values has them offered."""
+
+
+@dataclass(frozen=True)
+class FunctionForm:
+    """One form of a DDSQL function: its signature and a one-line description."""
+
+    name: str
+    category: str
+    signature: str
+    description: str
+
+
+@dataclass(frozen=True)
+class StatementHelp:
+    """A statement form DDSQL accepts: what it does and its syntax summary."""
+
+    name: str
+    description: str
+    syntax: tuple[str, ...]
+
+
+def _data(name: str) -> Any:
+    return json.loads(resources.files("ddsql_lite.data").joinpath(name).read_text("utf-8"))
+
+
+@cache
+def function_help() -> tuple[FunctionForm, ...]:
+    """Every form of every DDSQL function, by name (``data/functions.json``, the one
+    list of signatures; tests hold it to :func:`function_names` and docs/dialect.md)."""
+    functions = _data("functions.json")["functions"]
+    return tuple(
+        FunctionForm(name, spec["category"], signature, description)
+        for name, spec in sorted(functions.items())
+        for signature, description in spec["forms"]
+    )
+
+
+@cache
+def statement_help() -> tuple[tuple[StatementHelp, ...], dict[str, str], str]:
+    """The statement forms DDSQL accepts, the refused ones a user may look for (name ->
+    why, and what to write instead), and a sentence on everything else it refuses."""
+    data = _data("statements.json")
+    accepted = tuple(
+        StatementHelp(name, spec["description"], tuple(spec["syntax"]))
+        for name, spec in data["statements"].items()
+    )
+    return accepted, dict(data["refused"]), str(data["also_refused"])
 
 
 def function_names() -> tuple[str, ...]:
@@ -46,6 +101,35 @@ def json_texts(con: Connection, table: str, column: str) -> list[str]:
         f"WHERE {_quote(column)} IS NOT NULL LIMIT {MAX_JSON_VALUES}"
     )
     return [str(v) for v in _values(con, sql)]
+
+
+def column_values(con: Connection, table: str, column: str) -> list[str]:
+    """The distinct values of the text column ``column``, sorted, when there are at
+    most :data:`MAX_VALUES` of them (else none: they are not worth offering)."""
+    return _few(con, table, _quote(column))
+
+
+def tag_values(con: Connection, table: str, column: str, key: str) -> list[str]:
+    """The distinct values of ``column -> key`` (a tag key's values, joined as DDSQL
+    joins them), sorted, when there are at most :data:`MAX_VALUES`."""
+    return _few(con, table, f"{_quote(column)} -> '{key.replace(chr(39), chr(39) * 2)}'")
+
+
+def _few(con: Connection, table: str, expression: str) -> list[str]:
+    """The distinct non-NULL values of a DDSQL ``expression`` over ``table`` as text,
+    when there are at most :data:`MAX_VALUES`."""
+    spec = con.registry.find(table)
+    if spec is None:
+        return []
+    sql = (
+        f"SELECT DISTINCT {expression} AS v FROM {_table_sql(spec.schema_name, spec.table_name)} "
+        f"WHERE {expression} IS NOT NULL ORDER BY 1 LIMIT {MAX_VALUES + 1}"
+    )
+    try:
+        values = [row[0] for row in con.sql(sql, timeout=10).fetchall()]
+    except DDSQLError:
+        return []
+    return [str(v) for v in values] if len(values) <= MAX_VALUES else []
 
 
 def _values(con: Connection, sql: str) -> list[Any]:

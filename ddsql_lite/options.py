@@ -17,11 +17,13 @@ import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DDSQLError, UnsupportedError
+
+if TYPE_CHECKING:
+    from .session import TimeFrame
 
 SOURCES = ("sample", "fixtures", "aws")
 DEFAULT_TIMEOUT = 30.0
@@ -125,15 +127,10 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def _instants(value: Any) -> tuple[datetime, datetime]:
-    from .session import parse_instant
+def _time_frame(value: Any) -> TimeFrame:
+    from .session import parse_time_frame
 
-    if isinstance(value, (str, bytes)) or len(value) != 2:
-        raise UnsupportedError(f"{value!r} is not a (start, end) pair")
-    start, end = (parse_instant(v, part) for v, part in zip(value, ("START", "END")))
-    if start > end:
-        raise UnsupportedError(f"START {value[0]!r} is after END {value[1]!r}")
-    return start, end
+    return parse_time_frame(value)
 
 
 def _anything(value: Any) -> Any:
@@ -146,7 +143,7 @@ class Kind:
     and how argparse takes it from the command line."""
 
     read: Callable[[Any], Any]
-    nargs: int | None = None  # argparse's nargs (None: one value)
+    nargs: int | str | None = None  # argparse's nargs (None: one value)
     repeat: bool = False  # the flag may repeat, its values adding up
     flag: bool = False  # present or absent
 
@@ -161,7 +158,7 @@ PATH = Kind(_path)
 DIRECTORY = Kind(writable_directory)
 TEXT = Kind(_text)
 FLAG = Kind(_flag, flag=True)
-INSTANTS = Kind(_instants, nargs=2)
+INSTANTS = Kind(_time_frame, nargs="+")  # START [END]; a relative frame moves with "now"
 PYTHON = Kind(_anything)  # a Python value the API takes as it is
 
 
@@ -238,8 +235,10 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "time_frame",
         INSTANTS,
-        "the session time frame CURRENT_SETTING('dd.time_frame_start'/'_end') reads, as "
-        "ISO timestamps in UTC (default: the hour before each query)",
+        "the session time frame CURRENT_SETTING('dd.time_frame_start'/'_end') reads: "
+        "START END as ISO timestamps in UTC, now or now-DURATION (now-7d now), or a span "
+        "ending now (1h, 7d); relative ends move with each query (default: the hour "
+        "before each query)",
         metavar="START END",
     ),
     Option(
@@ -482,7 +481,7 @@ def _help(option: Option) -> str:
 def _checker(option: Option) -> Callable[[str], Any]:
     """argparse's ``type``: checks one command-line value (a usage error when bad); the
     value itself goes to ``connect()`` as written, which reads it again."""
-    element = option.kind.read if option.kind is not INSTANTS else _instant
+    element = option.kind.read if option.kind is not INSTANTS else _frame_word
 
     def check(text: str) -> str:
         try:
@@ -495,10 +494,15 @@ def _checker(option: Option) -> Callable[[str], Any]:
     return check
 
 
-def _instant(text: str) -> datetime:
-    from .session import parse_instant
+def _frame_word(text: str) -> Any:
+    """One command-line word of a time frame: an end, a span, or both ends in one
+    (their order is checked with the other word, by :func:`settle`)."""
+    from .session import parse_start, parse_time_frame
 
-    return parse_instant(text)
+    try:
+        return parse_start(text)
+    except DDSQLError:
+        return parse_time_frame(text)
 
 
 def keywords(namespace: argparse.Namespace, names: Sequence[str] | None = None) -> dict[str, Any]:

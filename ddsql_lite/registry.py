@@ -100,6 +100,21 @@ class Table:
     def arrow_schema(self) -> pa.Schema:
         return pa.schema([pa.field(c.name, c.type.arrow) for c in self.columns])
 
+    def __repr__(self) -> str:
+        """The name, the other names and the columns with their DDSQL types."""
+        also = f" (also {', '.join(self.aliases)})" if self.aliases else ""
+        size = max((len(c.name) for c in self.columns), default=0)
+        lines = [f"{self.name}{also}: {len(self.columns)} columns"]
+        lines += [f"  {c.name.ljust(size)}  {c.type.ddsql}" for c in self.columns]
+        return "\n".join(lines)
+
+
+class TableList(list[Table]):
+    """The tables of :meth:`Connection.tables`: a list that prints each table."""
+
+    def __repr__(self) -> str:
+        return "\n\n".join(repr(t) for t in self)
+
 
 class Registry:
     """Every declared table, looked up by any of its names."""

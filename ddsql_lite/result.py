@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pyarrow as pa
 
+from .engine import TYPES_KEY
 from .errors import MissingDependencyError, QueryError
+from .registry import TYPES
+
+PREVIEW_ROWS = 10
+"""Rows a result's preview shows (``print(result)``, a notebook cell, ``show()``)."""
+PREVIEW_WIDTH = 40
+"""Characters of one value a preview shows; longer values are cut with ``…``."""
+TAGS = TYPES["hstore_csv"].ddsql
 
 if TYPE_CHECKING:
     import pandas
@@ -20,15 +30,23 @@ class Result:
     Mirrors a DuckDB relation's names: ``df()``, ``pl()``, ``arrow()`` /
     ``to_arrow_table()``, ``fetchall()``, ``fetchone()``, ``columns``, ``types``.
 
+    ``print(result)``, ``show()`` and a notebook cell show a preview: the column names
+    and DDSQL types, the first :data:`PREVIEW_ROWS` rows and the row count.
+
     Intervals: ``fetchall()`` gives a ``timedelta`` (a ``pyarrow.MonthDayNano`` when it
     has months); ``df()`` pandas ``DateOffset`` objects; ``pl()`` a ``Duration("us")``
     column when no value has months, else a ``Struct`` of ``months`` (Int32), ``days``
-    (Int32) and ``microseconds`` (Int64), PostgreSQL's own three parts. A conversion
-    that fails raises a :class:`~ddsql_lite.errors.QueryError` saying which.
+    (Int32) and ``microseconds`` (Int64), PostgreSQL's own three parts. Tags (``HSTORE``
+    columns): ``df()`` gives a dict of key -> list of values; ``fetchall()``, ``pl()``
+    and Arrow keep the map of (key, values) pairs. A conversion that fails raises a
+    :class:`~ddsql_lite.errors.QueryError` saying which.
     """
 
     def __init__(self, table: pa.Table, sql: str, duckdb_sql: str, seconds: float) -> None:
-        self._table = table
+        metadata = dict(table.schema.metadata or {})
+        types = metadata.pop(TYPES_KEY, None)
+        self._duckdb_types: list[str] | None = None if types is None else json.loads(types)
+        self._table = table if types is None else table.replace_schema_metadata(metadata or None)
         self.sql = sql
         self.duckdb_sql = duckdb_sql
         self.seconds = seconds
@@ -40,13 +58,77 @@ class Result:
 
     @property
     def types(self) -> list[str]:
-        return [str(t) for t in self._table.schema.types]
+        """Each column's DDSQL type (``VARCHAR``, ``BIGINT``, ``JSON``, ``HSTORE``,
+        ``TIMESTAMP[]``...; docs/dialect.md, "Types"), read from DuckDB's."""
+        if self._duckdb_types is not None:
+            return [ddsql_type(t) for t in self._duckdb_types]
+        return ["VARCHAR" if pa.types.is_string(t) else str(t) for t in self._table.schema.types]
+
+    @property
+    def duckdb_types(self) -> list[str | None]:
+        """Each column's DuckDB type as DuckDB names it (``JSON``, ``JSON[]``,
+        ``TIMESTAMP``, ``DOUBLE``, ``MAP(VARCHAR, VARCHAR[])``...); None where it is not
+        known (a ``SHOW``'s answer, a table made elsewhere)."""
+        types = self._duckdb_types
+        if types is None or len(types) != len(self.columns):
+            return [None] * len(self.columns)
+        return [str(t) for t in types]
 
     def __len__(self) -> int:
         return int(self._table.num_rows)
 
     def __repr__(self) -> str:
-        return f"<Result {len(self)} rows x {len(self.columns)} columns: {', '.join(self.columns)}>"
+        return self.preview()
+
+    __str__ = __repr__
+
+    def preview(self, rows: int = PREVIEW_ROWS) -> str:
+        """The first ``rows`` rows as an aligned table under the column names and types,
+        then the row count; control characters are shown as escapes, long values cut."""
+        from .formats import cell
+        from .text import pad, visible, width
+
+        shown = self._table.slice(0, max(rows, 0))
+        if not self.columns:
+            return self._footer(0)
+        grid = [
+            [visible(c) for c in self.columns],
+            [t.lower() for t in self.types],
+            *([_cut(visible(cell(v))) for v in row] for row in _table_rows(shown, lenient=True)),
+        ]
+        widths = [max(width(line[i]) for line in grid) for i in range(len(self.columns))]
+        lines = [" | ".join(pad(v, w) for v, w in zip(line, widths)).rstrip() for line in grid]
+        lines.insert(2, "-+-".join("-" * w for w in widths))
+        return "\n".join([*lines, self._footer(shown.num_rows)])
+
+    def show(self, rows: int = PREVIEW_ROWS, file: TextIO | None = None) -> None:
+        """Print the preview (:meth:`preview`), as DuckDB's ``relation.show()``."""
+        print(self.preview(rows), file=file or sys.stdout)
+
+    def _repr_html_(self) -> str:
+        """The preview as an HTML table, for notebooks (every value escaped)."""
+        from html import escape
+
+        from .formats import cell
+
+        shown = self._table.slice(0, PREVIEW_ROWS)
+        head = "".join(
+            f"<th>{escape(c)}<br><small>{escape(t.lower())}</small></th>"
+            for c, t in zip(self.columns, self.types)
+        )
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(_cut(cell(v)))}</td>" for v in row) + "</tr>"
+            for row in _table_rows(shown, lenient=True)
+        )
+        return (
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"<p>{escape(self._footer(shown.num_rows))}</p>"
+        )
+
+    def _footer(self, shown: int) -> str:
+        total = len(self)
+        count = f"{total:,} row{'' if total == 1 else 's'}"
+        return f"({count}, first {shown:,} shown)" if shown < total else f"({count})"
 
     def to_arrow_table(self) -> pa.Table:
         return self._table
@@ -57,9 +139,14 @@ class Result:
         """A pandas DataFrame."""
         _require("pandas", "ddsql_lite")
         try:
-            return self._table.to_pandas()
+            frame = self._table.to_pandas()
         except Exception as exc:  # pyarrow's and pandas' own errors, whatever their class
             raise _conversion_error("a pandas DataFrame", exc) from None
+        for index, kind in enumerate(self.types):
+            if kind == TAGS:  # a dict of key -> list of values, not (key, ndarray) pairs
+                values = self._table.column(index).to_pylist()
+                frame.isetitem(index, [None if v is None else dict(v) for v in values])
+        return frame
 
     def pl(self) -> polars.DataFrame:
         """A polars DataFrame (needs the ``polars`` extra: ``pip install 'ddsql_lite[polars]'``).
@@ -95,9 +182,42 @@ class Result:
     def _rows(self, start: int, count: int | None) -> list[tuple[Any, ...]]:
         if count is not None:  # within the table: pyarrow takes a C long
             count = max(0, min(int(count), len(self) - start))
-        part = self._table.slice(start, count)
-        columns = [_python_values(c) for c in part.columns]
-        return list(zip(*columns)) if columns else [() for _ in range(part.num_rows)]
+        return _table_rows(self._table.slice(start, count))
+
+
+def ddsql_type(duckdb_type: str) -> str:
+    """The DDSQL name of a DuckDB type as DuckDB prints it (``MAP(VARCHAR, VARCHAR[])``
+    is the tags type; ``VARCHAR[]`` an array of VARCHAR)."""
+    for known in TYPES.values():
+        if duckdb_type == known.duckdb:
+            return known.ddsql
+    if duckdb_type.endswith("[]"):
+        return ddsql_type(duckdb_type[:-2]) + "[]"
+    base = duckdb_type.split("(")[0]
+    if base in ("TINYINT", "SMALLINT", "INTEGER", "HUGEINT", "UBIGINT", "UINTEGER"):
+        return "BIGINT"
+    if base in ("FLOAT", "DECIMAL"):
+        return "DECIMAL"
+    return duckdb_type
+
+
+def _table_rows(table: pa.Table, lenient: bool = False) -> list[tuple[Any, ...]]:
+    """``table``'s rows as tuples of Python values (:func:`_python_values`); with
+    ``lenient`` (a preview, which must never fail) a column Python cannot hold (a
+    timestamp past year 9999) is Arrow's text instead of a QueryError."""
+    columns = []
+    for column in table.columns:
+        try:
+            columns.append(_python_values(column))
+        except QueryError:
+            if not lenient:
+                raise
+            columns.append(column.cast(pa.string()).to_pylist())
+    return list(zip(*columns)) if columns else [() for _ in range(table.num_rows)]
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= PREVIEW_WIDTH else text[: PREVIEW_WIDTH - 1] + "…"
 
 
 def _require(module: str, install: str) -> None:

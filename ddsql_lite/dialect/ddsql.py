@@ -7,6 +7,7 @@ pre-pass").
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import threading
@@ -211,6 +212,7 @@ _SUBSCRIPTABLE = (
     )
 )
 _STATEMENT_START = {None, TokenType.SEMICOLON}
+_SEMICOLON = TokenType.SEMICOLON
 
 
 def _error(sql: str, tok: Token, message: str) -> ParseError:
@@ -436,6 +438,21 @@ def _check_parameter(sql: str, colon: Token, name: Token | None) -> Token | None
     return Token(_VAR, text, name.line, name.col, name.start, name.end, name.comments)
 
 
+STATEMENT_WORDS = ("SELECT", "WITH", "VALUES", "SET", "SHOW")
+
+
+def _misspelt_statement(sql: str, tokens: list[Token]) -> ParseError | None:
+    """For text that does not parse: a statement that starts with a name close to a
+    statement keyword (``SELCT``) gets "did you mean SELECT?", with a caret under it."""
+    for i, tok in enumerate(tokens):
+        if tok.token_type != TokenType.VAR or (i and tokens[i - 1].token_type != _SEMICOLON):
+            continue
+        close = difflib.get_close_matches(tok.text.upper(), STATEMENT_WORDS, n=1, cutoff=0.6)
+        if close:
+            return _error(sql, tok, f"{tok.text} is not a keyword; did you mean {close[0]}?")
+    return None
+
+
 def _synthetic(kind: TokenType, text: str, at: Token) -> Token:
     return Token(kind, text, at.line, at.col, at.start, at.start)
 
@@ -462,6 +479,9 @@ def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
         start = _token_start(tokens, line, col)
         if start is not None:
             line, col = position(sql, start)
+        misspelt = _misspelt_statement(sql, tokens)
+        if misspelt is not None:
+            raise misspelt from None
         raise ParseError(f"syntax error: {message}", sql, line, col) from None
     statements = [t for t in trees if t is not None and not isinstance(t, exp.Semicolon)]
     if arrows and unwrap_arrows:  # (else there is no -> to undo)

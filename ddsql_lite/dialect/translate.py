@@ -93,10 +93,12 @@ class Translator:
         self.fast = fast
         self.translate = lru_cache(maxsize=cache_size)(self._translate)  # type: ignore[method-assign]
 
-    def translate(self, sql: str) -> Translation:  # replaced by a cached bound version
-        return self._translate(sql)
+    def translate(self, sql: str, pretty: bool = False) -> Translation:  # cached, see above
+        """``sql`` as DuckDB SQL; ``pretty``: over several indented lines (sqlglot's pretty
+        generator, the same SQL but for blanks), to show rather than to run."""
+        return self._translate(sql, pretty)
 
-    def _translate(self, sql: str) -> Translation:
+    def _translate(self, sql: str, pretty: bool = False) -> Translation:
         if len(sql) > MAX_QUERY_LENGTH:
             raise UnsupportedError(
                 f"the query is {len(sql):,} characters long; the limit is {MAX_QUERY_LENGTH:,}"
@@ -104,16 +106,16 @@ class Translator:
         try:
             if self.fast:
                 try:
-                    return self._translate_query(sql, fast=True)
+                    return self._translate_query(sql, fast=True, pretty=pretty)
                 except NotFast:
                     pass  # a shape left to sqlglot's passes: start again from the text
-            return self._translate_query(sql, fast=False)
+            return self._translate_query(sql, fast=False, pretty=pretty)
         except RecursionError:  # sqlglot recurses per nesting level
             raise UnsupportedError(TOO_DEEP) from None
         except Refusal as refusal:  # located here, where the text is at hand
             raise refusal.located(sql) from None
 
-    def _translate_query(self, sql: str, fast: bool) -> Translation:
+    def _translate_query(self, sql: str, fast: bool, pretty: bool = False) -> Translation:
         parsed = parse(sql, unwrap_arrows=False)
         if not parsed.statements:
             raise UnsupportedError("no statement to run")
@@ -192,7 +194,8 @@ class Translator:
         # The generator may change the tree it prints; nothing reads this one afterwards.
         # Comments are dropped: the DuckDB SQL holds no user text outside literals and
         # quoted names, which the generator escapes.
-        return Translation(DUCKDB.generate(tree, copy=False, comments=False), columns, names)
+        text = DUCKDB.generate(tree, copy=False, comments=False, pretty=pretty)
+        return Translation(text, columns, names)
 
 
 def _nothing() -> None:

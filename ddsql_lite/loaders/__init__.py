@@ -17,6 +17,7 @@ _PUBLIC = {
     "LoadReport": "live.report",
     "list_filters": "live.filters",
     "read_fixtures": "fast.fixture_loader",
+    "read_sample": "mapping.sample_dates",
     "records_to_table": "mapping.to_arrow",
     "sample_path": "mapping.fixture_reader",
     "synthetic": "mapping.synthetic_records",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,8 @@ from ..options import DEFAULT_MAX_AGE, SOURCES
 from ..registry import Registry, Table
 from .fast.fixture_loader import read_fixtures
 from .live.report import LoadReport as LoadReport
-from .mapping.fixture_reader import SUFFIXES, sample_path
+from .mapping.fixture_reader import SUFFIXES
+from .mapping.sample_dates import read_sample
 from .mapping.to_arrow import records_to_table
 from .mapping.to_row import record_to_row
 from .mapping.values import RecordError, printable
@@ -128,12 +130,17 @@ def load_tables(
     The cache location is checked before anything is loaded; a damaged snapshot is
     ignored and one that cannot be written loses nothing: ``cache_note`` says which.
     """
-    if source in ("sample", "fixtures"):
-        path = sample_path() if source == "sample" else fixtures
-        if path is None:
+    if source == "sample":
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        sample = {table: read_sample(table, now) for table in registry}
+        data = {table: loaded for table, (loaded, _) in sample.items()}
+        days = max((d for _, d in sample.values()), default=0)
+        return data, LoadReport(source, data_range=data_range(data), shifted_days=days)
+    if source == "fixtures":
+        if fixtures is None:
             raise UnsupportedError("source='fixtures' needs fixtures=PATH")
-        data = {table: read_fixtures(path, table) for table in registry}
-        return data, LoadReport(source)
+        data = {table: read_fixtures(fixtures, table) for table in registry}
+        return data, LoadReport(source, data_range=data_range(data))
     if source != "aws":
         raise UnsupportedError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}")
     from .live.cache import find_snapshot, write_snapshot
@@ -166,4 +173,23 @@ def load_tables(
         if note is not None:
             report = replace(report, cache_note=note)
     data = {t: loaded if t is table else records_to_table([], t) for t in registry}
-    return data, report
+    return data, replace(report, data_range=data_range(data))
+
+
+def data_range(data: dict[Table, pa.Table]) -> tuple[datetime, datetime] | None:
+    """The earliest and latest value of every timestamp column of ``data`` (None when
+    there is none)."""
+    import pyarrow.compute as pc
+
+    bounds = [
+        bound
+        for table, arrow in data.items()
+        for column in table.columns
+        if column.type.name == "timestamp" and arrow.num_rows
+        for bound in pc.min_max(arrow.column(column.name)).values()
+        if bound.is_valid
+    ]
+    if not bounds:
+        return None
+    stamps = [b.as_py() for b in bounds]
+    return min(stamps), max(stamps)

@@ -4,9 +4,11 @@
 :class:`Catalog`, and returns :class:`Candidate` values with their kind. It knows
 DDSQL's places: table names after FROM/JOIN, columns of what is in scope (also after
 ``alias.``), tag keys after ``tags->'``, JSON keys after ``col->'`` and inside
-``json_extract_path_text(col, '...``, types after ``::``, units, settings and
-meta-command arguments. It never raises and never touches a terminal or a database:
-everything data-dependent comes from the catalog.
+``json_extract_path_text(col, '...`` (an index first where the value is an array), the
+values of few-valued text columns and tag keys after ``col = '`` and inside ``IN (``,
+types after ``::``, units, settings and meta-command arguments. It never raises and
+never touches a terminal or a database: everything data-dependent comes from the
+catalog.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ EXTRACT_UNITS = ("year", "quarter", "month", "week", "day", "hour", "minute", "s
 TRUNC_UNITS = ("millisecond", "second", "minute", "hour", "day", "week", "month", "quarter",
                "year")  # fmt: skip
 SETTINGS = ("dd.time_frame_start", "dd.time_frame_end")
+INDEXES = (("0", "first element"), ("-1", "last element"))
+COMPARISONS = ("=", "<>", "!=")
 JSON_PATH_FUNCTIONS = ("json_extract_path", "json_extract_path_text")
 ARROWS = ("->", "->>")
 
@@ -95,6 +99,15 @@ class Catalog(Protocol):
     def json_keys(self, table: str, column: str, path: Sequence[str]) -> Sequence[str]:
         """The object keys present at ``path`` (steps as written: keys or indexes) in a
         JSON column of the loaded data."""
+        ...
+
+    def json_array(self, table: str, column: str, path: Sequence[str]) -> bool:
+        """Whether the value at ``path`` in a JSON column is an array in the data."""
+        ...
+
+    def values(self, table: str, column: str, key: str | None = None) -> Sequence[str]:
+        """The values present in a text column, or (``key``) of a tag key of a tag
+        column, when they are few; else none."""
         ...
 
     def meta_commands(self) -> Mapping[str, Sequence[str] | None]:
@@ -265,6 +278,9 @@ class _Completer:
         prev = self.prev()
         if prev is not None and prev.kind == OP and prev.text in ARROWS:
             return self.keys_after_arrow(self.sig[:-1], quoted=False)
+        compared = self.compared()
+        if compared is not None:
+            return self.strings(self.values_of(compared), "value")
         keys = self.json_path_arg(quoted=False)
         if keys is not None:
             return keys
@@ -307,9 +323,53 @@ class _Completer:
         if tags and origin.column.type.ddsql == "HSTORE" and not path:
             return self.strings(self.catalog.tag_keys(table, column), "tag key", quoted=quoted)
         if origin.column.type.ddsql == "JSON":
-            keys = self.catalog.json_keys(table, column, path)
-            return self.strings(keys, "json key", quoted=quoted)
+            keys = self.strings(
+                self.catalog.json_keys(table, column, path), "json key", quoted=quoted
+            )
+            if steps or not self.catalog.json_array(table, column, path):
+                return keys
+            return self.indexes(quoted=quoted) + keys
         return []
+
+    def compared(self) -> list[Token] | None:
+        """The operand a string being typed is compared with: ``x = '``, ``x <> '``,
+        ``x IN ('a', '``; None elsewhere."""
+        i = len(self.sig)
+        while i >= 2 and self.sig[i - 1].text == "," and self.sig[i - 2].kind == STRING:
+            i -= 2  # earlier items of an IN list
+        op = self.sig[i - 1] if i else None
+        if op is not None and op.text == "(" and i >= 2 and self.sig[i - 2].is_word("in"):
+            i -= 1
+            op = self.sig[i - 1]
+            if i >= 2 and self.sig[i - 2].is_word("not"):
+                i -= 1
+        elif op is None or op.text not in COMPARISONS or i != len(self.sig):
+            return None
+        return trailing_operand(self.sig[: i - 1])
+
+    def values_of(self, expr: list[Token]) -> Sequence[str]:
+        """The values in the data of a text column or of ``tags -> 'key'``."""
+        origin = origin_of(expr, self.stmt.sources(), self.tables)
+        if origin is None:
+            return []
+        table, column, kind = origin.table.name, origin.column.name, origin.column.type.ddsql
+        if kind == "VARCHAR" and not origin.path:
+            return self.catalog.values(table, column)
+        if kind == "HSTORE" and len(origin.path) == 1:
+            return self.catalog.values(table, column, origin.path[0])
+        return []
+
+    def indexes(self, *, quoted: bool) -> list[Candidate]:
+        """Array indexes after ``->`` (in place of the quote when one was typed: ``'0'``
+        would be an object key)."""
+        if self.prefix.strip("-").strip("0123456789"):
+            return []
+        start = self.start if quoted else self.start - 1
+        return [
+            Candidate(i, "index", start, i, what)
+            for i, what in INDEXES
+            if i.startswith(self.prefix)
+        ]
 
     # --- scope -------------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ Values become text through :func:`ddsql_lite.formats.cell`, so the shell agrees 
 (``(style, text)`` pairs) that :func:`to_text` turns into plain text or ANSI-styled text.
 
 - Aligned tables fit ``max_width`` (the terminal's) by cutting the widest columns first;
-  a cut value ends with ``…`` and the footer says so. Numbers are right-aligned; a
+  the identifying columns (``name``, ``arn``, ``_key``, ``*_name``, ``*_arn``) are cut
+  only when cutting every other column is not enough; a cut value ends with ``…`` and
+  the footer says so. Numbers are right-aligned; a
   value with line breaks takes several lines, with ``+`` where it continues (psql's
   convention). NULL is ``NULL``, dimmed on a terminal so it stands out from text.
 - Expanded records (``\\x``) show one ``column | value`` line per column, JSON values
@@ -24,10 +26,9 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any, TextIO
 
-from ..formats import cell, plain
+from ..formats import cell, numeric_columns, plain
 from ..text import char_width, pad, visible, width
 
 Fragments = list[tuple[str, str]]  # one output line: (style, text) pairs
@@ -35,6 +36,7 @@ NULL = "NULL"
 ELLIPSIS = "…"
 MIN_CUT_WIDTH = 8  # a column is never cut narrower than this (or its header)
 SHORT_VALUE = 32  # columns no wider than this are cut only when cutting others is not enough
+IDENTIFYING = ("name", "arn", "_key")  # and names ending _name or _arn: cut last
 # ANSI codes for the styles the renderers use.
 STYLES = {"null": "\x1b[2;3m", "header": "\x1b[1m", "note": "\x1b[2m"}
 RESET = "\x1b[0m"
@@ -75,10 +77,7 @@ class Grid:
         self.markers = markers
         self.rows = rows
         self.cells = [[None if v is None else cell(v) for v in row] for row in rows]
-        self.numeric = [
-            all(_is_number(row[i]) for row in rows if row[i] is not None) and bool(rows)
-            for i in range(len(self.columns))
-        ]
+        self.numeric = numeric_columns(len(self.columns), rows)
         self.natural = [
             max([width(c), *(width(x) for row in self.cells for x in _lines(row[i], NULL))])
             for i, c in enumerate(self.columns)
@@ -91,14 +90,17 @@ class Grid:
     def fitted(self, max_width: int | None) -> list[int]:
         """Column widths that fit ``max_width``: the long columns (values wider than
         :data:`SHORT_VALUE` columns) are cut to one common width, as wide as the room
-        allows; short ones (timestamps, names) are cut only if that is not enough. No
+        allows; short ones (timestamps, statuses) only if that is not enough, and the
+        identifying ones (:func:`identifying`) only if even that is not enough. No
         column is cut below its header or :data:`MIN_CUT_WIDTH`."""
         widths = list(self.natural)
         if max_width is None or self.total_width(widths) <= max_width:
             return widths
         floors = [min(n, max(width(c), MIN_CUT_WIDTH)) for n, c in zip(widths, self.columns)]
-        long = {i for i, n in enumerate(widths) if n > SHORT_VALUE}
-        for eligible in (long, set(range(len(widths)))):
+        every = set(range(len(widths)))
+        others = {i for i in every if not identifying(self.columns[i])}
+        long = {i for i in others if widths[i] > SHORT_VALUE}
+        for eligible in (long, others, every):
             if not eligible:
                 continue
 
@@ -317,5 +319,8 @@ def _lines(value: str | None, null: str = "") -> list[str]:
     return visible(value, newlines=True).split("\n")
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+def identifying(column: str) -> bool:
+    """Does ``column`` name the rows (``name``, ``arn``, ``_key``, ``*_name``, ``*_arn``),
+    so that it is kept whole while other columns can be cut?"""
+    lower = column.lower()
+    return lower in IDENTIFYING or lower.endswith(("_name", "_arn"))

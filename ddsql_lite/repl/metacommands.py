@@ -8,15 +8,17 @@ command gets the shell and the text after its name; it reports problems by raisi
 
 from __future__ import annotations
 
+import re
 import shlex
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .. import metadata
 from ..errors import DDSQLError
 from ..formats import FORMATS
-from ..session import format_instant
+from ..options import BY_NAME
 
 if TYPE_CHECKING:
     from .shell import Shell
@@ -102,7 +104,23 @@ def _switch(arg: str, current: bool, what: str) -> bool:
 # --- the commands ---------------------------------------------------------------------
 
 
-@command("\\?", help="list the meta-commands", aliases=("\\h", "help"))
+def pattern(text: str) -> re.Pattern[str]:
+    """A psql name pattern as a regular expression over whole names: ``*`` is any text,
+    ``?`` any one character; unquoted letters are folded to lower case."""
+    out, quoted = [], False
+    for char in text.strip():
+        if char == '"':
+            quoted = not quoted
+        elif char == "*" and not quoted:
+            out.append(".*")
+        elif char == "?" and not quoted:
+            out.append(".")
+        else:
+            out.append(re.escape(char if quoted else char.lower()))
+    return re.compile("".join(out), re.DOTALL)
+
+
+@command("\\?", help="list the meta-commands", aliases=("help",))
 def _help(shell: Shell, arg: str) -> None:
     specs = list(dict.fromkeys(COMMANDS.values()))
     heads = [f"{s.name} {s.usage}".rstrip() for s in specs]
@@ -112,17 +130,83 @@ def _help(shell: Shell, arg: str) -> None:
     shell.say("\n".join(lines))
 
 
+@command(
+    "\\h",
+    "[STATEMENT]",
+    help="the syntax of a statement DDSQL accepts (alone: list them)",
+    choices=tuple(s.name for s in metadata.statement_help()[0]),
+)
+def _statement_help(shell: Shell, arg: str) -> None:
+    accepted, refused, others = metadata.statement_help()
+    word = arg.strip().rstrip(";").split(maxsplit=1)[0].upper() if arg.strip(" ;") else ""
+    found = next((s for s in accepted if s.name == word), None)
+    if found is not None:
+        lines = [f"Command:     {found.name}", f"Description: {found.description}", "Syntax:"]
+        shell.say("\n".join([*lines, *found.syntax]))
+    elif word in refused:
+        shell.say(f"{word} is refused: {refused[word]}.")
+    else:
+        size = max(len(s.name) for s in accepted) + 2
+        head = f"No help for {word}: it is not a DDSQL statement.\n" if word else ""
+        lines = [f"{head}Statements DDSQL accepts (\\h NAME shows the syntax):"]
+        lines += [f"  {s.name.ljust(size)}{s.description}" for s in accepted]
+        lines += ["Refused:", *(f"  {n.ljust(size)}{why}" for n, why in refused.items())]
+        shell.say("\n".join(lines) + "\n" + textwrap.fill(others, min(shell.width(), 100)))
+
+
+@command(
+    "\\df",
+    "[PATTERN]",
+    help="list DDSQL's functions with their signatures (json*: a pattern)",
+    choices=tuple(dict.fromkeys(f.name for f in metadata.function_help())),
+)
+def _functions(shell: Shell, arg: str) -> None:
+    wanted = pattern(arg.strip().rstrip(";") or "*")
+    rows = [
+        (f.name, f.signature, f.description)
+        for f in metadata.function_help()
+        if wanted.fullmatch(f.name)
+    ]
+    if not rows:
+        raise UsageError(f"no DDSQL function matches {arg.strip()!r}; \\df lists them all")
+    shell.table(["function", "signature", "description"], rows, wrap_last=True)
+
+
 @command("\\dt", help="list the tables")
 def _tables(shell: Shell, arg: str) -> None:
+    _list_tables(shell, more=False)
+
+
+@command("\\dt+", help="list the tables with their sizes, and where and when the data was loaded")
+def _tables_more(shell: Shell, arg: str) -> None:
+    _list_tables(shell, more=True)
+
+
+def _list_tables(shell: Shell, *, more: bool) -> None:
+    """The tables with their row counts (``more``: sizes too, then the data's source,
+    dates and load time)."""
     rows = [
-        (
+        [
             "\n".join([t.name, *(f"  or {a}" for a in t.aliases)]),
             shell.con.row_counts.get(t.name),
+            *([_size(shell.con.table_bytes.get(t.name, 0))] if more else []),
             t.description,
-        )
+        ]
         for t in shell.con.tables()
     ]
-    shell.table(["table", "rows", "description"], rows, wrap_last=True)
+    size = ["size"] if more else []
+    shell.table(["table", "rows", *size, "description"], rows, wrap_last=True)
+    if more:
+        shell.say(shell.load_note())
+
+
+def _size(size: int) -> str:
+    """Bytes as psql writes sizes: ``8192 bytes``, ``16 kB``, ``3 MB``."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 10 * 1024 or unit == "GB":
+            return f"{size} {unit}"
+        size = (size + 512) // 1024
+    return f"{size} GB"  # (never reached)
 
 
 @command(
@@ -217,8 +301,8 @@ def _translate(shell: Shell, arg: str) -> None:
 
 @command(
     "\\timeframe",
-    "[START END | default]",
-    help="set the time frame dd.time_frame_* (alone: show it)",
+    "[START [END] | default]",
+    help="set the time frame dd.time_frame_* (alone: show it); START may be a span such as 7d",
     choices=("default",),
 )
 def _timeframe(shell: Shell, arg: str) -> None:
@@ -230,15 +314,59 @@ def _timeframe(shell: Shell, arg: str) -> None:
         words = [f"{words[0]} {words[1]}", f"{words[2]} {words[3]}"]
     if words == ["default"]:
         shell.set_time_frame(None, None)
-    elif len(words) == 2:
-        shell.set_time_frame(words[0], words[1])
+    elif len(words) in (1, 2):
+        shell.set_time_frame(words[0], words[1] if len(words) == 2 else None)
     elif words:
         raise UsageError(
             "\\timeframe takes START END (ISO-8601, e.g. '2025-03-01 12:00' "
-            "'2025-03-01 13:00'), or default"
+            "'2025-03-01 13:00', or now-7d now), a span such as 7d, or default"
         )
-    start, end = shell.con.time_frame
-    shell.say(f"Time frame: {format_instant(start)} to {format_instant(end)}")
+    shell.say(f"Time frame: {shell.con.session.frame.describe()}")
+
+
+@command(
+    "\\timeout", "[SECONDS]", help="a query's time limit, as --timeout (0: none; alone: show it)"
+)
+def _timeout(shell: Shell, arg: str) -> None:
+    value = arg.strip().rstrip(";").strip()
+    if value:
+        shell.set_limits(timeout=BY_NAME["timeout"].kind.read(value))
+    seconds = shell.con.limits[0]
+    shell.say(f"Time limit: {seconds:g} s per query." if seconds else "No time limit.")
+
+
+@command("\\memory", "[SIZE]", help="a query's memory limit, as --memory-limit (alone: show it)")
+def _memory(shell: Shell, arg: str) -> None:
+    value = arg.strip().rstrip(";").strip()
+    if value:
+        shell.set_limits(memory_limit=BY_NAME["memory_limit"].kind.read(value))
+    shell.say(f"Memory limit: {shell.con.limits[1]} per query.")
+
+
+@command(
+    "\\e",
+    "[FILE]",
+    help="edit the query being typed, or the last one (or FILE), in $VISUAL or $EDITOR; "
+    "then run it",
+    argument="file",
+)
+def _edit(shell: Shell, arg: str) -> None:
+    shell.edit(arg.strip() or None)
+
+
+@command(
+    "\\i", "FILE", help="run the statements and meta-commands in FILE, in order", argument="file"
+)
+def _include(shell: Shell, arg: str) -> None:
+    path = arg.strip()
+    if not path:
+        raise UsageError("\\i needs a file name")
+    shell.run_file(path)
+
+
+@command("\\s", "[FILE]", help="show the history (or write it to FILE)", argument="file")
+def _history(shell: Shell, arg: str) -> None:
+    shell.show_history(arg.strip() or None)
 
 
 @command("\\reload", help="load the data again, with the same options")

@@ -16,6 +16,8 @@ SPACE = "space"
 COMMENT = "comment"
 STRING = "string"  # '...'
 QUOTED = "quoted"  # "..." (a quoted identifier)
+DOLLAR = "dollar"  # $$...$$ or $tag$...$tag$ (a dollar-quoted string)
+ESCAPED = "escaped"  # E'...' (a string with backslash escapes)
 NUMBER = "number"
 WORD = "word"  # identifiers and keywords
 OP = "op"  # operators: -> ->> #> #>> :: || <= >= <> != and single characters
@@ -26,7 +28,9 @@ _PATTERN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<comment>--[^\n]*|/\*(?:.|\n)*?(?:\*/|\Z))
+  | (?P<escaped>[eE]'(?:[^'\\]|\\(?:.|\n)|'')*(?:'|\Z))
   | (?P<string>'(?:[^']|'')*(?:'|\Z))
+  | (?P<dollar>\$(?P<tag>(?:[^\W\d]\w*)?)\$(?:.|\n)*?(?:\$(?P=tag)\$|\Z))
   | (?P<quoted>"(?:[^"]|"")*(?:"|\Z))
   | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<word>[^\W\d]\w*)
@@ -36,6 +40,9 @@ _PATTERN = re.compile(
     """,
     re.VERBOSE,
 )
+
+
+_CLOSED_ESCAPED = re.compile(r"[eE]'(?:[^'\\]|\\(?:.|\n)|'')*'")
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,11 @@ class Token:
             return _closes(self.text)
         if self.kind == QUOTED:
             return _closes(self.text)
+        if self.kind == ESCAPED:
+            return _CLOSED_ESCAPED.fullmatch(self.text) is not None
+        if self.kind == DOLLAR:
+            delimiter = self.text[: self.text.index("$", 1) + 1]
+            return len(self.text) >= 2 * len(delimiter) and self.text.endswith(delimiter)
         if self.kind == COMMENT and self.text.startswith("/*"):
             return len(self.text) >= 4 and self.text.endswith("*/")
         return True
@@ -106,17 +118,30 @@ def significant(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.kind not in (SPACE, COMMENT)]
 
 
-def split_statements(text: str) -> list[str]:
-    """The statements of ``text``, split at top-level ``;`` (not in strings or comments),
-    each stripped, without its ``;``; blank statements are dropped."""
-    parts: list[str] = []
+def statement_spans(text: str) -> list[tuple[int, str]]:
+    """The statements of ``text``, split at top-level ``;`` (not in strings, quoted
+    names, ``E''`` strings, dollar quotes or comments), each without its ``;``, the
+    comments and blanks before it and the blanks after it, with the offset of its first
+    token in ``text``; blank statements are dropped."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for tok in tokenize(text):
         if tok.kind == PUNCT and tok.text == ";":
-            parts.append(text[start : tok.start])
+            spans.append((start, tok.start))
             start = tok.end
-    parts.append(text[start:])
-    return [p.strip() for p in parts if significant(tokenize(p))]
+    spans.append((start, len(text)))
+    out = []
+    for begin, end in spans:
+        tokens = significant(tokenize(text[begin:end]))
+        if tokens:
+            first = begin + tokens[0].start
+            out.append((first, text[first:end].rstrip()))
+    return out
+
+
+def split_statements(text: str) -> list[str]:
+    """The statements of ``text`` (see :func:`statement_spans`), without their offsets."""
+    return [statement for _, statement in statement_spans(text)]
 
 
 def is_complete(text: str) -> bool:
@@ -124,3 +149,36 @@ def is_complete(text: str) -> bool:
     and comments allowed), so Enter should run it rather than start a new line."""
     tokens = significant(tokenize(text))
     return bool(tokens) and tokens[-1].kind == PUNCT and tokens[-1].text == ";"
+
+
+def script_inputs(text: str) -> list[tuple[int, str]]:
+    """The inputs of a script (``\\i``), in order, each with the 1-based line it starts
+    on: its statements (split at top-level ``;``, without it; comments before a statement
+    dropped; the last one may end without ``;``) and its meta-commands (a line starting
+    with a backslash outside a statement)."""
+    found: list[tuple[int, str]] = []
+    buffer, first = "", 1  # the unfinished statement's lines, and where they start
+
+    def add(part: str, offset: int) -> None:
+        tokens = significant(tokenize(part))
+        if tokens:
+            line = first + buffer[: offset + tokens[0].start].count("\n")
+            found.append((line, part[tokens[0].start :].strip()))
+
+    for number, line in enumerate(text.split("\n"), 1):
+        if not significant(tokenize(buffer)):
+            buffer, first = "", number
+            if line.lstrip().startswith("\\"):
+                found.append((number, line.strip()))
+                continue
+        buffer += line + "\n"
+        cut = 0
+        for tok in tokenize(buffer):
+            if tok.kind == PUNCT and tok.text == ";":
+                add(buffer[cut : tok.start], cut)
+                cut = tok.end
+        if cut:
+            first += buffer[:cut].count("\n")
+            buffer = buffer[cut:]
+    add(buffer, 0)
+    return found

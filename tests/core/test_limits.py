@@ -14,11 +14,13 @@ import threading
 import time
 from typing import Any
 
+import duckdb
 import pytest
 from duckdb import sqltypes as duckdb_types
 
 import ddsql_lite
 from ddsql_lite import DDSQLError, QueryCancelledError, QueryMemoryError, QueryTimeoutError
+from ddsql_lite import engine as engine_module
 from ddsql_lite.cli import main
 from ddsql_lite.engine import Engine
 from ddsql_lite.limits import ABANDONED
@@ -53,6 +55,53 @@ def test_memory_hog_stops_at_the_memory_limit() -> None:
     with ddsql_lite.connect(memory_limit="50MB", timeout=20) as con:
         with pytest.raises(QueryMemoryError, match="memory limit of 50MB"):
             con.sql(MEMORY_HOG)
+        assert con.sql(COUNT).fetchall() == [(32,)]
+
+
+def test_limits_change_without_loading_again_and_the_lock_stays() -> None:
+    with ddsql_lite.connect(timeout=20) as con:
+        raw = con.engine._instance.cursor()
+        before = raw.execute("SELECT current_setting('memory_limit')").fetchall()
+        raw.close()
+        con.set_limits(memory_limit="50MB")
+        assert con.limits == (20.0, "50MB")
+        raw = con.engine._instance.cursor()  # DuckDB's own limit changed, and is locked
+        try:
+            assert raw.execute("SELECT current_setting('memory_limit')").fetchall() != before
+            with pytest.raises(duckdb.Error, match="locked"):
+                raw.execute("SET memory_limit = '8GB'")
+            with pytest.raises(duckdb.Error):
+                raw.execute("SELECT * FROM read_csv('/etc/passwd')")
+        finally:
+            raw.close()
+        with pytest.raises(QueryMemoryError, match="memory limit of 50MB"):
+            con.sql(MEMORY_HOG)
+        con.set_limits(timeout=0.3)
+        assert con.limits == (0.3, "50MB")
+        with pytest.raises(QueryTimeoutError, match=r"time limit of 0\.3 s"):
+            con.sql(CROSS_JOIN_BOMB)
+        assert con.sql(COUNT).fetchall() == [(32,)]
+        assert len(con.engine._instances) == 1  # the old instance is closed
+
+
+def test_a_bad_limit_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    with ddsql_lite.connect() as con:
+        for bad in (
+            {"timeout": -1},
+            {"memory_limit": "banana"},
+            {"timeout": 5, "memory_limit": "0"},
+        ):
+            with pytest.raises(DDSQLError, match=r"timeout|memory_limit"):
+                con.set_limits(**bad)
+            assert con.limits == (30.0, "4GB")
+
+        def refuse(*args: Any) -> None:
+            raise DDSQLError("memory_limit '2GB' is not valid: refused")
+
+        monkeypatch.setattr(engine_module, "_apply", refuse)
+        with pytest.raises(DDSQLError, match="refused"):
+            con.set_limits(timeout=5, memory_limit="2GB")
+        assert con.limits == (30.0, "4GB") and len(con.engine._instances) == 1
         assert con.sql(COUNT).fetchall() == [(32,)]
 
 

@@ -9,6 +9,7 @@ import io
 import json
 import math
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -156,6 +157,8 @@ def test_conversion_failures_are_query_errors() -> None:
     assert list(result.df().columns) == ["a", "a"]
 
     class Unconvertible:  # an Arrow table whose conversion fails in pyarrow
+        schema = pa.schema([])
+
         def to_pandas(self) -> Any:
             raise pa.ArrowInvalid("cannot convert")
 
@@ -169,3 +172,97 @@ def test_fetching_more_rows_than_there_are_is_not_an_error() -> None:
         result = con.sql("SELECT name FROM aws.sagemaker_inference_experiment")
         assert result.fetchmany(-1) == [] and len(result.fetchmany(10**20)) == 32
         assert result.fetchmany(10**20) == [] and result.fetchone() is None
+
+
+# --- one rendering, as psql's (issue 19) -----------------------------------------------
+
+
+def test_timestamps_print_as_postgresql_everywhere() -> None:
+    from datetime import datetime
+
+    from ddsql_lite.formats import cell, json_value
+
+    quarter = datetime(2025, 1, 1, 10, 0, 0, 250000)
+    assert cell(quarter) == "2025-01-01 10:00:00.25"
+    assert cell(datetime(2025, 1, 1, 10, 0)) == "2025-01-01 10:00:00"
+    assert cell([quarter]) == '["2025-01-01 10:00:00.25"]'
+    assert json_value(quarter, "TIMESTAMP") == "2025-01-01T10:00:00.25Z"
+    with ddsql_lite.connect() as con:
+        result = con.sql(
+            "SELECT TIMESTAMP '2025-01-01 10:00:00.250' AS t, now() AS n, "
+            "date_trunc('second', now()) AS s"
+        )
+        t, n, s = (cell(v) for v in result.fetchall()[0])
+    assert t == "2025-01-01 10:00:00.25" and not n.endswith("0") and len(s) == 19
+
+
+def test_the_table_format_right_aligns_numbers() -> None:
+    lines = table(["name", "n", "x"], [("a", 1, 1.5), ("bb", 10, None), ("c", None, 2.25)])
+    assert lines.splitlines() == [
+        "name | n    | x",
+        "-----+------+-----",
+        "a    |    1 |  1.5",
+        "bb   |   10 | NULL",
+        "c    | NULL | 2.25",
+        "(3 rows)",
+    ]
+
+
+def test_markdown_pads_its_columns_and_right_aligns_numbers() -> None:
+    text = markdown(["name", "n"], [("alpha", 1), ("b", 100)])
+    assert text.splitlines() == [
+        "| name  | n   |",
+        "| ----- | --: |",
+        "| alpha |   1 |",
+        "| b     | 100 |",
+    ]
+
+
+def test_json_values_follow_their_duckdb_types() -> None:
+    from ddsql_lite.formats import dump, json_value
+
+    def shown(value: Any, kind: str | None) -> str:
+        return dump(json_value(value, kind))
+
+    assert shown('{"a": 1}', "VARCHAR") == '"{\\"a\\": 1}"'  # text is text, whatever it holds
+    assert shown('{"a":1.50,"a":[1e2]}', "JSON") == '{"a": 1.50, "a": [1e2]}'  # as written
+    assert shown(['{"a": 1}', None], "JSON[]") == '[{"a": 1}, null]'
+    assert shown([], "MAP(VARCHAR, VARCHAR[])") == "{}"  # tags: an object, even empty
+    assert shown([("team", ["a", "b"])], "MAP(VARCHAR, VARCHAR[])") == '{"team": ["a", "b"]}'
+    assert shown(Decimal("12345678901234567890.5"), "DECIMAL(38,1)") == "12345678901234567890.5"
+    assert shown(1e16, "DOUBLE") == "1e+16" and shown(-0.5, "DOUBLE") == "-0.5"
+    assert shown(math.nan, "DOUBLE") == '"NaN"' and shown(True, "BOOLEAN") == "true"
+    assert shown(timedelta(hours=2), "INTERVAL") == '"02:00:00"'
+    with ddsql_lite.connect() as con:
+        result = con.sql(
+            "SELECT shadow_mode_config, shadow_mode_config -> 'x' AS step, "
+            "shadow_mode_config ->> 'x' AS text, tags, 1.5 AS d "
+            "FROM aws.sagemaker_inference_experiment LIMIT 1"
+        )
+        assert result.duckdb_types == [
+            "JSON",
+            "JSON",
+            "VARCHAR",
+            "MAP(VARCHAR, VARCHAR[])",
+            "DECIMAL(2,1)",
+        ]
+        assert con.sql("SHOW dd.time_frame_start").duckdb_types == [None]
+
+
+def test_a_caret_excerpt_is_cut_around_the_caret_to_fit() -> None:
+    from ddsql_lite.errors import fit_excerpts
+
+    sql = "SELECT " + ", ".join(f"col{i}" for i in range(30)) + ", nme FROM t"
+    message = "column 'nme' does not exist (line 1, column 186)\n" + caret(
+        sql, 1, sql.index("nme") + 1
+    )
+    head, text, mark = fit_excerpts(message, 40).split("\n")
+    assert head == message.split("\n")[0]  # the message itself is left to wrap
+    assert width(text) <= 40 and len(mark) <= 40 and text.startswith("  …")
+    assert text[len(mark) - 1 :].startswith("nme")  # the caret is under the name
+    assert fit_excerpts(caret("SELECT nme", 1, 8), 40) == caret("SELECT nme", 1, 8)
+    wide = "SELECT " + "漢字" * 30 + " nme"
+    text, mark = fit_excerpts(caret(wide, 1, len(wide) - 2), 30).split("\n")
+    assert width(text) <= 30 and width(text[: text.index("nme")]) == len(mark) - 1
+    text, mark = fit_excerpts(caret("SELECT " + "x" * 80, 1, 3), 30).split("\n")
+    assert text.startswith("  SELECT x") and text.endswith("…") and mark == "    ^"

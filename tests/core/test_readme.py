@@ -4,8 +4,8 @@ documentation), one test case per block, named after the section the block is un
 
 - ```sh blocks run with ``bash -e -o pipefail`` and must exit 0; ```python blocks run
   in a fresh process of this interpreter. Both in an empty temporary directory, with
-  this venv's scripts (``ddsql``) first on PATH, HOME a temporary directory and no
-  ``AWS_*`` variable of the real environment.
+  this venv's scripts (``ddsql``) first on PATH, this checkout first on PYTHONPATH,
+  HOME a temporary directory and no ``AWS_*`` variable of the real environment.
 - A block right after a ``<!-- needs AWS -->`` line runs against the fake AWS of
   ``tests/support/fake_sagemaker.py`` (real HTTP on 127.0.0.1): profiles ``prod`` and
   ``staging`` are two accounts with experiments in three regions.
@@ -54,6 +54,11 @@ SKIPPED = {
     "ddsql_lite-2": (
         "python3 -m venv .venv",
         "the test command creates a venv and runs this suite: .ci/run runs it verbatim",
+    ),
+    "notebooks-1": (
+        "jupyter nbconvert",
+        "nbconvert comes with the notebook extra, not the dev one: "
+        "tests/faces/test_notebooks.py runs the notebooks",
     ),
     "benchmarks-1": (
         "python -m benchmarks.run",
@@ -133,7 +138,7 @@ def base_environment(tmp_path: Path) -> dict[str, str]:
     env["HOME"] = str(home)
     env["XDG_DATA_HOME"] = str(home / ".local" / "share")
     env["PAGER"] = ""
-    env.pop("PYTHONPATH", None)
+    env["PYTHONPATH"] = str(README.parent)  # this checkout's package, whatever is installed
     return env
 
 

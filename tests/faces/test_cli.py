@@ -42,7 +42,7 @@ def test_csv_json_markdown(capsys) -> None:
     records = json.loads(out)
     assert sum(r["n"] for r in records) >= 24
     _, out, _ = run(capsys, "-c", QUERY, "--format", "markdown")
-    assert out.splitlines()[1] == "| --- | --- |"
+    assert out.splitlines()[1] == "| --------- | --: |"  # padded; numbers to the right
 
 
 def test_nulls_and_tags_render(capsys) -> None:
@@ -136,6 +136,23 @@ def test_time_frame_option(capsys) -> None:
     assert (code, out) == (0, "s\n2025-01-01 00:00:00.000+00:00\n")
     code, _, err = run(capsys, "-c", sql, "--time-frame", "2025-01-02", "2025-01-01")
     assert code == 2 and "START '2025-01-02' is after END '2025-01-01'" in err
+
+
+@pytest.mark.parametrize("frame", [["7d"], ["now-7d", "now"], ["now-7d now"]])
+def test_relative_time_frames_on_the_command_line(capsys, frame: list[str]) -> None:
+    from datetime import datetime, timedelta
+
+    sql = (
+        "SELECT current_setting('dd.time_frame_start') AS s, "
+        "current_setting('dd.time_frame_end') AS e"
+    )
+    code, out, err = run(capsys, "-c", sql, "--format", "csv", "--time-frame", *frame)
+    assert code == 0, err
+    start, end = (datetime.fromisoformat(v) for v in out.splitlines()[1].split(","))
+    assert end - start == timedelta(days=7)
+    assert abs((datetime.now(end.tzinfo) - end).total_seconds()) < 60
+    code, _, err = run(capsys, "-c", sql, "--time-frame", "now", "now-1d")
+    assert code == 2 and "START 'now' is after END 'now-1d'" in err
 
 
 @pytest.mark.parametrize(

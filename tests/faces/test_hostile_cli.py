@@ -25,7 +25,13 @@ import pytest
 from ddsql_lite import cli
 from ddsql_lite.cli import main
 from ddsql_lite.errors import DDSQLError
-from ddsql_lite.session import TimeFrame, format_instant, parse_instant
+from ddsql_lite.session import (
+    Moment,
+    TimeFrame,
+    format_instant,
+    parse_instant,
+    parse_time_frame,
+)
 from tests.support.aws_helpers import ACCOUNT_A, REGIONS, StartFake, fake_factory, pick, pushdown
 
 T = "aws.sagemaker_inference_experiment"
@@ -135,9 +141,13 @@ def test_the_time_frame_at_the_ends_of_the_range(capsys: pytest.CaptureFixture[s
     )
     assert (code, out) == (0, "s,e\n0001-01-01 00:00:00.000+00:00,0001-01-02 00:00:00.000+00:00\n")
     assert format_instant(datetime.max) == "9999-12-31 23:59:59.999+00:00"
-    assert TimeFrame(end=datetime(1, 1, 1, 1)).resolve(datetime.max)[0] == datetime.min
+    assert TimeFrame(end=Moment(datetime(1, 1, 1, 1))).resolve(datetime.max)[0] == datetime.min
     with pytest.raises(DDSQLError, match=r"set dd\.time_frame_start too"):
-        TimeFrame(end=datetime(1, 1, 1, 0, 59)).resolve(datetime.max)
+        TimeFrame(end=Moment(datetime(1, 1, 1, 0, 59))).resolve(datetime.max)
+    with pytest.raises(DDSQLError, match=r"now-1d is out of range"):  # relative ends too
+        parse_time_frame("now-1d now").resolve(datetime.min + timedelta(hours=1))
+    with pytest.raises(DDSQLError, match=r"the time frame's start, 2:00:00 before its end"):
+        parse_time_frame("2h").resolve(datetime.min + timedelta(hours=1))
     with pytest.raises(DDSQLError, match=r"^x: "):  # UTC is before year 1
         parse_instant(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))), "x")
 
@@ -170,12 +180,13 @@ def test_ctrl_c_in_each_phase_exits_130(
 
     import ddsql_lite.connection
     import ddsql_lite.formats
+    import ddsql_lite.scripts
 
     for target, name in (
         (cli, "build_parser"),  # argument parsing
         (ddsql_lite.connection, "connect"),  # the load
         (ddsql_lite.connection.Connection, "sql"),  # the query (before the engine sees it)
-        (cli, "emit"),  # the output
+        (ddsql_lite.scripts, "emit"),  # the output
     ):
         with monkeypatch.context() as patch:
             patch.setattr(target, name, interrupt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -245,7 +246,9 @@ def test_the_connection_is_reused_until_the_data_options_change(
 
     capsys.readouterr()
     assert run(shell, "%ddsql --source sample").result is None
-    assert "the bundled sample data" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "the bundled sample data" in printed
+    assert re.search(r"32 rows; timestamps \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)", printed)
     assert len(opened) == 2 and magics.connection is not from_fixtures
     assert run(shell, f"%ddsql {count}").result["n"].tolist() == [32]
 
@@ -288,7 +291,8 @@ def test_aws_options_are_passed_to_connect(
         "--memory-limit 1GB"
     )
     capsys.readouterr()
-    result = run(shell, f"%ddsql {line} SELECT 1 AS one")
+    with pytest.warns(DeprecationWarning, match="--regions is deprecated: use --region"):
+        result = run(shell, f"%ddsql {line} SELECT 1 AS one")
     assert result.success, result.error_in_exec
     assert calls == [
         {
@@ -325,7 +329,7 @@ def test_refresh_reopens_even_with_the_same_options(
         return live_connection()
 
     monkeypatch.setattr(magic, "connect", fake_connect)
-    aws = "--source aws --regions us-east-1"
+    aws = "--source aws --region us-east-1"
     for line in (aws, aws, f"{aws} --refresh", aws, "SELECT 1 AS one"):
         assert run(shell, f"%ddsql {line}").success, line
     assert calls == [
@@ -367,6 +371,18 @@ def test_query_timeout_is_passed_per_query(
     assert run(shell, "%ddsql --timeout 5 SELECT 1 AS one").success
     assert run(shell, "%ddsql SELECT 1 AS one").success
     assert seen == [5.0, None]
+
+
+def test_relative_time_frames(shell: InteractiveShell, magics: magic.DDSQLMagics) -> None:
+    sql = (
+        "SELECT CAST(current_setting('dd.time_frame_end') AS TIMESTAMP) "
+        "- CAST(current_setting('dd.time_frame_start') AS TIMESTAMP) = INTERVAL '7 days' AS week"
+    )
+    for line in (f"%ddsql --time-frame 7d {sql}", f'%%ddsql --time-frame "now-7d now"\n{sql}'):
+        result = run(shell, line)
+        assert result.success, line
+        assert bool(result.result["week"][0]) is True
+    assert not run(shell, f"%ddsql --time-frame 7x {sql}").success
 
 
 @pytest.mark.parametrize(

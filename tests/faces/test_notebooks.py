@@ -1,76 +1,38 @@
-"""Every notebook in notebooks/ runs top to bottom in a real kernel, and is committed clean.
+"""Every notebook in notebooks/ runs top to bottom in a real kernel, and is committed with
+the outputs a re-run gives (times aside: tests/support/notebooks.py says what is
+compared; ``python -m tests.support.notebooks`` writes them).
 
-The kernel is this interpreter (``sys.executable -m ipykernel_launcher``), from a
-kernelspec written into a temporary directory: whatever kernelspecs the machine has
-(none on a fresh CI machine, or a ``python3`` one pointing at another Python) play no
-part. A cell may fail only if it is tagged ``raises-exception`` (nbclient's convention).
+A cell may fail only if it is tagged ``raises-exception`` (nbclient's convention).
 nbclient, nbformat, ipykernel and matplotlib come with the dev extra: a missing one is
 an error here, never a skip.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import nbclient
 import nbformat
 import pytest
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+from tests.support.notebooks import NOTEBOOKS, comparable, execute, kernel_specs, normalised
+
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
-KERNEL_NAME = "ddsql-lite-tests"
-CELL_TIMEOUT = 120  # seconds; each notebook takes a few seconds
 
 
 @pytest.fixture(scope="module")
-def kernel_specs(tmp_path_factory: pytest.TempPathFactory) -> KernelSpecManager:
-    """A kernelspec manager that knows one kernel: ipykernel on this very interpreter,
-    with a private IPython directory (no user profile, no history file)."""
-    home = tmp_path_factory.mktemp("jupyter")
-    spec_dir = home / "kernels" / KERNEL_NAME
-    spec_dir.mkdir(parents=True)
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"ddsql_lite tests ({sys.executable})",
-        "language": "python",
-        "env": {
-            "IPYTHONDIR": str(home / "ipython"),
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-        },
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec))
-    return KernelSpecManager(kernel_dirs=[str(home / "kernels")], ensure_native_kernel=False)
-
-
-@pytest.fixture(scope="module")
-def run_notebook(kernel_specs: KernelSpecManager) -> Callable[[Path], Any]:
+def run_notebook() -> Iterator[Callable[[Path], Any]]:
     """Execute a notebook (once per module) and return the executed copy."""
     done: dict[Path, Any] = {}
+    with kernel_specs() as specs:
 
-    def run(path: Path) -> Any:
-        if path not in done:
-            nb = nbformat.read(path, as_version=4)
-            km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=kernel_specs)
-            nbclient.NotebookClient(
-                nb,
-                km=km,
-                timeout=CELL_TIMEOUT,
-                allow_errors=False,  # any error fails, except in cells tagged raises-exception
-                resources={"metadata": {"path": str(NOTEBOOKS)}},
-            ).execute()
-            spec = km.kernel_spec  # ours, not a python3 spec found elsewhere on the machine
-            assert spec is not None and spec.display_name.startswith("ddsql_lite tests")
-            assert spec.argv[0] == sys.executable
-            done[path] = nb
-        return done[path]
+        def run(path: Path) -> Any:
+            if path not in done:
+                done[path] = execute(path, specs)
+            return done[path]
 
-    return run
+        yield run
 
 
 def test_the_notebooks_exist() -> None:
@@ -79,18 +41,71 @@ def test_the_notebooks_exist() -> None:
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
-def test_notebook_is_committed_without_outputs(path: Path) -> None:
+def test_notebook_is_committed_with_its_outputs(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    dirty = [
-        cell.get("id", i)
-        for i, cell in enumerate(nb.cells)
-        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
-    ]
-    assert not dirty, (
-        f"{path.name}: cells {dirty} have outputs or execution counts; clear them before "
-        "committing (Jupyter: Edit > Clear Outputs of All Cells, then save)"
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    missing = [c.get("id") for c in code if c.execution_count is None]
+    assert not missing, (
+        f"{path.name}: cells {missing} did not run; run python -m tests.support.notebooks"
     )
+    assert nb.metadata.kernelspec.name == "python3"  # not the tests' private kernel
+    assert not any("execution" in c.metadata for c in code)  # no timings to churn
+
+
+def test_the_report_opens_with_a_summary_and_shows_no_nan() -> None:
+    nb = nbformat.read(NOTEBOOKS / "shadow_experiments_report.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    first = next(c for c in code if c.outputs and c.id != "config")
+    assert first.id == "summary"
+    text = "".join(o.text for o in first.outputs if o.output_type == "stream")
+    assert text.startswith("Data as of ") and "32 experiments: 9 completed, 7 running" in text
+    plain = [o.data["text/plain"] for c in code for o in c.outputs if "data" in o]
+    assert not any("NaN" in p for p in plain)
+    assert any("(untagged)" in p for p in plain)
+
+
+def test_the_quickstart_tests_one_tag_value_exactly() -> None:
+    nb = nbformat.read(NOTEBOOKS / "quickstart.ipynb", as_version=4)
+    params = next(c for c in nb.cells if c.get("id") == "params")
+    assert "array_position(string_to_array(tags->'team', ','), :team) IS NOT NULL" in params.source
+    assert "LIKE" not in params.source
+    (output,) = params.outputs
+    assert "fraud,ml-platform" in output.data["text/plain"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-05 09:59:58", "<date>"),
+        ("'2026-12-05T02:00:00Z' and 2026-12-05T02:00:00.123+00:00", "'<date>' and <date>"),
+        ("datetime.datetime(2026, 11, 3, 15, 42, 10)", "<datetime>"),
+        ("month 2026-11  |  7", "month <month> | 7"),
+        (
+            "ddsql: fixtures /tmp/tmpab_c/experiments.json (t: 500 rows)",
+            "ddsql: fixtures <tmp> (t: 500 rows)",
+        ),
+        ("(3 rows, 15.2 ms)", "(3 rows, <duration>)"),
+        ("32 rows", "32 rows"),
+    ],
+)
+def test_what_changes_from_day_to_day_is_normalised(text: str, expected: str) -> None:
+    assert normalised(text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+def test_a_rerun_gives_the_committed_outputs(
+    path: Path, run_notebook: Callable[[Path], Any]
+) -> None:
+    committed = comparable(nbformat.read(path, as_version=4))
+    again = comparable(run_notebook(path))
+    assert [c for c, _ in again] == [c for c, _ in committed]
+    for (cell, expected), (_, got) in zip(committed, again):
+        assert got == expected, (
+            f"{path.name}, cell {cell}: the outputs changed; if that is intended, run "
+            "python -m tests.support.notebooks and commit the notebook"
+        )
 
 
 @pytest.mark.slow

@@ -3,20 +3,24 @@ and the catalog that reads tag and JSON keys from the loaded data."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import pytest
 
 import ddsql_lite
 from ddsql_lite.dialect.functions import DDSQL_FUNCTIONS
+from ddsql_lite.metadata import MAX_VALUES
 from ddsql_lite.registry import Table, load_registry
-from ddsql_lite.repl.catalog import ConnectionCatalog, key_tree, keys_at
+from ddsql_lite.repl.catalog import ConnectionCatalog, is_array_at, key_tree, keys_at
 from ddsql_lite.repl.completion import Candidate, complete
 from ddsql_lite.repl.sqltokens import is_complete, split_statements, tokenize
 
 T = "aws.sagemaker_inference_experiment"
 OLD = "aws_sagemaker_inference_experiment"
 TAG_KEYS = ["Cost Center", "env", "owner", "region", "team"]
+VALUES = {"status": ["Completed", "Running"], "tags": ["fraud,ml-platform", "sre"]}
 DOCS = {
     "model_variants": [
         '[{"model_name": "a", "variant_name": "a", "infrastructure_config": '
@@ -51,6 +55,14 @@ class StaticCatalog:
     def json_keys(self, table: str, column: str, path: Sequence[str]) -> Sequence[str]:
         self.asked.append((table, column, tuple(path)))
         return keys_at(self.trees.get(column, {}), path)
+
+    def json_array(self, table: str, column: str, path: Sequence[str]) -> bool:
+        return is_array_at(self.trees.get(column, {}), path)
+
+    def values(self, table: str, column: str, key: str | None = None) -> Sequence[str]:
+        if column == "tags":
+            return VALUES["tags"] if key == "team" else []
+        return VALUES.get(column, [])
 
     def meta_commands(self) -> Mapping[str, Sequence[str] | None]:
         return {"\\d": [T, OLD], "\\dt": [], "\\x": ["on", "off", "auto"], "\\translate": None}
@@ -143,7 +155,7 @@ def test_tag_keys_after_arrow() -> None:
     assert texts("SELECT t.tags->>'reg", f" FROM {T} t") == ["region'"]
     assert texts("SELECT tags->") == [f"'{k}'" for k in TAG_KEYS]
     assert texts("SELECT tags -> 'Cost C") == ["Cost Center'"]  # spaces inside a key
-    assert texts(f"SELECT count(*) FROM {T} WHERE tags->'team' = '") == []  # a value
+    assert texts(f"SELECT count(*) FROM {T} WHERE tags->'env' = '") == []  # values: none
 
 
 def test_json_keys_after_arrows_at_any_depth() -> None:
@@ -157,6 +169,35 @@ def test_json_keys_after_arrows_at_any_depth() -> None:
     assert texts("SELECT m.model_variants->-1->'", f" FROM {T} m")[0] == "model_name'"
     assert texts("SELECT data_storage_config->'it") == ["it''s'"]  # quotes doubled
     assert texts("SELECT name->'") == []  # not JSON
+
+
+def test_an_array_offers_indexes_before_keys() -> None:
+    """``model_variants`` is an array: ``->'0'`` would be an object key (NULL), so an
+    index replaces the quote typed; then keys after ``->0->'``."""
+    found = complete("SELECT model_variants->'", CATALOG, f" FROM {T}")
+    assert [(c.text, c.start, c.kind) for c in found] == [("0", -1, "index"), ("-1", -1, "index")]
+    assert texts("SELECT model_variants->") == ["0", "-1"]
+    assert texts("SELECT model_variants->0->'") == [
+        "model_name'",
+        "variant_name'",
+        "infrastructure_config'",
+    ]
+    assert texts("SELECT shadow_mode_config->'shadow_model_variants'->'") == ["0", "-1"]
+    assert texts("SELECT schedule->'") == ["start_time'", "end_time'"]  # an object: keys only
+
+
+def test_values_after_a_comparison_with_a_text_column_or_a_tag() -> None:
+    assert texts(f"SELECT name FROM {T} WHERE status = '") == ["Completed'", "Running'"]
+    assert texts(f"SELECT name FROM {T} WHERE status <> 'R") == ["Running'"]
+    assert texts(f"SELECT name FROM {T} t WHERE t.status IN ('Running', '") == [
+        "Completed'",
+        "Running'",
+    ]
+    assert texts(f"SELECT name FROM {T} WHERE status NOT IN ('") == ["Completed'", "Running'"]
+    assert texts(f"SELECT name FROM {T} WHERE tags->'team' = '") == ["fraud,ml-platform'", "sre'"]
+    assert texts(f"SELECT name FROM {T} WHERE tags->'team' = 's") == ["sre'"]
+    assert texts(f"SELECT name FROM {T} WHERE name = '") == []  # not few-valued here
+    assert texts(f"SELECT name FROM {T} WHERE status = 'Running' AND '") == []
 
 
 def test_json_keys_inside_json_extract_path() -> None:
@@ -329,9 +370,40 @@ def test_catalog_completes_on_the_sample_data(live: ConnectionCatalog) -> None:
     assert "sampling_percentage'" in [c.text for c in complete(deep, live)]
 
 
+def test_catalog_reads_few_values_from_the_data(live: ConnectionCatalog) -> None:
+    con = live.con
+    statuses = [r[0] for r in con.sql(f"SELECT DISTINCT status FROM {T} ORDER BY 1").fetchall()]
+    assert live.values(T, "status") == statuses and "Running" in statuses
+    teams = con.sql(f"SELECT DISTINCT tags->'team' FROM {T} WHERE tags->'team' IS NOT NULL")
+    assert set(live.values(OLD, "tags", "team")) == {r[0] for r in teams.fetchall()}
+    assert live.values(T, "tags", "no such key") == []
+    assert live.json_array(T, "model_variants", []) and not live.json_array(T, "schedule", [])
+    found = [c.text for c in complete(f"SELECT 1 FROM {T} WHERE status = 'Ru", live)]
+    assert found == ["Running'"]
+
+
+def test_many_values_are_not_offered(tmp_path: Path) -> None:
+    from ddsql_lite.loaders import sample_path
+
+    records = json.loads(sample_path().read_text())["records"]
+    more = []
+    for i in range(MAX_VALUES + 1):
+        record = json.loads(json.dumps(records[i % len(records)]))
+        record["experiment"]["Arn"] += f"-{i}"
+        record["experiment"]["Name"] = f"experiment-{i}"
+        more.append(record)
+    (tmp_path / "many.json").write_text(json.dumps(more))
+    with ddsql_lite.connect(fixtures=tmp_path / "many.json") as con:
+        catalog = ConnectionCatalog(con)
+        assert catalog.values(T, "name") == [] and catalog.values(T, "status") != []
+
+
 def test_key_paths_treat_integer_steps_as_indexes_and_keys() -> None:
     tree = key_tree(['{"0": {"a": 1}, "l": [{"b": 1}, 2]}', "not json", "[]"])
     assert keys_at(tree, []) == ["0", "l"]
     assert keys_at(tree, ["0"]) == ["a"]
     assert keys_at(tree, ["l", "1"]) == ["b"]
     assert keys_at(tree, ["l", "x"]) == []
+    assert is_array_at(tree, ["l"]) and is_array_at(tree, [])  # (the document "[]")
+    assert not is_array_at(tree, ["0"]) and not is_array_at(key_tree(["{}"]), [])
+    assert is_array_at(key_tree(['{"n": [1, 2]}']), ["n"])  # an array of scalars too

@@ -59,6 +59,21 @@ def test_long_columns_are_cut_to_a_common_width_before_short_ones() -> None:
     assert text[2] == "n | " + "a" * 20 + "…" + " | " + "b" * 20 + "…"
 
 
+def test_a_narrow_terminal_cuts_free_text_and_keeps_the_name_whole() -> None:
+    arn = "arn:aws:sagemaker:us-east-1:482910374615:inference-experiment/fraud-xgb-v7-shadow"
+    name = "fraud-xgb-v7-shadow-experiment-nm"
+    rows = [(arn, name, "r" * 30, "d" * 120)]
+    columns = ["arn", "name", "reason", "description"]
+    text = plain(display.aligned(columns, rows, max_width=200)[0])  # the long text first
+    assert text[2] == f"{arn} | {name} | {'r' * 30} | {'d' * 46}…"
+    text = plain(display.aligned(columns, rows, max_width=150)[0])  # then the short text
+    assert text[2] == f"{arn} | {name} | {'r' * 12}… | {'d' * 12}…"
+    text = plain(display.aligned(columns, rows, max_width=100)[0])  # then the names too
+    assert max(len(line) for line in text) <= 100 and arn not in text[2]
+    assert display.identifying("model_name") and display.identifying("role_arn")
+    assert not display.identifying("description") and not display.identifying("names")
+
+
 def test_cutting_counts_wide_characters() -> None:
     lines, cut = display.aligned(["v"], [("日本語のテキスト" * 4,)], max_width=20)
     assert cut and max(display.width(line) for line in plain(lines)) <= 20

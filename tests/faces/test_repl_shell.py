@@ -190,7 +190,7 @@ def test_timing_format_and_output_file(tmp_path: Path) -> None:
     assert "Results go to the screen." in out
     records = json.loads(out[out.index("[\n") : out.index("]\n") + 1])
     assert records[0] == {"status": "Cancelled", "n": 6}
-    assert "error: \\format takes one of table, csv, json, markdown, not 'yaml'" in err
+    assert "error: \\format takes one of table, csv, json, jsonl, markdown, not 'yaml'" in err
 
 
 def test_translate_timeframe_and_reload() -> None:

@@ -103,5 +103,5 @@ def test_agrees_with_postgresql(both: tuple[Any, ddsql_lite.Connection], case: C
     assert diff is None, f"{query}\n{diff}"
 
 
-def _as_hstore(value: Any, arrow_type: str) -> Any:
-    return hstore_from_map(value) if arrow_type.startswith("map<") else value
+def _as_hstore(value: Any, ddsql_type: str) -> Any:
+    return hstore_from_map(value) if ddsql_type == "HSTORE" else value

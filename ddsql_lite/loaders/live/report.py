@@ -80,7 +80,10 @@ class LoadReport(Sequence[LoadEntry]):
     iteration). ``source`` is ``"sample"``, ``"fixtures"`` or ``"aws"``; ``seconds`` the
     wall time of the whole load; ``from_cache`` is true when the table came from a
     ``cache`` snapshot taken at ``loaded_at`` (UTC); ``cache_note`` says why a snapshot
-    was ignored or not written (None: nothing to say).
+    was ignored or not written (None: nothing to say). ``data_range`` is the earliest
+    and the latest value of the tables' timestamp columns (naive UTC; None without
+    any); ``shifted_days`` the days the bundled sample's timestamps were moved forward
+    to be recent (docs/design.md, "The load report").
     """
 
     source: str
@@ -90,6 +93,8 @@ class LoadReport(Sequence[LoadEntry]):
     from_cache: bool = False
     cache_path: str | None = None
     cache_note: str | None = None
+    data_range: tuple[datetime, datetime] | None = None
+    shifted_days: int = 0
 
     def __len__(self) -> int:
         return len(self.entries)
