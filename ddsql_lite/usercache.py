@@ -18,10 +18,16 @@ from typing import Any
 
 
 def cache_directory() -> Path:
-    """The user's cache directory for ddsql_lite (not created)."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("ddsql_lite", appauthor=False))
+    """The user's cache directory for ddsql_lite (not created): where platformdirs puts
+    it (``$XDG_CACHE_HOME`` or ``~/.cache``; ``~/Library/Caches`` on macOS;
+    ``%LOCALAPPDATA%\\ddsql_lite\\Cache`` on Windows), without importing it on every start."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ddsql_lite"
+    if os.name == "nt":
+        local = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(local) / "ddsql_lite" / "Cache"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache") / "ddsql_lite"
 
 
 def writable() -> bool:

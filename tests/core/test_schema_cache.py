@@ -110,3 +110,18 @@ def test_a_warm_start_does_not_import_yaml(tmp_path: Path) -> None:
     cached = json.loads((tmp_path / "ddsql_lite" / "schemas.json").read_text(encoding="utf-8"))
     shipped = [f.name for f in resources.files("ddsql_lite.schemas").iterdir()]
     assert sorted(cached["documents"]) == sorted(n for n in shipped if n.endswith(".yaml"))
+
+
+@pytest.mark.parametrize("xdg", [None, "/tmp/ddsql-xdg", "relative/ignored", ""])
+def test_the_cache_directory_is_where_platformdirs_puts_it(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None
+) -> None:
+    import platformdirs
+
+    from ddsql_lite.usercache import cache_directory
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache_directory() == Path(platformdirs.user_cache_dir("ddsql_lite", appauthor=False))

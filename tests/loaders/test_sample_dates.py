@@ -83,3 +83,17 @@ def test_fixture_files_are_never_moved() -> None:
         assert report.source == "fixtures" and report.shifted_days == 0
         assert report.data_range is not None
         assert report.data_range[1] == _newest(read_fixtures(sample_path(), TABLE))
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+def test_the_data_range_reads_timestamps_as_arrow_computes_them(unit: str) -> None:
+    import pyarrow.compute as pc
+
+    from ddsql_lite.loaders.sources import _chunk_bounds
+
+    stamps = [None, datetime(2025, 1, 2, 3, 4, 5), datetime(1, 1, 1), None]
+    stamps += [datetime(9999, 12, 31, 23, 59, 59), datetime(2000, 1, 1), None]
+    whole = pa.array(stamps, pa.timestamp(unit))
+    for part in (whole, whole.slice(1), whole.slice(3, 2), whole.slice(0, 1), whole[6:]):
+        expected = [] if part.null_count == len(part) else pc.min_max(part).values()
+        assert _chunk_bounds(part) == [v.as_py() for v in expected]
