@@ -79,25 +79,21 @@ def function_names() -> tuple[str, ...]:
 
 def tag_keys(con: Connection, table: str, column: str) -> list[str]:
     """Every key of the tag column ``column`` of ``table``, sorted."""
-    spec = con.registry.find(table)
-    if spec is None:
+    source = _source(con, table)
+    if source is None:
         return []
-    sql = (
-        f"SELECT DISTINCT unnest(map_keys({_quote(column)})) AS k "
-        f"FROM {_table_sql(spec.schema_name, spec.table_name)} ORDER BY k"
-    )
+    sql = f"SELECT DISTINCT unnest(map_keys({_quote(column)})) AS k FROM {source} ORDER BY k"
     return [str(v) for v in _values(con, sql) if v is not None]
 
 
 def json_texts(con: Connection, table: str, column: str) -> list[str]:
     """Distinct texts of the JSON column ``column`` of ``table`` (at most
     :data:`MAX_JSON_VALUES`)."""
-    spec = con.registry.find(table)
-    if spec is None:
+    source = _source(con, table)
+    if source is None:
         return []
     sql = (
-        f"SELECT DISTINCT CAST({_quote(column)} AS VARCHAR) "
-        f"FROM {_table_sql(spec.schema_name, spec.table_name)} "
+        f"SELECT DISTINCT CAST({_quote(column)} AS VARCHAR) FROM {source} "
         f"WHERE {_quote(column)} IS NOT NULL LIMIT {MAX_JSON_VALUES}"
     )
     return [str(v) for v in _values(con, sql)]
@@ -118,11 +114,11 @@ def tag_values(con: Connection, table: str, column: str, key: str) -> list[str]:
 def _few(con: Connection, table: str, expression: str) -> list[str]:
     """The distinct non-NULL values of a DDSQL ``expression`` over ``table`` as text,
     when there are at most :data:`MAX_VALUES`."""
-    spec = con.registry.find(table)
-    if spec is None:
+    source = _source(con, table)
+    if source is None:
         return []
     sql = (
-        f"SELECT DISTINCT {expression} AS v FROM {_table_sql(spec.schema_name, spec.table_name)} "
+        f"SELECT DISTINCT {expression} AS v FROM {source} "
         f"WHERE {expression} IS NOT NULL ORDER BY 1 LIMIT {MAX_VALUES + 1}"
     )
     try:
@@ -144,5 +140,7 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _table_sql(schema: str, table: str) -> str:
-    return f"{_quote(schema)}.{_quote(table)}"
+def _source(con: Connection, table: str) -> str | None:
+    """``table`` (a name or an alias) as SQL naming the registry's table, if it is one."""
+    spec = con.registry.find(table)
+    return None if spec is None else f"{_quote(spec.schema_name)}.{_quote(spec.table_name)}"
