@@ -157,16 +157,26 @@ def table(columns: Sequence[str], rows: Rows, types: Types = None) -> str:
     line a row (a line break in a value shows as ``\\n``, other controls as escapes too)."""
     head = [visible(c) for c in columns]
     cells = [[visible(cell(v)) for v in row] for row in rows]
-    right = numeric_columns(len(head), rows)
-    widths = [width(h) for h in head]
-    for row in cells:
-        widths = [max(w, width(v)) for w, v in zip(widths, row)]
-    lines = [" | ".join(pad(c, w) for c, w in zip(head, widths)).rstrip()]
-    lines.append("-+-".join("-" * w for w in widths))
-    for row in cells:
-        lines.append(" | ".join(pad(v, w, r) for v, w, r in zip(row, widths, right)).rstrip())
+    lines = aligned([head], cells, numeric_columns(len(head), rows))
     lines.append(f"({len(cells)} row{'' if len(cells) == 1 else 's'})")
     return "\n".join(lines) + "\n"
+
+
+def aligned(
+    heads: Sequence[Sequence[str]],
+    cells: Sequence[Sequence[str]],
+    right: Sequence[bool] | None = None,
+) -> list[str]:
+    """Text already made visible, laid out as psql lays out a table: the head lines,
+    a rule, then the rows, columns as wide as their widest text and separated by
+    ``|`` (``right``: the columns aligned to the right in the rows)."""
+    widths = [max(width(line[i]) for line in (*heads, *cells)) for i in range(len(heads[0]))]
+    flags = right or [False] * len(widths)
+    lines = [" | ".join(pad(v, w) for v, w in zip(line, widths)).rstrip() for line in heads]
+    lines.append("-+-".join("-" * w for w in widths))
+    for row in cells:
+        lines.append(" | ".join(pad(v, w, r) for v, w, r in zip(row, widths, flags)).rstrip())
+    return lines
 
 
 def csv_text(columns: Sequence[str], rows: Rows, types: Types = None) -> str:

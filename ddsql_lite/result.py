@@ -85,21 +85,15 @@ class Result:
     def preview(self, rows: int = PREVIEW_ROWS) -> str:
         """The first ``rows`` rows as an aligned table under the column names and types,
         then the row count; control characters are shown as escapes, long values cut."""
-        from .formats import cell
-        from .text import pad, visible, width
+        from .formats import aligned, cell
+        from .text import visible
 
         shown = self._table.slice(0, max(rows, 0))
         if not self.columns:
             return self._footer(0)
-        grid = [
-            [visible(c) for c in self.columns],
-            [t.lower() for t in self.types],
-            *([_cut(visible(cell(v))) for v in row] for row in _table_rows(shown, lenient=True)),
-        ]
-        widths = [max(width(line[i]) for line in grid) for i in range(len(self.columns))]
-        lines = [" | ".join(pad(v, w) for v, w in zip(line, widths)).rstrip() for line in grid]
-        lines.insert(2, "-+-".join("-" * w for w in widths))
-        return "\n".join([*lines, self._footer(shown.num_rows)])
+        heads = [[visible(c) for c in self.columns], [t.lower() for t in self.types]]
+        cells = [[_cut(visible(cell(v))) for v in row] for row in _table_rows(shown, lenient=True)]
+        return "\n".join([*aligned(heads, cells), self._footer(shown.num_rows)])
 
     def show(self, rows: int = PREVIEW_ROWS, file: TextIO | None = None) -> None:
         """Print the preview (:meth:`preview`), as DuckDB's ``relation.show()``."""
