@@ -153,32 +153,26 @@ def is_complete(text: str) -> bool:
 
 def script_inputs(text: str) -> list[tuple[int, str]]:
     """The inputs of a script (``\\i``), in order, each with the 1-based line it starts
-    on: its statements (split at top-level ``;``, without it; comments before a statement
-    dropped; the last one may end without ``;``) and its meta-commands (a line starting
-    with a backslash outside a statement)."""
+    on: its statements (as :func:`statement_spans` splits them; the last one may end
+    without ``;``) and its meta-commands (a line starting with a backslash outside a
+    statement)."""
     found: list[tuple[int, str]] = []
-    buffer, first = "", 1  # the unfinished statement's lines, and where they start
+    lines: list[str] = []  # the lines since the last meta-command
+    first = 1  # the number of the first of them
 
-    def add(part: str, offset: int) -> None:
-        tokens = significant(tokenize(part))
-        if tokens:
-            line = first + buffer[: offset + tokens[0].start].count("\n")
-            found.append((line, part[tokens[0].start :].strip()))
+    def add_statements() -> None:
+        body = "\n".join(lines)
+        for offset, statement in statement_spans(body):
+            found.append((first + body.count("\n", 0, offset), statement))
 
     for number, line in enumerate(text.split("\n"), 1):
-        if not significant(tokenize(buffer)):
-            buffer, first = "", number
-            if line.lstrip().startswith("\\"):
+        if line.lstrip().startswith("\\"):
+            body = "\n".join(lines)
+            if is_complete(body) or not significant(tokenize(body)):
+                add_statements()
                 found.append((number, line.strip()))
+                lines, first = [], number + 1
                 continue
-        buffer += line + "\n"
-        cut = 0
-        for tok in tokenize(buffer):
-            if tok.kind == PUNCT and tok.text == ";":
-                add(buffer[cut : tok.start], cut)
-                cut = tok.end
-        if cut:
-            first += buffer[:cut].count("\n")
-            buffer = buffer[cut:]
-    add(buffer, 0)
+        lines.append(line)
+    add_statements()
     return found
