@@ -35,20 +35,12 @@ Types = Sequence[str | None] | None  # each column's DuckDB type (Result.duckdb_
 
 
 def interval_text(months: int, days: int, microseconds: int) -> str:
-    """An interval as PostgreSQL prints it: ``1 year 2 mons 3 days 04:05:06.5``."""
-    parts = []
-    years, months = divmod(abs(months), 12) if months >= 0 else (-(-months // 12), -(-months % 12))
-    for amount, unit in ((years, "year"), (months, "mon"), (days, "day")):
-        if amount:
-            parts.append(f"{amount} {unit}{'' if amount == 1 else 's'}")
-    if microseconds or not parts:
-        sign = "-" if microseconds < 0 else ("+" if parts and days < 0 else "")
-        seconds, micro = divmod(abs(microseconds), 1_000_000)
-        minutes, second = divmod(seconds, 60)
-        hours, minute = divmod(minutes, 60)
-        clock = f"{sign}{hours:02d}:{minute:02d}:{second:02d}"
-        parts.append(clock + (f".{micro:06d}".rstrip("0") if micro else ""))
-    return " ".join(parts)
+    """An interval as PostgreSQL prints it: ``1 year 2 mons -3 days +04:05:06.5``
+    (:func:`~ddsql_lite.dialect.intervals.pg_interval_text`, imported when first
+    needed: a one-shot query without intervals does not load it)."""
+    from .dialect.intervals import pg_interval_text
+
+    return pg_interval_text(months, days, microseconds)
 
 
 def float_text(value: float) -> str:

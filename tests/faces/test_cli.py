@@ -163,6 +163,8 @@ def test_relative_time_frames_on_the_command_line(capsys, frame: list[str]) -> N
         ((0, 0, 0), "00:00:00"),
         ((-1, 0, 0), "-1 mons"),
         ((0, -1, 7_200_000_000), "-1 days +02:00:00"),
+        ((-4, 0, 1_000_000), "-4 mons +00:00:01"),  # a part after a negative one: its sign
+        ((-19, 8, -468_561), "-1 years -7 mons +8 days -00:00:00.468561"),
     ],
 )
 def test_intervals_print_like_postgresql(parts: tuple[int, int, int], text: str) -> None:
