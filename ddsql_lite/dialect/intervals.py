@@ -88,10 +88,6 @@ class Interval:
         kept = [p for p, v in zip(parts, (self.months, self.days, self.micros)) if v]
         return " ".join(kept) or "0 microseconds"
 
-    def pg_text(self) -> str:
-        """The value as PostgreSQL prints it (IntervalStyle ``postgres``)."""
-        return pg_interval_text(self.months, self.days, self.micros)
-
 
 def pg_interval_text(months: int, days: int, micros: int) -> str:
     """PostgreSQL's ``EncodeInterval`` (IntervalStyle ``postgres``): ``1 year 2 mons

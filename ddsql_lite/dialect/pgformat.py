@@ -7,7 +7,6 @@ patterns").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..errors import UnsupportedError
@@ -279,11 +278,3 @@ def _items(run: list[Node], extra: int) -> str:
     if consumed == skipped:
         return f"{SEPARATOR_OR_SPACE}?" + consumed
     return f"(?:{SEPARATOR_OR_SPACE}{consumed}|{skipped})"
-
-
-_GROUP = re.compile(r"\((?!\?)")
-
-
-def group_count(regex: str) -> int:
-    """Capture groups in a regex built here (for tests)."""
-    return len(_GROUP.findall(regex.replace("\\(", "")))

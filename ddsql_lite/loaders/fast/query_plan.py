@@ -165,11 +165,6 @@ class SelectPlan:
             + f"SELECT {', '.join((*self.columns, OK_COLUMN, *extra))}\nFROM checked"
         )
 
-    def checks_sql(self, source: str) -> str:
-        """Each check as a column ``check_<i>``: why a record left the fast subset."""
-        select = [f"coalesce({c}, false) AS check_{i}" for i, c in enumerate(self.checks)]
-        return self.ctes.replace(SOURCE, source, 1) + f"SELECT {', '.join(select)}\nFROM built"
-
 
 def _string_column(raw: str, required: bool) -> tuple[str, str]:
     value = decoded_string_sql(raw)
