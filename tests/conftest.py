@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.support.aws_helpers import StartFake, fake_factory
 from tests.support.pg_oracle import PostgresServer, PostgresUnavailable
 
 
@@ -31,3 +33,10 @@ def pg() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
+    """A fake AWS endpoint on 127.0.0.1, the test's AWS environment pointed at it
+    (:func:`tests.support.aws_helpers.fake_factory`)."""
+    yield from fake_factory(tmp_path, monkeypatch)

@@ -3,9 +3,7 @@ and the answer being identical with and without pushdown against the fake endpoi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 import ddsql_lite
 from ddsql_lite.cli import main
 from ddsql_lite.loaders.mapping.values import api_timestamp
-from tests.support.aws_helpers import ACCOUNT_A, REGIONS, StartFake, fake_factory, pick, pushdown
+from tests.support.aws_helpers import ACCOUNT_A, REGIONS, StartFake, pick, pushdown
 
 T = "aws.sagemaker_inference_experiment"
 UTC = timezone.utc
@@ -115,11 +113,6 @@ RULES: list[tuple[str, dict[str, Any]]] = [
 @pytest.mark.parametrize(("sql", "expected"), RULES)
 def test_rule(sql: str, expected: dict[str, Any]) -> None:
     assert pushdown(sql) == expected
-
-
-@pytest.fixture
-def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
-    yield from fake_factory(tmp_path, monkeypatch)
 
 
 def _boundary_queries(records: list[dict[str, Any]]) -> list[str]:

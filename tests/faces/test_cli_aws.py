@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,18 +29,12 @@ from tests.support.aws_helpers import (
     TABLE,
     StartFake,
     bare,
-    fake_factory,
     pick,
     sagemaker_calls,
 )
 
 T = "aws.sagemaker_inference_experiment"
 COUNT = f"SELECT count(*) AS n FROM {T}"
-
-
-@pytest.fixture
-def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
-    yield from fake_factory(tmp_path, monkeypatch)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from ddsql_lite.session import (
     parse_instant,
     parse_time_frame,
 )
-from tests.support.aws_helpers import ACCOUNT_A, REGIONS, StartFake, fake_factory, pick, pushdown
+from tests.support.aws_helpers import ACCOUNT_A, REGIONS, StartFake, pick, pushdown
 
 T = "aws.sagemaker_inference_experiment"
 UTC = timezone.utc
@@ -411,11 +410,6 @@ def at(*parts: int) -> datetime:
 )
 def test_pushdown_at_the_ends_of_the_range(where: str, expected: dict[str, Any]) -> None:
     assert pushdown(f"SELECT name FROM {T} WHERE {where}") == expected
-
-
-@pytest.fixture
-def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
-    yield from fake_factory(tmp_path, monkeypatch)
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -35,18 +35,12 @@ from tests.support.aws_helpers import (
     REGIONS,
     TABLE,
     StartFake,
-    fake_factory,
     pick,
     sagemaker_calls,
 )
 
 T = "aws.sagemaker_inference_experiment"
 IDENTITY = {"regions": ["us-east-1"], "profiles": None}
-
-
-@pytest.fixture
-def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
-    yield from fake_factory(tmp_path, monkeypatch)
 
 
 def healthy_records() -> list[dict[str, Any]]:

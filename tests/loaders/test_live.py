@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,16 +29,10 @@ from tests.support.aws_helpers import (
     TABLE,
     StartFake,
     bare,
-    fake_factory,
     pick,
     sagemaker_calls,
     table_of,
 )
-
-
-@pytest.fixture
-def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
-    yield from fake_factory(tmp_path, monkeypatch)
 
 
 def live(**options: object) -> tuple[object, ddsql_lite.loaders.LoadReport]:

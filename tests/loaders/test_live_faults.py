@@ -7,7 +7,6 @@ fake is loaded, named as missing, or beyond a listing the report says was cut of
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,6 @@ from tests.support.aws_helpers import (
     SECRET_B,
     TABLE,
     StartFake,
-    fake_factory,
     pick,
     table_of,
 )
@@ -42,11 +40,6 @@ TIMEOUT = 0.2
 """The tests' connect and read timeout (seconds, per attempt)."""
 BUDGET = MAX_ATTEMPTS * TIMEOUT
 """What one call costs when every attempt times out (backoff is scaled to ~0 here)."""
-
-
-@pytest.fixture
-def start_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
-    yield from fake_factory(tmp_path, monkeypatch)
 
 
 class Timeline(NullProgress):

@@ -65,7 +65,7 @@ StartFake = Callable[..., FakeAws]
 
 
 def fake_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartFake]:
-    """Body of the ``start_fake`` fixture of the test modules: start a :class:`FakeAws`
+    """Body of the ``start_fake`` fixture (tests/conftest.py): start a :class:`FakeAws`
     and point the test's whole AWS environment at it.
 
     ``start_fake(records, profiles={...}, default=(key, secret) | None, region=..., **faults)``.
