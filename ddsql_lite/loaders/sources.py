@@ -22,7 +22,7 @@ from ..options import DEFAULT_MAX_AGE, SOURCES
 from ..registry import Registry, Table
 from .fast.fixture_loader import read_fixtures
 from .live.report import LoadReport as LoadReport
-from .mapping.fixture_reader import SUFFIXES
+from .mapping.fixture_reader import SUFFIXES, check_key
 from .mapping.sample_dates import read_sample
 from .mapping.to_arrow import records_to_table
 from .mapping.to_row import record_to_row
@@ -54,13 +54,18 @@ def live_table(registry: Registry) -> Table:
 
 
 def rows_table(records: Iterable[dict[str, Any]], table: Table) -> pa.Table:
-    """Transform + load: records -> rows -> Arrow table, errors naming the resource."""
+    """Transform + load: records -> rows -> Arrow table, errors naming the resource (a
+    record the mapping refuses, or a second record with the same key: an API that
+    describes two listed resources as one)."""
     rows = []
+    seen: dict[str, str] = {}
     for record in records:
         try:
-            rows.append(record_to_row(record, table))
+            row = record_to_row(record, table)
         except RecordError as exc:
             raise LoaderError(f"aws {_resource(record)}: {exc}") from None
+        check_key(row[table.key], f"aws {_resource(record)}", table, seen)
+        rows.append(row)
     return records_to_table(rows, table)
 
 

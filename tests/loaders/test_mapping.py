@@ -417,3 +417,16 @@ def test_live_records_the_mapping_refuses_name_the_resource(bad: Any, where: str
         rows_table([record(), bad], TABLE)
     assert str(info.value).startswith(where)
     str(info.value).encode("utf-8")
+
+
+def test_a_live_load_refuses_two_records_with_one_key() -> None:
+    # Two listed resources that Describe answers with the same Arn: the table would
+    # hold two rows under one _key, so the load stops and names both.
+    other = record(Name="exp-2")
+    with pytest.raises(LoaderError) as info:
+        rows_table([record(), other], TABLE)
+    message = str(info.value)
+    arn = "arn:aws:sagemaker:eu-west-1:111122223333:inference-experiment/exp-1"
+    assert message.startswith(f"aws 111122223333 eu-west-1 {arn}: duplicate _key {arn!r}")
+    assert message.endswith(f"(first in aws 111122223333 eu-west-1 {arn})")
+    assert rows_table([record(), record(Arn=arn.replace("exp-1", "exp-2"))], TABLE).num_rows == 2
