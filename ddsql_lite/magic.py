@@ -19,7 +19,8 @@ Contract:
 - The options are :mod:`ddsql_lite.options`', spelled as on the command line
   (``--fixtures``, ``--source``, ``--region``, ``--profile``... list options repeat or
   take commas). ``--timeout`` applies to the cell's query and ``--time-frame`` sets the
-  session's time frame; the others say which data to load and are passed to
+  session's time frame (``--time-frame now-7d now SELECT ...``: the query starts at the
+  first word that is no time); the others say which data to load and are passed to
   :func:`ddsql_lite.connect`. The connection is opened on first use and reused by
   later cells. A cell without data options uses the open connection (the bundled sample
   data if none is open); a cell whose data options differ from the open connection's,
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from argparse import ArgumentTypeError
 from collections.abc import Callable
 from keyword import iskeyword
 from pathlib import Path
@@ -57,7 +59,7 @@ from .errors import DDSQLError
 from .text import visible
 
 if TYPE_CHECKING:
-    from argparse import ArgumentParser, Namespace
+    from argparse import Action, ArgumentParser, Namespace
 
     import pandas
     from IPython.core.interactiveshell import InteractiveShell
@@ -136,26 +138,46 @@ def split_line(line: str, parser: ArgumentParser) -> tuple[list[str], str]:
     """
     options: list[str] = []
     pos = 0
-    wants_value = False
+    expect: Action | None = None  # the option whose first value comes next
+    more: Action | None = None  # an option of several values (START [END]) that had one
     while True:
         match = _TOKEN.match(line, pos)
         if match is None:  # end of line, or an unbalanced quote: the rest is the query
             return options, line[pos:].strip()
         raw = match.group(1)
-        if not wants_value and raw == "--":
+        if expect is None and raw == "--":
             return options, line[match.end() :].strip()
-        if not wants_value and not raw.startswith("-"):
+        if expect is None and not raw.startswith("-") and not _reads(more, raw):
             return options, line[match.start(1) :].strip()
         options.extend(shlex.split(raw))
-        wants_value = not wants_value and _takes_value(raw, parser)
+        if expect is not None:  # raw was its value
+            more = expect if expect.nargs == "+" else None
+            expect = None
+        elif more is None or raw.startswith("-"):
+            expect, more = _value_action(raw, parser), None
         pos = match.end()
 
 
-def _takes_value(token: str, parser: ArgumentParser) -> bool:
+def _value_action(token: str, parser: ArgumentParser) -> Action | None:
+    """The option ``token`` names when its value is the next token (not ``--opt=value``,
+    not a flag)."""
     if token.startswith("--") and "=" in token:
-        return False
+        return None
     action = parser._option_string_actions.get(token)
-    return action is not None and action.nargs != 0
+    return action if action is not None and action.nargs != 0 else None
+
+
+def _reads(action: Action | None, token: str) -> bool:
+    """Whether ``action`` (an option that already has a value) reads ``token`` as one
+    more: ``--time-frame now-7d now SELECT ...`` ends its values at the query."""
+    if action is None or not callable(action.type):
+        return False
+    try:
+        for word in shlex.split(token):
+            action.type(word)
+    except (ArgumentTypeError, ValueError, DDSQLError):
+        return False
+    return True
 
 
 # The magic's arguments (names, keywords): -o, then every option of ddsql_lite.options

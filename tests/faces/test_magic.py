@@ -378,7 +378,12 @@ def test_relative_time_frames(shell: InteractiveShell, magics: magic.DDSQLMagics
         "SELECT CAST(current_setting('dd.time_frame_end') AS TIMESTAMP) "
         "- CAST(current_setting('dd.time_frame_start') AS TIMESTAMP) = INTERVAL '7 days' AS week"
     )
-    for line in (f"%ddsql --time-frame 7d {sql}", f'%%ddsql --time-frame "now-7d now"\n{sql}'):
+    for line in (
+        f"%ddsql --time-frame 7d {sql}",
+        f"%ddsql --time-frame now-7d now {sql}",
+        f'%%ddsql --time-frame "now-7d now"\n{sql}',
+        f"%%ddsql --time-frame now-7d now\n{sql}",
+    ):
         result = run(shell, line)
         assert result.success, line
         assert bool(result.result["week"][0]) is True
@@ -397,6 +402,16 @@ def test_relative_time_frames(shell: InteractiveShell, magics: magic.DDSQLMagics
         ("  -o x  ", ["-o", "x"], ""),
         ("", [], ""),
         ("--bogus SELECT 1", ["--bogus"], "SELECT 1"),
+        # --time-frame START [END]: its END on the line, then the query
+        ("--time-frame now-7d now SELECT 1", ["--time-frame", "now-7d", "now"], "SELECT 1"),
+        ("--time-frame 7d SELECT 1", ["--time-frame", "7d"], "SELECT 1"),
+        ("--time-frame 7d -o x now", ["--time-frame", "7d", "-o", "x"], "now"),
+        (
+            "--time-frame 2025-01-01 '2025-02-01' -o x",
+            ["--time-frame", "2025-01-01", "2025-02-01", "-o", "x"],
+            "",
+        ),
+        ("--timeout 5 now", ["--timeout", "5"], "now"),
     ],
 )
 def test_split_line(line: str, options: list[str], query: str) -> None:
