@@ -196,8 +196,15 @@ def json_text(
     """A JSON array of objects, one per row, indented (see :func:`json_value` for how each
     type is written). Always strict JSON; characters unsafe on a terminal are ``\\uXXXX``
     escapes, and with ``ascii_only`` every non-ASCII one is."""
-    records = [json_record(columns, row, types) for row in rows]
-    return dump(records, indent=2, ascii_only=ascii_only) + "\n"
+    if not rows:
+        return "[]\n"
+    # Row by row, as jsonl_text: the whole result as one tree of values costs the
+    # collector more than writing it.
+    records = (
+        dump(json_record(columns, row, types), indent=2, level=1, ascii_only=ascii_only)
+        for row in rows
+    )
+    return "[\n  " + ",\n  ".join(records) + "\n]\n"
 
 
 def jsonl_text(
@@ -297,13 +304,14 @@ def _parsed_json(text: str) -> Any:
         return text
 
 
-def dump(value: Any, *, indent: int | None = None, ascii_only: bool = False) -> str:
+def dump(value: Any, *, indent: int | None = None, level: int = 0, ascii_only: bool = False) -> str:
     """A :func:`json_value` tree as strict JSON text: on one line (``", "`` and ``": "``
-    between items) or indented by ``indent`` spaces a level. Characters unsafe on a
-    terminal are ``\\uXXXX`` escapes; with ``ascii_only`` every non-ASCII one is."""
+    between items) or indented by ``indent`` spaces a level, starting at ``level``.
+    Characters unsafe on a terminal are ``\\uXXXX`` escapes; with ``ascii_only`` every
+    non-ASCII one is."""
     out: list[str] = []
     quote = encode_basestring_ascii if ascii_only else encode_basestring
-    _write(value, out.append, indent, 0, quote)
+    _write(value, out.append, indent, level, quote)
     return json_visible("".join(out))
 
 

@@ -18,7 +18,7 @@ import pytest
 import ddsql_lite
 from ddsql_lite import QueryError
 from ddsql_lite.errors import caret
-from ddsql_lite.formats import FORMATS, csv_text, json_text, markdown, table
+from ddsql_lite.formats import FORMATS, csv_text, dump, json_record, json_text, markdown, table
 from ddsql_lite.result import Result
 from ddsql_lite.text import visible, width
 
@@ -78,6 +78,18 @@ def test_json_is_strict_and_exact() -> None:
     assert not any(c in text for c in "\x1b\x07\r\t\x00\x7f\u0085\u009b\u202e")  # \u escapes
     ascii_text = json_text(["v"], [(v,) for v in EVIL], ascii_only=True)
     assert ascii_text.isascii() and [r["v"] for r in strict_loads(ascii_text)] == EVIL
+
+
+def test_json_is_the_indented_array_of_the_rows() -> None:
+    # written row by row, it is the same text as the whole array dumped at once
+    nested = '{"a": [1, {"b": null}], "c": "x"}'
+    rows = [(1, nested, [1.5, None], {"team": ["a", "b"]}), (None, "[]", [], {})]
+    types = ["BIGINT", "JSON", "DOUBLE[]", "MAP(VARCHAR, VARCHAR[])"]
+    columns = ["n", "j", "arr", "tags"]
+    for some in (rows[:0], rows[:1], rows):
+        whole = [json_record(columns, row, types) for row in some]
+        assert json_text(columns, some, types) == dump(whole, indent=2) + "\n"
+    assert strict_loads(json_text(columns, rows, types))[0]["j"] == json.loads(nested)
 
 
 def test_json_from_a_query_with_nan_and_infinity() -> None:
