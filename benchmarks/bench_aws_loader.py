@@ -164,6 +164,7 @@ def run(
         "rate_limit": rate_limit,
         "burst": burst,
         "wall": wall,
+        "peak_in_flight": info["peak_in_flight"],
         "api_calls": calls,
         "retries": retries,
         "throttled": throttled,
@@ -189,10 +190,7 @@ class _in_process:
 
     def __exit__(self, *exc: object) -> None:
         self.fake.stop()
-        self.info["served"] = dict(self.fake.served)
-        for name in ("admitted", "throttled"):
-            counts = getattr(self.fake, name)
-            self.info[name] = [[*key, n] for key, n in counts.items()]
+        self.info.update(self.fake.counts())
 
 
 def format_figures(f: dict[str, Any]) -> str:
@@ -208,6 +206,7 @@ def format_figures(f: dict[str, Any]) -> str:
             f"  rows loaded      {f['rows']:>10,}",
             f"  wall time        {f['wall']:>10.2f} s",
             f"  API calls        {f['api_calls']:>10,}",
+            f"  most at once     {f['peak_in_flight']:>10,}  (calls the fake answered at once)",
             f"  retries          {f['retries']:>10,}",
             f"  throttled        {f.get('throttled', 0):>10,}  "
             f"({100 * f.get('throttled', 0) / calls:.1f}% of the calls)",

@@ -44,5 +44,6 @@ def test_benchmark_figures_are_consistent() -> None:
     assert figures["api_calls"] == 1 + 2 * 10 and figures["errors"] == []
     assert figures["sequential"] == pytest.approx(21 * 0.05)
     assert figures["ideal"] == pytest.approx(21 * 0.05 / 8)
-    # the calls overlapped (sequential: 1.05 s; with 8 threads about 0.2 s plus set-up)
-    assert figures["wall"] < figures["sequential"]
+    # the calls overlapped: the fake answered several at once (told by the fake, not by
+    # the wall time, which a busy machine stretches)
+    assert figures["peak_in_flight"] > 1

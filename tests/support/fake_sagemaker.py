@@ -35,7 +35,8 @@ Filter semantics the API model leaves open are switchable: ``case_sensitive_name
 (NameContains) and ``inclusive_times`` (``*After``/``*Before`` bounds).
 
 Counters (``served``, ``faults``, ``hung``; ``admitted`` and ``throttled`` per
-(account, region, operation) bucket) let tests check the loader's report.
+(account, region, operation) bucket; ``peak_in_flight``, the most requests answered at
+once) let tests check the loader's report and its concurrency.
 
 :func:`unanswered_endpoint` is an address whose connections are never accepted (for
 connect timeouts, without leaving 127.0.0.1).
@@ -169,6 +170,8 @@ class FakeAws:
         self.issued_secrets: list[str] = []  # secrets and tokens handed out by AssumeRole
         self.served: Counter[str] = Counter()  # operation -> requests answered (any status)
         self.faults = 0  # retryable faults served (throttles and 500s)
+        self.in_flight = 0  # requests being answered now
+        self.peak_in_flight = 0  # the most answered at once (did the client overlap calls?)
         self.list_params: list[dict[str, Any]] = []
         self._seq = itertools.count()
         self._lock = threading.Lock()
@@ -275,6 +278,9 @@ class FakeAws:
         """Answer one request, taking ``latency`` seconds in all (work included); None
         (after the fake stops) for a request it never answers."""
         started = time.monotonic()
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             if self._hangs(headers):
                 self._released.wait()
@@ -284,6 +290,19 @@ class FakeAws:
             left = self.latency - (time.monotonic() - started)
             if left > 0:
                 time.sleep(left)
+            with self._lock:
+                self.in_flight -= 1
+
+    def counts(self) -> dict[str, Any]:
+        """The counters as JSON-ready values: ``served`` per operation, ``admitted`` and
+        ``throttled`` as ``[account, region, operation, count]`` lists, and
+        ``peak_in_flight``."""
+        return {
+            "served": dict(self.served),
+            "admitted": [[*key, n] for key, n in self.admitted.items()],
+            "throttled": [[*key, n] for key, n in self.throttled.items()],
+            "peak_in_flight": self.peak_in_flight,
+        }
 
     def _handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         lower = {k.lower(): v for k, v in headers.items()}
@@ -668,9 +687,7 @@ def fast_backoff(factor: float = 0.01) -> Iterator[None]:
 def fake_in_subprocess(records: list[dict[str, Any]], **kwargs: Any) -> Iterator[dict[str, Any]]:
     """A :class:`FakeAws` in its own Python process, so its CPU does not compete with
     the client for the GIL. Yields ``{"url": ...}``; after the block ``"served"`` holds
-    the request counts per operation, ``"admitted"`` and ``"throttled"`` the counts per
-    (account, region, operation) bucket as ``[account, region, operation, count]``
-    lists. (``kwargs`` must be JSON-serialisable.)"""
+    :meth:`FakeAws.counts`. (``kwargs`` must be JSON-serialisable.)"""
     import subprocess
     import sys
     import tempfile
@@ -708,12 +725,7 @@ def _serve(spec_path: str) -> None:
     with FakeAws(spec["records"], **spec["kwargs"]) as fake:
         print(fake.url, flush=True)
         sys.stdin.readline()
-        counts = {
-            "served": dict(fake.served),
-            "admitted": [[*key, n] for key, n in fake.admitted.items()],
-            "throttled": [[*key, n] for key, n in fake.throttled.items()],
-        }
-        print(json.dumps(counts), flush=True)
+        print(json.dumps(fake.counts()), flush=True)
 
 
 if __name__ == "__main__":
