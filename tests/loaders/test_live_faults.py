@@ -114,8 +114,12 @@ def test_timeouts_are_options_with_defaults() -> None:
     short: Any = AwsOptions.build(connect_timeout=0.5, read_timeout=2).client_config(max_attempts=3)
     assert (short.connect_timeout, short.read_timeout) == (0.5, 2.0)
     assert short.retries == {"mode": "standard", "total_max_attempts": 3}
-    with pytest.raises(UnsupportedError, match="read_timeout must be between 0 and 3600"):
+    with pytest.raises(UnsupportedError, match=r"^read_timeout: 0 is not between 0 and 3600"):
         AwsOptions.build(read_timeout=0)
+    with pytest.raises(UnsupportedError, match=r"^max_workers: 0 is not a whole number from 1"):
+        AwsOptions.build(max_workers=0)
+    with pytest.raises(UnsupportedError, match=r"^connect_timeout: 'x' is not a number"):
+        AwsOptions.build(connect_timeout="x")  # type: ignore[arg-type]
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UnsupportedError
-from ...options import CONNECT_TIMEOUT, DEFAULT_MAX_WORKERS, READ_TIMEOUT
+from ...options import BY_NAME, CONNECT_TIMEOUT, DEFAULT_MAX_WORKERS, READ_TIMEOUT
 
 if TYPE_CHECKING:
     from botocore.config import Config
@@ -94,25 +94,25 @@ class AwsOptions:
             raise UnsupportedError(
                 "role ARNs are assumed with one set of credentials: give at most one profile"
             )
-        workers = DEFAULT_MAX_WORKERS if max_workers is None else int(max_workers)
-        if not 1 <= workers <= 512:
-            raise UnsupportedError(f"max_workers must be between 1 and 512, not {workers}")
-        timeouts = {
-            "connect_timeout": CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
-            "read_timeout": READ_TIMEOUT if read_timeout is None else read_timeout,
+        # checked by the options' own kinds: connect() has settled them already, direct
+        # callers get the same checks and messages
+        limits = {
+            name: BY_NAME[name].read(value) if value is not None else BY_NAME[name].default
+            for name, value in (
+                ("max_workers", max_workers),
+                ("connect_timeout", connect_timeout),
+                ("read_timeout", read_timeout),
+            )
         }
-        for name, seconds in timeouts.items():
-            if not 0 < float(seconds) <= 3600:
-                raise UnsupportedError(f"{name} must be between 0 and 3600 seconds, not {seconds}")
         return cls(
             regions=region_spec,
             profiles=unique,
             role_arns=roles,
             endpoint_url=endpoint_url or None,
-            max_workers=workers,
+            max_workers=limits["max_workers"],
             list_filters=dict(list_filters or {}),
-            connect_timeout=float(timeouts["connect_timeout"]),
-            read_timeout=float(timeouts["read_timeout"]),
+            connect_timeout=limits["connect_timeout"],
+            read_timeout=limits["read_timeout"],
         )
 
     def client_config(self, max_workers: int = 1, *, max_attempts: int = MAX_ATTEMPTS) -> Config:
