@@ -416,7 +416,7 @@ SELECT v -> 'infrastructure_config' -> 'real_time_inference_config' ->> 'instanc
 SELECT t.name, count(*) AS variants FROM t, json_array_elements(t.model_variants) AS v GROUP BY t._key, t.name ORDER BY t._key
 SELECT t.name, s ->> 'shadow_model_variant_name' AS shadow, CAST(s ->> 'sampling_percentage' AS BIGINT) AS pct FROM t CROSS JOIN json_array_elements(t.shadow_mode_config -> 'shadow_model_variants') AS s ORDER BY t._key
 SELECT v FROM json_array_elements(JSON '[1, "a", null, {"b": 2}, [3]]') AS v
-SELECT v FROM json_array_elements_text(JSON '[1, "a", null, {"b": 2}, [3], true]') AS v
+SELECT v FROM json_array_elements_text(JSON '[1,"a",null,{"b":2},[3],true]') AS v
 SELECT e.val FROM json_array_elements_text(JSON '["x", "y"]') AS e (val) ORDER BY e.val
 SELECT * FROM json_array_elements(JSON '[]')
 SELECT t.name, ct FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct ORDER BY t._key, ct
@@ -430,10 +430,10 @@ SELECT t.name, (SELECT count(*) FROM json_array_elements(t.model_variants) AS v 
 -- elements read only through ->> key paths (one json_transform): missing keys, JSON nulls,
 -- steps into scalars and arrays, numbers, leaves that are objects or arrays; and the shapes
 -- that keep every element (the whole value, an index, ->, keys differing in case, a key both leaf and object)
-SELECT v ->> 'a' AS a, v -> 'b' ->> 'c' AS c FROM json_array_elements(JSON '[{"a": 1.25, "b": {"c": 1e-7}}, {"a": null, "b": null}, {"b": {"c": null}}, 3, null, "s", [1], {"a": [1, {"x": 2.0}], "b": {"c": {"d": [true]}}}, {"a": "\u00e9\"q", "b": [1]}, {}]') AS v
+SELECT v ->> 'a' AS a, v -> 'b' ->> 'c' AS c FROM json_array_elements(JSON '[{"a":1.25,"b":{"c":1e-7}},{"a":null,"b":null},{"b":{"c":null}},3,null,"s",[1],{"a":[1,{"x":2.0}],"b":{"c":{"d":[true]}}},{"a":"\u00e9\"q","b":[1]},{}]') AS v
 SELECT v ->> 'a' AS a, count(*) AS n FROM json_array_elements(JSON '[{"a": "x"}, {"a": "x"}, {"b": 1}, {"a": null}, 7]') AS v GROUP BY v ->> 'a' ORDER BY 1 NULLS FIRST
 SELECT v ->> 'a' AS a FROM json_array_elements(JSON '[{"a": 1, "A": 2}, {"A": 3}]') AS v WHERE v ->> 'A' IS NOT NULL ORDER BY 1 NULLS FIRST
-SELECT v ->> 'a' AS a, v -> 'a' ->> 'b' AS b FROM json_array_elements(JSON '[{"a": {"b": 1}}, {"a": 2}]') AS v ORDER BY 1
+SELECT v ->> 'a' AS a, v -> 'a' ->> 'b' AS b FROM json_array_elements(JSON '[{"a":{"b":1}},{"a":2}]') AS v ORDER BY 1
 SELECT v -> 'a' AS a, v ->> 'b' AS b FROM json_array_elements(JSON '[{"a": null, "b": 1}, {"b": 2}]') AS v ORDER BY 2
 SELECT v ->> 0 AS first, v ->> 'k' AS k FROM json_array_elements(JSON '[[5, 6], {"k": "v"}]') AS v ORDER BY 1 NULLS FIRST
 SELECT t.name, v ->> 'variant_name' AS variant FROM t, json_array_elements(t.model_variants) AS v WHERE v -> 'infrastructure_config' -> 'real_time_inference_config' ->> 'instance_count' = '1' ORDER BY t._key, 2
@@ -447,7 +447,7 @@ SELECT * FROM json_array_elements_text(JSON '{"a": 1}') -- error: elements
 -- lockstep, padded with NULL to the longest; no row when every array is empty or NULL
 SELECT t.name, json_array_elements(t.model_variants) ->> 'variant_name' AS v FROM t ORDER BY t._key, 2
 SELECT json_array_elements(JSON '[1, "a", null, {"b": 2}, [3]]') AS e
-SELECT json_array_elements_text(JSON '[1, "a", null, {"b": 2}, [3], true]') AS e
+SELECT json_array_elements_text(JSON '[1,"a",null,{"b":2},[3],true]') AS e
 SELECT json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct, t.name FROM t ORDER BY t._key, 1
 SELECT count(*) FROM (SELECT json_array_elements(model_variants) AS e FROM t) AS q
 SELECT DISTINCT json_array_elements(model_variants) -> 'infrastructure_config' ->> 'infrastructure_type' AS it FROM t ORDER BY 1
@@ -479,13 +479,22 @@ SELECT CAST(model_variants #>> '{0,infrastructure_config,real_time_inference_con
 SELECT name FROM t WHERE model_variants -> 0 ->> 'model_name' LIKE 'fraud%' ORDER BY _key
 SELECT name FROM t WHERE shadow_mode_config ->> 'source_model_variant_name' = 'AllTraffic' ORDER BY _key
 SELECT data_storage_config -> 'content_type' ->> 'csv_content_types' AS arr_text FROM t ORDER BY _key
-SELECT JSON '{"a": {"b": 1}}' -> 'a' -> 'b' AS a, JSON '{"a": {"b": 1}}' ->> 'a' AS b, JSON '[1, 2, 3]' -> -1 AS c, JSON '[1, 2, 3]' ->> 5 AS d, JSON '"x"' ->> 0 AS e
+SELECT JSON '{"a":{"b":1}}' -> 'a' -> 'b' AS a, JSON '{"a":{"b":1}}' ->> 'a' AS b, JSON '[1,2,3]' -> -1 AS c, JSON '[1,2,3]' ->> 5 AS d, JSON '"x"' ->> 0 AS e
 SELECT JSON '{"a": "x"}' ->> 'a' = 'x' AS eq, JSON '{"a": null}' ->> 'a' IS NULL AS n, JSON '{"a": null}' -> 'a' IS NULL AS j
 SELECT JSON '{"a b": [1, {"c": "d"}]}' #>> '{a b,1,c}' AS a, JSON '{"a": [1, 2]}' #> '{a}' AS b, JSON '{"a": [1, 2]}' #>> '{a,-1}' AS c, JSON '{"a": 1}' #>> '{a,b}' AS d
-SELECT JSON '{"a": 1}' #> '{}' AS whole, JSON '{"a": 1}' #>> '{}' AS whole_text
+-- JSON taken out of JSON made from spaced text is compact text (a documented deviation; PostgreSQL keeps the spaces)
+SELECT JSON '{"a": 1}' #> '{}' AS whole, JSON '{"a": 1}' #>> '{}' AS whole_text -- ddsql: [('{"a":1}', '{"a":1}')]
 SELECT JSON '{"n": 1.5, "b": false, "s": "t", "o": {}}' ->> 'n' AS n, JSON '{"b": false}' ->> 'b' AS b, JSON '{"o": {}}' ->> 'o' AS o
 SELECT json_extract_path_text(JSON '{"a": [10, 20]}', 'a', '1') AS a, json_extract_path(JSON '{"a": [10, 20]}', 'a') AS b
 SELECT endpoint_metadata ->> 'endpoint_status' AS st, count(*) FROM t GROUP BY endpoint_metadata ->> 'endpoint_status' ORDER BY 1
+-- JSON text: a column's text is compact, keys in the API's order, so Datadog's LIKE idiom matches
+SELECT _key, schedule::text AS s, CAST(model_variants AS TEXT) AS m, endpoint_metadata::varchar AS e, data_storage_config::text AS d, shadow_mode_config::text AS c FROM t ORDER BY _key
+SELECT name FROM t WHERE LOWER(model_variants::text) LIKE '%"status":"inservice"%' ORDER BY _key
+SELECT name, shadow_mode_config::text LIKE '%"sampling_percentage":20}%' AS twenty FROM t ORDER BY _key
+SELECT _key, (model_variants -> 0)::text AS v, model_variants #>> '{0,infrastructure_config}' AS p, model_variants -> 0 ->> 'infrastructure_config' AS q FROM t ORDER BY _key
+SELECT t._key, v::text AS v, e AS e FROM t, json_array_elements(t.model_variants) AS v, json_array_elements_text(t.model_variants) AS e WHERE v::text = e ORDER BY 1, 2
+SELECT length(schedule::text) AS n, count(*) FROM t GROUP BY 1 ORDER BY 1
+SELECT 'x' || schedule::text AS s, array_to_string(ARRAY[endpoint_metadata::text], '|') AS e FROM t ORDER BY _key
 -- values made text as PostgreSQL prints them: doubles (float8out), arrays ({a,b}, quoting), booleans in arrays
 SELECT CAST(ARRAY[true, false, NULL] AS TEXT) AS a, array_to_string(ARRAY[true, NULL, false], ',') AS b
 SELECT CAST(ARRAY['a b', '', 'NULL', 'null', NULL, 'x"y', 'q\z', '{', '}', 'a,b', 'é', 'plain'] AS TEXT) AS a
