@@ -234,8 +234,9 @@ def refuse_duckdb_reads(qualified: exp.Expr, sql: str) -> None:
       ``tags`` (DuckDB's struct and JSON dot access); PostgreSQL reports a missing
       FROM-clause entry;
     * ``SELECT t FROM x AS t``, a source's name as a value: a struct in DuckDB, a row
-      value (printed ``(a,b,...)``) in PostgreSQL."""
-    for node in qualified.walk():
+      value (printed ``(a,b,...)``) in PostgreSQL; but the name of a set-returning
+      source with one column is that column (:func:`.tables.one_column`)."""
+    for node in list(qualified.walk()):
         if isinstance(node, exp.Dot):
             base = node.this.unnest() if isinstance(node.this, exp.Paren) else node.this
             raise Refusal(
@@ -246,6 +247,10 @@ def refuse_duckdb_reads(qualified: exp.Expr, sql: str) -> None:
                 kind=CatalogError,
             ).located(sql)
         if isinstance(node, exp.TableColumn):
+            column = tables.one_column(node)
+            if column is not None:
+                node.replace(column)
+                continue
             raise Refusal(
                 f"{node.name} names a table: whole-row values are not supported in DDSQL; "
                 f"list its columns, or use {node.name}.* in a select list",

@@ -409,7 +409,7 @@ SELECT t._key, k, v FROM t, UNNEST(akeys(t.tags), avals(t.tags)) AS kv (k, v)
 SELECT k, count(*) FROM t, UNNEST(akeys(tags)) AS k GROUP BY k ORDER BY k
 SELECT t.name, part, n FROM t, UNNEST(STRING_TO_ARRAY(t.name, '-'), ARRAY[1, 2, 3]) AS u (part, n) WHERE t.status = 'Stopping' ORDER BY t._key, n NULLS LAST, part
 -- ================================================================== JSON
--- json_array_elements / json_array_elements_text in FROM; the alias names the value
+-- json_array_elements / json_array_elements_text in FROM; the alias names the source, and alone reads its value
 SELECT t.name, v->>'model_name' AS model FROM t, json_array_elements(t.model_variants) AS v ORDER BY t._key, 2
 SELECT json_extract_path_text(v, 'variant_name') AS variant FROM t, json_array_elements(model_variants) AS v
 SELECT v -> 'infrastructure_config' -> 'real_time_inference_config' ->> 'instance_type' AS it, count(*) FROM t, json_array_elements(t.model_variants) AS v GROUP BY 1 ORDER BY 1
@@ -427,6 +427,23 @@ SELECT t.name, s ->> 'shadow_model_variant_name' AS shadow FROM t LEFT JOIN json
 SELECT t.name, ct FROM t LEFT JOIN json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct ON true ORDER BY t._key, ct
 SELECT t.name, k FROM t LEFT JOIN UNNEST(akeys(t.tags)) AS k ON true WHERE t.status IN ('Created', 'Stopping') ORDER BY t._key, k
 SELECT t.name, (SELECT count(*) FROM json_array_elements(t.model_variants) AS v WHERE v ->> 'model_name' LIKE '%v%') AS n FROM t ORDER BY t._key
+-- the column of json_array_elements[_text] is "value": bare, qualified, or the source's name alone (its one column)
+SELECT e.name, mv.value->>'model_name' AS model FROM t AS e, json_array_elements(e.model_variants) mv ORDER BY e._key, 2
+SELECT value->>'model_name' AS a, mv->>'variant_name' AS b, mv.value -> 'infrastructure_config' ->> 'infrastructure_type' AS c FROM t AS e, json_array_elements(e.model_variants) AS mv ORDER BY e._key, 1
+SELECT e._key, ct.value, ct, upper(value) AS u FROM t AS e, json_array_elements_text(e.data_storage_config -> 'content_type' -> 'csv_content_types') AS ct ORDER BY 1, 2
+SELECT * FROM json_array_elements(JSON '[1,{"a":2}]') AS mv
+SELECT mv.*, mv FROM json_array_elements_text(JSON '["x","y"]') mv ORDER BY 1
+SELECT json_array_elements.value, value FROM json_array_elements(JSON '[1,2]') ORDER BY 1::text
+SELECT s.name, v.value ->> 'shadow_model_variant_name' AS shadow FROM t AS s LEFT JOIN json_array_elements(s.shadow_mode_config -> 'shadow_model_variants') AS v ON true ORDER BY s._key, 2
+SELECT (SELECT count(*) FROM t WHERE lower(t.model_variants::text) LIKE '%' || v || '%') AS n, v FROM json_array_elements_text(JSON '["xgb","bert"]') AS v ORDER BY v
+SELECT v.value, count(*) FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS v GROUP BY v.value ORDER BY 1
+-- unnest: its column is named after the source (or the column alias), and the source's name alone reads it
+SELECT u, u.u FROM unnest(ARRAY['a', 'b']) AS u ORDER BY 1
+SELECT u.x, x, u FROM unnest(ARRAY[3, 1]) AS u(x) ORDER BY 1
+SELECT unnest, unnest.unnest FROM unnest(ARRAY[2, 1]) ORDER BY 1
+SELECT t.name, team.team FROM t, unnest(string_to_array(t.tags->'team', ',')) AS team ORDER BY t._key, 2
+SELECT mv.model_name FROM t AS e, json_array_elements(e.model_variants) AS mv -- error: model_name
+SELECT u.x FROM unnest(ARRAY[1]) AS u -- error: x
 -- elements read only through ->> key paths (one json_transform): missing keys, JSON nulls,
 -- steps into scalars and arrays, numbers, leaves that are objects or arrays; and the shapes
 -- that keep every element (the whole value, an index, ->, keys differing in case, a key both leaf and object)
