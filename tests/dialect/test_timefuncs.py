@@ -409,3 +409,20 @@ def test_date_trunc_unit_must_be_quoted(translate) -> None:
 
     with pytest.raises(CatalogError, match="column 'hour' does not exist"):
         translate(select("date_trunc(hour, creation_time)"))
+
+
+# PostgreSQL 15's interval_div (avg over intervals), answers read from PostgreSQL.
+INTERVAL_DIVISIONS = [
+    ((2, 1, -25_199_000_000, 4.0), (0, 15, 15_300_250_000)),  # 15 days 04:15:00.25
+    ((13, 1, 1, 3.0), (4, 10, 28_800_000_000)),  # 4 mons 10 days 08:00:00
+    ((-1, 1, 500_000, 3.0), (0, -10, 28_800_166_667)),  # -10 days +08:00:00.166667
+]
+
+
+@pytest.mark.parametrize(("fields", "divided"), INTERVAL_DIVISIONS)
+def test_interval_division_is_postgresqls(
+    fields: tuple[int, int, int, float], divided: tuple[int, int, int]
+) -> None:
+    assert runtime.interval_div(*fields) == divided
+    with pytest.raises(runtime.Raised, match="division by zero"):
+        runtime.interval_div(*fields[:3], 0.0)

@@ -333,6 +333,24 @@ SELECT APPROX_PERCENTILE(0.5) WITHIN GROUP (ORDER BY x) AS p FROM (VALUES (1.5),
 SELECT APPROX_PERCENTILE(0.5) WITHIN GROUP (ORDER BY length(name)) AS p FROM t WHERE false -- pg: SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY length(name)) AS p FROM t WHERE false
 SELECT APPROX_PERCENTILE(1.5) WITHIN GROUP (ORDER BY length(name)) FROM t -- error: percentile -- pg: SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY length(name)) FROM t
 SELECT APPROX_PERCENTILE(-0.1) WITHIN GROUP (ORDER BY length(name)) FROM t -- error: percentile -- pg: SELECT percentile_cont(-0.1) WITHIN GROUP (ORDER BY length(name)) FROM t
+-- sum, min, max, avg of intervals: sum adds months, days and time each on its own (never justified), as PostgreSQL does
+SELECT sum(completion_time - creation_time)::text AS s, min(completion_time - creation_time)::text AS lo, max(completion_time - creation_time)::text AS hi, avg(completion_time - creation_time)::text AS a FROM t
+SELECT status, sum(completion_time - creation_time)::text AS s, count(completion_time) AS n FROM t GROUP BY status ORDER BY status
+SELECT sum(x)::text AS s, min(x)::text AS lo, max(x)::text AS hi, sum(DISTINCT x)::text AS d, count(DISTINCT x) AS n FROM (VALUES (INTERVAL '1 month'), (INTERVAL '40 days 25 hours'), (INTERVAL '-3 seconds'), (INTERVAL '40 days 25 hours'), (NULL)) AS v(x)
+SELECT sum(x)::text AS s, sum(x) IS NULL AS n FROM (VALUES (INTERVAL '1 day')) AS v(x) WHERE false
+SELECT sum(x) || '' AS s, sum(x) > INTERVAL '1 year' AS big, sum(x) = INTERVAL '360 days' AS eq FROM (VALUES (INTERVAL '11 months 29 days'), (INTERVAL '1 day'), (INTERVAL '-1 year 2 mons -3 days -04:05:06.5')) AS v(x)
+-- window aggregates over intervals
+SELECT _key, (sum(completion_time - creation_time) OVER (ORDER BY _key))::text AS running, (max(completion_time - creation_time) OVER (PARTITION BY status))::text AS longest, (min(completion_time - creation_time) OVER (PARTITION BY status ORDER BY _key ROWS BETWEEN 1 PRECEDING AND CURRENT ROW))::text AS m FROM t ORDER BY _key
+SELECT _key, (avg(completion_time - creation_time) OVER (PARTITION BY status))::text AS a, (sum(INTERVAL '1 mon 1 day') OVER (PARTITION BY status ORDER BY _key))::text AS b FROM t ORDER BY _key
+SELECT sum(x)::text FROM (VALUES (INTERVAL '2000000000 days'), (INTERVAL '2000000000 days')) AS v(x) -- error: interval out of range
+SELECT avg(x)::text FROM (VALUES (INTERVAL '2000000000 days'), (INTERVAL '2000000000 days')) AS v(x) -- error: interval out of range
+SELECT t.name FROM t GROUP BY t.name HAVING sum(t.completion_time - t.creation_time) > INTERVAL '10 days' ORDER BY t.name
+-- avg(interval): PostgreSQL's sum divided by the count (interval_div), to the microsecond
+SELECT avg(x)::text AS a, avg(DISTINCT x)::text AS d, sum(x)::text AS s FROM (VALUES (INTERVAL '1 mon'), (INTERVAL '1 day 1 second'), (INTERVAL '-7 hours'), (INTERVAL '1 mon'), (NULL)) AS v(x)
+SELECT avg(x)::text AS a, avg(x) IS NULL AS n FROM (VALUES (INTERVAL '1 mon'), (NULL)) AS v(x) WHERE x IS NULL
+SELECT avg(x)::text AS a FROM (VALUES (INTERVAL '1 year 1 mon 1 day'), (INTERVAL '0'), (INTERVAL '0.000001 sec')) AS v(x)
+SELECT avg(x)::text AS a FROM (VALUES (INTERVAL '-1 mon -1 day'), (INTERVAL '2 days 0.5 sec'), (INTERVAL '0')) AS v(x)
+SELECT status, avg(completion_time - creation_time)::text AS a, avg(DISTINCT last_modified_time - creation_time)::text AS b FROM t GROUP BY status ORDER BY status
 -- ================================================================ Numbers
 SELECT ABS(-5) AS a, ABS(5) AS b, ABS(-2.5) AS c, ABS(CAST(NULL AS BIGINT)) AS d, ABS(0) AS e
 SELECT name, ABS(length(name) - 25) AS dist FROM t ORDER BY _key
