@@ -192,7 +192,8 @@ def test_parse_format_reads_like_postgresql(pattern: str, items: list[str]) -> N
         ("yyyy mm dd hh24 mi ss ms", [Part("strftime", "%Y %m %d %H %M %S %g")]),
         ("HH:MI am", [Part("strftime", "%I:%M "), Part("meridiem")]),
         ("pm", [Part("meridiem")]),
-        ("TZ tz OF of", [Part("strftime", "UTC utc +00 +00")]),
+        ("TZ tz OF of", [Part("strftime", "  +00 +00")]),
+        ("HH24TZH:TZM tzh tzm", [Part("strftime", "%H+00:00 +00 00")]),
         ('100% "at" YYYY', [Part("strftime", "100%% at %Y")]),
         ('"%Y"', [Part("strftime", "%%Y")]),
         ("", []),
@@ -221,7 +222,6 @@ def test_to_char_parts(pattern: str, parts: list[Part]) -> None:
         ("YYY", "'YYY'"),
         ("CC", "'CC'"),
         ("A.M.", "'A.M.'"),
-        ("TZH", "'TZH'"),
         ("FF3", "'FF3'"),
         ("RM", "'RM'"),
         ("FMDD", "'FM' modifier"),
@@ -269,6 +269,8 @@ def test_to_timestamp_groups_name_every_field_once() -> None:
         ("AM pm", "gives the meridiem twice"),
         ("YYYY TZ", "pattern 'TZ' is not supported"),
         ("YYYY OF", "pattern 'OF' is not supported"),
+        ("YYYY TZH:TZM", "pattern 'TZH' is not supported"),
+        ("YYYY tzm", "pattern 'tzm' is not supported"),
     ],
 )
 def test_to_timestamp_patterns_refused(pattern: str, why: str) -> None:
