@@ -46,13 +46,18 @@ SUPPORTED: dict[str, tuple[str, str | None, int]] = {
     "PM": ("meridiem", "%p", 0),
     "am": ("meridiem", None, 0),
     "pm": ("meridiem", None, 0),
-    "TZ": ("zone", "UTC", 0),
-    "tz": ("zone", "utc", 0),
+    # A timestamp without time zone, as PostgreSQL 15 prints it: no zone name, offset 0.
+    "TZ": ("zone", "", 0),
+    "tz": ("zone", "", 0),
     "OF": ("offset", "+00", 0),
+    "TZH": ("offset_hours", "+00", 0),
+    "TZM": ("offset_minutes", "00", 0),
 }
-for _name in ("YYYY", "YY", "MM", "DD", "HH24", "HH12", "HH", "MI", "SS", "MS", "OF"):
+_CASELESS = ("YYYY", "YY", "MM", "DD", "HH24", "HH12", "HH", "MI", "SS", "MS", "OF", "TZH", "TZM")
+for _name in _CASELESS:
     SUPPORTED[_name.lower()] = SUPPORTED[_name]
-SUPPORTED_TEXT = "YYYY YY MM DD HH24 HH12 HH MI SS MS TZ OF AM am PM pm"
+SUPPORTED_TEXT = "YYYY YY MM DD HH24 HH12 HH MI SS MS TZ TZH TZM OF AM am PM pm"
+_TIME_ZONE_FIELDS = ("zone", "offset", "offset_hours", "offset_minutes")
 
 SPACES = " \t\n\v\f\r"
 
@@ -144,7 +149,8 @@ class Part:
 
 def to_char_parts(pattern: str) -> list[Part]:
     """The DuckDB pieces that print ``pattern`` like PostgreSQL's ``to_char`` prints a
-    UTC timestamp (``TZ`` is ``UTC`` and ``OF`` is ``+00``)."""
+    timestamp without time zone: ``TZ`` and ``tz`` print nothing, ``OF`` and ``TZH``
+    ``+00``, ``TZM`` ``00``."""
     parts: list[Part] = []
     run = ""
     for node in supported_nodes(pattern, "to_char"):
@@ -200,6 +206,11 @@ def to_timestamp_regex(pattern: str) -> TimestampPattern:
             raise UnsupportedError(
                 f"to_timestamp: pattern {node.text!r} is not supported (PostgreSQL 15 "
                 "reads it in to_char only; DDSQL timestamps are UTC)"
+            )
+        if field in _TIME_ZONE_FIELDS:
+            raise UnsupportedError(
+                f"to_timestamp: pattern {node.text!r} is not supported (DDSQL timestamps "
+                "are UTC: write the UTC time without an offset)"
             )
         group = next((g for g in ("hour", "year") if field.startswith(g)), field)
         if group in seen:

@@ -207,6 +207,43 @@ INTERVAL_TEXT = _macro(
     "datepart('year', i), datepart('month', i), datepart('day', i), datepart('hour', i), "
     "datepart('minute', i), datepart('second', i), datepart('microseconds', i) % 1000000) END",
 )
+# An interval's three fields (PostgreSQL's and DuckDB's: months, days, microseconds), and
+# the interval of three field totals, refused past PostgreSQL's ranges (int32 months and
+# days, int64 microseconds), as interval_pl refuses them: sum(interval) adds each field
+# on its own, never carrying one into another.
+INTERVAL_MONTHS = _macro(
+    "ddsql_interval_months", "(i) AS datepart('year', i) * 12 + datepart('month', i)"
+)
+INTERVAL_DAYS = _macro("ddsql_interval_days", "(i) AS datepart('day', i)")
+INTERVAL_MICROS = _macro(
+    "ddsql_interval_micros",
+    "(i) AS datepart('hour', i) * 3600000000 + datepart('minute', i) * 60000000 "
+    "+ datepart('microseconds', i)",
+)
+INTERVAL_OF = _macro(
+    "ddsql_interval_of",
+    "(mo, d, us) AS CASE WHEN mo NOT BETWEEN -2147483648 AND 2147483647 "
+    "OR d NOT BETWEEN -2147483648 AND 2147483647 "
+    "OR us NOT BETWEEN -9223372036854775808 AND 9223372036854775807 "
+    "THEN ddsql_raise('interval out of range') ELSE to_months(CAST(mo AS INTEGER)) "
+    "+ to_days(CAST(d AS INTEGER)) + to_microseconds(CAST(us AS BIGINT)) END",
+)
+# The field totals of a list of intervals (NULLs skipped), for sum(DISTINCT interval).
+INTERVAL_LIST_MONTHS, INTERVAL_LIST_DAYS, INTERVAL_LIST_MICROS = (
+    _macro(
+        f"ddsql_interval_list_{field}",
+        f"(l) AS list_sum(list_transform(l, lambda i: ddsql_interval_{field}(i)))",
+    )
+    for field in ("months", "days", "micros")
+)
+# ``ddsql_interval_avg(months, days, micros, n)``: PostgreSQL 15's avg(interval), the sum
+# (field totals) divided by the count with its interval_div (:func:`interval_div`), as
+# DuckDB interval text. A Python function: the division's steps round in doubles.
+INTERVAL_AVG_TEXT = "ddsql_interval_avg_text"
+INTERVAL_AVG = _macro(
+    "ddsql_interval_avg",
+    "(mo, d, us, n) AS CAST(ddsql_interval_avg_text(mo, d, us, n) AS INTERVAL)",
+)
 # PostgreSQL's timestamp_bin: origin + the stride multiple that floors (ts - origin).
 DATE_BIN = _macro(
     "ddsql_date_bin",
@@ -334,8 +371,44 @@ def repeated_key(text: str) -> str | None:
     return None
 
 
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def interval_div(months: int, days: int, micros: int, factor: float) -> tuple[int, int, int]:
+    """PostgreSQL 15's interval_div: (months, days, micros) / ``factor``, months and days
+    truncated and their remainders cascaded down into days and time, each step rounded
+    to microseconds as PostgreSQL rounds it (Python's floats are C doubles, ``round`` is
+    ``rint``)."""
+    if factor == 0:
+        raise Raised("division by zero")
+    month = int(months / factor)
+    day = int(days / factor)
+    month_remainder_days = (months / factor - month) * 30
+    month_remainder_days = round(month_remainder_days * 1000000.0) / 1000000.0
+    sec_remainder = (days / factor - day + month_remainder_days - int(month_remainder_days)) * 86400
+    sec_remainder = round(sec_remainder * 1000000.0) / 1000000.0
+    if abs(sec_remainder) >= 86400:
+        day += int(sec_remainder / 86400)
+        sec_remainder -= int(sec_remainder / 86400) * 86400
+    day += int(month_remainder_days)
+    return month, day, round(micros / factor + sec_remainder * 1000000)
+
+
+def _interval_avg_text(months: int, days: int, micros: int, count: int) -> str:
+    if not (
+        _INT32[0] <= months <= _INT32[1]
+        and _INT32[0] <= days <= _INT32[1]
+        and _INT64[0] <= micros <= _INT64[1]
+    ):
+        raise Raised("interval out of range")
+    month, day, time = interval_div(months, days, micros, float(count))
+    return f"{month} months {day} days {time} microseconds"
+
+
 def install(db: duckdb.DuckDBPyConnection) -> None:
-    """Define ``ddsql_raise`` and ``ddsql_unique_keys`` in ``db``."""
+    """Define ``ddsql_raise``, ``ddsql_unique_keys`` and ``ddsql_interval_avg_text`` in
+    ``db``."""
     # Not volatile (side_effects=False), so it may sit in a window's ORDER BY; DuckDB
     # calls it only for the rows whose CASE branch reaches it.
     db.create_function(
@@ -348,6 +421,13 @@ def install(db: duckdb.DuckDBPyConnection) -> None:
     )
     db.create_function(
         UNIQUE_KEYS, _unique_keys, [sqltypes.VARCHAR], sqltypes.VARCHAR, side_effects=False
+    )
+    db.create_function(
+        INTERVAL_AVG_TEXT,
+        _interval_avg_text,
+        [sqltypes.HUGEINT, sqltypes.HUGEINT, sqltypes.HUGEINT, sqltypes.BIGINT],
+        sqltypes.VARCHAR,
+        side_effects=False,
     )
 
 

@@ -43,7 +43,8 @@ def prepare(sources: Iterable[exp.Expr]) -> list[exp.Table]:
 
 def _json_elements(source: exp.Table, name: str) -> exp.Unnest:
     typed = _elements(source.this, name)
-    return exp.Unnest(expressions=[typed], alias=_alias(source.args.get("alias"), name, "value", 1))
+    alias = _alias(source.args.get("alias"), name, "value", 1, named=True)
+    return exp.Unnest(expressions=[typed], alias=alias)
 
 
 def _elements(written: exp.Expr, name: str) -> exp.Cast:
@@ -59,18 +60,49 @@ def _elements(written: exp.Expr, name: str) -> exp.Cast:
     return exp.Cast(this=call(function, document), to=data_type(f"{element_type}[]"))
 
 
-def _alias(alias: exp.TableAlias | None, function: str, column: str, width: int) -> exp.TableAlias:
+def _alias(
+    alias: exp.TableAlias | None, function: str, column: str, width: int, named: bool = False
+) -> exp.TableAlias:
     """PostgreSQL's names: without an alias the source is named after the function and
-    its columns ``column``; ``AS v`` names the source and, for one column, the column."""
+    its columns ``column``; ``AS v`` names the source and, for one column, the column,
+    unless the function names its output (``named``: json_array_elements' ``value``).
+    Either way the source's name alone reads its one column (:func:`one_column`)."""
     if alias is not None and alias.columns:
         return alias
     if alias is None:
         source, columns = function, [column] * width
     else:
-        source, columns = alias.name, [alias.name] if width == 1 else [column] * width
+        one = width == 1 and not named
+        source, columns = alias.name, [alias.name] if one else [column] * width
     return exp.TableAlias(
         this=exp.to_identifier(source), columns=[exp.to_identifier(c) for c in columns]
     )
+
+
+def one_column(whole_row: exp.TableColumn) -> exp.Column | None:
+    """PostgreSQL reads the name of a set-returning source with one column (``FROM
+    json_array_elements(j) AS e``, ``unnest(a) AS u(x)``) alone as that column (the
+    function's result is a scalar, its whole row): ``e`` is ``e.value``. That column,
+    qualified, for ``whole_row`` (a source's name used as a value, from sqlglot's
+    qualification); None when the nearest source so named is something else."""
+    name = whole_row.name
+    select = whole_row.find_ancestor(exp.Select)
+    while select is not None:
+        for source in _sources(select):
+            alias = source.args.get("alias")
+            if alias is None or alias.name != name:
+                continue
+            if isinstance(source, exp.Unnest) and len(alias.columns) == 1:
+                return exp.column(alias.columns[0].copy(), table=alias.this.copy())
+            return None
+        select = select.find_ancestor(exp.Select)
+    return None
+
+
+def _sources(select: exp.Select) -> list[exp.Expr]:
+    from_ = select.args.get("from_")
+    found = [from_.this] if from_ is not None else []
+    return found + [join.this for join in select.args.get("joins") or ()]
 
 
 @rewrites(exp.Unnest)
@@ -124,7 +156,11 @@ def _fuse(
     columns: dict[tuple[str, str], list[exp.Column]],
 ) -> None:
     select, alias = source.this, source.args.get("alias")
-    if not (isinstance(select, exp.Select) and alias and len(alias.columns) == 1):
+    if not (
+        isinstance(select, exp.Select)
+        and isinstance(alias, exp.TableAlias)  # (a subquery in an expression: an Identifier)
+        and len(alias.columns) == 1
+    ):
         return
     (item,) = select.expressions if len(select.expressions) == 1 else (None,)
     unnest = item.this if isinstance(item, exp.Alias) else item

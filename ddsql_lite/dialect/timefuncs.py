@@ -21,6 +21,14 @@ from .refusals import Refusal
 from .runtime import (
     DATE_BIN,
     EPOCH_TIMESTAMP,
+    INTERVAL_AVG,
+    INTERVAL_DAYS,
+    INTERVAL_LIST_DAYS,
+    INTERVAL_LIST_MICROS,
+    INTERVAL_LIST_MONTHS,
+    INTERVAL_MICROS,
+    INTERVAL_MONTHS,
+    INTERVAL_OF,
     INTERVAL_TEXT,
     TEXT_TIMESTAMP,
     TIMESTAMP_TEXT,
@@ -123,6 +131,10 @@ def kind(node: exp.Expr) -> str | None:
         kind(node.this),
         kind(node.expression),
     ):
+        return "interval"
+    if isinstance(node, exp.Window):
+        return kind(node.this)
+    if isinstance(node, (exp.Sum, exp.Avg)) and kind(_summed(node)) == "interval":
         return "interval"
     if isinstance(node, (exp.Min, exp.Max, exp.Coalesce)):
         for arg in [node.this, *node.expressions]:
@@ -501,6 +513,61 @@ def _arithmetic(node: exp.Expr) -> exp.Expr:
     return node
 
 
+def _summed(node: exp.Expr) -> exp.Expr:
+    """The argument of ``sum``/``avg`` (inside DISTINCT when it is one)."""
+    value: exp.Expr = node.this
+    if isinstance(value, exp.Distinct) and len(value.expressions) == 1:
+        only: exp.Expr = value.expressions[0]
+        return only
+    return value
+
+
+def _sum(node: exp.Expr) -> exp.Expr:
+    """``sum(interval)``, which DuckDB lacks, as PostgreSQL's: each field (months, days,
+    microseconds) summed on its own (``1 mon 40 days 24:59:57``, never justified);
+    ``avg(interval)``, which DuckDB computes in doubles, as PostgreSQL's sum divided by
+    the count. In a window the window is repeated around each aggregate
+    (:func:`_window`)."""
+    window = node.parent
+    if isinstance(window, exp.Window) and node.arg_key == "this":
+        return node  # _window's
+    assert isinstance(node, (exp.Sum, exp.Avg))
+    return _interval_aggregate(node, lambda total: total)
+
+
+def _window(node: exp.Expr) -> exp.Expr:
+    assert isinstance(node, exp.Window)
+    inner: exp.Expr = node.this
+    if not (isinstance(inner, (exp.Sum, exp.Avg)) and kind(_summed(inner)) == "interval"):
+        return node
+
+    def over(aggregate: exp.Expr) -> exp.Expr:
+        window = node.copy()
+        window.set("this", aggregate)
+        return window
+
+    return _interval_aggregate(inner, over)
+
+
+def _interval_aggregate(node: exp.Sum | exp.Avg, over: Callable[[exp.Expr], exp.Expr]) -> exp.Expr:
+    value = _summed(node)
+    if kind(value) != "interval":
+        return node
+    value = _deep(value)
+    distinct = isinstance(node.this, exp.Distinct)
+    if distinct:  # the fields of the distinct intervals, not the distinct fields
+        listed = exp.ArrayAgg(this=exp.Distinct(expressions=[value.copy()]))
+        fields = (INTERVAL_LIST_MONTHS, INTERVAL_LIST_DAYS, INTERVAL_LIST_MICROS)
+        totals = [call(field, over(listed.copy())) for field in fields]
+    else:
+        fields = (INTERVAL_MONTHS, INTERVAL_DAYS, INTERVAL_MICROS)
+        totals = [over(exp.Sum(this=call(field, value.copy()))) for field in fields]
+    if isinstance(node, exp.Sum):
+        return call(INTERVAL_OF, *totals)
+    counted = exp.Distinct(expressions=[value]) if distinct else value
+    return call(INTERVAL_AVG, *totals, over(exp.Count(this=counted)))
+
+
 def _concat(node: exp.Expr) -> exp.Expr:
     """``interval || text`` prints the interval as PostgreSQL does."""
     assert isinstance(node, exp.DPipe)
@@ -535,6 +602,9 @@ _HANDLERS: dict[type[exp.Expr], Callable[[exp.Expr], exp.Expr]] = {
     exp.Add: _arithmetic,
     exp.Sub: _arithmetic,
     exp.DPipe: _concat,
+    exp.Sum: _sum,
+    exp.Avg: _sum,
+    exp.Window: _window,
 }
 
 # time_functions changes the nodes it has a handler for, and of calls only those in _CALLS.

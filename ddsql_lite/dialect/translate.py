@@ -179,7 +179,7 @@ class Translator:
                     expand_alias_refs=False,  # PostgreSQL has no lateral column aliases
                 )
             except OptimizeError as exc:
-                raise unknown_column(exc, used, sql) from None
+                raise unknown_column(exc, used, sql, tree) from None
             order_using_star(tree, orders)
             refuse_duckdb_reads(tree, sql)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
@@ -234,8 +234,9 @@ def refuse_duckdb_reads(qualified: exp.Expr, sql: str) -> None:
       ``tags`` (DuckDB's struct and JSON dot access); PostgreSQL reports a missing
       FROM-clause entry;
     * ``SELECT t FROM x AS t``, a source's name as a value: a struct in DuckDB, a row
-      value (printed ``(a,b,...)``) in PostgreSQL."""
-    for node in qualified.walk():
+      value (printed ``(a,b,...)``) in PostgreSQL; but the name of a set-returning
+      source with one column is that column (:func:`.tables.one_column`)."""
+    for node in list(qualified.walk()):
         if isinstance(node, exp.Dot):
             base = node.this.unnest() if isinstance(node.this, exp.Paren) else node.this
             raise Refusal(
@@ -246,6 +247,10 @@ def refuse_duckdb_reads(qualified: exp.Expr, sql: str) -> None:
                 kind=CatalogError,
             ).located(sql)
         if isinstance(node, exp.TableColumn):
+            column = tables.one_column(node)
+            if column is not None:
+                node.replace(column)
+                continue
             raise Refusal(
                 f"{node.name} names a table: whole-row values are not supported in DDSQL; "
                 f"list its columns, or use {node.name}.* in a select list",
@@ -618,8 +623,22 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
     return used
 
 
-def unknown_column(exc: OptimizeError, tables: list[Table], sql: str) -> DDSQLError:
+def unknown_column(
+    exc: OptimizeError, tables: list[Table], sql: str, tree: exp.Expr | None = None
+) -> DDSQLError:
+    """sqlglot's qualification error as PostgreSQL's "column ... does not exist", with the
+    closest names and, where the column is found in ``tree``, a caret under it."""
     text = str(exc)
+    if text.startswith("Unknown column: ") and tree is not None:
+        qualified = _qualified_column(tree, text.removeprefix("Unknown column: "))
+        if qualified is not None:
+            known = sorted({c.name for t in tables for c in t.columns})
+            return Refusal(
+                "column {written} does not exist" + suggest(qualified.name, known),
+                qualified,
+                parts={"written": qualified},
+                kind=CatalogError,
+            ).located(sql)
     name = text.split("'")[1] if text.count("'") >= 2 else ""
     known = sorted({c.name for t in tables for c in t.columns})
     if name and "could not be resolved" in text:
@@ -634,3 +653,11 @@ def unknown_column(exc: OptimizeError, tables: list[Table], sql: str) -> DDSQLEr
                 pass
         return CatalogError(message)
     return CatalogError(text.split(". Line")[0])
+
+
+def _qualified_column(tree: exp.Expr, name: str) -> exp.Column | None:
+    """The first column of ``tree`` written with a source name and named ``name``."""
+    for column in tree.find_all(exp.Column):
+        if column.table and column.name == name:
+            return column
+    return None

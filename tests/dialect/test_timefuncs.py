@@ -192,7 +192,8 @@ def test_parse_format_reads_like_postgresql(pattern: str, items: list[str]) -> N
         ("yyyy mm dd hh24 mi ss ms", [Part("strftime", "%Y %m %d %H %M %S %g")]),
         ("HH:MI am", [Part("strftime", "%I:%M "), Part("meridiem")]),
         ("pm", [Part("meridiem")]),
-        ("TZ tz OF of", [Part("strftime", "UTC utc +00 +00")]),
+        ("TZ tz OF of", [Part("strftime", "  +00 +00")]),
+        ("HH24TZH:TZM tzh tzm", [Part("strftime", "%H+00:00 +00 00")]),
         ('100% "at" YYYY', [Part("strftime", "100%% at %Y")]),
         ('"%Y"', [Part("strftime", "%%Y")]),
         ("", []),
@@ -221,7 +222,6 @@ def test_to_char_parts(pattern: str, parts: list[Part]) -> None:
         ("YYY", "'YYY'"),
         ("CC", "'CC'"),
         ("A.M.", "'A.M.'"),
-        ("TZH", "'TZH'"),
         ("FF3", "'FF3'"),
         ("RM", "'RM'"),
         ("FMDD", "'FM' modifier"),
@@ -269,6 +269,8 @@ def test_to_timestamp_groups_name_every_field_once() -> None:
         ("AM pm", "gives the meridiem twice"),
         ("YYYY TZ", "pattern 'TZ' is not supported"),
         ("YYYY OF", "pattern 'OF' is not supported"),
+        ("YYYY TZH:TZM", "pattern 'TZH' is not supported"),
+        ("YYYY tzm", "pattern 'tzm' is not supported"),
     ],
 )
 def test_to_timestamp_patterns_refused(pattern: str, why: str) -> None:
@@ -409,3 +411,20 @@ def test_date_trunc_unit_must_be_quoted(translate) -> None:
 
     with pytest.raises(CatalogError, match="column 'hour' does not exist"):
         translate(select("date_trunc(hour, creation_time)"))
+
+
+# PostgreSQL 15's interval_div (avg over intervals), answers read from PostgreSQL.
+INTERVAL_DIVISIONS = [
+    ((2, 1, -25_199_000_000, 4.0), (0, 15, 15_300_250_000)),  # 15 days 04:15:00.25
+    ((13, 1, 1, 3.0), (4, 10, 28_800_000_000)),  # 4 mons 10 days 08:00:00
+    ((-1, 1, 500_000, 3.0), (0, -10, 28_800_166_667)),  # -10 days +08:00:00.166667
+]
+
+
+@pytest.mark.parametrize(("fields", "divided"), INTERVAL_DIVISIONS)
+def test_interval_division_is_postgresqls(
+    fields: tuple[int, int, int, float], divided: tuple[int, int, int]
+) -> None:
+    assert runtime.interval_div(*fields) == divided
+    with pytest.raises(runtime.Raised, match="division by zero"):
+        runtime.interval_div(*fields[:3], 0.0)

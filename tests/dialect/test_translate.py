@@ -67,9 +67,12 @@ def test_text_array_steps(literal: str, steps: list[str]) -> None:
 
 def test_table_functions_become_typed_unnests(translate) -> None:
     out = translate(f"SELECT v FROM {T} t, json_array_elements(t.model_variants) AS v")
+    # The function's column is "value" (PostgreSQL's OUT parameter); the source's name
+    # alone reads it.
+    assert out.startswith('SELECT "v"."value" AS "v" FROM')
     assert (
-        '(SELECT UNNEST(CAST(DDSQL_JSON_ELEMENTS("t"."model_variants") AS JSON[])) AS "v")'
-        ' AS "v"("v")' in out
+        '(SELECT UNNEST(CAST(DDSQL_JSON_ELEMENTS("t"."model_variants") AS JSON[])) AS "value")'
+        ' AS "v"("value")' in out
     )
     zipped = translate("SELECT * FROM unnest(ARRAY[1, 2], ARRAY['a']) AS u(x, y)")
     assert zipped == (
@@ -83,9 +86,11 @@ def test_elements_read_at_key_paths_are_transformed_once(translate) -> None:
     out = translate(f"SELECT v->'a'->>'b', v->>'c' {elements} WHERE v->>'c' = 'x'")
     assert (
         'UNNEST(JSON_TRANSFORM(DDSQL_JSON_ARRAY("t"."model_variants"), '
-        '\'[{"a":{"b":"JSON"},"c":"JSON"}]\')) AS "v"' in out
+        '\'[{"a":{"b":"JSON"},"c":"JSON"}]\')) AS "value"' in out
     )
-    assert "JSON_EXTRACT_STRING(STRUCT_EXTRACT(STRUCT_EXTRACT(\"v\".\"v\", 'a'), 'b'), '$')" in out
+    assert (
+        "JSON_EXTRACT_STRING(STRUCT_EXTRACT(STRUCT_EXTRACT(\"v\".\"value\", 'a'), 'b'), '$')" in out
+    )
     # Kept element by element: the whole value, ->, an index, keys differing in case, a
     # key both a leaf and an object.
     for reads in ("v", "v->'a'", "v->>0", "v->>'a', v->>'A'", "v->>'a', v->'a'->>'b'"):
@@ -300,6 +305,14 @@ DUCKDB_SYNTAX = [
     (f"SELECT t FROM {T} t", "t names a table: whole-row values", 8),
     (f"SELECT count(t) FROM {T} t", "t names a table", 14),
     ("SELECT * FROM unnest(ARRAY[1]) WITH ORDINALITY u", "WITH ORDINALITY", 37),
+    (
+        f"SELECT elem FROM {T} t, json_array_elements(t.model_variants)"
+        " WITH ORDINALITY AS v(elem, idx)",
+        "WITH ORDINALITY is not supported",
+        99,
+    ),
+    # a source with two columns is a row: only a one-column source's name reads its column
+    ("SELECT u FROM unnest(ARRAY[1], ARRAY[2]) AS u", "u names a table: whole-row values", 8),
 ]
 
 

@@ -262,26 +262,26 @@ DAMAGED_DATA: dict[str, tuple[Callable[[pa.Table], pa.Table], str]] = {
     "JSON 1e400": (_column("data_storage_config", _first('{"n": 1e400}')), "loader's JSON"),
     "JSON -Infinity": (_column("shadow_mode_config", _first('{"n": -Infinity}')), "JSON"),
     "JSON trailing comma": (_column("schedule", _first('{"a": 1,}')), "not the loader's JSON"),
-    "JSON another layout": (_column("schedule", _first('{"a":1}')), "not the loader's JSON"),
+    "JSON another layout": (_column("schedule", _first('{"a": 1}')), "not the loader's JSON"),
     "JSON escaped surrogate": (_column("schedule", _first('{"a": "\\ud800"}')), "loader's JSON"),
     "JSON nested 100,000 deep": (
         _column("model_variants", _first("[" * 100_000 + "]" * 100_000)),
         "not the loader's JSON",
     ),
     "JSON timestamp out of range": (
-        _column("schedule", _first('{"start_time": "0001-01-01T00:00:00+01:00"}')),
+        _column("schedule", _first('{"start_time":"0001-01-01T00:00:00+01:00"}')),
         "a timestamp that is not ISO-8601 UTC text in range",
     ),
     "JSON timestamp not UTC text": (
-        _column("schedule", _first('{"end_time": "2025-01-01T01:00:00+01:00"}')),
+        _column("schedule", _first('{"end_time":"2025-01-01T01:00:00+01:00"}')),
         "a timestamp that is not ISO-8601 UTC text in range",
     ),
     "JSON timestamp a number": (
-        _column("schedule", _first('{"end_time": 1735689600}')),
+        _column("schedule", _first('{"end_time":1735689600}')),
         "a timestamp that is not ISO-8601 UTC text in range: 1735689600",
     ),
     "JSON schedule an array": (
-        _column("schedule", _first('[{"start_time": 1}]')),
+        _column("schedule", _first('[{"start_time":1}]')),
         "a list where an object or array was",
     ),
     "timestamp past year 9999": (

@@ -231,7 +231,7 @@ def test_iso_utc_writes_four_digit_years() -> None:
     assert iso_utc(datetime(1, 1, 1)) == "0001-01-01T00:00:00Z"
     assert iso_utc(datetime(999, 12, 31, 23, 59, 59, 5)) == "0999-12-31T23:59:59.000005Z"
     row = record_to_row(record(Schedule={"StartTime": "0001-01-01T00:30:00-00:30"}), TABLE)
-    assert row["schedule"] == '{"start_time": "0001-01-01T01:00:00Z"}'
+    assert row["schedule"] == '{"start_time":"0001-01-01T01:00:00Z"}'
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 The rows are the bundled sample data, loaded into ddsql_lite by its loader and into
 PostgreSQL by the oracle's independent mapping (tests/support/pg_oracle.py). Normalisation is
-``compare_results``': numbers by value, JSON by structure (normalised JSON text is
-accepted: docs/dialect.md, "JSON text"), row order only when the query has an ORDER BY.
+``compare_results``': numbers by value, JSON values by structure, text (JSON made text
+included: docs/dialect.md, "JSON text") exactly, row order only when the query has an
+ORDER BY.
 The tags column is compared as the hstore PostgreSQL holds (values joined by commas).
 
 Corpus format (``corpus/*.sql``): one query a line; ``--`` starts a comment line;

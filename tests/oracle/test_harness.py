@@ -447,6 +447,9 @@ def test_json_normalisation() -> None:
     assert compare_results([(JsonText("null"),)], [("null",)], ordered=True) is None
     # plain text is compared as text
     assert compare_results([("1.50",)], [("1.5",)], ordered=True) is not None
+    # JSON made text (col::text) is text: its layout counts
+    assert compare_results([('{"a": 1}',)], [('{"a":1}',)], ordered=True) is not None
+    assert compare_results([('{"a":1}',)], [('{"a":1}',)], ordered=True) is None
 
 
 def test_datetimes_compare_as_naive_utc() -> None:

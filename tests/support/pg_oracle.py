@@ -916,7 +916,11 @@ def load_records(
         vals: list[Any] = []
         for column, pg_type in COLUMNS:
             val = row[column]
-            if val is not None and pg_type in ("json", "hstore"):
+            if val is not None and pg_type == "json":
+                # Compact text, as ddsql_lite's loader writes it: PostgreSQL's json
+                # keeps the text it is given, so ::text agrees exactly.
+                val = json.dumps(val, ensure_ascii=False, separators=(",", ":"))
+            elif val is not None and pg_type == "hstore":
                 val = json.dumps(val, ensure_ascii=False)
             elif isinstance(val, datetime):
                 val = val.isoformat(sep=" ")
@@ -980,11 +984,6 @@ class _Json:
         return f"json:{json.dumps(self.value, sort_keys=True, default=str)}"
 
 
-def _looks_like_json_container(text: str) -> bool:
-    stripped = text.strip()
-    return stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]")
-
-
 def _normalise(value: Any) -> Any:
     """One cell -> the canonical form :func:`_equal` compares (see compare_results)."""
     if isinstance(value, JsonText):
@@ -993,11 +992,6 @@ def _normalise(value: Any) -> Any:
         except ValueError:
             return str(value)
     if isinstance(value, str):
-        if _looks_like_json_container(value):
-            try:
-                return _Json(_normalise(json.loads(value)))
-            except ValueError:
-                pass
         return value
     if isinstance(value, datetime):
         if value.tzinfo is not None:
@@ -1114,12 +1108,12 @@ def compare_results(
       ints exactly, otherwise as floats with ``math.isclose(rel_tol=1e-9,
       abs_tol=1e-12)``; NaN equals NaN. ``True`` is not ``1``.
     * JSON: a :class:`JsonText` (what :func:`register_adapters` makes json columns
-      return), or any text that starts with ``{``/``[`` and parses as JSON, is decoded
-      and compared structurally with these same rules, so key order, whitespace and
-      ``1.50`` vs ``1.5`` do not matter. A decoded JSON value equals a dict/list/
-      number/bool with the same content (pg8000's default parsed form), or a text
-      that parses to the same JSON (DuckDB returns JSON as text, e.g. ``'"v1"'``).
-      JSON ``null`` is not SQL NULL (None).
+      return) is decoded and compared structurally with these same rules, so key
+      order, whitespace and ``1.50`` vs ``1.5`` do not matter. A decoded JSON value
+      equals a dict/list/number/bool with the same content (pg8000's default parsed
+      form), or a text that parses to the same JSON (DuckDB returns JSON as text, e.g.
+      ``'"v1"'``). JSON ``null`` is not SQL NULL (None). Text that is not a JSON value
+      (``col::text``, ``j ->> 'k'``) is text: compared exactly, spaces included.
     * Datetimes: aware ones are converted to naive UTC, then compared exactly. A date
       is not a datetime.
     * Lists/tuples element-wise; dicts (hstore via :func:`parse_hstore`, parsed JSON)

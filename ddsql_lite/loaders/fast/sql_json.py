@@ -2,7 +2,7 @@
 
 Timestamps read as :func:`..mapping.values.api_timestamp` reads them and printed as
 :func:`..mapping.values.iso_utc` prints them, JSON string leaves decoded, and the JSON
-text of a column in two layouts: the *output* (the mapping's) and the *compact* text
+text of a column two ways: the *output* (the mapping's) and the *compact* raw text
 whose comparison with the raw member proves the member is in the fast subset
 (docs/design.md, "The fast path"). Nothing here touches a database; a value the SQL
 cannot reproduce exactly gives NULL (timestamps) or :data:`BAD` inside the text.
@@ -131,19 +131,17 @@ def decoded_string_sql(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Flavor:
-    """How JSON text is written: the output (Python's json.dumps layout, snake_case keys,
-    converted timestamps) or the compact text to compare with DuckDB's raw text."""
+    """What JSON text is written, both compact (``,`` and ``:`` without spaces): the
+    output (:func:`..mapping.values.compact_json` of the mapped value: snake_case keys,
+    converted timestamps) or the raw member as DuckDB's text writes it, to compare with
+    the raw text."""
 
     compact: bool
 
     def key(self, name: str) -> str:
-        if self.compact:
-            return json.dumps(name, ensure_ascii=False) + ":"
-        return json.dumps(snake_case(name), ensure_ascii=False) + ": "
+        return json.dumps(name if self.compact else snake_case(name), ensure_ascii=False) + ":"
 
-    @property
-    def separator(self) -> str:
-        return "," if self.compact else ", "
+    separator = ","
 
 
 OUTPUT, COMPACT = _Flavor(False), _Flavor(True)

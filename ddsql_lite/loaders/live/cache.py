@@ -27,7 +27,14 @@ from ...errors import LoaderError
 from ...registry import Table
 from ..mapping.api_shapes import ListShape, MapShape, Shape, StructureShape, output_shape
 from ..mapping.to_row import REQUIRED
-from ..mapping.values import RecordError, api_timestamp, iso_utc, printable, snake_case
+from ..mapping.values import (
+    RecordError,
+    api_timestamp,
+    compact_json,
+    iso_utc,
+    printable,
+    snake_case,
+)
 from .report import LoadEntry, LoadReport
 
 _META_BYTES = 64 * 1024 * 1024  # a metadata file larger than this is not read
@@ -259,11 +266,11 @@ def _check_columns(data: pa.Table, table: Table) -> None:
 
 def _check_json(text: str, paths: tuple[tuple[str, ...], ...], column: str) -> None:
     """``text`` is JSON text as :func:`..mapping.values.json_column_text` writes it:
-    valid, no repeated key, no ``NaN`` or infinity, Python's layout; and its timestamps
+    valid, no repeated key, no ``NaN`` or infinity, compact; and its timestamps
     (the members at ``paths``) are ISO-8601 UTC text in range."""
     try:
         value = json.loads(text)
-        same = json.dumps(value, ensure_ascii=False, allow_nan=False) == text
+        same = compact_json(value) == text
     except (ValueError, RecursionError):
         same = False
     if not same:

@@ -201,8 +201,16 @@ def convert(value: Any, shape: Shape | None, field: str, depth: int = 0) -> Any:
     return value
 
 
+def compact_json(value: Any) -> str:
+    """The JSON text of a JSON column's value: compact (no whitespace between tokens),
+    keys in the value's order, non-ASCII characters as they are. Raises what
+    ``json.dumps`` raises (``ValueError`` for ``NaN`` and infinities)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def json_column_text(value: Any, shape: Shape | None, field: str) -> str:
-    """The text of a JSON column: ``value`` converted (:func:`convert`) as JSON.
+    """The text of a JSON column: ``value`` converted (:func:`convert`) as
+    :func:`compact_json` writes it (``{"k":"v","n":1}``).
 
     Refused (RecordError): nesting past :data:`MAX_DEPTH`, and what valid JSON text
     cannot hold: ``NaN``, ``Infinity`` (also ``1e400``, which Python reads as infinity),
@@ -216,7 +224,7 @@ def json_column_text(value: Any, shape: Shape | None, field: str) -> str:
     except RecursionError:  # not within MAX_DEPTH: only when the caller's stack is deep
         raise RecordError(field, "nested too deeply") from None
     try:
-        text = json.dumps(converted, ensure_ascii=False, allow_nan=False)
+        text = compact_json(converted)
     except (ValueError, TypeError, RecursionError):
         text = None
     if text is None or not is_text(text):

@@ -51,7 +51,7 @@ SELECT json_extract_path_text(CAST('{"$": 3, "*": 4, " s ": 5, "q\"q": 6}' AS js
 SELECT json_extract_path_text(CAST('[10, 20, 30]' AS json), '0'), json_extract_path_text(CAST('[10, 20, 30]' AS json), '-1'), json_extract_path_text(CAST('[10, 20, 30]' AS json), '3'), json_extract_path_text(CAST('[10, 20, 30]' AS json), '-4')
 SELECT json_extract_path_text(CAST('{"-1": "key"}' AS json), '-1'), json_extract_path_text(CAST('{"01": "key"}' AS json), '01'), json_extract_path_text(CAST('[1, 2]' AS json), '01')
 SELECT json_extract_path_text(CAST('"scalar"' AS json), 'a'), json_extract_path_text(CAST('5' AS json), '0'), json_extract_path_text(CAST('{"a": "x"}' AS json), 'a', 'b')
-SELECT json_extract_path_text(CAST('{"a": {"b": [1, {"c": true}]}}' AS json), 'a', 'b', '1', 'c'), json_extract_path_text(CAST('{"a": {"b": [1, {"c": true}]}}' AS json), 'a', 'b')
+SELECT json_extract_path_text(CAST('{"a":{"b":[1,{"c":true}]}}' AS json), 'a', 'b', '1', 'c'), json_extract_path_text(CAST('{"a":{"b":[1,{"c":true}]}}' AS json), 'a', 'b')
 SELECT CAST('[1,2]' AS json)->0, CAST('{"0": 1}' AS json)->0, CAST('[1,2]' AS json)->'0', CAST('[1,2]' AS json)->>-2
 SELECT CAST('{"a": [1, "two", null]}' AS json) #>> '{a,1}', CAST('{"a": [1, "two", null]}' AS json) #>> '{a,2}', CAST('{"a": [1, "two", null]}' AS json) #> '{a,2}'
 -- The basics every query above leans on.

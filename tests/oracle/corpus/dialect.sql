@@ -333,6 +333,24 @@ SELECT APPROX_PERCENTILE(0.5) WITHIN GROUP (ORDER BY x) AS p FROM (VALUES (1.5),
 SELECT APPROX_PERCENTILE(0.5) WITHIN GROUP (ORDER BY length(name)) AS p FROM t WHERE false -- pg: SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY length(name)) AS p FROM t WHERE false
 SELECT APPROX_PERCENTILE(1.5) WITHIN GROUP (ORDER BY length(name)) FROM t -- error: percentile -- pg: SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY length(name)) FROM t
 SELECT APPROX_PERCENTILE(-0.1) WITHIN GROUP (ORDER BY length(name)) FROM t -- error: percentile -- pg: SELECT percentile_cont(-0.1) WITHIN GROUP (ORDER BY length(name)) FROM t
+-- sum, min, max, avg of intervals: sum adds months, days and time each on its own (never justified), as PostgreSQL does
+SELECT sum(completion_time - creation_time)::text AS s, min(completion_time - creation_time)::text AS lo, max(completion_time - creation_time)::text AS hi, avg(completion_time - creation_time)::text AS a FROM t
+SELECT status, sum(completion_time - creation_time)::text AS s, count(completion_time) AS n FROM t GROUP BY status ORDER BY status
+SELECT sum(x)::text AS s, min(x)::text AS lo, max(x)::text AS hi, sum(DISTINCT x)::text AS d, count(DISTINCT x) AS n FROM (VALUES (INTERVAL '1 month'), (INTERVAL '40 days 25 hours'), (INTERVAL '-3 seconds'), (INTERVAL '40 days 25 hours'), (NULL)) AS v(x)
+SELECT sum(x)::text AS s, sum(x) IS NULL AS n FROM (VALUES (INTERVAL '1 day')) AS v(x) WHERE false
+SELECT sum(x) || '' AS s, sum(x) > INTERVAL '1 year' AS big, sum(x) = INTERVAL '360 days' AS eq FROM (VALUES (INTERVAL '11 months 29 days'), (INTERVAL '1 day'), (INTERVAL '-1 year 2 mons -3 days -04:05:06.5')) AS v(x)
+-- window aggregates over intervals
+SELECT _key, (sum(completion_time - creation_time) OVER (ORDER BY _key))::text AS running, (max(completion_time - creation_time) OVER (PARTITION BY status))::text AS longest, (min(completion_time - creation_time) OVER (PARTITION BY status ORDER BY _key ROWS BETWEEN 1 PRECEDING AND CURRENT ROW))::text AS m FROM t ORDER BY _key
+SELECT _key, (avg(completion_time - creation_time) OVER (PARTITION BY status))::text AS a, (sum(INTERVAL '1 mon 1 day') OVER (PARTITION BY status ORDER BY _key))::text AS b FROM t ORDER BY _key
+SELECT sum(x)::text FROM (VALUES (INTERVAL '2000000000 days'), (INTERVAL '2000000000 days')) AS v(x) -- error: interval out of range
+SELECT avg(x)::text FROM (VALUES (INTERVAL '2000000000 days'), (INTERVAL '2000000000 days')) AS v(x) -- error: interval out of range
+SELECT t.name FROM t GROUP BY t.name HAVING sum(t.completion_time - t.creation_time) > INTERVAL '10 days' ORDER BY t.name
+-- avg(interval): PostgreSQL's sum divided by the count (interval_div), to the microsecond
+SELECT avg(x)::text AS a, avg(DISTINCT x)::text AS d, sum(x)::text AS s FROM (VALUES (INTERVAL '1 mon'), (INTERVAL '1 day 1 second'), (INTERVAL '-7 hours'), (INTERVAL '1 mon'), (NULL)) AS v(x)
+SELECT avg(x)::text AS a, avg(x) IS NULL AS n FROM (VALUES (INTERVAL '1 mon'), (NULL)) AS v(x) WHERE x IS NULL
+SELECT avg(x)::text AS a FROM (VALUES (INTERVAL '1 year 1 mon 1 day'), (INTERVAL '0'), (INTERVAL '0.000001 sec')) AS v(x)
+SELECT avg(x)::text AS a FROM (VALUES (INTERVAL '-1 mon -1 day'), (INTERVAL '2 days 0.5 sec'), (INTERVAL '0')) AS v(x)
+SELECT status, avg(completion_time - creation_time)::text AS a, avg(DISTINCT last_modified_time - creation_time)::text AS b FROM t GROUP BY status ORDER BY status
 -- ================================================================ Numbers
 SELECT ABS(-5) AS a, ABS(5) AS b, ABS(-2.5) AS c, ABS(CAST(NULL AS BIGINT)) AS d, ABS(0) AS e
 SELECT name, ABS(length(name) - 25) AS dist FROM t ORDER BY _key
@@ -409,14 +427,14 @@ SELECT t._key, k, v FROM t, UNNEST(akeys(t.tags), avals(t.tags)) AS kv (k, v)
 SELECT k, count(*) FROM t, UNNEST(akeys(tags)) AS k GROUP BY k ORDER BY k
 SELECT t.name, part, n FROM t, UNNEST(STRING_TO_ARRAY(t.name, '-'), ARRAY[1, 2, 3]) AS u (part, n) WHERE t.status = 'Stopping' ORDER BY t._key, n NULLS LAST, part
 -- ================================================================== JSON
--- json_array_elements / json_array_elements_text in FROM; the alias names the value
+-- json_array_elements / json_array_elements_text in FROM; the alias names the source, and alone reads its value
 SELECT t.name, v->>'model_name' AS model FROM t, json_array_elements(t.model_variants) AS v ORDER BY t._key, 2
 SELECT json_extract_path_text(v, 'variant_name') AS variant FROM t, json_array_elements(model_variants) AS v
 SELECT v -> 'infrastructure_config' -> 'real_time_inference_config' ->> 'instance_type' AS it, count(*) FROM t, json_array_elements(t.model_variants) AS v GROUP BY 1 ORDER BY 1
 SELECT t.name, count(*) AS variants FROM t, json_array_elements(t.model_variants) AS v GROUP BY t._key, t.name ORDER BY t._key
 SELECT t.name, s ->> 'shadow_model_variant_name' AS shadow, CAST(s ->> 'sampling_percentage' AS BIGINT) AS pct FROM t CROSS JOIN json_array_elements(t.shadow_mode_config -> 'shadow_model_variants') AS s ORDER BY t._key
 SELECT v FROM json_array_elements(JSON '[1, "a", null, {"b": 2}, [3]]') AS v
-SELECT v FROM json_array_elements_text(JSON '[1, "a", null, {"b": 2}, [3], true]') AS v
+SELECT v FROM json_array_elements_text(JSON '[1,"a",null,{"b":2},[3],true]') AS v
 SELECT e.val FROM json_array_elements_text(JSON '["x", "y"]') AS e (val) ORDER BY e.val
 SELECT * FROM json_array_elements(JSON '[]')
 SELECT t.name, ct FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct ORDER BY t._key, ct
@@ -427,13 +445,30 @@ SELECT t.name, s ->> 'shadow_model_variant_name' AS shadow FROM t LEFT JOIN json
 SELECT t.name, ct FROM t LEFT JOIN json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct ON true ORDER BY t._key, ct
 SELECT t.name, k FROM t LEFT JOIN UNNEST(akeys(t.tags)) AS k ON true WHERE t.status IN ('Created', 'Stopping') ORDER BY t._key, k
 SELECT t.name, (SELECT count(*) FROM json_array_elements(t.model_variants) AS v WHERE v ->> 'model_name' LIKE '%v%') AS n FROM t ORDER BY t._key
+-- the column of json_array_elements[_text] is "value": bare, qualified, or the source's name alone (its one column)
+SELECT e.name, mv.value->>'model_name' AS model FROM t AS e, json_array_elements(e.model_variants) mv ORDER BY e._key, 2
+SELECT value->>'model_name' AS a, mv->>'variant_name' AS b, mv.value -> 'infrastructure_config' ->> 'infrastructure_type' AS c FROM t AS e, json_array_elements(e.model_variants) AS mv ORDER BY e._key, 1
+SELECT e._key, ct.value, ct, upper(value) AS u FROM t AS e, json_array_elements_text(e.data_storage_config -> 'content_type' -> 'csv_content_types') AS ct ORDER BY 1, 2
+SELECT * FROM json_array_elements(JSON '[1,{"a":2}]') AS mv
+SELECT mv.*, mv FROM json_array_elements_text(JSON '["x","y"]') mv ORDER BY 1
+SELECT json_array_elements.value, value FROM json_array_elements(JSON '[1,2]') ORDER BY 1::text
+SELECT s.name, v.value ->> 'shadow_model_variant_name' AS shadow FROM t AS s LEFT JOIN json_array_elements(s.shadow_mode_config -> 'shadow_model_variants') AS v ON true ORDER BY s._key, 2
+SELECT (SELECT count(*) FROM t WHERE lower(t.model_variants::text) LIKE '%' || v || '%') AS n, v FROM json_array_elements_text(JSON '["xgb","bert"]') AS v ORDER BY v
+SELECT v.value, count(*) FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS v GROUP BY v.value ORDER BY 1
+-- unnest: its column is named after the source (or the column alias), and the source's name alone reads it
+SELECT u, u.u FROM unnest(ARRAY['a', 'b']) AS u ORDER BY 1
+SELECT u.x, x, u FROM unnest(ARRAY[3, 1]) AS u(x) ORDER BY 1
+SELECT unnest, unnest.unnest FROM unnest(ARRAY[2, 1]) ORDER BY 1
+SELECT t.name, team.team FROM t, unnest(string_to_array(t.tags->'team', ',')) AS team ORDER BY t._key, 2
+SELECT mv.model_name FROM t AS e, json_array_elements(e.model_variants) AS mv -- error: model_name
+SELECT u.x FROM unnest(ARRAY[1]) AS u -- error: x
 -- elements read only through ->> key paths (one json_transform): missing keys, JSON nulls,
 -- steps into scalars and arrays, numbers, leaves that are objects or arrays; and the shapes
 -- that keep every element (the whole value, an index, ->, keys differing in case, a key both leaf and object)
-SELECT v ->> 'a' AS a, v -> 'b' ->> 'c' AS c FROM json_array_elements(JSON '[{"a": 1.25, "b": {"c": 1e-7}}, {"a": null, "b": null}, {"b": {"c": null}}, 3, null, "s", [1], {"a": [1, {"x": 2.0}], "b": {"c": {"d": [true]}}}, {"a": "\u00e9\"q", "b": [1]}, {}]') AS v
+SELECT v ->> 'a' AS a, v -> 'b' ->> 'c' AS c FROM json_array_elements(JSON '[{"a":1.25,"b":{"c":1e-7}},{"a":null,"b":null},{"b":{"c":null}},3,null,"s",[1],{"a":[1,{"x":2.0}],"b":{"c":{"d":[true]}}},{"a":"\u00e9\"q","b":[1]},{}]') AS v
 SELECT v ->> 'a' AS a, count(*) AS n FROM json_array_elements(JSON '[{"a": "x"}, {"a": "x"}, {"b": 1}, {"a": null}, 7]') AS v GROUP BY v ->> 'a' ORDER BY 1 NULLS FIRST
 SELECT v ->> 'a' AS a FROM json_array_elements(JSON '[{"a": 1, "A": 2}, {"A": 3}]') AS v WHERE v ->> 'A' IS NOT NULL ORDER BY 1 NULLS FIRST
-SELECT v ->> 'a' AS a, v -> 'a' ->> 'b' AS b FROM json_array_elements(JSON '[{"a": {"b": 1}}, {"a": 2}]') AS v ORDER BY 1
+SELECT v ->> 'a' AS a, v -> 'a' ->> 'b' AS b FROM json_array_elements(JSON '[{"a":{"b":1}},{"a":2}]') AS v ORDER BY 1
 SELECT v -> 'a' AS a, v ->> 'b' AS b FROM json_array_elements(JSON '[{"a": null, "b": 1}, {"b": 2}]') AS v ORDER BY 2
 SELECT v ->> 0 AS first, v ->> 'k' AS k FROM json_array_elements(JSON '[[5, 6], {"k": "v"}]') AS v ORDER BY 1 NULLS FIRST
 SELECT t.name, v ->> 'variant_name' AS variant FROM t, json_array_elements(t.model_variants) AS v WHERE v -> 'infrastructure_config' -> 'real_time_inference_config' ->> 'instance_count' = '1' ORDER BY t._key, 2
@@ -447,7 +482,7 @@ SELECT * FROM json_array_elements_text(JSON '{"a": 1}') -- error: elements
 -- lockstep, padded with NULL to the longest; no row when every array is empty or NULL
 SELECT t.name, json_array_elements(t.model_variants) ->> 'variant_name' AS v FROM t ORDER BY t._key, 2
 SELECT json_array_elements(JSON '[1, "a", null, {"b": 2}, [3]]') AS e
-SELECT json_array_elements_text(JSON '[1, "a", null, {"b": 2}, [3], true]') AS e
+SELECT json_array_elements_text(JSON '[1,"a",null,{"b":2},[3],true]') AS e
 SELECT json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS ct, t.name FROM t ORDER BY t._key, 1
 SELECT count(*) FROM (SELECT json_array_elements(model_variants) AS e FROM t) AS q
 SELECT DISTINCT json_array_elements(model_variants) -> 'infrastructure_config' ->> 'infrastructure_type' AS it FROM t ORDER BY 1
@@ -479,13 +514,22 @@ SELECT CAST(model_variants #>> '{0,infrastructure_config,real_time_inference_con
 SELECT name FROM t WHERE model_variants -> 0 ->> 'model_name' LIKE 'fraud%' ORDER BY _key
 SELECT name FROM t WHERE shadow_mode_config ->> 'source_model_variant_name' = 'AllTraffic' ORDER BY _key
 SELECT data_storage_config -> 'content_type' ->> 'csv_content_types' AS arr_text FROM t ORDER BY _key
-SELECT JSON '{"a": {"b": 1}}' -> 'a' -> 'b' AS a, JSON '{"a": {"b": 1}}' ->> 'a' AS b, JSON '[1, 2, 3]' -> -1 AS c, JSON '[1, 2, 3]' ->> 5 AS d, JSON '"x"' ->> 0 AS e
+SELECT JSON '{"a":{"b":1}}' -> 'a' -> 'b' AS a, JSON '{"a":{"b":1}}' ->> 'a' AS b, JSON '[1,2,3]' -> -1 AS c, JSON '[1,2,3]' ->> 5 AS d, JSON '"x"' ->> 0 AS e
 SELECT JSON '{"a": "x"}' ->> 'a' = 'x' AS eq, JSON '{"a": null}' ->> 'a' IS NULL AS n, JSON '{"a": null}' -> 'a' IS NULL AS j
 SELECT JSON '{"a b": [1, {"c": "d"}]}' #>> '{a b,1,c}' AS a, JSON '{"a": [1, 2]}' #> '{a}' AS b, JSON '{"a": [1, 2]}' #>> '{a,-1}' AS c, JSON '{"a": 1}' #>> '{a,b}' AS d
-SELECT JSON '{"a": 1}' #> '{}' AS whole, JSON '{"a": 1}' #>> '{}' AS whole_text
+-- JSON taken out of JSON made from spaced text is compact text (a documented deviation; PostgreSQL keeps the spaces)
+SELECT JSON '{"a": 1}' #> '{}' AS whole, JSON '{"a": 1}' #>> '{}' AS whole_text -- ddsql: [('{"a":1}', '{"a":1}')]
 SELECT JSON '{"n": 1.5, "b": false, "s": "t", "o": {}}' ->> 'n' AS n, JSON '{"b": false}' ->> 'b' AS b, JSON '{"o": {}}' ->> 'o' AS o
 SELECT json_extract_path_text(JSON '{"a": [10, 20]}', 'a', '1') AS a, json_extract_path(JSON '{"a": [10, 20]}', 'a') AS b
 SELECT endpoint_metadata ->> 'endpoint_status' AS st, count(*) FROM t GROUP BY endpoint_metadata ->> 'endpoint_status' ORDER BY 1
+-- JSON text: a column's text is compact, keys in the API's order, so Datadog's LIKE idiom matches
+SELECT _key, schedule::text AS s, CAST(model_variants AS TEXT) AS m, endpoint_metadata::varchar AS e, data_storage_config::text AS d, shadow_mode_config::text AS c FROM t ORDER BY _key
+SELECT name FROM t WHERE LOWER(model_variants::text) LIKE '%"status":"inservice"%' ORDER BY _key
+SELECT name, shadow_mode_config::text LIKE '%"sampling_percentage":20}%' AS twenty FROM t ORDER BY _key
+SELECT _key, (model_variants -> 0)::text AS v, model_variants #>> '{0,infrastructure_config}' AS p, model_variants -> 0 ->> 'infrastructure_config' AS q FROM t ORDER BY _key
+SELECT t._key, v::text AS v, e AS e FROM t, json_array_elements(t.model_variants) AS v, json_array_elements_text(t.model_variants) AS e WHERE v::text = e ORDER BY 1, 2
+SELECT length(schedule::text) AS n, count(*) FROM t GROUP BY 1 ORDER BY 1
+SELECT 'x' || schedule::text AS s, array_to_string(ARRAY[endpoint_metadata::text], '|') AS e FROM t ORDER BY _key
 -- values made text as PostgreSQL prints them: doubles (float8out), arrays ({a,b}, quoting), booleans in arrays
 SELECT CAST(ARRAY[true, false, NULL] AS TEXT) AS a, array_to_string(ARRAY[true, NULL, false], ',') AS b
 SELECT CAST(ARRAY['a b', '', 'NULL', 'null', NULL, 'x"y', 'q\z', '{', '}', 'a,b', 'é', 'plain'] AS TEXT) AS a

@@ -90,7 +90,10 @@ WITH orders AS (SELECT completion_time AS order_date FROM t) SELECT TO_CHAR(orde
 SELECT _key, to_char(creation_time, 'YYYY-MM-DD HH24:MI:SS.MS'), to_char(completion_time, 'YY/MM/DD HH12:MI:SS AM') FROM t ORDER BY _key
 SELECT _key, to_char(last_modified_time, 'HH:MI am'), to_char(last_modified_time, 'HH12 pm PM AM'), to_char(creation_time, 'hh24 mi ss ms yyyy yy mm dd') FROM t ORDER BY _key
 SELECT _key, to_char(creation_time, 'YYYY-MM-DD"T"HH24:MI:SS.MSOF'), to_char(creation_time, '"Day" DD "of" MM, "Month" YYYY') FROM t ORDER BY _key
-SELECT _key, to_char(creation_time, 'HH24:MI TZ'), to_char(completion_time, 'YYYY tz OF') FROM t ORDER BY _key -- pg: SELECT _key, to_char(creation_time AT TIME ZONE 'UTC', 'HH24:MI TZ'), to_char(completion_time AT TIME ZONE 'UTC', 'YYYY tz OF') FROM t ORDER BY _key
+SELECT _key, to_char(creation_time, 'HH24:MI TZ'), to_char(completion_time, 'YYYY tz OF') FROM t ORDER BY _key
+-- TZ and tz print nothing on a timestamp without time zone; OF and TZH print +00, TZM 00 (PostgreSQL 15's to_char)
+SELECT to_char(TIMESTAMP '2025-01-02 03:04:05', 'TZ|tz|OF|of|TZH:TZM|tzh tzm|"TZ"') AS a, to_char(TIMESTAMP '2025-01-02 03:04:05.5', 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM') AS b, to_char(TIMESTAMP '2025-01-02', 'TZTZHTZM OFOF') AS c
+SELECT _key, to_char(creation_time, 'YYYY-MM-DD HH24:MI:SS TZ') AS a, to_char(last_modified_time, 'YYYY-MM-DD"T"HH24:MI:SSOF') AS b, to_char(completion_time, 'HH24:MI TZH:TZM') AS c FROM t ORDER BY _key
 SELECT to_char(TIMESTAMP '2025-03-04 00:05:06.007', 'HH12:MI:SS.MS am'), to_char(TIMESTAMP '2025-03-04 12:00:00', 'HH PM'), to_char(TIMESTAMP '0905-03-04 23:00', 'YYYY YY HH12 pm')
 SELECT to_char(TIMESTAMP '2025-03-04 15:06:07', '100% YYYY%MM %% \"x\" a\\z Mm'), to_char(TIMESTAMP '2025-03-04 15:06:07', 'YYYYMMDDHH24MISS')
 SELECT to_char(TIMESTAMP '2025-03-04', ''), to_char(CAST(NULL AS TIMESTAMP), 'YYYY'), to_char(TIMESTAMP '2025-03-04', NULL)
