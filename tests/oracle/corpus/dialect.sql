@@ -300,6 +300,25 @@ SELECT CAST('{bad' AS JSON) -- error: JSON
 SELECT CAST(1 AS HUGEINT) -- error: casts to
 SELECT CAST('x' AS BLOB) -- error: casts to
 SELECT TRY_CAST('x' AS BIGINT) -- error: TRY_CAST
+-- Untyped literals take the other operand's type (PostgreSQL's unknown); what PostgreSQL
+-- cannot resolve is in rejects.sql. `/` never truncates (documented deviation).
+SELECT 1 + '1' AS a, '2' * 3 AS b, 1.5 + '2' AS c, 2.5 * '1e2' AS d, 10 - ' +7 ' AS e
+SELECT count(*) AS n FROM t HAVING count(*) > '5'
+SELECT CAST(account_id AS bigint) = '111122223333' AS a, account_id = '111122223333' AS b FROM t ORDER BY _key
+SELECT CAST(1 AS double precision) + 'Infinity' AS a, 1.5 + 'NaN' AS b, true = 'yes' AS c, false = 'off' AS d, true = '1' AS e
+SELECT 'a' || 1 AS a, 1 || 'a' AS b, name || 1 AS c, 1.5 || name AS d, NULL || 1 AS e FROM t ORDER BY _key
+SELECT schedule || '!' AS a, true || 'x' AS b FROM t ORDER BY _key
+SELECT 1 UNION SELECT '2' ORDER BY 1
+SELECT 1.5 UNION ALL SELECT '2' UNION ALL SELECT NULL ORDER BY 1
+SELECT 'a' UNION SELECT 'b' ORDER BY 1
+SELECT n + 1 AS m FROM (VALUES (1), ('2'), (NULL)) AS v(n) ORDER BY 1
+SELECT CASE WHEN status = 'Running' THEN 1 ELSE '0' END AS r FROM t ORDER BY _key
+SELECT coalesce(NULL, '7') AS a, coalesce(NULL, 7) + 1 AS b, coalesce(tags->'team', 'none') AS c FROM t ORDER BY _key
+SELECT ARRAY[1, '2'] AS a, ARRAY['a', 'b'] AS b, 1 IN (1, '2') AS c, name IN ('x', 'y') AS d FROM t ORDER BY _key
+SELECT count(*) AS n FROM t WHERE creation_time > '2025-01-01' AND name <> 'x'
+SELECT min(name) AS a, max(creation_time) AS b, max(completion_time - creation_time) AS c, bool_and('t') AS d FROM t
+SELECT CAST(ARRAY[] AS bigint[]) AS a
+SELECT '5' / 2 AS a, 7 / '2' AS b -- ddsql: [(2.5, 3.5)]
 -- ============================================================= Aggregates
 SELECT MIN(name), MAX(name), COUNT(name), COUNT(*), COUNT(DISTINCT name) FROM t
 SELECT COUNT(status_reason) AS a, COUNT(completion_time) AS b, COUNT(DISTINCT tags->'team') AS c, COUNT(DISTINCT account_id) AS d, COUNT(tags->'owner') AS e FROM t

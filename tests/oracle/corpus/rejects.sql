@@ -1,0 +1,84 @@
+-- PostgreSQL rejects: every query in this file is one PostgreSQL 15 refuses, and ddsql_lite
+-- must refuse it too (docs/dialect.md, "Strictness"). Each line ends with `-- error: <text>`:
+-- the corpus test checks, on every run, that PostgreSQL raises an error for it and that
+-- ddsql_lite raises a DDSQLError whose message contains <text> (PostgreSQL's own words).
+-- `FROM t` stands for aws.sagemaker_inference_experiment AS t.
+--
+-- ===== Types and operators
+-- An untyped literal takes the other operand's type, and must read as it
+SELECT 1 + '1.5' -- error: invalid input syntax for type integer: "1.5"
+SELECT 1 = '1.0' -- error: invalid input syntax for type integer: "1.0"
+SELECT 2 * 'abc' -- error: invalid input syntax for type integer: "abc"
+SELECT count(*) FROM t HAVING count(*) > 'five' -- error: invalid input syntax for type bigint: "five"
+SELECT CAST(1 AS double precision) + 'abc' -- error: invalid input syntax for type double precision: "abc"
+SELECT 1.5 + '1,5' -- error: invalid input syntax for type numeric: "1,5"
+SELECT true = 'o' -- error: invalid input syntax for type boolean: "o"
+SELECT '1' + '1' -- error: operator is not unique: unknown + unknown
+SELECT NULL * NULL -- error: operator is not unique: unknown * unknown
+SELECT -'1' -- error: operator is not unique: - unknown
+-- Text and numbers: no operator without a cast
+SELECT count(*) FROM t WHERE account_id = 111122223333 -- error: operator does not exist: text = bigint
+SELECT count(*) FROM t WHERE account_id > 5 -- error: operator does not exist: text > integer
+SELECT count(*) FROM t WHERE account_id + 5 > 1 -- error: operator does not exist: text + integer
+SELECT count(*) FROM t WHERE tags->'team' = 5 -- error: operator does not exist: text = integer
+SELECT count(*) FROM t WHERE tags -> 'aws_account' <> 111122223333 -- error: operator does not exist: text <> bigint
+SELECT count(*) FROM t WHERE schedule->>'start_time' = 5 -- error: operator does not exist: text = integer
+SELECT count(*) FROM t WHERE length(name) = '3' OR lower(name) = 3 -- error: operator does not exist: text = integer
+SELECT count(*) FROM t WHERE name BETWEEN 1 AND 2 -- error: operator does not exist: text >= integer
+SELECT count(*) FROM t WHERE name IN (1, 2) -- error: operator does not exist: text = integer
+SELECT CASE account_id WHEN 1 THEN 'one' END FROM t -- error: operator does not exist: text = integer
+SELECT 1.5 * name FROM t -- error: operator does not exist: numeric * text
+SELECT -name FROM t -- error: operator does not exist: - text
+-- Other operators PostgreSQL does not have
+SELECT count(*) FROM t WHERE schedule = schedule -- error: operator does not exist: json = json
+SELECT count(*) FROM t WHERE schedule <> endpoint_metadata -- error: operator does not exist: json <> json
+SELECT count(*) FROM t WHERE schedule -> 'start_time' < schedule -> 'end_time' -- error: operator does not exist: json < json
+SELECT count(*) FROM t WHERE schedule = '{}' -- error: operator does not exist: json = unknown
+SELECT 1 = true -- error: operator does not exist: integer = boolean
+SELECT creation_time + 1 FROM t -- error: operator does not exist: timestamp without time zone + integer
+SELECT creation_time + creation_time FROM t -- error: operator does not exist: timestamp without time zone + timestamp without time zone
+SELECT 5 % CAST(1.5 AS double precision) -- error: operator does not exist: integer % double precision
+-- || between two operands of which neither is text nor an array
+SELECT 3 || 4.0 -- error: operator does not exist: integer || numeric
+SELECT 3 || 4 -- error: operator does not exist: integer || integer
+SELECT true || 1 -- error: operator does not exist: boolean || integer
+SELECT schedule || schedule FROM t -- error: operator does not exist: json || json
+SELECT count(*) || 1 FROM t -- error: operator does not exist: bigint || integer
+-- Aggregates over types they do not take
+SELECT sum(true) -- error: function sum(boolean) does not exist
+SELECT avg(status = 'Running') FROM t -- error: function avg(boolean) does not exist
+SELECT sum(completion_time IS NULL) FROM t -- error: function sum(boolean) does not exist
+SELECT sum(name) FROM t -- error: function sum(text) does not exist
+SELECT avg(creation_time) FROM t -- error: function avg(timestamp without time zone) does not exist
+SELECT max(status = 'Running') FROM t -- error: function max(boolean) does not exist
+SELECT max(schedule) FROM t -- error: function max(json) does not exist
+SELECT min(tags) FROM t -- error: function min(hstore) does not exist
+SELECT bool_and(1) -- error: function bool_and(integer) does not exist
+SELECT sum(count(*)) OVER () FROM t GROUP BY status HAVING sum(true) > 0 -- error: function sum(boolean) does not exist
+SELECT sum('1') -- error: function sum(unknown) is not unique
+-- One type for a column of UNION, VALUES, CASE, COALESCE, ARRAY and IN
+SELECT 1.5 UNION SELECT 'foo' -- error: invalid input syntax for type numeric: "foo"
+SELECT 'a' UNION SELECT 1 -- error: invalid input syntax for type integer: "a"
+SELECT 1 UNION SELECT 2.5 UNION ALL SELECT 'x' -- error: invalid input syntax for type numeric: "x"
+SELECT 1 UNION SELECT CAST('a' AS text) -- error: UNION types integer and text cannot be matched
+SELECT name FROM t UNION SELECT 1 -- error: UNION types text and integer cannot be matched
+SELECT 'a' UNION SELECT 'b' UNION SELECT 1 -- error: UNION types text and integer cannot be matched
+VALUES (1), ('a') -- error: invalid input syntax for type integer: "a"
+SELECT * FROM (VALUES (1, 'a'), ('b', 2)) AS v(x, y) -- error: invalid input syntax for type integer: "b"
+SELECT * FROM (VALUES (1), (CAST('a' AS text))) AS v(x) -- error: VALUES types integer and text cannot be matched
+SELECT CASE WHEN status = 'Running' THEN 1 ELSE 'a' END FROM t -- error: invalid input syntax for type integer: "a"
+SELECT CASE WHEN status = 'Running' THEN 1 ELSE name END FROM t -- error: CASE types text and integer cannot be matched
+SELECT CASE WHEN status = 'Running' THEN name WHEN false THEN 2 END FROM t -- error: CASE types text and integer cannot be matched
+SELECT coalesce(tags->'team', 0) FROM t -- error: COALESCE types text and integer cannot be matched
+SELECT coalesce(1, 'a') -- error: invalid input syntax for type integer: "a"
+SELECT ARRAY[1, 'a'] -- error: invalid input syntax for type integer: "a"
+SELECT ARRAY[1, name] FROM t -- error: ARRAY types integer and text cannot be matched
+SELECT 1 IN (1, 'a') -- error: invalid input syntax for type integer: "a"
+SELECT count(*) FROM t WHERE (SELECT 1) = 'x' -- error: invalid input syntax for type integer: "x"
+-- Untyped literals of a subquery or CTE are text outside it
+WITH c AS (SELECT 'a' AS s) SELECT s + 1 FROM c -- error: operator does not exist: text + integer
+SELECT x + 1 FROM (SELECT '1' AS x) AS s -- error: operator does not exist: text + integer
+SELECT coalesce(NULL, '7') + 1 -- error: operator does not exist: text + integer
+-- An empty ARRAY[] has no type
+SELECT ARRAY[] -- error: cannot determine type of empty array
+SELECT cardinality(ARRAY[]) -- error: cannot determine type of empty array
