@@ -270,6 +270,12 @@ class Source:
         parent's."""
         extent = self.extent(node)
         if extent is None:
+            # Nothing under it has a position (ARRAY[], NULL + NULL): when the query has
+            # as many such tokens as nodes of its class, the n-th node is the n-th token.
+            alike = [n for n in node.root().walk(bfs=False) if type(n) is type(node)]
+            spelled = [t for t in self.tokens if t.token_type in kinds]
+            if len(alike) == len(spelled):
+                return next(t for n, t in zip(alike, spelled) if n is node)
             parent = node.parent
             while parent is not None and self.extent(parent) is None:
                 parent = parent.parent
