@@ -19,6 +19,7 @@ interval) is left to the rules (docs/dialect.md, "Types and operators").
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from typing import cast
@@ -116,7 +117,16 @@ _RESULTS: dict[type[exp.Expr], str] = {
     exp.Exists: BOOLEAN,
 }
 # Calls sqlglot leaves by name (the parser's renamed JSON path functions).
-_ANONYMOUS = {"ddsql_json_extract_path": JSON, "ddsql_json_extract_path_text": TEXT}
+_ANONYMOUS = {
+    "ddsql_json_extract_path": JSON,
+    "ddsql_json_extract_path_text": TEXT,
+    "akeys": f"{TEXT}[]",
+    "avals": f"{TEXT}[]",
+    "regexp_match": f"{TEXT}[]",
+}
+# Where the resolution of ``||`` leaves PostgreSQL's array function it stands for, for the
+# rules: ``array_cat``, ``array_append`` or ``array_prepend``.
+ARRAY_OPERATOR = "array_operator"
 
 
 def category(pg_type: str) -> str:
@@ -198,12 +208,34 @@ class Typing:
         query = _cte_query(source) if isinstance(source, exp.Table) else source
         if isinstance(query, exp.Subquery):
             query = query.this
-        if isinstance(source, exp.Unnest) or not isinstance(
-            query, (exp.Select, exp.Union, exp.Values)
-        ):
-            return self.from_data_type(node.type) if isinstance(source, exp.Unnest) else None
+        if isinstance(source, exp.Unnest):
+            return self.unnested(source, node.name) or self.from_data_type(node.type)
+        if not isinstance(query, (exp.Select, exp.Union, exp.Values)):
+            return None
         index = _output_index(query, source, node.name)
         return None if index is None else self.output(query, index)
+
+    def unnested(self, source: exp.Unnest, name: str) -> str | None:
+        """The type of column ``name`` of an UNNEST source: its array's element type."""
+        alias = source.args.get("alias")
+        names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+        arrays = source.expressions
+        if names.count(name) != 1 or names.index(name) >= len(arrays):
+            return None
+        return _element(self.of(arrays[names.index(name)]))
+
+    def element(self, node: exp.Expr) -> str | None:
+        """A select-list ``unnest(a)``: the element type of ``a``."""
+        return _element(self.of(node.this))
+
+    def aggregated_array(self, node: exp.Expr) -> str | None:
+        argument = node.this
+        if isinstance(argument, exp.Distinct):
+            argument = argument.expressions[0] if len(argument.expressions) == 1 else None
+        element = self.of(argument) if argument is not None else None
+        if element is None or element.endswith("[]"):
+            return None
+        return f"{TEXT if element == UNKNOWN else element}[]"
 
     def output(self, query: exp.Expr, index: int) -> str | None:
         """The type of a query's output column ``index``: an untyped literal is text."""
@@ -295,11 +327,38 @@ class Typing:
         if lt is None or rt is None:
             return None
         kinds = (category(lt), category(rt))
-        if "A" in kinds or HSTORE in (lt, rt):
-            return None  # the array operators (and hstore's), read by the rules
+        if "A" in kinds:
+            return self.array_concatenation(node, lt, rt)
+        if HSTORE in (lt, rt):
+            return None  # hstore's operators: not DDSQL's, refused by the rules
         if kinds[0] in ("S", "X") or kinds[1] in ("S", "X"):
             return TEXT
         raise _no_operator(node, f"{lt} || {rt}")
+
+    def array_concatenation(self, node: exp.Expr, lt: str, rt: str) -> str | None:
+        """``||`` with an array: array || array of the same kind of element, an element
+        of that kind before or after an array; NULL beside an array is an array. Nested
+        arrays are not judged."""
+        left, right = _element(lt), _element(rt)
+        if (left or "").endswith("[]") or (right or "").endswith("[]"):
+            return None
+        for operand, pg_type in ((node.this, lt), (node.expression, rt)):
+            if pg_type == UNKNOWN and not isinstance(_unwrapped(operand), exp.Null):
+                raise _array_literal(_unwrapped(operand))
+        items = [t for t in (left or lt, right or rt) if t != UNKNOWN]
+        element = items[0]
+        for other in items[1:]:
+            if category(other) != category(element) or (
+                category(element) == "U" and other != element
+            ):
+                raise _no_operator(node, f"{lt} || {rt}")
+            if category(element) == "N" and _RANK[other] > _RANK[element]:
+                element = other
+        if (left or lt == UNKNOWN) and (right or rt == UNKNOWN):
+            node.meta[ARRAY_OPERATOR] = "array_cat"
+        else:
+            node.meta[ARRAY_OPERATOR] = "array_append" if left else "array_prepend"
+        return f"{element}[]"
 
     def between(self, node: exp.Expr) -> str | None:
         self.binary(node, ">=", node.this, node.args["low"])
@@ -392,8 +451,7 @@ class Typing:
         return f"{element}[]" if element else None
 
     def bracket(self, node: exp.Expr) -> str | None:
-        base = self.of(node.this)
-        return base[:-2] if base is not None and base.endswith("[]") else None
+        return _element(self.of(node.this))
 
     def values(self, node: exp.Values) -> list[str | None]:
         """The types of the columns of VALUES rows (each column a common type)."""
@@ -475,16 +533,10 @@ class Typing:
             node = node.this
         if not (isinstance(node, exp.Literal) and node.is_string):
             return  # NULL, or a parameter: nothing to read
-        text = node.this
-        value = _read(text, pg_type)
-        if value is None:
-            raise Refusal(
-                f'invalid input syntax for type {pg_type}: "{text}"', node, kind=QueryError
-            )
-        if value == "":
-            raise Refusal(
-                f'value "{text}" is out of range for type {pg_type}', node, kind=QueryError
-            )
+        try:
+            value = _read(node.this, pg_type)
+        except _Unreadable as unreadable:
+            raise Refusal(str(unreadable), node, kind=QueryError) from None
         self.coercions[id(node)] = (node, pg_type)
         node.set("this", value)
 
@@ -543,33 +595,70 @@ def _no_operator(node: exp.Expr, signature: str) -> Refusal:
     return Refusal(f"operator does not exist: {signature}", node)
 
 
+def _array_literal(literal: exp.Expr) -> Refusal:
+    """An untyped literal beside an array, which PostgreSQL reads as an array's text."""
+    text = literal.name
+    if text.lstrip().startswith("{"):
+        return Refusal(
+            "array literals in text are not supported in DDSQL; write ARRAY[...]", literal
+        )
+    return Refusal(f'malformed array literal: "{text}"', literal, kind=QueryError)
+
+
+def _unwrapped(node: exp.Expr) -> exp.Expr:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
 def _no_function(node: exp.Expr, name: str, pg_type: str) -> Refusal:
     return Refusal(f"function {name}({pg_type}) does not exist", node)
 
 
-_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
-_NUMERIC_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+# PostgreSQL's input syntax (its blanks are C's isspace, its digits ASCII).
+_BLANKS = " \t\n\r\v\f"
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+_NUMERIC_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_HEX_TEXT = re.compile(r"[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)([pP][+-]?[0-9]+)?")
 _SPECIAL_NUMBERS = frozenset({"nan", "infinity", "+infinity", "-infinity", "inf", "+inf", "-inf"})
 # PostgreSQL's boolean words: any prefix of one (after trimming, in any case) reads as it.
 _BOOLEAN_WORDS = (("true", "true"), ("false", "false"), ("yes", "true"), ("no", "false"))
 
 
-def _read(text: str, pg_type: str) -> str | None:
+class _Unreadable(Exception):
+    """Text PostgreSQL's input function rejects; the message is PostgreSQL's."""
+
+
+def _read(text: str, pg_type: str) -> str:
     """``text`` read as ``pg_type`` by PostgreSQL's input rules: the text DuckDB reads as
-    the same value, None when PostgreSQL rejects the syntax, "" when out of range. DDSQL's
-    integers are 64 bits wide whatever the type's name."""
+    the same value; :class:`_Unreadable` with PostgreSQL's message when it does not read.
+    DDSQL's integers are 64 bits wide whatever the type's name."""
+    stripped = text.strip(_BLANKS)
+    syntax = f'invalid input syntax for type {pg_type}: "{text}"'
     if pg_type in (SMALLINT, INTEGER, BIGINT):
-        if not _INTEGER_TEXT.fullmatch(text):
-            return None
-        value = int(text)
-        return str(value) if -(2**63) <= value < 2**63 else ""
+        if not _INTEGER_TEXT.fullmatch(stripped):
+            raise _Unreadable(syntax)
+        value = int(stripped)
+        if not -(2**63) <= value < 2**63:
+            raise _Unreadable(f'value "{text}" is out of range for type {pg_type}')
+        return str(value)
     if pg_type in (NUMERIC, REAL, DOUBLE):
-        stripped = text.strip()
-        if _NUMERIC_TEXT.fullmatch(text) or stripped.lower() in _SPECIAL_NUMBERS:
+        if stripped.lower() in _SPECIAL_NUMBERS:
             return stripped
-        return None
+        if pg_type != NUMERIC and _HEX_TEXT.fullmatch(stripped):  # C's strtod reads these
+            number = float.fromhex(stripped)
+        elif _NUMERIC_TEXT.fullmatch(stripped):
+            number = float(stripped)
+        else:
+            raise _Unreadable(syntax)
+        if pg_type != NUMERIC and (
+            math.isinf(number)
+            or (number == 0 and re.search("[1-9]", re.split("[eE]", stripped)[0]))
+        ):
+            raise _Unreadable(f'"{text}" is out of range for type {pg_type}')
+        return repr(number) if pg_type != NUMERIC and "x" in stripped.lower() else stripped
     if pg_type == BOOLEAN:
-        word = text.strip().lower()
+        word = stripped.lower()
         if word in ("1", "0"):
             return "true" if word == "1" else "false"
         if word in ("on", "off"):
@@ -577,8 +666,13 @@ def _read(text: str, pg_type: str) -> str | None:
         for spelled, meaning in _BOOLEAN_WORDS:
             if word and spelled.startswith(word):
                 return meaning
-        return None
+        raise _Unreadable(syntax)
     return text
+
+
+def _element(array: str | None) -> str | None:
+    """The element type of an array type (None for anything else)."""
+    return array[:-2] if array is not None and array.endswith("[]") else None
 
 
 def _leftmost(node: exp.Expr) -> exp.Expr:
@@ -717,6 +811,9 @@ _TYPED: dict[type[exp.Expr], Callable[[Typing, exp.Expr], str | None]] = {
     exp.Coalesce: Typing.coalesce,
     exp.Array: Typing.array,
     exp.Bracket: Typing.bracket,
+    exp.Explode: Typing.element,
+    exp.ArrayAgg: Typing.aggregated_array,
+    exp.StringToArray: _fixed(f"{TEXT}[]"),
     **{kind: Typing.comparison for kind in _COMPARISONS},
     **{kind: Typing.arithmetic for kind in _ARITHMETIC},
     **{kind: Typing.aggregate for kind in _AGGREGATES},

@@ -30,6 +30,10 @@ def translator(request: pytest.FixtureRequest) -> Translator:
         ("SELECT 1.5 * ' 2e1 '", "CAST('2e1' AS DOUBLE)"),
         ("SELECT true = 'Y'", "TRUE = CAST('true' AS BOOLEAN)"),
         ("SELECT 1 UNION SELECT '2'", "SELECT CAST('2' AS BIGINT)"),
+        # PostgreSQL's float input is C's strtod: hexadecimal too, and words
+        ("SELECT 1::float8 + '0x1.8p1'", "CAST('3.0' AS DOUBLE)"),
+        ("SELECT 1::float8 + ' -Infinity'", "CAST('-Infinity' AS DOUBLE)"),
+        ("SELECT 1::float8 + '0e-400'", "CAST('0e-400' AS DOUBLE)"),
         # next to text or a timestamp, the literal stays as written
         (f"SELECT 1 FROM {T} WHERE name = '1'", "= '1'"),
         ("SELECT coalesce(NULL, '7')", "COALESCE(NULL, '7')"),
@@ -91,6 +95,8 @@ def test_refusals_point_where_postgresql_does(
         # a literal that does not read as its type is a data error, as it is at run time
         ("SELECT 1 + 'x'", QueryError),
         ("SELECT 1 + '99999999999999999999'", QueryError),
+        ("SELECT 1 + '\u0663'", QueryError),  # a digit, but not an ASCII one
+        ("SELECT 1::float8 + '1e-400'", QueryError),  # underflow
         ("VALUES (1), ('a')", QueryError),
         # no operator, function or common type: the query is refused
         ("SELECT 1 || 2", UnsupportedError),

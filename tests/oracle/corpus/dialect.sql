@@ -412,6 +412,10 @@ SELECT (ARRAY['a', 'b', 'c'])[1] AS a, (ARRAY['a', 'b', 'c'])[3] AS b, (ARRAY['a
 SELECT name, (STRING_TO_ARRAY(name, '-'))[2] AS second FROM t ORDER BY _key
 SELECT s.a[1] AS first, s.a[CARDINALITY(s.a)] AS last FROM (SELECT _key, STRING_TO_ARRAY(name, '-') AS a FROM t) AS s ORDER BY s._key
 SELECT (ARRAY_AGG(name ORDER BY creation_time))[1] AS oldest FROM t GROUP BY account_id ORDER BY 1
+-- || with an array: PostgreSQL's array_cat, array_append and array_prepend (NULL is an empty array, unless both are NULL)
+SELECT ARRAY[1, 2] || 3 AS a, 0 || ARRAY[1] AS b, ARRAY[1] || ARRAY[2, 3] AS c, ARRAY[1] || 2.5 AS d, ARRAY[1] || NULL AS e, NULL || ARRAY['x'] AS f
+SELECT STRING_TO_ARRAY(name, '-') || status AS a, status || STRING_TO_ARRAY(name, '-') AS b FROM t ORDER BY _key
+SELECT CAST(NULL AS bigint[]) || CAST(NULL AS bigint[]) AS a, CAST(NULL AS bigint[]) || 1 AS b, ARRAY[1] || CAST(NULL AS bigint) AS c, ARRAY[1] || CAST(NULL AS bigint[]) AS d
 -- UNNEST in FROM: one array, several arrays zipped and padded with NULL, laterally per row
 SELECT x FROM UNNEST(ARRAY[3, 1, 2]) AS x
 SELECT x FROM UNNEST(ARRAY[3, 1, 2]) AS u (x) ORDER BY x

@@ -13,6 +13,8 @@ SELECT count(*) FROM t HAVING count(*) > 'five' -- error: invalid input syntax f
 SELECT CAST(1 AS double precision) + 'abc' -- error: invalid input syntax for type double precision: "abc"
 SELECT 1.5 + '1,5' -- error: invalid input syntax for type numeric: "1,5"
 SELECT true = 'o' -- error: invalid input syntax for type boolean: "o"
+SELECT 1 + '1_000' -- error: invalid input syntax for type integer: "1_000"
+SELECT CAST(1 AS double precision) + '1e400' -- error: "1e400" is out of range for type double precision
 SELECT '1' + '1' -- error: operator is not unique: unknown + unknown
 SELECT NULL * NULL -- error: operator is not unique: unknown * unknown
 SELECT -'1' -- error: operator is not unique: - unknown
@@ -79,6 +81,11 @@ SELECT count(*) FROM t WHERE (SELECT 1) = 'x' -- error: invalid input syntax for
 WITH c AS (SELECT 'a' AS s) SELECT s + 1 FROM c -- error: operator does not exist: text + integer
 SELECT x + 1 FROM (SELECT '1' AS x) AS s -- error: operator does not exist: text + integer
 SELECT coalesce(NULL, '7') + 1 -- error: operator does not exist: text + integer
+-- || with an array takes an array or an element of the same kind
+SELECT ARRAY[1] || CAST('x' AS text) -- error: operator does not exist: integer[] || text
+SELECT ARRAY['a'] || 1 -- error: operator does not exist: text[] || integer
+SELECT ARRAY[1] || ARRAY[CAST('a' AS text)] -- error: operator does not exist: integer[] || text[]
+SELECT ARRAY['a', 'b'] || 'c' -- error: malformed array literal: "c"
 -- An empty ARRAY[] has no type
 SELECT ARRAY[] -- error: cannot determine type of empty array
 SELECT cardinality(ARRAY[]) -- error: cannot determine type of empty array
