@@ -7,10 +7,13 @@ PostgreSQL 15 would give it, from the leaves up, and, as PostgreSQL's parser doe
 * types an untyped string literal (``unknown``) from the other operand or the other
   branches: ``1 + '1'`` reads ``'1'`` as an integer, and a literal that does not read as
   that type is an error in PostgreSQL's words (``invalid input syntax for type integer``);
-* refuses an operator, aggregate or common type PostgreSQL has no candidate for
-  (``operator does not exist: text = bigint``, ``function sum(boolean) does not exist``,
-  ``UNION types integer and text cannot be matched``, ``cannot determine type of empty
-  array``), with a caret under the operator, the call or the operand that does not fit.
+* refuses an operator, function, condition or common type PostgreSQL has no candidate
+  for (``operator does not exist: text = bigint``, ``function sum(boolean) does not
+  exist``, ``argument of WHERE must be type boolean``, ``UNION types integer and text
+  cannot be matched``, ``cannot determine type of empty array``), with a caret under the
+  operator, the call or the operand that does not fit;
+* records which array function an array ``||`` stands for (:data:`ARRAY_OPERATOR`), for
+  the rules.
 
 It judges only what it knows: an expression whose type it cannot tell is passed over,
 and what DuckDB already reads as PostgreSQL does (text read as a timestamp or an
@@ -36,6 +39,10 @@ NUMERIC, REAL, DOUBLE = "numeric", "real", "double precision"
 TEXT, VARCHAR, UNKNOWN = "text", "character varying", "unknown"
 BOOLEAN, TIMESTAMP, INTERVAL = "boolean", "timestamp without time zone", "interval"
 JSON, HSTORE = "json", "hstore"
+
+# A function's candidates: (parameter types, result type) each; "anyarray" and
+# "anyelement" are PostgreSQL's polymorphic parameters (an array, and its element).
+Candidates = tuple[tuple[tuple[str, ...], str], ...]
 
 # Numbers in the order of PostgreSQL's implicit casts (each reads as any later one).
 _NUMBERS = (SMALLINT, INTEGER, BIGINT, NUMERIC, REAL, DOUBLE)
@@ -99,20 +106,8 @@ _ARITHMETIC: dict[type[exp.Expr], str] = {
 }
 # Results of the text functions DDSQL lists, for the operators they meet.
 _RESULTS: dict[type[exp.Expr], str] = {
-    exp.Lower: TEXT,
-    exp.Upper: TEXT,
     exp.Trim: TEXT,
-    exp.Substring: TEXT,
-    exp.Replace: TEXT,
-    exp.SplitPart: TEXT,
-    exp.Reverse: TEXT,
-    exp.Length: INTEGER,
-    exp.StrPosition: INTEGER,
     exp.Count: BIGINT,
-    exp.Not: BOOLEAN,
-    exp.And: BOOLEAN,
-    exp.Or: BOOLEAN,
-    exp.Like: BOOLEAN,
     exp.Is: BOOLEAN,
     exp.Exists: BOOLEAN,
 }
@@ -377,6 +372,44 @@ class Typing:
                 self.binary(node, "=", node.this, value)
         return BOOLEAN
 
+    def like(self, node: exp.Expr) -> str | None:
+        """``a LIKE b`` is PostgreSQL's ``text ~~ text`` (``!~~`` for NOT LIKE)."""
+        lt, rt = self.of(node.this), self.of(node.expression)
+        for pg_type in (lt, rt):
+            if pg_type is not None and category(pg_type) not in ("S", "X"):
+                op = "!~~" if node.args.get("negate") else "~~"
+                raise _no_operator(node, f"{lt or 'text'} {op} {rt or 'text'}")
+        return BOOLEAN
+
+    # ----------------------------------------------------------------- conditions
+
+    def condition(self, node: exp.Expr | None, context: str) -> None:
+        """The argument of WHERE, AND, CASE/WHEN...: a boolean (an untyped literal reads
+        as one), as PostgreSQL requires."""
+        pg_type = self.of(node) if node is not None else None
+        if node is None or pg_type is None or pg_type == BOOLEAN:
+            return
+        if pg_type == UNKNOWN:
+            self.coerce(node, BOOLEAN)
+            return
+        raise Refusal(
+            f"argument of {context} must be type boolean, not type {pg_type}", _leftmost(node)
+        )
+
+    def connective(self, node: exp.Expr) -> str | None:
+        context = _CONNECTIVES[type(node)]
+        self.condition(node.this, context)
+        if not isinstance(node, exp.Not):
+            self.condition(node.expression, context)
+        return BOOLEAN
+
+    def clause(self, node: exp.Expr) -> str | None:
+        if isinstance(node, exp.Join):
+            self.condition(node.args.get("on"), "JOIN/ON")
+        else:
+            self.condition(node.this, "WHERE" if isinstance(node, exp.Where) else "HAVING")
+        return None
+
     # ----------------------------------------------------------------- json and tags
 
     def json_step(self, node: exp.Expr) -> str | None:
@@ -387,7 +420,62 @@ class Typing:
         return JSON if base == JSON else TEXT if base == HSTORE else None
 
     def anonymous(self, node: exp.Expr) -> str | None:
-        return _ANONYMOUS.get(node.name.lower())
+        name = node.name.lower()
+        if name in _ANONYMOUS_SIGNATURES:
+            return self.call(node, name, node.expressions, _ANONYMOUS_SIGNATURES[name])
+        return _ANONYMOUS.get(name)
+
+    # ----------------------------------------------------------------- functions
+
+    def function(self, node: exp.Expr) -> str | None:
+        """A DDSQL function by PostgreSQL's signatures of it (see :data:`_SIGNATURES`)."""
+        name, keys, candidates = _SIGNATURES[type(node)]
+        set_keys = {k for k, v in node.args.items() if v not in (None, False, [], "")}
+        if not set_keys <= set(keys):
+            return None  # a form the rules read (round(x, n), ceil(x TO ...))
+        arguments = [node.args[k] for k in keys if node.args.get(k) is not None]
+        return self.call(node, name, arguments, candidates)
+
+    def call(
+        self,
+        node: exp.Expr,
+        name: str,
+        arguments: list[exp.Expr],
+        candidates: Candidates,
+    ) -> str | None:
+        """PostgreSQL's function resolution: the candidates every argument converts to
+        implicitly, the one with the most exact matches, then the one taking the preferred
+        type (double precision, text) where an untyped literal stands; its untyped
+        arguments read as its parameters' types."""
+        types = [self.of(argument) for argument in arguments]
+        if any(t is None for t in types):
+            return None
+        given = cast(list[str], types)
+        fitting = [
+            (params, result)
+            for params, result in candidates
+            if len(params) == len(given) and all(map(_converts, given, params))
+        ]
+        if fitting:
+            fitting.sort(key=lambda c: (-sum(map(_exact, given, c[0])), -_preferred(given, c[0])))
+            params, result = fitting[0]
+            element = None
+            for argument, pg_type, param in zip(arguments, given, params):
+                if param == "anyarray":
+                    element = _element(pg_type)
+                elif param == "anyelement":
+                    if element is None or element.endswith("[]"):
+                        return _resolved(result, element)
+                    param = element
+                    if pg_type != UNKNOWN and category(pg_type) != category(element):
+                        break
+                if pg_type == UNKNOWN and category(param) in ("N", "B"):
+                    self.coerce(argument, param)
+            else:
+                return _resolved(result, element)
+        raise _no_function(node, name, ", ".join(given))
+
+    # ----------------------------------------------------------------- json and tags
 
     # ----------------------------------------------------------------- aggregates
 
@@ -431,6 +519,9 @@ class Typing:
 
     def case(self, node: exp.Expr) -> str | None:
         """CASE's branches: ELSE first, then each THEN (PostgreSQL's order)."""
+        if node.this is None:
+            for branch in node.args.get("ifs") or []:
+                self.condition(branch.this, "CASE/WHEN")
         branches = [i.args["true"] for i in node.args.get("ifs") or []]
         if node.args.get("default") is not None:
             branches.insert(0, node.args["default"])
@@ -542,6 +633,52 @@ class Typing:
 
 
 _COMPARISON_OPS = frozenset(_COMPARISONS.values())
+_NUMBER_SIGNATURES = tuple(((t,), t) for t in _NUMBERS)
+_ROUNDING = (((NUMERIC,), NUMERIC), ((DOUBLE,), DOUBLE))
+# PostgreSQL's signatures of the DDSQL functions (pg_proc, for the types DDSQL has): the
+# name, the arguments read in order, and the candidates as (parameters, result).
+_SIGNATURES: dict[type[exp.Expr], tuple[str, tuple[str, ...], Candidates]] = {
+    exp.Lower: ("lower", ("this",), (((TEXT,), TEXT),)),
+    exp.Upper: ("upper", ("this",), (((TEXT,), TEXT),)),
+    exp.Reverse: ("reverse", ("this",), (((TEXT,), TEXT),)),
+    exp.Length: ("length", ("this",), (((TEXT,), INTEGER),)),
+    exp.Replace: (
+        "replace",
+        ("this", "expression", "replacement"),
+        (((TEXT, TEXT, TEXT), TEXT),),
+    ),
+    exp.StrPosition: ("strpos", ("this", "substr"), (((TEXT, TEXT), INTEGER),)),
+    exp.SplitPart: (
+        "split_part",
+        ("this", "delimiter", "part_index"),
+        (((TEXT, TEXT, INTEGER), TEXT),),
+    ),
+    exp.Substring: (
+        "substring",
+        ("this", "start", "length"),
+        (((TEXT, INTEGER), TEXT), ((TEXT, INTEGER, INTEGER), TEXT)),
+    ),
+    exp.Abs: ("abs", ("this",), _NUMBER_SIGNATURES),
+    exp.Ceil: ("ceil", ("this",), _ROUNDING),
+    exp.Floor: ("floor", ("this",), _ROUNDING),
+    exp.Round: ("round", ("this",), _ROUNDING),
+    exp.Pow: (
+        "power",
+        ("this", "expression"),
+        (((DOUBLE, DOUBLE), DOUBLE), ((NUMERIC, NUMERIC), NUMERIC)),
+    ),
+    exp.StringToArray: ("string_to_array", ("this", "expression"), (((TEXT, TEXT), f"{TEXT}[]"),)),
+    exp.ArrayToString: ("array_to_string", ("this", "expression"), ((("anyarray", TEXT), TEXT),)),
+    exp.ArrayPosition: (
+        "array_position",
+        ("this", "expression"),
+        ((("anyarray", "anyelement"), INTEGER),),
+    ),
+}
+_ANONYMOUS_SIGNATURES: dict[str, Candidates] = {
+    "cardinality": ((("anyarray",), INTEGER),),
+}
+_CONNECTIVES: dict[type[exp.Expr], str] = {exp.And: "AND", exp.Or: "OR", exp.Not: "NOT"}
 _AGGREGATES: dict[type[exp.Expr], str] = {
     exp.Sum: "sum",
     exp.Avg: "avg",
@@ -589,6 +726,36 @@ _TIME_ARITHMETIC: dict[tuple[str, str, str], str] = {
     ("N", "*", "T"): INTERVAL,
     ("T", "/", "N"): INTERVAL,
 }
+
+
+def _converts(given: str, param: str) -> bool:
+    """Does a value of type ``given`` convert implicitly to the parameter ``param``?"""
+    if given == param or (given == UNKNOWN and param != "anyarray"):
+        return True
+    if param == "anyarray":
+        return given.endswith("[]")
+    if param == "anyelement":
+        return not given.endswith("[]")
+    if category(given) == category(param) == "S":
+        return True
+    if category(given) == category(param) == "N":
+        return _RANK[given] <= _RANK[param] and not (given in (REAL, DOUBLE) and param == NUMERIC)
+    return False
+
+
+def _exact(given: str, param: str) -> bool:
+    return given == param
+
+
+def _preferred(given: list[str], params: tuple[str, ...]) -> int:
+    """How many untyped arguments a candidate takes as its category's preferred type."""
+    return sum(1 for g, p in zip(given, params) if g == UNKNOWN and p in (DOUBLE, TEXT))
+
+
+def _resolved(result: str, element: str | None) -> str | None:
+    if result == "anyelement":
+        return element
+    return result
 
 
 def _no_operator(node: exp.Expr, signature: str) -> Refusal:
@@ -812,8 +979,13 @@ _TYPED: dict[type[exp.Expr], Callable[[Typing, exp.Expr], str | None]] = {
     exp.Array: Typing.array,
     exp.Bracket: Typing.bracket,
     exp.Explode: Typing.element,
+    **{kind: Typing.function for kind in _SIGNATURES},
+    exp.Like: Typing.like,
+    exp.Where: Typing.clause,
+    exp.Having: Typing.clause,
+    exp.Join: Typing.clause,
+    **{kind: Typing.connective for kind in _CONNECTIVES},
     exp.ArrayAgg: Typing.aggregated_array,
-    exp.StringToArray: _fixed(f"{TEXT}[]"),
     **{kind: Typing.comparison for kind in _COMPARISONS},
     **{kind: Typing.arithmetic for kind in _ARITHMETIC},
     **{kind: Typing.aggregate for kind in _AGGREGATES},

@@ -29,6 +29,11 @@ def translator(request: pytest.FixtureRequest) -> Translator:
         ("SELECT 1 + ' +12 '", "1 + CAST('12' AS BIGINT)"),
         ("SELECT 1.5 * ' 2e1 '", "CAST('2e1' AS DOUBLE)"),
         ("SELECT true = 'Y'", "TRUE = CAST('true' AS BOOLEAN)"),
+        # a function's parameter, the preferred type among several (double precision)
+        ("SELECT abs('-1.5')", "ABS(CAST('-1.5' AS DOUBLE))"),
+        ("SELECT split_part('a-b', '-', '2')", "CAST('2' AS BIGINT)"),
+        # a condition's untyped literal is a boolean
+        (f"SELECT 1 FROM {T} WHERE 'yes'", "WHERE CAST('true' AS BOOLEAN)"),
         ("SELECT 1 UNION SELECT '2'", "SELECT CAST('2' AS BIGINT)"),
         # PostgreSQL's float input is C's strtod: hexadecimal too, and words
         ("SELECT 1::float8 + '0x1.8p1'", "CAST('3.0' AS DOUBLE)"),
@@ -75,6 +80,11 @@ def test_untyped_literals_become_casts(translator: Translator, sql: str, duckdb:
         ("SELECT 1 UNION SELECT 'a'::text", "UNION types integer and text", "'a'::"),
         ("SELECT CASE WHEN true THEN 'a'::text ELSE 1 END", "CASE types integer and", "'a'::"),
         ("SELECT 1, ARRAY[]", "cannot determine type of empty array", "ARRAY[]"),
+        (f"SELECT 1 FROM {T} WHERE length(name)", "argument of WHERE must be", "length"),
+        (f"SELECT 1 FROM {T} WHERE true AND 2 + 2", "argument of AND must be", "2 + 2"),
+        (f"SELECT 1 FROM {T} WHERE name NOT LIKE 1", "text !~~ integer", "NOT LIKE"),
+        ("SELECT 1 + lower(1)", "function lower(integer) does not exist", "lower("),
+        ("SELECT abs('x')", 'for type double precision: "x"', "'x'"),
     ],
 )
 def test_refusals_point_where_postgresql_does(

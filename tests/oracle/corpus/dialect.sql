@@ -318,6 +318,9 @@ SELECT ARRAY[1, '2'] AS a, ARRAY['a', 'b'] AS b, 1 IN (1, '2') AS c, name IN ('x
 SELECT count(*) AS n FROM t WHERE creation_time > '2025-01-01' AND name <> 'x'
 SELECT min(name) AS a, max(creation_time) AS b, max(completion_time - creation_time) AS c, bool_and('t') AS d FROM t
 SELECT CAST(ARRAY[] AS bigint[]) AS a
+SELECT abs('-1.5') AS a, round('3.7') AS b, ceil('1.2') AS c, power(2, '3') AS d, array_position(ARRAY[1, 2], '2') AS e, split_part('a-b', '-', '2') AS f, lower(1 || 'A') AS g
+SELECT count(*) AS n FROM t WHERE 't' AND (status = 'Running' OR 'no')
+SELECT CASE WHEN 'true' THEN 'a' END AS a, CASE WHEN NULL THEN 'b' ELSE 'c' END AS b
 SELECT '5' / 2 AS a, 7 / '2' AS b -- ddsql: [(2.5, 3.5)]
 -- ============================================================= Aggregates
 SELECT MIN(name), MAX(name), COUNT(name), COUNT(*), COUNT(DISTINCT name) FROM t

@@ -58,6 +58,41 @@ SELECT min(tags) FROM t -- error: function min(hstore) does not exist
 SELECT bool_and(1) -- error: function bool_and(integer) does not exist
 SELECT sum(count(*)) OVER () FROM t GROUP BY status HAVING sum(true) > 0 -- error: function sum(boolean) does not exist
 SELECT sum('1') -- error: function sum(unknown) is not unique
+-- Conditions are booleans
+SELECT count(*) FROM t WHERE 1 -- error: argument of WHERE must be type boolean, not type integer
+SELECT count(*) FROM t WHERE name -- error: argument of WHERE must be type boolean, not type text
+SELECT count(*) FROM t WHERE NOT name -- error: argument of NOT must be type boolean, not type text
+SELECT count(*) FROM t WHERE status = 'Running' AND 1 -- error: argument of AND must be type boolean, not type integer
+SELECT count(*) FROM t WHERE true OR length(name) -- error: argument of OR must be type boolean, not type integer
+SELECT status FROM t GROUP BY status HAVING count(*) -- error: argument of HAVING must be type boolean, not type bigint
+SELECT count(*) FROM t AS a JOIN t AS b ON 1 -- error: argument of JOIN/ON must be type boolean, not type integer
+SELECT CASE WHEN 1 THEN 'a' END -- error: argument of CASE/WHEN must be type boolean, not type integer
+SELECT CASE WHEN 'x' THEN 'a' END -- error: invalid input syntax for type boolean: "x"
+-- LIKE is for text
+SELECT count(*) LIKE '1%' FROM t -- error: operator does not exist: bigint ~~ unknown
+SELECT count(*) NOT LIKE '1%' FROM t -- error: operator does not exist: bigint !~~ unknown
+SELECT count(*) FROM t WHERE schedule LIKE '%a%' -- error: operator does not exist: json ~~ unknown
+SELECT count(*) FROM t WHERE creation_time LIKE '2025%' -- error: operator does not exist: timestamp without time zone ~~ unknown
+SELECT count(*) FROM t WHERE name LIKE 1 -- error: operator does not exist: text ~~ integer
+-- Functions by their PostgreSQL signatures
+SELECT lower(1) -- error: function lower(integer) does not exist
+SELECT upper(schedule) FROM t -- error: function upper(json) does not exist
+SELECT length(true) -- error: function length(boolean) does not exist
+SELECT reverse(12) -- error: function reverse(integer) does not exist
+SELECT replace(1, '1', '2') -- error: function replace(integer, unknown, unknown) does not exist
+SELECT strpos(1, '1') -- error: function strpos(integer, unknown) does not exist
+SELECT substring(123, 1, 2) -- error: function substring(integer, integer, integer) does not exist
+SELECT split_part('a-b', '-', 1.5) -- error: function split_part(unknown, unknown, numeric) does not exist
+SELECT abs(name) FROM t -- error: function abs(text) does not exist
+SELECT abs('x') -- error: invalid input syntax for type double precision: "x"
+SELECT round(name) FROM t -- error: function round(text) does not exist
+SELECT ceil(true) -- error: function ceil(boolean) does not exist
+SELECT power(name, 2) FROM t -- error: function power(text, integer) does not exist
+SELECT cardinality(1) -- error: function cardinality(integer) does not exist
+SELECT array_to_string(1, ',') -- error: function array_to_string(integer, unknown) does not exist
+SELECT string_to_array(1, ',') -- error: function string_to_array(integer, unknown) does not exist
+SELECT array_position(ARRAY[1], 'a') -- error: invalid input syntax for type integer: "a"
+SELECT array_position(ARRAY[1], CAST('a' AS text)) -- error: function array_position(integer[], text) does not exist
 -- One type for a column of UNION, VALUES, CASE, COALESCE, ARRAY and IN
 SELECT 1.5 UNION SELECT 'foo' -- error: invalid input syntax for type numeric: "foo"
 SELECT 'a' UNION SELECT 1 -- error: invalid input syntax for type integer: "a"
