@@ -148,6 +148,12 @@ class Source:
         starts, ends = [], []
         for sub in node.walk():
             start, end = sub.meta.get("start"), sub.meta.get("end")
+            if (
+                sub.arg_key == "table"
+                and isinstance(sub.parent, exp.Column)
+                and not self.written_qualifier(sub.parent, end)
+            ):
+                continue  # the source's name, given by qualification: where FROM says it
             if isinstance(start, int) and isinstance(end, int):
                 starts.append(start)
                 ends.append(end)
@@ -183,6 +189,14 @@ class Source:
         ):
             i, j = i - 1, j + 1  # (a, b), (x), (SELECT ...): their parentheses
         return min(first, tokens[i].start), max(last, tokens[j].end)
+
+    def written_qualifier(self, column: exp.Column, end: object) -> bool:
+        """Whether a column's qualifier ending at ``end`` is written before its name (a
+        qualifier the translator added carries the position of the source's alias)."""
+        start = column.this.meta.get("start") if isinstance(column.this, exp.Expr) else None
+        if not isinstance(end, int) or not isinstance(start, int) or end >= start:
+            return False
+        return _DOT.fullmatch(self.sql[end + 1 : start]) is not None
 
     def text(self, node: exp.Expr) -> str:
         """``node`` as the user wrote it (as PostgreSQL would print it, without the
@@ -256,6 +270,12 @@ class Source:
         parent's."""
         extent = self.extent(node)
         if extent is None:
+            # Nothing under it has a position (ARRAY[], NULL + NULL): when the query has
+            # as many such tokens as nodes of its class, the n-th node is the n-th token.
+            alike = [n for n in node.root().walk(bfs=False) if type(n) is type(node)]
+            spelled = [t for t in self.tokens if t.token_type in kinds]
+            if len(alike) == len(spelled):
+                return next(t for n, t in zip(alike, spelled) if n is node)
             parent = node.parent
             while parent is not None and self.extent(parent) is None:
                 parent = parent.parent
@@ -329,8 +349,26 @@ class Source:
         return None
 
 
+# What may stand between a column's written qualifier and its name.
+_DOT = re.compile(r'"?\s*\.\s*"?')
 # The tokens that spell constructs DDSQL has, for a caret under them.
 _SPELLED: dict[type[exp.Expr], frozenset[TokenType]] = {
+    exp.EQ: frozenset({TokenType.EQ}),
+    exp.NEQ: frozenset({TokenType.NEQ}),
+    exp.GT: frozenset({TokenType.GT}),
+    exp.GTE: frozenset({TokenType.GTE}),
+    exp.LT: frozenset({TokenType.LT}),
+    exp.LTE: frozenset({TokenType.LTE}),
+    exp.Add: frozenset({TokenType.PLUS}),
+    exp.Sub: frozenset({TokenType.DASH}),
+    exp.Mul: frozenset({TokenType.STAR}),
+    exp.Div: frozenset({TokenType.SLASH}),
+    exp.Mod: frozenset({TokenType.MOD}),
+    exp.Neg: frozenset({TokenType.DASH}),
+    exp.DPipe: frozenset({TokenType.DPIPE}),
+    exp.Between: frozenset({TokenType.BETWEEN}),
+    exp.In: frozenset({TokenType.IN}),
+    exp.Array: frozenset({TokenType.ARRAY}),
     exp.Select: frozenset({TokenType.SELECT}),
     exp.JSONExtract: frozenset({TokenType.ARROW}),
     exp.JSONExtractScalar: frozenset({TokenType.DARROW}),

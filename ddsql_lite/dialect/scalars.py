@@ -22,6 +22,7 @@ from .runtime import (
     UNIQUE_KEYS,
     repeated_key,
 )
+from .texts import array_operator
 
 
 @rewrites(exp.Bracket)
@@ -185,7 +186,30 @@ def _fraction(node: exp.Expr) -> float:
     return value
 
 
-REWRITES: tuple[Rewrite, ...] = (strings, types, aggregates, subscripts)
+@rewrites(exp.DPipe)
+def array_concatenation(node: exp.Expr) -> exp.Expr:
+    """``||`` with an array operand: PostgreSQL's array operators. Two arrays (or an array
+    and NULL) are joined, a NULL array counting as empty unless both are NULL
+    (``array_cat``); an element is appended or prepended, to a NULL array too
+    (``array_append``, ``array_prepend``)."""
+    if not isinstance(node, exp.DPipe):
+        return node
+    function = array_operator(node)
+    left, right = node.this, node.expression
+    if function == "array_cat":
+        return exp.Case(
+            ifs=[exp.If(this=exp.Is(this=left, expression=exp.Null()), true=right)],
+            default=call("list_concat", left.copy(), right.copy()),
+        )
+    if function == "array_append":
+        return call("list_append", left, right)
+    if function == "array_prepend":
+        return call("list_prepend", left, right)
+    return node
+
+
+# (array_concatenation first: it reads string_to_array, which strings replaces)
+REWRITES: tuple[Rewrite, ...] = (array_concatenation, strings, types, aggregates, subscripts)
 
 FUNCTIONS: Functions = {
     # aggregates

@@ -10,6 +10,7 @@ from sqlglot import exp
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import TEXT_TYPES, call, data_type, type_in
+from .pgtypes import ARRAY_OPERATOR
 from .runtime import ARRAY_TEXT, INTERVAL_TEXT, VALUE_TEXT
 from .timefuncs import kind
 
@@ -40,7 +41,7 @@ def _may_be_number(node: exp.Expr) -> bool:
 _TEXT_ARRAY_CALLS = {"akeys", "avals", "string_to_array", "regexp_match", "regexp_split_to_array"}
 
 
-def _element_type(node: exp.Expr) -> exp.DataType | None:
+def element_type(node: exp.Expr) -> exp.DataType | None:
     """The element type of an array-valued ``node``; None when it is not known to be one."""
     while isinstance(node, exp.Paren):
         node = node.this
@@ -53,6 +54,21 @@ def _element_type(node: exp.Expr) -> exp.DataType | None:
         element = typed.expressions[0]
         return element if isinstance(element, exp.DataType) else None
     return None
+
+
+def array_operator(node: exp.DPipe) -> str | None:
+    """The array function ``a || b`` stands for (``array_cat``, ``array_append``,
+    ``array_prepend``), as PostgreSQL's type resolution (.pgtypes) found it, else as the
+    operands' types say; None when it joins text."""
+    found = node.meta.get(ARRAY_OPERATOR) if node._meta else None
+    if found is not None:
+        return str(found)
+    left, right = (element_type(operand) is not None for operand in (node.this, node.expression))
+    if left and (right or isinstance(node.expression, exp.Null)):
+        return "array_cat"
+    if right and isinstance(node.this, exp.Null):
+        return "array_cat"
+    return "array_append" if left else "array_prepend" if right else None
 
 
 def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
@@ -85,23 +101,23 @@ def value_texts(node: exp.Expr) -> exp.Expr:
     """Casts to text (and to text arrays), ``||`` operands and ``array_to_string`` arrays
     as PostgreSQL's text."""
     if isinstance(node, exp.Cast) and type_in(node.to, TEXT_TYPES):
-        item = _element_type(node.this)
+        item = element_type(node.this)
         if item is not None:
             return call(ARRAY_TEXT, _element_texts(node.this, item))
         if _may_be_number(node.this):
             return call(VALUE_TEXT, node.this)
     elif isinstance(node, exp.Cast) and type_in(node.to, (exp.DType.ARRAY,)):
         target = node.to.expressions[0] if node.to.expressions else None
-        item = _element_type(node.this)
+        item = element_type(node.this)
         if item is not None and isinstance(target, exp.DataType) and target.is_type(*TEXT_TYPES):
             return _element_texts(node.this, item)
-    elif isinstance(node, exp.DPipe):
+    elif isinstance(node, exp.DPipe) and array_operator(node) is None:
         for side in ("this", "expression"):
             operand = node.args[side]
             if _may_be_number(operand):
                 node.set(side, call(VALUE_TEXT, operand))
     elif isinstance(node, exp.ArrayToString):
-        item = _element_type(node.this)
+        item = element_type(node.this)
         if item is not None:
             node.set("this", _element_texts(node.this, item))
     return node

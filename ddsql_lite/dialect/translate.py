@@ -41,6 +41,7 @@ from .names import (
     using_orders,
 )
 from .nodes import data_type
+from .pgtypes import resolve_types
 from .refusals import Refusal, Source, refuse
 from .rules import REWRITES
 from .walk import apply_rewrites
@@ -184,6 +185,7 @@ class Translator:
             refuse_duckdb_reads(tree, sql)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
             finish = _nothing
+        resolve_types(tree)  # PostgreSQL's operator and common-type resolution
         tree = apply_rewrites(tree, REWRITES)
         if replaced_functions:
             tree = tables.fuse_element_paths(tree)

@@ -382,7 +382,7 @@ REFUSALS = [
     ("INTERVAL 2 DAY", "in quotes"),
     ("INTERVAL(3) '1.5 seconds'", "in quotes"),
     ("INTERVAL 'P1DT2H'", "interval 'P1DT2H'"),
-    ("INTERVAL '1 week 2 hours' || INTERVAL '@ 1 day 2 days'", "given twice"),
+    ("INTERVAL '1 week 2 hours' + INTERVAL '@ 1 day 2 days'", "given twice"),
     ("CAST(name AS INTERVAL)", "literal text only"),
     ("TIMESTAMP '2025-07-10 00:00:00.000-04:00'", "offset"),
     ("creation_time > '2025-01-01 10:00+02'", "offset"),

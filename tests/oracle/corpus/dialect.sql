@@ -300,6 +300,28 @@ SELECT CAST('{bad' AS JSON) -- error: JSON
 SELECT CAST(1 AS HUGEINT) -- error: casts to
 SELECT CAST('x' AS BLOB) -- error: casts to
 SELECT TRY_CAST('x' AS BIGINT) -- error: TRY_CAST
+-- Untyped literals take the other operand's type (PostgreSQL's unknown); what PostgreSQL
+-- cannot resolve is in rejects.sql. `/` never truncates (documented deviation).
+SELECT 1 + '1' AS a, '2' * 3 AS b, 1.5 + '2' AS c, 2.5 * '1e2' AS d, 10 - ' +7 ' AS e
+SELECT count(*) AS n FROM t HAVING count(*) > '5'
+SELECT CAST(account_id AS bigint) = '111122223333' AS a, account_id = '111122223333' AS b FROM t ORDER BY _key
+SELECT CAST(1 AS double precision) + 'Infinity' AS a, 1.5 + 'NaN' AS b, true = 'yes' AS c, false = 'off' AS d, true = '1' AS e
+SELECT 'a' || 1 AS a, 1 || 'a' AS b, name || 1 AS c, 1.5 || name AS d, NULL || 1 AS e FROM t ORDER BY _key
+SELECT schedule || '!' AS a, true || 'x' AS b FROM t ORDER BY _key
+SELECT 1 UNION SELECT '2' ORDER BY 1
+SELECT 1.5 UNION ALL SELECT '2' UNION ALL SELECT NULL ORDER BY 1
+SELECT 'a' UNION SELECT 'b' ORDER BY 1
+SELECT n + 1 AS m FROM (VALUES (1), ('2'), (NULL)) AS v(n) ORDER BY 1
+SELECT CASE WHEN status = 'Running' THEN 1 ELSE '0' END AS r FROM t ORDER BY _key
+SELECT coalesce(NULL, '7') AS a, coalesce(NULL, 7) + 1 AS b, coalesce(tags->'team', 'none') AS c FROM t ORDER BY _key
+SELECT ARRAY[1, '2'] AS a, ARRAY['a', 'b'] AS b, 1 IN (1, '2') AS c, name IN ('x', 'y') AS d FROM t ORDER BY _key
+SELECT count(*) AS n FROM t WHERE creation_time > '2025-01-01' AND name <> 'x'
+SELECT min(name) AS a, max(creation_time) AS b, max(completion_time - creation_time) AS c, bool_and('t') AS d FROM t
+SELECT CAST(ARRAY[] AS bigint[]) AS a
+SELECT abs('-1.5') AS a, round('3.7') AS b, ceil('1.2') AS c, power(2, '3') AS d, array_position(ARRAY[1, 2], '2') AS e, split_part('a-b', '-', '2') AS f, lower(1 || 'A') AS g
+SELECT count(*) AS n FROM t WHERE 't' AND (status = 'Running' OR 'no')
+SELECT CASE WHEN 'true' THEN 'a' END AS a, CASE WHEN NULL THEN 'b' ELSE 'c' END AS b
+SELECT '5' / 2 AS a, 7 / '2' AS b -- ddsql: [(2.5, 3.5)]
 -- ============================================================= Aggregates
 SELECT MIN(name), MAX(name), COUNT(name), COUNT(*), COUNT(DISTINCT name) FROM t
 SELECT COUNT(status_reason) AS a, COUNT(completion_time) AS b, COUNT(DISTINCT tags->'team') AS c, COUNT(DISTINCT account_id) AS d, COUNT(tags->'owner') AS e FROM t
@@ -411,6 +433,10 @@ SELECT (ARRAY['a', 'b', 'c'])[1] AS a, (ARRAY['a', 'b', 'c'])[3] AS b, (ARRAY['a
 SELECT name, (STRING_TO_ARRAY(name, '-'))[2] AS second FROM t ORDER BY _key
 SELECT s.a[1] AS first, s.a[CARDINALITY(s.a)] AS last FROM (SELECT _key, STRING_TO_ARRAY(name, '-') AS a FROM t) AS s ORDER BY s._key
 SELECT (ARRAY_AGG(name ORDER BY creation_time))[1] AS oldest FROM t GROUP BY account_id ORDER BY 1
+-- || with an array: PostgreSQL's array_cat, array_append and array_prepend (NULL is an empty array, unless both are NULL)
+SELECT ARRAY[1, 2] || 3 AS a, 0 || ARRAY[1] AS b, ARRAY[1] || ARRAY[2, 3] AS c, ARRAY[1] || 2.5 AS d, ARRAY[1] || NULL AS e, NULL || ARRAY['x'] AS f
+SELECT STRING_TO_ARRAY(name, '-') || status AS a, status || STRING_TO_ARRAY(name, '-') AS b FROM t ORDER BY _key
+SELECT CAST(NULL AS bigint[]) || CAST(NULL AS bigint[]) AS a, CAST(NULL AS bigint[]) || 1 AS b, ARRAY[1] || CAST(NULL AS bigint) AS c, ARRAY[1] || CAST(NULL AS bigint[]) AS d
 -- UNNEST in FROM: one array, several arrays zipped and padded with NULL, laterally per row
 SELECT x FROM UNNEST(ARRAY[3, 1, 2]) AS x
 SELECT x FROM UNNEST(ARRAY[3, 1, 2]) AS u (x) ORDER BY x

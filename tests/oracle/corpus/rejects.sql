@@ -1,0 +1,126 @@
+-- PostgreSQL rejects: every query in this file is one PostgreSQL 15 refuses, and ddsql_lite
+-- must refuse it too (docs/dialect.md, "Strictness"). Each line ends with `-- error: <text>`:
+-- the corpus test checks, on every run, that PostgreSQL raises an error for it and that
+-- ddsql_lite raises a DDSQLError whose message contains <text> (PostgreSQL's own words).
+-- `FROM t` stands for aws.sagemaker_inference_experiment AS t.
+--
+-- ===== Types and operators
+-- An untyped literal takes the other operand's type, and must read as it
+SELECT 1 + '1.5' -- error: invalid input syntax for type integer: "1.5"
+SELECT 1 = '1.0' -- error: invalid input syntax for type integer: "1.0"
+SELECT 2 * 'abc' -- error: invalid input syntax for type integer: "abc"
+SELECT count(*) FROM t HAVING count(*) > 'five' -- error: invalid input syntax for type bigint: "five"
+SELECT CAST(1 AS double precision) + 'abc' -- error: invalid input syntax for type double precision: "abc"
+SELECT 1.5 + '1,5' -- error: invalid input syntax for type numeric: "1,5"
+SELECT true = 'o' -- error: invalid input syntax for type boolean: "o"
+SELECT 1 + '1_000' -- error: invalid input syntax for type integer: "1_000"
+SELECT CAST(1 AS double precision) + '1e400' -- error: "1e400" is out of range for type double precision
+SELECT '1' + '1' -- error: operator is not unique: unknown + unknown
+SELECT NULL * NULL -- error: operator is not unique: unknown * unknown
+SELECT -'1' -- error: operator is not unique: - unknown
+-- Text and numbers: no operator without a cast
+SELECT count(*) FROM t WHERE account_id = 111122223333 -- error: operator does not exist: text = bigint
+SELECT count(*) FROM t WHERE account_id > 5 -- error: operator does not exist: text > integer
+SELECT count(*) FROM t WHERE account_id + 5 > 1 -- error: operator does not exist: text + integer
+SELECT count(*) FROM t WHERE tags->'team' = 5 -- error: operator does not exist: text = integer
+SELECT count(*) FROM t WHERE tags -> 'aws_account' <> 111122223333 -- error: operator does not exist: text <> bigint
+SELECT count(*) FROM t WHERE schedule->>'start_time' = 5 -- error: operator does not exist: text = integer
+SELECT count(*) FROM t WHERE length(name) = '3' OR lower(name) = 3 -- error: operator does not exist: text = integer
+SELECT count(*) FROM t WHERE name BETWEEN 1 AND 2 -- error: operator does not exist: text >= integer
+SELECT count(*) FROM t WHERE name IN (1, 2) -- error: operator does not exist: text = integer
+SELECT CASE account_id WHEN 1 THEN 'one' END FROM t -- error: operator does not exist: text = integer
+SELECT 1.5 * name FROM t -- error: operator does not exist: numeric * text
+SELECT -name FROM t -- error: operator does not exist: - text
+-- Other operators PostgreSQL does not have
+SELECT count(*) FROM t WHERE schedule = schedule -- error: operator does not exist: json = json
+SELECT count(*) FROM t WHERE schedule <> endpoint_metadata -- error: operator does not exist: json <> json
+SELECT count(*) FROM t WHERE schedule -> 'start_time' < schedule -> 'end_time' -- error: operator does not exist: json < json
+SELECT count(*) FROM t WHERE schedule = '{}' -- error: operator does not exist: json = unknown
+SELECT 1 = true -- error: operator does not exist: integer = boolean
+SELECT creation_time + 1 FROM t -- error: operator does not exist: timestamp without time zone + integer
+SELECT creation_time + creation_time FROM t -- error: operator does not exist: timestamp without time zone + timestamp without time zone
+SELECT 5 % CAST(1.5 AS double precision) -- error: operator does not exist: integer % double precision
+-- || between two operands of which neither is text nor an array
+SELECT 3 || 4.0 -- error: operator does not exist: integer || numeric
+SELECT 3 || 4 -- error: operator does not exist: integer || integer
+SELECT true || 1 -- error: operator does not exist: boolean || integer
+SELECT schedule || schedule FROM t -- error: operator does not exist: json || json
+SELECT count(*) || 1 FROM t -- error: operator does not exist: bigint || integer
+-- Aggregates over types they do not take
+SELECT sum(true) -- error: function sum(boolean) does not exist
+SELECT avg(status = 'Running') FROM t -- error: function avg(boolean) does not exist
+SELECT sum(completion_time IS NULL) FROM t -- error: function sum(boolean) does not exist
+SELECT sum(name) FROM t -- error: function sum(text) does not exist
+SELECT avg(creation_time) FROM t -- error: function avg(timestamp without time zone) does not exist
+SELECT max(status = 'Running') FROM t -- error: function max(boolean) does not exist
+SELECT max(schedule) FROM t -- error: function max(json) does not exist
+SELECT min(tags) FROM t -- error: function min(hstore) does not exist
+SELECT bool_and(1) -- error: function bool_and(integer) does not exist
+SELECT sum(count(*)) OVER () FROM t GROUP BY status HAVING sum(true) > 0 -- error: function sum(boolean) does not exist
+SELECT sum('1') -- error: function sum(unknown) is not unique
+-- Conditions are booleans
+SELECT count(*) FROM t WHERE 1 -- error: argument of WHERE must be type boolean, not type integer
+SELECT count(*) FROM t WHERE name -- error: argument of WHERE must be type boolean, not type text
+SELECT count(*) FROM t WHERE NOT name -- error: argument of NOT must be type boolean, not type text
+SELECT count(*) FROM t WHERE status = 'Running' AND 1 -- error: argument of AND must be type boolean, not type integer
+SELECT count(*) FROM t WHERE true OR length(name) -- error: argument of OR must be type boolean, not type integer
+SELECT status FROM t GROUP BY status HAVING count(*) -- error: argument of HAVING must be type boolean, not type bigint
+SELECT count(*) FROM t AS a JOIN t AS b ON 1 -- error: argument of JOIN/ON must be type boolean, not type integer
+SELECT CASE WHEN 1 THEN 'a' END -- error: argument of CASE/WHEN must be type boolean, not type integer
+SELECT CASE WHEN 'x' THEN 'a' END -- error: invalid input syntax for type boolean: "x"
+-- LIKE is for text
+SELECT count(*) LIKE '1%' FROM t -- error: operator does not exist: bigint ~~ unknown
+SELECT count(*) NOT LIKE '1%' FROM t -- error: operator does not exist: bigint !~~ unknown
+SELECT count(*) FROM t WHERE schedule LIKE '%a%' -- error: operator does not exist: json ~~ unknown
+SELECT count(*) FROM t WHERE creation_time LIKE '2025%' -- error: operator does not exist: timestamp without time zone ~~ unknown
+SELECT count(*) FROM t WHERE name LIKE 1 -- error: operator does not exist: text ~~ integer
+-- Functions by their PostgreSQL signatures
+SELECT lower(1) -- error: function lower(integer) does not exist
+SELECT upper(schedule) FROM t -- error: function upper(json) does not exist
+SELECT length(true) -- error: function length(boolean) does not exist
+SELECT reverse(12) -- error: function reverse(integer) does not exist
+SELECT replace(1, '1', '2') -- error: function replace(integer, unknown, unknown) does not exist
+SELECT strpos(1, '1') -- error: function strpos(integer, unknown) does not exist
+SELECT substring(123, 1, 2) -- error: function substring(integer, integer, integer) does not exist
+SELECT split_part('a-b', '-', 1.5) -- error: function split_part(unknown, unknown, numeric) does not exist
+SELECT abs(name) FROM t -- error: function abs(text) does not exist
+SELECT abs('x') -- error: invalid input syntax for type double precision: "x"
+SELECT round(name) FROM t -- error: function round(text) does not exist
+SELECT ceil(true) -- error: function ceil(boolean) does not exist
+SELECT power(name, 2) FROM t -- error: function power(text, integer) does not exist
+SELECT cardinality(1) -- error: function cardinality(integer) does not exist
+SELECT array_to_string(1, ',') -- error: function array_to_string(integer, unknown) does not exist
+SELECT string_to_array(1, ',') -- error: function string_to_array(integer, unknown) does not exist
+SELECT array_position(ARRAY[1], 'a') -- error: invalid input syntax for type integer: "a"
+SELECT array_position(ARRAY[1], CAST('a' AS text)) -- error: function array_position(integer[], text) does not exist
+-- One type for a column of UNION, VALUES, CASE, COALESCE, ARRAY and IN
+SELECT 1.5 UNION SELECT 'foo' -- error: invalid input syntax for type numeric: "foo"
+SELECT 'a' UNION SELECT 1 -- error: invalid input syntax for type integer: "a"
+SELECT 1 UNION SELECT 2.5 UNION ALL SELECT 'x' -- error: invalid input syntax for type numeric: "x"
+SELECT 1 UNION SELECT CAST('a' AS text) -- error: UNION types integer and text cannot be matched
+SELECT name FROM t UNION SELECT 1 -- error: UNION types text and integer cannot be matched
+SELECT 'a' UNION SELECT 'b' UNION SELECT 1 -- error: UNION types text and integer cannot be matched
+VALUES (1), ('a') -- error: invalid input syntax for type integer: "a"
+SELECT * FROM (VALUES (1, 'a'), ('b', 2)) AS v(x, y) -- error: invalid input syntax for type integer: "b"
+SELECT * FROM (VALUES (1), (CAST('a' AS text))) AS v(x) -- error: VALUES types integer and text cannot be matched
+SELECT CASE WHEN status = 'Running' THEN 1 ELSE 'a' END FROM t -- error: invalid input syntax for type integer: "a"
+SELECT CASE WHEN status = 'Running' THEN 1 ELSE name END FROM t -- error: CASE types text and integer cannot be matched
+SELECT CASE WHEN status = 'Running' THEN name WHEN false THEN 2 END FROM t -- error: CASE types text and integer cannot be matched
+SELECT coalesce(tags->'team', 0) FROM t -- error: COALESCE types text and integer cannot be matched
+SELECT coalesce(1, 'a') -- error: invalid input syntax for type integer: "a"
+SELECT ARRAY[1, 'a'] -- error: invalid input syntax for type integer: "a"
+SELECT ARRAY[1, name] FROM t -- error: ARRAY types integer and text cannot be matched
+SELECT 1 IN (1, 'a') -- error: invalid input syntax for type integer: "a"
+SELECT count(*) FROM t WHERE (SELECT 1) = 'x' -- error: invalid input syntax for type integer: "x"
+-- Untyped literals of a subquery or CTE are text outside it
+WITH c AS (SELECT 'a' AS s) SELECT s + 1 FROM c -- error: operator does not exist: text + integer
+SELECT x + 1 FROM (SELECT '1' AS x) AS s -- error: operator does not exist: text + integer
+SELECT coalesce(NULL, '7') + 1 -- error: operator does not exist: text + integer
+-- || with an array takes an array or an element of the same kind
+SELECT ARRAY[1] || CAST('x' AS text) -- error: operator does not exist: integer[] || text
+SELECT ARRAY['a'] || 1 -- error: operator does not exist: text[] || integer
+SELECT ARRAY[1] || ARRAY[CAST('a' AS text)] -- error: operator does not exist: integer[] || text[]
+SELECT ARRAY['a', 'b'] || 'c' -- error: malformed array literal: "c"
+-- An empty ARRAY[] has no type
+SELECT ARRAY[] -- error: cannot determine type of empty array
+SELECT cardinality(ARRAY[]) -- error: cannot determine type of empty array
