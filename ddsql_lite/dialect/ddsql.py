@@ -115,9 +115,17 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
     arrows = False
     timed = False  # whether prepare_tokens has anything to do
     last = len(tokens) - 1
+    skip = 0  # tokens up to this index were read into the one before (strings)
     for i, tok in enumerate(tokens):
+        if i < skip:
+            continue
         kind = tok.token_type
         nxt = tokens[i + 1] if i < last else None
+        if kind in _STRINGS and (
+            kind == _UNICODE or (nxt is not None and nxt.token_type in _STRINGS)
+        ):
+            tok, skip = read_string(sql, tokens, i)
+            kind, nxt = tok.token_type, tokens[skip] if skip <= last else None
         if kind == _L_PAREN:
             depth += 1
             if depth > MAX_PAREN_DEPTH:
@@ -221,6 +229,13 @@ def _error(sql: str, tok: Token, message: str) -> ParseError:
     return ParseError(f"syntax error: {message}", sql, line, col)
 
 
+def _near(sql: str, tok: Token, hint: str) -> ParseError:
+    """PostgreSQL's syntax error at ``tok`` ("at or near" it), with a hint."""
+    return ParseError(
+        f'syntax error at or near "{_written(sql, tok)}": {hint}', sql, *position(sql, tok.start)
+    )
+
+
 def _duckdb(sql: str, tok: Token, what: str, instead: str = "") -> ParseError:
     return _error(
         sql, tok, f"{what} is DuckDB syntax, not DDSQL" + (f"; {instead}" if instead else "")
@@ -248,6 +263,14 @@ def _refuse_duckdb_syntax(sql: str, tokens: list[Token], i: int, out: list[Token
         if typed and prev is not None and prev.token_type in Parser.TYPE_TOKENS:
             raise _error(sql, tok, f"array sizes are not supported; write {prev.text}[]")
         if prev is not None and prev.token_type in _SUBSCRIPTABLE:
+            subscript = nxt is None or nxt.token_type != TokenType.R_BRACKET  # not T(n)[]
+            if subscript and prev.token_type in _CLOSING and _subscripts_call(out):
+                raise _near(
+                    sql,
+                    tok,
+                    "to subscript the result of a function or of ARRAY[...], put it in "
+                    "parentheses: (f(...))[i]",
+                )
             return
         if prev is not None and prev.token_type == TokenType.STRING:
             raise _duckdb(sql, tok, "string slicing s[...]", "use substring(s, start, length)")
@@ -266,6 +289,43 @@ def _refuse_duckdb_syntax(sql: str, tokens: list[Token], i: int, out: list[Token
         raise _duckdb(sql, tok, "a query starting with FROM", "start it with SELECT")
 
 
+_CLOSING = (TokenType.R_PAREN, TokenType.R_BRACKET)
+# Tokens before "(" that make it a call's (or a clause of one: OVER, FILTER, WITHIN GROUP)
+# rather than a parenthesised expression, which alone PostgreSQL lets a subscript follow.
+_CALLED = frozenset(
+    {TokenType.VAR, TokenType.IDENTIFIER, TokenType.OVER, TokenType.FILTER}
+    | {TokenType.EXISTS, TokenType.ARRAY, TokenType.ROW}
+    | (set(Parser.FUNC_TOKENS) - {TokenType.UNION, TokenType.LIKE, TokenType.ILIKE})
+    - {TokenType.RLIKE, TokenType.GLOB, TokenType.OFFSET, TokenType.XOR, TokenType.ANY}
+    - {TokenType.ALL, TokenType.SOME}
+)
+
+
+def _subscripts_call(out: list[Token]) -> bool:
+    """Whether the ``)`` or ``]`` that ends ``out`` closes a call, a call's clause or
+    ``ARRAY[...]`` (through any subscripts after it), which PostgreSQL's grammar does not
+    subscript without parentheses (``array_agg(x)[1]``, ``ARRAY[1, 2][1]``)."""
+    end = len(out) - 1
+    while end >= 0 and out[end].token_type in _CLOSING:
+        closer = out[end].token_type
+        opener = _L_PAREN if closer == _R_PAREN else TokenType.L_BRACKET
+        depth = 0
+        for j in range(end, -1, -1):
+            kind = out[j].token_type
+            depth += (kind == closer) - (kind == opener)
+            if depth == 0:
+                break
+        else:
+            return False
+        before = out[j - 1].token_type if j > 0 else None
+        if closer == _R_PAREN:
+            return before in _CALLED
+        if before == TokenType.ARRAY:
+            return True
+        end = j - 1  # a subscript: look at what it subscripts
+    return False
+
+
 def _comprehension(tokens: list[Token], i: int) -> bool:
     """Whether the ``[`` at ``i`` opens ``[expr FOR x IN list]``."""
     depth = 0
@@ -280,6 +340,116 @@ def _comprehension(tokens: list[Token], i: int) -> bool:
         elif kind == TokenType.FOR and depth == 1:
             return True
     return False
+
+
+_UNICODE = TokenType.UNICODE_STRING
+# String literals: 'a', E'a', U&'a' (and the forms PostgreSQL lacks, refused later).
+_STRINGS = frozenset(
+    {TokenType.STRING, TokenType.BYTE_STRING, _UNICODE, TokenType.NATIONAL_STRING}
+    | {TokenType.HEX_STRING, TokenType.BIT_STRING, TokenType.HEREDOC_STRING}
+)
+# What may separate two parts of one string literal: blanks and -- comments, with a
+# newline among them (PostgreSQL's "quote continuation").
+_CONTINUATION = re.compile(r"(?:[ \t\f\r]|--[^\n\r]*)*[\n\r](?:\s|--[^\n\r]*)*")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def read_string(sql: str, tokens: list[Token], i: int) -> tuple[Token, int]:
+    """The string literal that starts at token ``i``, as one STRING token, and the index
+    of the token after it: ``U&'...' [UESCAPE 'c']`` decoded, and the parts of a standard
+    literal continued across a newline (``'a'`` newline ``'b'`` is ``'ab'``) joined, as
+    PostgreSQL's lexer reads them. Two literals side by side on one line are a syntax
+    error, as in PostgreSQL."""
+    tok = tokens[i]
+    text, end, j = tok.text, tok.end, i + 1
+    if tok.token_type == _UNICODE:
+        escape = "\\"
+        if (
+            j + 1 < len(tokens)
+            and tokens[j].token_type == _VAR
+            and tokens[j].text.upper() == "UESCAPE"
+        ):
+            given = tokens[j + 1]
+            if given.token_type != TokenType.STRING:
+                raise _error(sql, tokens[j], "UESCAPE must be followed by a simple string literal")
+            escape, end, j = given.text, given.end, j + 2
+            if len(escape) != 1 or escape in _HEX or escape in "+'\" \t\n\r\f":
+                raise _error(
+                    sql,
+                    given,
+                    f'invalid Unicode escape character at or near "{_written(sql, given)}"',
+                )
+        text = _unicode_text(sql, tok, text, escape)
+    while j < len(tokens) and tokens[j].token_type in _STRINGS:
+        nxt = tokens[j]
+        continued = _CONTINUATION.fullmatch(sql, end + 1, nxt.start) is not None
+        if (
+            not continued
+            or tok.token_type != TokenType.STRING
+            or nxt.token_type != TokenType.STRING
+        ):
+            if continued and tok.token_type in (TokenType.BYTE_STRING, _UNICODE):
+                raise Refusal(
+                    "a string continued on the next line is supported for plain '...' "
+                    "literals only; write it as one literal",
+                    offset=nxt.start,
+                )
+            raise _near(
+                sql,
+                nxt,
+                "string literals side by side are one literal only when a newline separates them",
+            )
+        text, end, j = text + nxt.text, nxt.end, j + 1
+    return Token(TokenType.STRING, text, tok.line, tok.col, tok.start, end, tok.comments), j
+
+
+def _written(sql: str, tok: Token) -> str:
+    return sql[tok.start : tok.end + 1]
+
+
+def _unicode_text(sql: str, tok: Token, text: str, escape: str) -> str:
+    """The text of ``U&'...'``: ``<escape>XXXX`` and ``<escape>+XXXXXX`` are code points
+    (a UTF-16 surrogate pair joins), a doubled escape character is itself."""
+    out: list[str] = []
+    high = 0  # a first surrogate waiting for its second
+    k = 0
+    while k < len(text):
+        ch = text[k]
+        if ch != escape:
+            if high:
+                break
+            out.append(ch)
+            k += 1
+            continue
+        if text[k + 1 : k + 2] == escape and not high:
+            out.append(escape)
+            k += 2
+            continue
+        digits = 6 if text[k + 1 : k + 2] == "+" else 4
+        start = k + 1 + (digits == 6)
+        code = text[start : start + digits]
+        if len(code) != digits or not set(code) <= _HEX:
+            raise Refusal(
+                "invalid Unicode escape: Unicode escapes must be \\XXXX or \\+XXXXXX",
+                offset=tok.start,
+            )
+        value = int(code, 16)
+        k = start + digits
+        if high:
+            if not 0xDC00 <= value <= 0xDFFF:
+                break
+            out.append(chr(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00)))
+            high = 0
+        elif 0xD800 <= value <= 0xDBFF:
+            high = value
+        elif 0xDC00 <= value <= 0xDFFF or value == 0 or value > 0x10FFFF:
+            break
+        else:
+            out.append(chr(value))
+    else:
+        if not high:
+            return "".join(out)
+    raise Refusal("invalid Unicode escape value or surrogate pair", offset=tok.start)
 
 
 def _check_token(

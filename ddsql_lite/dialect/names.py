@@ -64,7 +64,7 @@ def pg_name(node: exp.Expr) -> str:
         if node.to.this == exp.DType.ARRAY:
             return "?column?"
         return PG_TYPE_NAMES.get(node.to.this, node.to.sql("postgres").lower().split("(")[0])
-    if isinstance(node, exp.Paren):
+    if isinstance(node, (exp.Paren, exp.Bracket)):  # a subscript keeps its value's name
         return pg_name(node.this)
     if isinstance(node, exp.Case):
         return "case"

@@ -25,6 +25,10 @@ _OPENERS = {TokenType.L_PAREN: TokenType.R_PAREN, TokenType.L_BRACKET: TokenType
 _CLOSERS = {closer: opener for opener, closer in _OPENERS.items()}
 # Nodes whose parentheses are part of them.
 _PARENTHESISED = (exp.Tuple, exp.Paren, exp.Subquery)
+# The parts of a column name before the column's own (t.col, schema.t.col) and what
+# separates them from it.
+_QUALIFIERS = frozenset({"table", "db", "catalog"})
+_DOTS = re.compile(r'\s*\.\s*(?:(?:\w+|"[^"]*")\s*\.\s*)*')
 # How long a construct's own text may be to be quoted whole in a message.
 _QUOTED = 60
 
@@ -149,6 +153,8 @@ class Source:
         for sub in node.walk():
             start, end = sub.meta.get("start"), sub.meta.get("end")
             if isinstance(start, int) and isinstance(end, int):
+                if sub.arg_key in _QUALIFIERS and not self._written_qualifier(sub, end):
+                    continue
                 starts.append(start)
                 ends.append(end)
         if not starts:
@@ -183,6 +189,14 @@ class Source:
         ):
             i, j = i - 1, j + 1  # (a, b), (x), (SELECT ...): their parentheses
         return min(first, tokens[i].start), max(last, tokens[j].end)
+
+    def _written_qualifier(self, qualifier: exp.Expr, end: int) -> bool:
+        """Whether the table (or schema) name of a column was written before it, as
+        ``t.col``: qualification copies the source's name, with its place in the text,
+        into every column it qualifies."""
+        column = qualifier.parent
+        start = column.this.meta.get("start") if isinstance(column, exp.Column) else None
+        return isinstance(start, int) and _DOTS.fullmatch(self.sql, end + 1, start) is not None
 
     def text(self, node: exp.Expr) -> str:
         """``node`` as the user wrote it (as PostgreSQL would print it, without the
@@ -583,6 +597,19 @@ CONSTRUCTS: dict[type[exp.Expr], Construct] = {
     ),
     exp.Pivot: Construct(_tokens(_T.PIVOT, _T.UNPIVOT), "use GROUP BY", _group_spelled, _DUCKDB),
     exp.TableSample: Construct(_tokens(_T.TABLE_SAMPLE), "", _group_spelled),
+    # (sqrt() and cbrt() written as calls are refused by name before these are met)
+    exp.Sqrt: Construct(
+        _tokens(_T.PIPE_SLASH),
+        lambda n, s: f"for a square root write power({s.text(n.this)}, 0.5)",
+        lambda n, s, t: f"operator {s.written(t) if t is not None else '|/'}",
+    ),
+    exp.Cbrt: Construct(
+        _tokens(_T.DPIPE_SLASH),
+        lambda n, s: (
+            f"for the cube root of a positive number write power({s.text(n.this)}, 1.0 / 3)"
+        ),
+        lambda n, s, t: f"operator {s.written(t) if t is not None else '||/'}",
+    ),
 }
 # Calls that sqlglot reads for keywords (x = ALL(...), x = SOME(...)).
 _KEYWORD_CALLS = {"all": CONSTRUCTS[exp.All], "some": CONSTRUCTS[exp.Any]}

@@ -45,7 +45,6 @@ def subscripts(node: exp.Expr) -> exp.Expr:
 # index a string by character and a JSON array by element).
 _NOT_SUBSCRIPTABLE = {
     exp.DType.JSON: "for an element of a JSON array write j -> 0",
-    exp.DType.MAP: "for a tag write tags -> 'key'",
     **{kind: "use substring(s, start, length)" for kind in TEXT_TYPES},
 }
 

@@ -21,6 +21,7 @@ from sqlglot.tokenizer_core import TokenType
 from ..errors import CatalogError, DDSQLError, UnsupportedError, at, caret
 from ..registry import Registry, Table, suggest
 from . import tables
+from .analysis import check_qualified, check_structure
 from .bounds import check_bounds
 from .ddsql import DIALECT, INTERNAL_PREFIX, PARAMETER_NAME, parse
 from .fast_qualify import NotFast, TableTypes, qualify_and_type
@@ -146,6 +147,11 @@ class Translator:
         postgres_clauses(found, sql)
         validate(found, sql)
         check_bounds(found, self.registry)  # before anything expands the query
+        check_structure(
+            found.of((exp.From, exp.Join)),
+            found.of(exp.CTE),
+            found.of((exp.Group, exp.Order, exp.Window)),
+        )
         columns = output_names(tree)
         name_outputs(tree, columns)
         tree = name_values(tree, found.of(exp.Values))
@@ -165,6 +171,7 @@ class Translator:
             # A query using_orders would refuse has a star, which the fast path leaves to
             # sqlglot's; there it is refused before qualification, as always.
             finish = qualify_and_type(tree, self.table_types)
+            check_qualified(found.of(exp.Select), self.registry)
         else:
             from sqlglot.optimizer.qualify import qualify  # the slow path's: imported once used
 
@@ -182,6 +189,7 @@ class Translator:
                 raise unknown_column(exc, used, sql) from None
             order_using_star(tree, orders)
             refuse_duckdb_reads(tree, sql)
+            check_qualified(tree.find_all(exp.Select), self.registry)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
             finish = _nothing
         tree = apply_rewrites(tree, REWRITES)
