@@ -644,9 +644,10 @@ def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
         trees = parser.parse(tokens, sql)
     except SqlglotParseError as exc:
         info = exc.errors[0] if exc.errors else {}
-        message = _readable(str(info.get("description") or exc).split(". Line ")[0])
         line, col = int(info.get("line") or 1), int(info.get("col") or 1)
         start = _token_start(tokens, line, col)
+        description = str(info.get("description") or exc).split(". Line ")[0]
+        message = _readable(description, sql, tokens, start)
         if start is not None:
             line, col = position(sql, start)
         misspelt = _misspelt_statement(sql, tokens)
@@ -680,15 +681,35 @@ _WHAT = {
 }
 
 
-def _readable(message: str) -> str:
-    """sqlglot's parser messages without its internals (class names, token reprs)."""
+def _readable(message: str, sql: str, tokens: list[Token], start: int | None) -> str:
+    """sqlglot's parser messages without its internals (class names, token reprs): a
+    call that lacks an argument is named as written (``start``: where the parser
+    stopped)."""
     missing = _MISSING.search(message)
     if missing:
         name = missing.group(1)
+        node_class = getattr(exp, name, None)
+        called = _called_at(sql, tokens, start)
+        if isinstance(node_class, type) and issubclass(node_class, exp.Func) and called:
+            return f"function {called}() is missing arguments"
         what = f"'{_WHAT[name]}'" if name in _WHAT else name.upper()
         return f"{what} is missing an operand or clause here"
     message = _TOKEN_REPR.sub(lambda m: repr(m.group(1)), message)
     return message.replace("'SENTINEL'", "the end of the query")
+
+
+def _called_at(sql: str, tokens: list[Token], start: int | None) -> str | None:
+    """The name of the call whose parentheses hold the offset ``start``, as written."""
+    if start is None:
+        return None
+    depth = 0
+    before = [t for t in tokens if t.start < start]
+    for i in range(len(before) - 1, 0, -1):
+        kind = before[i].token_type
+        depth += (kind == _R_PAREN) - (kind == _L_PAREN)
+        if depth < 0:
+            return _written(sql, before[i - 1]) if before[i - 1].token_type in _CALLED else None
+    return None
 
 
 def _token_error(sql: str) -> ParseError:

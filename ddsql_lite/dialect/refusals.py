@@ -20,6 +20,7 @@ from sqlglot.errors import TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import DDSQLError, QueryError, UnsupportedError, at
+from .nodes import pg_sql
 
 _OPENERS = {TokenType.L_PAREN: TokenType.R_PAREN, TokenType.L_BRACKET: TokenType.R_BRACKET}
 _CLOSERS = {closer: opener for opener, closer in _OPENERS.items()}
@@ -61,7 +62,17 @@ class Refusal(UnsupportedError):
 
     def located(self, sql: str) -> DDSQLError:
         """The error users get: the message in their words, with a caret under what it
-        refuses when its place in ``sql`` is known."""
+        refuses when its place in ``sql`` is known. Never raises: should finding the
+        words or the place fail, the message alone."""
+        try:
+            return self._located(sql)
+        except Exception:
+            message = self.message
+            for name, part in self.parts.items():
+                message = message.replace(f"{{{name}}}", pg_sql(part))
+            return self.kind(message)
+
+    def _located(self, sql: str) -> DDSQLError:
         source = Source(sql)
         message = self.message
         for name, part in self.parts.items():
@@ -90,11 +101,103 @@ def run_time_error(error: QueryError, sql: str) -> QueryError:
         return function if function in _ddsql_functions() else "an internal step"
 
     message = _INTERNAL.sub(internal, message)
+    offset = None
     for value in dict.fromkeys(_QUOTED_VALUE.findall(message)):
         literal = f"'{value}'"
         if value and sql.count(literal) == 1:
-            return type(error)(at(message, sql, sql.index(literal)))
-    return type(error)(message)
+            offset = sql.index(literal)
+            break
+    message = postgres_wording(message)
+    return type(error)(message if offset is None else at(message, sql, offset))
+
+
+def postgres_wording(message: str) -> str:
+    """DuckDB's words for a value that does not convert or fit, as PostgreSQL says it
+    (``invalid input syntax for type bigint: "abc"``, ``bigint out of range``), with
+    DDSQL's type names; any other message unchanged."""
+    for pattern, say in _WORDING:
+        match = pattern.search(message)
+        if match is not None:
+            return message[: match.start()] + say(match) + message[match.end() :]
+    return message
+
+
+# DuckDB's names of DDSQL's types, as PostgreSQL names them in messages.
+_PG_TYPES = {
+    "INT64": "bigint",
+    "INT32": "integer",
+    "BOOL": "boolean",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "VARCHAR": "text",
+    "TIMESTAMP": "timestamp",
+    "INTERVAL": "interval",
+    "JSON": "json",
+}
+
+
+def _pg_type(duckdb_type: str) -> str:
+    if duckdb_type.endswith("[]"):
+        return _pg_type(duckdb_type[:-2]) + "[]"
+    return _PG_TYPES.get(duckdb_type, duckdb_type.lower())
+
+
+def _not_converted(match: re.Match[str]) -> str:
+    value, kind = match.group("value"), _pg_type(match.group("type"))
+    if kind == "bigint" and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return f'value "{value}" is out of range for type bigint'
+    return f'invalid input syntax for type {kind}: "{value}"'
+
+
+def _not_an_array(match: re.Match[str]) -> str:
+    value = match.group("value")
+    if value.lstrip().startswith("{"):  # PostgreSQL's array text, which DuckDB cannot read
+        return f'cannot read "{value}" as an array: write it as ARRAY[...]'
+    return f'malformed array literal: "{value}"'
+
+
+def _bad_json(match: re.Match[str]) -> str:
+    at_char = int(match.group("byte")) + 1
+    return (
+        f'invalid input syntax for type json: "{match.group("value")}" '
+        f"({match.group('reason')} at character {at_char})"
+    )
+
+
+_WORDING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            r"Could not convert string '(?P<value>.*?)' to (?P<type>[A-Z0-9_\[\]]+)"
+            r"(?: when casting from source column \S+)?"
+        ),
+        _not_converted,
+    ),
+    (
+        re.compile(
+            r"Malformed JSON at byte (?P<byte>\d+) of input: (?P<reason>[^.]*)\.\s+"
+            r'Input: "(?P<value>.*)"'
+        ),
+        _bad_json,
+    ),
+    (
+        re.compile(
+            r"Type \w+ with value .*? can't be cast because the value is out of range for "
+            r"the destination type (?P<type>\w+)"
+        ),
+        lambda m: f"{_pg_type(m.group('type'))} out of range",
+    ),
+    (
+        re.compile(
+            r"Type VARCHAR with value '(?P<value>.*?)' can't be cast to the destination type "
+            r"\w+\[\](?: when casting from source column \S+)?"
+        ),
+        _not_an_array,
+    ),
+    (
+        re.compile(r"Overflow in \w+ of (?P<type>INT64|INT32) \(.*?\)!?"),
+        lambda m: f"{_pg_type(m.group('type'))} out of range",
+    ),
+)
 
 
 _QUALIFIED = re.compile(r'(?:"[^"]*"\.)+"([^"]*)"')
@@ -207,7 +310,7 @@ class Source:
         bare = node.copy()
         for column in bare.find_all(exp.Column):
             column.set("table", None)
-        return bare.sql("postgres")
+        return pg_sql(bare)
 
     def quoted(self, node: exp.Expr) -> str:
         """:meth:`text`, shortened to its start when long."""

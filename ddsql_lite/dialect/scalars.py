@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import TEXT_TYPES, call, data_type, is_json, type_in
+from .nodes import TEXT_TYPES, call, data_type, is_json, pg_sql, type_in
 from .refusals import Refusal
 from .runtime import (
     SPLIT_PART,
@@ -57,7 +57,7 @@ def _check_subscripted(value: exp.Expr) -> None:
         return
     instead = _NOT_SUBSCRIPTABLE.get(kind, "subscripts apply to arrays")
     raise UnsupportedError(
-        f"cannot subscript type {typed.sql('postgres').lower() if typed else kind} because "
+        f"cannot subscript type {pg_sql(typed).lower() if typed else kind} because "
         f"it does not support subscripting; {instead}"
     )
 
@@ -103,7 +103,7 @@ def types(node: exp.Expr) -> exp.Expr:
         if target is not None and not node.expressions:
             return data_type(target)
         if node.this in _CANONICAL and node.this != exp.DType.VARCHAR:
-            raise UnsupportedError(f"type modifiers in {node.sql('postgres')} are not supported")
+            raise UnsupportedError(f"type modifiers in {pg_sql(node)} are not supported")
     return node
 
 
@@ -178,8 +178,7 @@ def _fraction(node: exp.Expr) -> float:
         value = None
     if value is None or not 0 <= value <= 1:
         raise UnsupportedError(
-            "approx_percentile needs a literal fraction between 0 and 1, "
-            f"got {node.sql('postgres')}"
+            f"approx_percentile needs a literal fraction between 0 and 1, got {pg_sql(node)}"
         )
     return value
 

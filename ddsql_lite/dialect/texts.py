@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import TEXT_TYPES, call, data_type, type_in
+from .nodes import TEXT_TYPES, call, data_type, pg_sql, type_in
 from .runtime import ARRAY_TEXT, INTERVAL_TEXT, VALUE_TEXT
 from .timefuncs import kind
 
@@ -76,7 +76,7 @@ def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
     ):
         text = call(VALUE_TEXT, value)
     else:
-        raise UnsupportedError(f"arrays of {item.sql('postgres').lower()} cannot be made text")
+        raise UnsupportedError(f"arrays of {pg_sql(item).lower()} cannot be made text")
     return call("list_transform", array, exp.Lambda(this=text, expressions=[element]))
 
 

@@ -41,7 +41,7 @@ from .names import (
     output_names,
     using_orders,
 )
-from .nodes import data_type
+from .nodes import data_type, pg_sql
 from .refusals import Refusal, Source, refuse
 from .rules import REWRITES
 from .walk import apply_rewrites
@@ -550,7 +550,7 @@ def refuse_cast(cast: exp.Expr, sql: str) -> UnsupportedError:
             written = sql[tok.start : (closing or tok).end + 1]
             return UnsupportedError(at(f"casts to {written} are not supported", sql, tok.start))
     to = cast.args["to"]
-    return UnsupportedError(located(f"casts to {to.sql('postgres')} are not supported", cast, sql))
+    return UnsupportedError(located(f"casts to {pg_sql(to)} are not supported", cast, sql))
 
 
 def check_placeholders(placeholders: list[exp.Expr]) -> None:

@@ -185,11 +185,12 @@ def test_every_refusal_teaches(translator: Translator, sql: str, refused: bool) 
             "query failed: ddsql_split_part(VARCHAR) failed; DDSQL_F8_DIGITS too",
             "query failed: split_part(VARCHAR) failed; an internal step too",
         ),
-        # a caret under the one literal of the query the message quotes
+        # a caret under the one literal of the query the message quotes, in PostgreSQL's
+        # words
         (
             "SELECT CAST('abc' AS BIGINT)",
             "query failed: Could not convert string 'abc' to INT64",
-            "query failed: Could not convert string 'abc' to INT64 (line 1, column 13)\n"
+            'query failed: invalid input syntax for type bigint: "abc" (line 1, column 13)\n'
             "  SELECT CAST('abc' AS BIGINT)\n"
             "              ^",
         ),
@@ -197,12 +198,44 @@ def test_every_refusal_teaches(translator: Translator, sql: str, refused: bool) 
         (
             "SELECT 'abc'::bigint, 'abc'::int",
             "query failed: Could not convert string 'abc' to INT64",
-            "query failed: Could not convert string 'abc' to INT64",
+            'query failed: invalid input syntax for type bigint: "abc"',
         ),
         (
             "SELECT name::bigint FROM t",
-            "query failed: Could not convert string 'x' to INT64",
-            "query failed: Could not convert string 'x' to INT64",
+            "query failed: Could not convert string 'x' to INT64 when casting from source "
+            "column name",
+            'query failed: invalid input syntax for type bigint: "x"',
+        ),
+        # DuckDB's other words for a value that does not convert or fit
+        (
+            "SELECT CAST('99999999999999999999' AS BIGINT), 1",
+            "query failed: Could not convert string '99999999999999999999' to INT64",
+            'query failed: value "99999999999999999999" is out of range for type bigint '
+            "(line 1, column 13)\n  SELECT CAST('99999999999999999999' AS BIGINT), 1\n"
+            "              ^",
+        ),
+        (
+            "SELECT CAST(x AS JSON) FROM t",
+            'query failed: Malformed JSON at byte 1 of input: unexpected character.  Input: "{bad"',
+            'query failed: invalid input syntax for type json: "{bad" (unexpected character '
+            "at character 2)",
+        ),
+        (
+            "SELECT 9223372036854775807 + 1",
+            "query failed: Overflow in addition of INT64 (9223372036854775807 + 1)!",
+            "query failed: bigint out of range",
+        ),
+        (
+            "SELECT CAST(1e300 AS BIGINT)",
+            "query failed: Type DOUBLE with value 1e+300 can't be cast because the value is out "
+            "of range for the destination type INT64",
+            "query failed: bigint out of range",
+        ),
+        (
+            "SELECT CAST(x AS BIGINT[]) FROM t",
+            "query failed: Type VARCHAR with value 'ab' can't be cast to the destination type "
+            "BIGINT[] when casting from source column x",
+            'query failed: malformed array literal: "ab"',
         ),
     ],
 )
