@@ -169,26 +169,31 @@ def _check_window(window: exp.Expr) -> None:
         raise Refusal("DISTINCT is not implemented for window functions", function)
 
 
-def check_qualified(selects: Iterable[exp.Expr], registry: Registry) -> None:
+def check_qualified(selects: Iterable[exp.Expr], registry: Registry) -> bool:
     """After qualification: a column left unqualified in WHERE or HAVING is one whose
     name is also an output column's (sqlglot and DuckDB read it as that output column;
     PostgreSQL reads output names in ORDER BY and GROUP BY only). It is the source column
     of that name when the select's sources have one, else refused as PostgreSQL does.
-    Also refuses an ORDER BY of a SELECT DISTINCT on something not selected."""
+    Also refuses an ORDER BY of a SELECT DISTINCT on something not selected. Returns
+    whether it tied a column to its source (which then needs typing)."""
+    tied = False
     for select in selects:
         for key in ("where", "having"):
             clause = select.args.get(key)
             if clause is not None:
-                _check_names(clause, select, registry)
+                tied = _check_names(clause, select, registry) or tied
         order = select.args.get("order")
         distinct = select.args.get("distinct")
         if order is not None and distinct is not None and not distinct.args.get("on"):
             _check_distinct_order(select, order)
+    return tied
 
 
-def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> None:
+def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> bool:
     """Tie each unqualified column of ``clause`` (outside the subqueries it holds,
-    checked as selects of their own) to the source that has it, or refuse it."""
+    checked as selects of their own) to the source that has it, or refuse it. Returns
+    whether it tied any."""
+    tied = False
     sources: list[tuple[str, frozenset[str] | None]] | None = None
     stack = [clause]
     while stack:
@@ -200,6 +205,11 @@ def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> None
             having = [alias for alias, columns in sources if columns and node.name in columns]
             if len(having) == 1:
                 node.set("table", exp.to_identifier(having[0], quoted=True))
+                tied = True
+            elif len(having) > 1:
+                raise Refusal(
+                    f"column reference {_quoted(node.name)} is ambiguous", node, kind=CatalogError
+                )
             elif not having and all(columns is not None for _, columns in sources):
                 raise Refusal(
                     f"column {_quoted(node.name)} does not exist ({_OUTPUT_NAMES})",
@@ -210,6 +220,7 @@ def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> None
         if isinstance(node, exp.Query) and node is not clause:
             continue
         stack.extend(node.iter_expressions())
+    return tied
 
 
 def _source_columns(

@@ -269,7 +269,7 @@ def _refuse_duckdb_syntax(sql: str, tokens: list[Token], i: int, out: list[Token
                     sql,
                     tok,
                     "to subscript the result of a function or of ARRAY[...], put it in "
-                    "parentheses: (f(...))[i]",
+                    "parentheses: (...)[i]",
                 )
             return
         if prev is not None and prev.token_type == TokenType.STRING:

@@ -85,10 +85,9 @@ def pg_sql(node: exp.Expr) -> str:
     """``node`` printed as PostgreSQL SQL, for a message. Never raises: sqlglot cannot
     print every node it parses (``U&'...' UESCAPE '+'`` makes its generator build an
     invalid regular expression), and building an error must not fail in its turn."""
-    try:
-        return node.sql("postgres")
-    except Exception:
+    for dialect in ("postgres", "duckdb"):
         try:
-            return node.sql()
-        except Exception:
-            return node.key.upper()
+            return node.sql(dialect)
+        except Exception:  # any failure of a generator: try the next
+            pass
+    return node.key.upper()

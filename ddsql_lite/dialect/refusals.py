@@ -66,7 +66,7 @@ class Refusal(UnsupportedError):
         words or the place fail, the message alone."""
         try:
             return self._located(sql)
-        except Exception:
+        except Exception:  # an error's message must not fail in its turn
             message = self.message
             for name, part in self.parts.items():
                 message = message.replace(f"{{{name}}}", pg_sql(part))

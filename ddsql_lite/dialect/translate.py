@@ -171,7 +171,8 @@ class Translator:
             # A query using_orders would refuse has a star, which the fast path leaves to
             # sqlglot's; there it is refused before qualification, as always.
             finish = qualify_and_type(tree, self.table_types)
-            check_qualified(found.of(exp.Select), self.registry)
+            if check_qualified(found.of(exp.Select), self.registry):
+                raise NotFast  # a column it tied to its source needs sqlglot's typing
         else:
             from sqlglot.optimizer.qualify import qualify  # the slow path's: imported once used
 
