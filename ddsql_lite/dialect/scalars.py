@@ -146,10 +146,13 @@ def _is_sized_text(to: exp.Expr) -> bool:
     )
 
 
-@rewrites(exp.ArrayAgg, exp.WithinGroup)
+@rewrites(exp.ArrayAgg, exp.WithinGroup, exp.Count)
 def aggregates(node: exp.Expr) -> exp.Expr:
     """``array_agg(DISTINCT x)`` sorted like PostgreSQL's; ``approx_percentile(p) WITHIN
-    GROUP (ORDER BY x)`` as the exact ``quantile_cont`` (PostgreSQL's percentile_cont)."""
+    GROUP (ORDER BY x)`` as the exact ``quantile_cont`` (PostgreSQL's percentile_cont);
+    ``count()`` refused as PostgreSQL does (DuckDB counts rows)."""
+    if isinstance(node, exp.Count) and node.this is None and not node.expressions:
+        raise UnsupportedError("count(*) must be used to call a parameterless aggregate function")
     if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Distinct):
         values = node.this.expressions
         if len(values) == 1:  # PostgreSQL sorts to find duplicates, so the result is sorted

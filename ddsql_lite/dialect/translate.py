@@ -471,7 +471,7 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         word = _SHAPE_WORDS.get((type(node), key), key.upper())
         keyword = (
             source.name_before(held[0])
-            if isinstance(held[0], exp.Expr)
+            if isinstance(held[0], exp.Expr) and (type(node), key) not in _SHAPE_WORDS
             else next((t for t in source.tokens if t.text.upper() == word), None)
         )
         message = name or (

@@ -18,6 +18,9 @@ SELECT array_agg(name) OVER ()[1] FROM t -- error: syntax error at or near "["
 -- DISTINCT window aggregates
 SELECT count(DISTINCT status) OVER (PARTITION BY account_id) FROM t -- error: DISTINCT is not implemented for window functions
 SELECT array_agg(DISTINCT status) OVER () FROM t -- error: DISTINCT is not implemented for window functions
+-- count() without an argument (DuckDB counts rows)
+SELECT count() FROM t -- error: count(*) must be used to call a parameterless aggregate function
+SELECT count() OVER () FROM t -- error: count(*) must be used to call a parameterless aggregate function
 -- SELECT DISTINCT sorts by what it selects
 SELECT DISTINCT status FROM t ORDER BY name -- error: for SELECT DISTINCT, ORDER BY expressions must appear in select list
 SELECT DISTINCT status FROM t ORDER BY lower(status) -- error: for SELECT DISTINCT, ORDER BY expressions must appear in select list
