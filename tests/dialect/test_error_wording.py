@@ -20,8 +20,8 @@ from ddsql_lite.engine import Engine
 from ddsql_lite.loaders import sample_path
 from tests.support.corpus_files import ANNOTATION, corpus_lines, with_table
 
-# DuckDB's words: its error classes, its type names, its conversion and binder messages,
-# and the function the tags lookup runs on.
+# DuckDB's words: its error classes, its type names (also those of literals and maps), its
+# conversion and binder messages, and the function the tags lookup runs on.
 DUCKDB_WORDS = (
     "Binder Error",
     "Catalog Error",
@@ -34,6 +34,9 @@ DUCKDB_WORDS = (
     "Malformed JSON",
     "No function matches",
     "map_extract",
+    "INTEGER_LITERAL",
+    "STRING_LITERAL",
+    "map<",
 )
 # The names translated SQL calls at run time, and the prefix they share (reserved: users
 # may not write it).
@@ -76,6 +79,8 @@ def test_the_prefix_is_the_runtime_s() -> None:
         "query failed: Malformed JSON at byte 1 of input: unexpected character.",
         "query failed: No function matches the given name and argument types 'sum(INTERVAL)'",
         "Cannot deduce template type 'K' in map_extract_value",
+        "cannot subscript type map<text, text[]>",
+        "No function matches 'an internal step(INTEGER_LITERAL)'",
         "-> needs a json value; ddsql_value_text(name) is varchar",
         "function explode() is not supported in DDSQL",
         "function concat() is not supported in DDSQL (line 1, column 8)\n  SELECT 'a'\n  ^",
