@@ -126,6 +126,11 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
         ):
             tok, skip = read_string(sql, tokens, i)
             kind, nxt = tok.token_type, tokens[skip] if skip <= last else None
+        elif kind == _VAR and nxt is not None and nxt.token_type == TokenType.AMP:
+            name = _unicode_name(sql, tokens, i)
+            if name is not None:
+                tok, skip = name
+                kind, nxt = tok.token_type, tokens[skip] if skip <= last else None
         if kind == _L_PAREN:
             depth += 1
             if depth > MAX_PAREN_DEPTH:
@@ -363,23 +368,8 @@ def read_string(sql: str, tokens: list[Token], i: int) -> tuple[Token, int]:
     tok = tokens[i]
     text, end, j = tok.text, tok.end, i + 1
     if tok.token_type == _UNICODE:
-        escape = "\\"
-        if (
-            j + 1 < len(tokens)
-            and tokens[j].token_type == _VAR
-            and tokens[j].text.upper() == "UESCAPE"
-        ):
-            given = tokens[j + 1]
-            if given.token_type != TokenType.STRING:
-                raise _error(sql, tokens[j], "UESCAPE must be followed by a simple string literal")
-            escape, end, j = given.text, given.end, j + 2
-            if len(escape) != 1 or escape in _HEX or escape in "+'\" \t\n\r\f":
-                raise _error(
-                    sql,
-                    given,
-                    f'invalid Unicode escape character at or near "{_written(sql, given)}"',
-                )
-        text = _unicode_text(sql, tok, text, escape)
+        escape, end, j = _uescape(sql, tokens, j, end)
+        text = _unicode_text(tok, text, escape)
     while j < len(tokens) and tokens[j].token_type in _STRINGS:
         nxt = tokens[j]
         continued = _CONTINUATION.fullmatch(sql, end + 1, nxt.start) is not None
@@ -403,11 +393,50 @@ def read_string(sql: str, tokens: list[Token], i: int) -> tuple[Token, int]:
     return Token(TokenType.STRING, text, tok.line, tok.col, tok.start, end, tok.comments), j
 
 
+def _unicode_name(sql: str, tokens: list[Token], i: int) -> tuple[Token, int] | None:
+    """``U&"..." [UESCAPE 'c']`` at token ``i`` (which sqlglot reads as ``U``, ``&`` and a
+    quoted name) as one quoted-name token, decoded, and the index of the token after it;
+    None when the tokens there are something else."""
+    if i + 2 >= len(tokens):
+        return None
+    u, amp, name = tokens[i], tokens[i + 1], tokens[i + 2]
+    if not (
+        u.text in ("U", "u")
+        and amp.token_type == TokenType.AMP
+        and name.token_type == TokenType.IDENTIFIER
+        and amp.start == u.end + 1
+        and name.start == amp.end + 1
+    ):
+        return None
+    escape, end, j = _uescape(sql, tokens, i + 3, name.end)
+    text = _unicode_text(u, name.text, escape)
+    return Token(TokenType.IDENTIFIER, text, u.line, u.col, u.start, end, u.comments), j
+
+
+def _uescape(sql: str, tokens: list[Token], j: int, end: int) -> tuple[str, int, int]:
+    """The escape character of a ``U&`` literal or name whose tokens end before ``j``
+    (``end``: its last offset): ``UESCAPE 'c'`` when it follows, else a backslash. Returns
+    the character, the new last offset and the index of the next token."""
+    if not (j + 1 < len(tokens) and tokens[j].token_type == _VAR):
+        return "\\", end, j
+    if tokens[j].text.upper() != "UESCAPE":
+        return "\\", end, j
+    given = tokens[j + 1]
+    if given.token_type != TokenType.STRING:
+        raise _error(sql, tokens[j], "UESCAPE must be followed by a simple string literal")
+    escape = given.text
+    if len(escape) != 1 or escape in _HEX or escape in "+'\" \t\n\r\f":
+        raise _error(
+            sql, given, f'invalid Unicode escape character at or near "{_written(sql, given)}"'
+        )
+    return escape, given.end, j + 2
+
+
 def _written(sql: str, tok: Token) -> str:
     return sql[tok.start : tok.end + 1]
 
 
-def _unicode_text(sql: str, tok: Token, text: str, escape: str) -> str:
+def _unicode_text(tok: Token, text: str, escape: str) -> str:
     """The text of ``U&'...'``: ``<escape>XXXX`` and ``<escape>+XXXXXX`` are code points
     (a UTF-16 surrogate pair joins), a doubled escape character is itself."""
     out: list[str] = []

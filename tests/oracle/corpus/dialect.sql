@@ -388,8 +388,9 @@ SELECT SPLIT_PART(arn, ':', 4) AS region, SPLIT_PART(arn, '/', 2) AS experiment,
 SELECT SPLIT_PART('a,b', ',', 0) -- error: position
 SELECT COALESCE(NULL, 'a', 'b') AS a, COALESCE(NULL, NULL, 3) AS b, COALESCE(1, 2) AS c, COALESCE(CAST(NULL AS VARCHAR), NULL) AS d
 SELECT name, COALESCE(completion_time, creation_time) AS t1, COALESCE(status_reason, description, 'none') AS why FROM t ORDER BY _key
--- U&'...' literals, with UESCAPE (docs/dialect.md, "Strictness")
+-- U&'...' literals and U&"..." names, with UESCAPE (docs/dialect.md, "Strictness")
 SELECT U&'d\0061t\+000061' AS a, U&'d!0061t' UESCAPE '!' AS b, U&'\D83D\DE00 ''\\' AS c
+SELECT 1 AS U&"d\0061t", 2 AS U&"d!0061t" UESCAPE '!', U&"name" FROM t ORDER BY _key
 -- ================================================================= Arrays
 SELECT CARDINALITY(ARRAY[1, 2, 3]) AS a, CARDINALITY(STRING_TO_ARRAY('', ',')) AS b, CARDINALITY(STRING_TO_ARRAY('x', ',')) AS c, CARDINALITY(ARRAY[NULL, NULL]) AS d
 SELECT name, CARDINALITY(STRING_TO_ARRAY(tags->'team', ',')) AS teams FROM t ORDER BY _key
