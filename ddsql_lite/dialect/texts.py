@@ -80,6 +80,17 @@ def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
     return call("list_transform", array, exp.Lambda(this=text, expressions=[element]))
 
 
+def _value_text(value: exp.Expr) -> exp.Expr:
+    """``value`` as PostgreSQL's text (``ddsql_value_text``); of a select-list
+    ``unnest(a)``, each element made text before it is set out (DuckDB refuses an UNNEST
+    inside the macro's lambdas, and the rows are the same)."""
+    if isinstance(value, exp.Explode) and not value.expressions:
+        element = exp.to_identifier("e")
+        texts = exp.Lambda(this=call(VALUE_TEXT, exp.column(element)), expressions=[element])
+        return exp.Explode(this=call("list_transform", value.this, texts))
+    return call(VALUE_TEXT, value)
+
+
 @rewrites(exp.Cast, exp.DPipe, exp.ArrayToString)
 def value_texts(node: exp.Expr) -> exp.Expr:
     """Casts to text (and to text arrays), ``||`` operands and ``array_to_string`` arrays
@@ -89,7 +100,7 @@ def value_texts(node: exp.Expr) -> exp.Expr:
         if item is not None:
             return call(ARRAY_TEXT, _element_texts(node.this, item))
         if _may_be_number(node.this):
-            return call(VALUE_TEXT, node.this)
+            return _value_text(node.this)
     elif isinstance(node, exp.Cast) and type_in(node.to, (exp.DType.ARRAY,)):
         target = node.to.expressions[0] if node.to.expressions else None
         item = _element_type(node.this)
@@ -99,7 +110,7 @@ def value_texts(node: exp.Expr) -> exp.Expr:
         for side in ("this", "expression"):
             operand = node.args[side]
             if _may_be_number(operand):
-                node.set(side, call(VALUE_TEXT, operand))
+                node.set(side, _value_text(operand))
     elif isinstance(node, exp.ArrayToString):
         item = _element_type(node.this)
         if item is not None:

@@ -478,6 +478,8 @@ SELECT lower(json_array_elements_text(JSON '["A", "B"]')) AS l
 SELECT unnest(ARRAY[3, 1, 2]) AS u ORDER BY u DESC LIMIT 2
 SELECT json_array_elements(NULL::json) AS e
 SELECT 1 AS one WHERE 1 IN (SELECT unnest(ARRAY[1, 2]))
+-- made text (::text, ||): each element, in lockstep
+SELECT unnest(ARRAY[1, 2])::text AS a, unnest(ARRAY[3, 4, 5]) || 'x' AS b, name || unnest(string_to_array(name, '-')) AS c FROM t WHERE name LIKE 'fraud%' ORDER BY c
 -- where PostgreSQL refuses them
 SELECT CASE WHEN true THEN unnest(ARRAY[1]) END -- error: not allowed in CASE
 SELECT coalesce(unnest(ARRAY[1]), 0) -- error: not allowed in COALESCE
