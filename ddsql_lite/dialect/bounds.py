@@ -154,7 +154,7 @@ class _Widths:
                 return 1  # json_array_elements(...) AS e
             name = node.name.lower()
             if not node.args.get("db") and name in self.cte_names:
-                cte = _visible_cte(node, name)
+                cte = visible_cte(node, name)
                 if cte is not None:
                     return self.cte(cte)
             table = self.registry.find(".".join(p.name for p in node.parts))
@@ -178,7 +178,7 @@ def _sources(select: exp.Select) -> list[exp.Expr]:
     return found + [join.this for join in select.args.get("joins") or []]
 
 
-def _visible_cte(table: exp.Expr, name: str) -> exp.Expr | None:
+def visible_cte(table: exp.Expr, name: str) -> exp.Expr | None:
     """The CTE a table reference named ``name`` reads: the nearest enclosing WITH that
     defines it (before the reference's own CTE, or any CTE of a recursive WITH)."""
     node: exp.Expr = table

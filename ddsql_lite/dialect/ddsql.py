@@ -115,9 +115,22 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
     arrows = False
     timed = False  # whether prepare_tokens has anything to do
     last = len(tokens) - 1
+    skip = 0  # tokens up to this index were read into the one before (strings)
     for i, tok in enumerate(tokens):
+        if i < skip:
+            continue
         kind = tok.token_type
         nxt = tokens[i + 1] if i < last else None
+        if kind in _STRINGS and (
+            kind == _UNICODE or (nxt is not None and nxt.token_type in _STRINGS)
+        ):
+            tok, skip = read_string(sql, tokens, i)
+            kind, nxt = tok.token_type, tokens[skip] if skip <= last else None
+        elif kind == _VAR and nxt is not None and nxt.token_type == TokenType.AMP:
+            name = _unicode_name(sql, tokens, i)
+            if name is not None:
+                tok, skip = name
+                kind, nxt = tok.token_type, tokens[skip] if skip <= last else None
         if kind == _L_PAREN:
             depth += 1
             if depth > MAX_PAREN_DEPTH:
@@ -221,6 +234,13 @@ def _error(sql: str, tok: Token, message: str) -> ParseError:
     return ParseError(f"syntax error: {message}", sql, line, col)
 
 
+def _near(sql: str, tok: Token, hint: str) -> ParseError:
+    """PostgreSQL's syntax error at ``tok`` ("at or near" it), with a hint."""
+    return ParseError(
+        f'syntax error at or near "{_written(sql, tok)}": {hint}', sql, *position(sql, tok.start)
+    )
+
+
 def _duckdb(sql: str, tok: Token, what: str, instead: str = "") -> ParseError:
     return _error(
         sql, tok, f"{what} is DuckDB syntax, not DDSQL" + (f"; {instead}" if instead else "")
@@ -248,6 +268,14 @@ def _refuse_duckdb_syntax(sql: str, tokens: list[Token], i: int, out: list[Token
         if typed and prev is not None and prev.token_type in Parser.TYPE_TOKENS:
             raise _error(sql, tok, f"array sizes are not supported; write {prev.text}[]")
         if prev is not None and prev.token_type in _SUBSCRIPTABLE:
+            subscript = nxt is None or nxt.token_type != TokenType.R_BRACKET  # not T(n)[]
+            if subscript and prev.token_type in _CLOSING and _subscripts_call(out):
+                raise _near(
+                    sql,
+                    tok,
+                    "to subscript the result of a function or of ARRAY[...], put it in "
+                    "parentheses: (...)[i]",
+                )
             return
         if prev is not None and prev.token_type == TokenType.STRING:
             raise _duckdb(sql, tok, "string slicing s[...]", "use substring(s, start, length)")
@@ -266,6 +294,43 @@ def _refuse_duckdb_syntax(sql: str, tokens: list[Token], i: int, out: list[Token
         raise _duckdb(sql, tok, "a query starting with FROM", "start it with SELECT")
 
 
+_CLOSING = (TokenType.R_PAREN, TokenType.R_BRACKET)
+# Tokens before "(" that make it a call's (or a clause of one: OVER, FILTER, WITHIN GROUP)
+# rather than a parenthesised expression, which alone PostgreSQL lets a subscript follow.
+_CALLED = frozenset(
+    {TokenType.VAR, TokenType.IDENTIFIER, TokenType.OVER, TokenType.FILTER}
+    | {TokenType.EXISTS, TokenType.ARRAY, TokenType.ROW}
+    | (set(Parser.FUNC_TOKENS) - {TokenType.UNION, TokenType.LIKE, TokenType.ILIKE})
+    - {TokenType.RLIKE, TokenType.GLOB, TokenType.OFFSET, TokenType.XOR, TokenType.ANY}
+    - {TokenType.ALL, TokenType.SOME}
+)
+
+
+def _subscripts_call(out: list[Token]) -> bool:
+    """Whether the ``)`` or ``]`` that ends ``out`` closes a call, a call's clause or
+    ``ARRAY[...]`` (through any subscripts after it), which PostgreSQL's grammar does not
+    subscript without parentheses (``array_agg(x)[1]``, ``ARRAY[1, 2][1]``)."""
+    end = len(out) - 1
+    while end >= 0 and out[end].token_type in _CLOSING:
+        closer = out[end].token_type
+        opener = _L_PAREN if closer == _R_PAREN else TokenType.L_BRACKET
+        depth = 0
+        for j in range(end, -1, -1):
+            kind = out[j].token_type
+            depth += (kind == closer) - (kind == opener)
+            if depth == 0:
+                break
+        else:
+            return False
+        before = out[j - 1].token_type if j > 0 else None
+        if closer == _R_PAREN:
+            return before in _CALLED
+        if before == TokenType.ARRAY:
+            return True
+        end = j - 1  # a subscript: look at what it subscripts
+    return False
+
+
 def _comprehension(tokens: list[Token], i: int) -> bool:
     """Whether the ``[`` at ``i`` opens ``[expr FOR x IN list]``."""
     depth = 0
@@ -280,6 +345,140 @@ def _comprehension(tokens: list[Token], i: int) -> bool:
         elif kind == TokenType.FOR and depth == 1:
             return True
     return False
+
+
+_UNICODE = TokenType.UNICODE_STRING
+# String literals: 'a', E'a', U&'a' (and the forms PostgreSQL lacks, refused later).
+_STRINGS = frozenset(
+    {TokenType.STRING, TokenType.BYTE_STRING, _UNICODE, TokenType.NATIONAL_STRING}
+    | {TokenType.HEX_STRING, TokenType.BIT_STRING, TokenType.HEREDOC_STRING}
+)
+# What may separate two parts of one string literal: blanks and -- comments, with a
+# newline among them (PostgreSQL's "quote continuation").
+_CONTINUATION = re.compile(r"(?:[ \t\f\r]|--[^\n\r]*)*[\n\r](?:\s|--[^\n\r]*)*")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def read_string(sql: str, tokens: list[Token], i: int) -> tuple[Token, int]:
+    """The string literal that starts at token ``i``, as one STRING token, and the index
+    of the token after it: ``U&'...' [UESCAPE 'c']`` decoded, and the parts of a standard
+    literal continued across a newline (``'a'`` newline ``'b'`` is ``'ab'``) joined, as
+    PostgreSQL's lexer reads them. Two literals side by side on one line are a syntax
+    error, as in PostgreSQL."""
+    tok = tokens[i]
+    text, end, j = tok.text, tok.end, i + 1
+    if tok.token_type == _UNICODE:
+        escape, end, j = _uescape(sql, tokens, j, end)
+        text = _unicode_text(tok, text, escape)
+    while j < len(tokens) and tokens[j].token_type in _STRINGS:
+        nxt = tokens[j]
+        continued = _CONTINUATION.fullmatch(sql, end + 1, nxt.start) is not None
+        if (
+            not continued
+            or tok.token_type != TokenType.STRING
+            or nxt.token_type != TokenType.STRING
+        ):
+            if continued and tok.token_type in (TokenType.BYTE_STRING, _UNICODE):
+                raise Refusal(
+                    "a string continued on the next line is supported for plain '...' "
+                    "literals only; write it as one literal",
+                    offset=nxt.start,
+                )
+            raise _near(
+                sql,
+                nxt,
+                "string literals side by side are one literal only when a newline separates them",
+            )
+        text, end, j = text + nxt.text, nxt.end, j + 1
+    return Token(TokenType.STRING, text, tok.line, tok.col, tok.start, end, tok.comments), j
+
+
+def _unicode_name(sql: str, tokens: list[Token], i: int) -> tuple[Token, int] | None:
+    """``U&"..." [UESCAPE 'c']`` at token ``i`` (which sqlglot reads as ``U``, ``&`` and a
+    quoted name) as one quoted-name token, decoded, and the index of the token after it;
+    None when the tokens there are something else."""
+    if i + 2 >= len(tokens):
+        return None
+    u, amp, name = tokens[i], tokens[i + 1], tokens[i + 2]
+    if not (
+        u.text in ("U", "u")
+        and amp.token_type == TokenType.AMP
+        and name.token_type == TokenType.IDENTIFIER
+        and amp.start == u.end + 1
+        and name.start == amp.end + 1
+    ):
+        return None
+    escape, end, j = _uescape(sql, tokens, i + 3, name.end)
+    text = _unicode_text(u, name.text, escape)
+    return Token(TokenType.IDENTIFIER, text, u.line, u.col, u.start, end, u.comments), j
+
+
+def _uescape(sql: str, tokens: list[Token], j: int, end: int) -> tuple[str, int, int]:
+    """The escape character of a ``U&`` literal or name whose tokens end before ``j``
+    (``end``: its last offset): ``UESCAPE 'c'`` when it follows, else a backslash. Returns
+    the character, the new last offset and the index of the next token."""
+    if not (j + 1 < len(tokens) and tokens[j].token_type == _VAR):
+        return "\\", end, j
+    if tokens[j].text.upper() != "UESCAPE":
+        return "\\", end, j
+    given = tokens[j + 1]
+    if given.token_type != TokenType.STRING:
+        raise _error(sql, tokens[j], "UESCAPE must be followed by a simple string literal")
+    escape = given.text
+    if len(escape) != 1 or escape in _HEX or escape in "+'\" \t\n\r\f":
+        raise _error(
+            sql, given, f'invalid Unicode escape character at or near "{_written(sql, given)}"'
+        )
+    return escape, given.end, j + 2
+
+
+def _written(sql: str, tok: Token) -> str:
+    return sql[tok.start : tok.end + 1]
+
+
+def _unicode_text(tok: Token, text: str, escape: str) -> str:
+    """The text of ``U&'...'``: ``<escape>XXXX`` and ``<escape>+XXXXXX`` are code points
+    (a UTF-16 surrogate pair joins), a doubled escape character is itself."""
+    out: list[str] = []
+    high = 0  # a first surrogate waiting for its second
+    k = 0
+    while k < len(text):
+        ch = text[k]
+        if ch != escape:
+            if high:
+                break
+            out.append(ch)
+            k += 1
+            continue
+        if text[k + 1 : k + 2] == escape and not high:
+            out.append(escape)
+            k += 2
+            continue
+        digits = 6 if text[k + 1 : k + 2] == "+" else 4
+        start = k + 1 + (digits == 6)
+        code = text[start : start + digits]
+        if len(code) != digits or not set(code) <= _HEX:
+            raise Refusal(
+                "invalid Unicode escape: Unicode escapes must be \\XXXX or \\+XXXXXX",
+                offset=tok.start,
+            )
+        value = int(code, 16)
+        k = start + digits
+        if high:
+            if not 0xDC00 <= value <= 0xDFFF:
+                break
+            out.append(chr(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00)))
+            high = 0
+        elif 0xD800 <= value <= 0xDBFF:
+            high = value
+        elif 0xDC00 <= value <= 0xDFFF or value == 0 or value > 0x10FFFF:
+            break
+        else:
+            out.append(chr(value))
+    else:
+        if not high:
+            return "".join(out)
+    raise Refusal("invalid Unicode escape value or surrogate pair", offset=tok.start)
 
 
 def _check_token(
@@ -474,9 +673,10 @@ def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
         trees = parser.parse(tokens, sql)
     except SqlglotParseError as exc:
         info = exc.errors[0] if exc.errors else {}
-        message = _readable(str(info.get("description") or exc).split(". Line ")[0])
         line, col = int(info.get("line") or 1), int(info.get("col") or 1)
         start = _token_start(tokens, line, col)
+        description = str(info.get("description") or exc).split(". Line ")[0]
+        message = _readable(description, sql, tokens, start)
         if start is not None:
             line, col = position(sql, start)
         misspelt = _misspelt_statement(sql, tokens)
@@ -510,15 +710,35 @@ _WHAT = {
 }
 
 
-def _readable(message: str) -> str:
-    """sqlglot's parser messages without its internals (class names, token reprs)."""
+def _readable(message: str, sql: str, tokens: list[Token], start: int | None) -> str:
+    """sqlglot's parser messages without its internals (class names, token reprs): a
+    call that lacks an argument is named as written (``start``: where the parser
+    stopped)."""
     missing = _MISSING.search(message)
     if missing:
         name = missing.group(1)
+        node_class = getattr(exp, name, None)
+        called = _called_at(sql, tokens, start)
+        if isinstance(node_class, type) and issubclass(node_class, exp.Func) and called:
+            return f"function {called}() is missing arguments"
         what = f"'{_WHAT[name]}'" if name in _WHAT else name.upper()
         return f"{what} is missing an operand or clause here"
     message = _TOKEN_REPR.sub(lambda m: repr(m.group(1)), message)
     return message.replace("'SENTINEL'", "the end of the query")
+
+
+def _called_at(sql: str, tokens: list[Token], start: int | None) -> str | None:
+    """The name of the call whose parentheses hold the offset ``start``, as written."""
+    if start is None:
+        return None
+    depth = 0
+    before = [t for t in tokens if t.start < start]
+    for i in range(len(before) - 1, 0, -1):
+        kind = before[i].token_type
+        depth += (kind == _R_PAREN) - (kind == _L_PAREN)
+        if depth < 0:
+            return _written(sql, before[i - 1]) if before[i - 1].token_type in _CALLED else None
+    return None
 
 
 def _token_error(sql: str) -> ParseError:

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from ..registry import Registry
 from .functions import NODE_NAMES
-from .nodes import replace_node
+from .nodes import pg_sql, replace_node
 from .refusals import Refusal
 
 # PostgreSQL's internal type names, which name a cast's output column.
@@ -63,8 +63,8 @@ def pg_name(node: exp.Expr) -> str:
             return inner
         if node.to.this == exp.DType.ARRAY:
             return "?column?"
-        return PG_TYPE_NAMES.get(node.to.this, node.to.sql("postgres").lower().split("(")[0])
-    if isinstance(node, exp.Paren):
+        return PG_TYPE_NAMES.get(node.to.this, pg_sql(node.to).lower().split("(")[0])
+    if isinstance(node, (exp.Paren, exp.Bracket)):  # a subscript keeps its value's name
         return pg_name(node.this)
     if isinstance(node, exp.Case):
         return "case"

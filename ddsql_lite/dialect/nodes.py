@@ -1,6 +1,6 @@
 """What rules build and test: node builders (``call``, ``data_type``, constant-time
-replacement) and type tests (``is_json``, ``type_in``). How a rule declares what it
-rewrites is :mod:`.declare`."""
+replacement), type tests (``is_json``, ``type_in``) and a node's text for messages
+(``pg_sql``). How a rule declares what it rewrites is :mod:`.declare`."""
 
 from __future__ import annotations
 
@@ -79,3 +79,15 @@ def is_json(node: exp.Expr) -> bool:
     if isinstance(node, (exp.JSONExtract, exp.JSONBExtract)):
         return is_json(node.this)
     return is_type(node, exp.DType.JSON)
+
+
+def pg_sql(node: exp.Expr) -> str:
+    """``node`` printed as PostgreSQL SQL, for a message. Never raises: sqlglot cannot
+    print every node it parses (``U&'...' UESCAPE '+'`` makes its generator build an
+    invalid regular expression), and building an error must not fail in its turn."""
+    for dialect in ("postgres", "duckdb"):
+        try:
+            return node.sql(dialect)
+        except Exception:  # any failure of a generator: try the next
+            pass
+    return node.key.upper()

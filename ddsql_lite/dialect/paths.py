@@ -17,7 +17,7 @@ from sqlglot import exp
 from ..errors import UnsupportedError
 from .ddsql import RAW_FUNCTIONS
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import call, data_type, is_json
+from .nodes import call, data_type, is_json, pg_sql
 from .refusals import Refusal
 
 JSON_OPERATORS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)
@@ -194,7 +194,7 @@ def _operator_steps(node: exp.Expr) -> list[Step]:
             elif isinstance(part, exp.JSONPathSubscript) and isinstance(part.this, int):
                 steps.append(Step("int", part.this))
             else:
-                raise UnsupportedError(f"{where}: unsupported path {path.sql('postgres')}")
+                raise UnsupportedError(f"{where}: unsupported path {pg_sql(path)}")
         return steps
     return [_literal_step(path, "int", where)]
 

@@ -20,11 +20,16 @@ from sqlglot.errors import TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import DDSQLError, QueryError, UnsupportedError, at
+from .nodes import pg_sql
 
 _OPENERS = {TokenType.L_PAREN: TokenType.R_PAREN, TokenType.L_BRACKET: TokenType.R_BRACKET}
 _CLOSERS = {closer: opener for opener, closer in _OPENERS.items()}
 # Nodes whose parentheses are part of them.
 _PARENTHESISED = (exp.Tuple, exp.Paren, exp.Subquery)
+# The parts of a column name before the column's own (t.col, schema.t.col) and what
+# separates them from it.
+_QUALIFIERS = frozenset({"table", "db", "catalog"})
+_DOTS = re.compile(r'\s*\.\s*(?:(?:\w+|"[^"]*")\s*\.\s*)*')
 # How long a construct's own text may be to be quoted whole in a message.
 _QUOTED = 60
 
@@ -57,7 +62,17 @@ class Refusal(UnsupportedError):
 
     def located(self, sql: str) -> DDSQLError:
         """The error users get: the message in their words, with a caret under what it
-        refuses when its place in ``sql`` is known."""
+        refuses when its place in ``sql`` is known. Never raises: should finding the
+        words or the place fail, the message alone."""
+        try:
+            return self._located(sql)
+        except Exception:  # an error's message must not fail in its turn
+            message = self.message
+            for name, part in self.parts.items():
+                message = message.replace(f"{{{name}}}", pg_sql(part))
+            return self.kind(message)
+
+    def _located(self, sql: str) -> DDSQLError:
         source = Source(sql)
         message = self.message
         for name, part in self.parts.items():
@@ -86,11 +101,103 @@ def run_time_error(error: QueryError, sql: str) -> QueryError:
         return function if function in _ddsql_functions() else "an internal step"
 
     message = _INTERNAL.sub(internal, message)
+    offset = None
     for value in dict.fromkeys(_QUOTED_VALUE.findall(message)):
         literal = f"'{value}'"
         if value and sql.count(literal) == 1:
-            return type(error)(at(message, sql, sql.index(literal)))
-    return type(error)(message)
+            offset = sql.index(literal)
+            break
+    message = postgres_wording(message)
+    return type(error)(message if offset is None else at(message, sql, offset))
+
+
+def postgres_wording(message: str) -> str:
+    """DuckDB's words for a value that does not convert or fit, as PostgreSQL says it
+    (``invalid input syntax for type bigint: "abc"``, ``bigint out of range``), with
+    DDSQL's type names; any other message unchanged."""
+    for pattern, say in _WORDING:
+        match = pattern.search(message)
+        if match is not None:
+            return message[: match.start()] + say(match) + message[match.end() :]
+    return message
+
+
+# DuckDB's names of DDSQL's types, as PostgreSQL names them in messages.
+_PG_TYPES = {
+    "INT64": "bigint",
+    "INT32": "integer",
+    "BOOL": "boolean",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "VARCHAR": "text",
+    "TIMESTAMP": "timestamp",
+    "INTERVAL": "interval",
+    "JSON": "json",
+}
+
+
+def _pg_type(duckdb_type: str) -> str:
+    if duckdb_type.endswith("[]"):
+        return _pg_type(duckdb_type[:-2]) + "[]"
+    return _PG_TYPES.get(duckdb_type, duckdb_type.lower())
+
+
+def _not_converted(match: re.Match[str]) -> str:
+    value, kind = match.group("value"), _pg_type(match.group("type"))
+    if kind == "bigint" and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return f'value "{value}" is out of range for type bigint'
+    return f'invalid input syntax for type {kind}: "{value}"'
+
+
+def _not_an_array(match: re.Match[str]) -> str:
+    value = match.group("value")
+    if value.lstrip().startswith("{"):  # PostgreSQL's array text, which DuckDB cannot read
+        return f'cannot read "{value}" as an array: write it as ARRAY[...]'
+    return f'malformed array literal: "{value}"'
+
+
+def _bad_json(match: re.Match[str]) -> str:
+    at_char = int(match.group("byte")) + 1
+    return (
+        f'invalid input syntax for type json: "{match.group("value")}" '
+        f"({match.group('reason')} at character {at_char})"
+    )
+
+
+_WORDING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            r"Could not convert string '(?P<value>.*?)' to (?P<type>[A-Z0-9_\[\]]+)"
+            r"(?: when casting from source column \S+)?"
+        ),
+        _not_converted,
+    ),
+    (
+        re.compile(
+            r"Malformed JSON at byte (?P<byte>\d+) of input: (?P<reason>[^.]*)\.\s+"
+            r'Input: "(?P<value>.*)"'
+        ),
+        _bad_json,
+    ),
+    (
+        re.compile(
+            r"Type \w+ with value .*? can't be cast because the value is out of range for "
+            r"the destination type (?P<type>\w+)"
+        ),
+        lambda m: f"{_pg_type(m.group('type'))} out of range",
+    ),
+    (
+        re.compile(
+            r"Type VARCHAR with value '(?P<value>.*?)' can't be cast to the destination type "
+            r"\w+\[\](?: when casting from source column \S+)?"
+        ),
+        _not_an_array,
+    ),
+    (
+        re.compile(r"Overflow in \w+ of (?P<type>INT64|INT32) \(.*?\)!?"),
+        lambda m: f"{_pg_type(m.group('type'))} out of range",
+    ),
+)
 
 
 _QUALIFIED = re.compile(r'(?:"[^"]*"\.)+"([^"]*)"')
@@ -148,13 +255,9 @@ class Source:
         starts, ends = [], []
         for sub in node.walk():
             start, end = sub.meta.get("start"), sub.meta.get("end")
-            if (
-                sub.arg_key == "table"
-                and isinstance(sub.parent, exp.Column)
-                and not self.written_qualifier(sub.parent, end)
-            ):
-                continue  # the source's name, given by qualification: where FROM says it
             if isinstance(start, int) and isinstance(end, int):
+                if sub.arg_key in _QUALIFIERS and not self._written_qualifier(sub, end):
+                    continue
                 starts.append(start)
                 ends.append(end)
         if not starts:
@@ -190,13 +293,13 @@ class Source:
             i, j = i - 1, j + 1  # (a, b), (x), (SELECT ...): their parentheses
         return min(first, tokens[i].start), max(last, tokens[j].end)
 
-    def written_qualifier(self, column: exp.Column, end: object) -> bool:
-        """Whether a column's qualifier ending at ``end`` is written before its name (a
-        qualifier the translator added carries the position of the source's alias)."""
-        start = column.this.meta.get("start") if isinstance(column.this, exp.Expr) else None
-        if not isinstance(end, int) or not isinstance(start, int) or end >= start:
-            return False
-        return _DOT.fullmatch(self.sql[end + 1 : start]) is not None
+    def _written_qualifier(self, qualifier: exp.Expr, end: int) -> bool:
+        """Whether the table (or schema) name of a column was written before it, as
+        ``t.col``: qualification copies the source's name, with its place in the text,
+        into every column it qualifies."""
+        column = qualifier.parent
+        start = column.this.meta.get("start") if isinstance(column, exp.Column) else None
+        return isinstance(start, int) and _DOTS.fullmatch(self.sql, end + 1, start) is not None
 
     def text(self, node: exp.Expr) -> str:
         """``node`` as the user wrote it (as PostgreSQL would print it, without the
@@ -207,7 +310,7 @@ class Source:
         bare = node.copy()
         for column in bare.find_all(exp.Column):
             column.set("table", None)
-        return bare.sql("postgres")
+        return pg_sql(bare)
 
     def quoted(self, node: exp.Expr) -> str:
         """:meth:`text`, shortened to its start when long."""
@@ -349,8 +452,6 @@ class Source:
         return None
 
 
-# What may stand between a column's written qualifier and its name.
-_DOT = re.compile(r'"?\s*\.\s*"?')
 # The tokens that spell constructs DDSQL has, for a caret under them.
 _SPELLED: dict[type[exp.Expr], frozenset[TokenType]] = {
     exp.EQ: frozenset({TokenType.EQ}),
@@ -621,6 +722,19 @@ CONSTRUCTS: dict[type[exp.Expr], Construct] = {
     ),
     exp.Pivot: Construct(_tokens(_T.PIVOT, _T.UNPIVOT), "use GROUP BY", _group_spelled, _DUCKDB),
     exp.TableSample: Construct(_tokens(_T.TABLE_SAMPLE), "", _group_spelled),
+    # (sqrt() and cbrt() written as calls are refused by name before these are met)
+    exp.Sqrt: Construct(
+        _tokens(_T.PIPE_SLASH),
+        lambda n, s: f"for a square root write power({s.text(n.this)}, 0.5)",
+        lambda n, s, t: f"operator {s.written(t) if t is not None else '|/'}",
+    ),
+    exp.Cbrt: Construct(
+        _tokens(_T.DPIPE_SLASH),
+        lambda n, s: (
+            f"for the cube root of a positive number write power({s.text(n.this)}, 1.0 / 3)"
+        ),
+        lambda n, s, t: f"operator {s.written(t) if t is not None else '||/'}",
+    ),
 }
 # Calls that sqlglot reads for keywords (x = ALL(...), x = SOME(...)).
 _KEYWORD_CALLS = {"all": CONSTRUCTS[exp.All], "some": CONSTRUCTS[exp.Any]}

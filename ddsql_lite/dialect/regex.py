@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import TEXT_TYPES, call, data_type
+from .nodes import TEXT_TYPES, call, data_type, pg_sql
 from .refusals import Refusal
 from .runtime import CHECK_MACRO
 
@@ -68,7 +68,7 @@ def _check_subject(subject: exp.Expr, function: str) -> None:
     ):
         raise Refusal(
             f"{function}() needs text; {{value}} is "
-            f"{subject.type.sql('postgres').lower()} (cast it with ::varchar)",
+            f"{pg_sql(subject.type).lower()} (cast it with ::varchar)",
             subject,
             parts={"value": subject},
         )

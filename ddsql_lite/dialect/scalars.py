@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import TEXT_TYPES, call, data_type, is_json, type_in
+from .nodes import TEXT_TYPES, call, data_type, is_json, pg_sql, type_in
 from .refusals import Refusal
 from .runtime import (
     SPLIT_PART,
@@ -46,7 +46,6 @@ def subscripts(node: exp.Expr) -> exp.Expr:
 # index a string by character and a JSON array by element).
 _NOT_SUBSCRIPTABLE = {
     exp.DType.JSON: "for an element of a JSON array write j -> 0",
-    exp.DType.MAP: "for a tag write tags -> 'key'",
     **{kind: "use substring(s, start, length)" for kind in TEXT_TYPES},
 }
 
@@ -59,7 +58,7 @@ def _check_subscripted(value: exp.Expr) -> None:
         return
     instead = _NOT_SUBSCRIPTABLE.get(kind, "subscripts apply to arrays")
     raise UnsupportedError(
-        f"cannot subscript type {typed.sql('postgres').lower() if typed else kind} because "
+        f"cannot subscript type {pg_sql(typed).lower() if typed else kind} because "
         f"it does not support subscripting; {instead}"
     )
 
@@ -105,7 +104,7 @@ def types(node: exp.Expr) -> exp.Expr:
         if target is not None and not node.expressions:
             return data_type(target)
         if node.this in _CANONICAL and node.this != exp.DType.VARCHAR:
-            raise UnsupportedError(f"type modifiers in {node.sql('postgres')} are not supported")
+            raise UnsupportedError(f"type modifiers in {pg_sql(node)} are not supported")
     return node
 
 
@@ -148,10 +147,13 @@ def _is_sized_text(to: exp.Expr) -> bool:
     )
 
 
-@rewrites(exp.ArrayAgg, exp.WithinGroup)
+@rewrites(exp.ArrayAgg, exp.WithinGroup, exp.Count)
 def aggregates(node: exp.Expr) -> exp.Expr:
     """``array_agg(DISTINCT x)`` sorted like PostgreSQL's; ``approx_percentile(p) WITHIN
-    GROUP (ORDER BY x)`` as the exact ``quantile_cont`` (PostgreSQL's percentile_cont)."""
+    GROUP (ORDER BY x)`` as the exact ``quantile_cont`` (PostgreSQL's percentile_cont);
+    ``count()`` refused as PostgreSQL does (DuckDB counts rows)."""
+    if isinstance(node, exp.Count) and node.this is None and not node.expressions:
+        raise UnsupportedError("count(*) must be used to call a parameterless aggregate function")
     if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Distinct):
         values = node.this.expressions
         if len(values) == 1:  # PostgreSQL sorts to find duplicates, so the result is sorted
@@ -180,8 +182,7 @@ def _fraction(node: exp.Expr) -> float:
         value = None
     if value is None or not 0 <= value <= 1:
         raise UnsupportedError(
-            "approx_percentile needs a literal fraction between 0 and 1, "
-            f"got {node.sql('postgres')}"
+            f"approx_percentile needs a literal fraction between 0 and 1, got {pg_sql(node)}"
         )
     return value
 

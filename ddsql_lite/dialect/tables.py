@@ -12,8 +12,8 @@ from typing import Any
 from sqlglot import exp
 
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import call, data_type, replace_node
-from .paths import dollar_keys
+from .nodes import call, data_type, replace_node, type_in
+from .paths import JSON_OPERATORS, dollar_keys
 from .refusals import Refusal
 from .runtime import JSON_ARRAY, JSON_ELEMENTS, JSON_ELEMENTS_TEXT
 from .scalars import unique_keys_checked
@@ -55,7 +55,7 @@ def _elements(written: exp.Expr, name: str) -> exp.Cast:
         raise Refusal(f"{name}() takes one json argument", written)
     function, element_type = JSON_FUNCTIONS[name]
     document = args[0]
-    if isinstance(document, exp.Literal):  # text that PostgreSQL reads as json
+    if isinstance(document, exp.Literal) and document.is_string:  # text read as json
         document = unique_keys_checked(document)
     return exp.Cast(this=call(function, document), to=data_type(f"{element_type}[]"))
 
@@ -103,6 +103,65 @@ def _sources(select: exp.Select) -> list[exp.Expr]:
     from_ = select.args.get("from_")
     found = [from_.this] if from_ is not None else []
     return found + [join.this for join in select.args.get("joins") or ()]
+
+
+@rewrites(exp.Unnest, exp.Explode)
+def argument_types(node: exp.Expr) -> exp.Expr:
+    """Refuse a set-returning function given a value of a type it does not take, as
+    PostgreSQL does ("function unnest(text) does not exist"); DuckDB would fail in its
+    own words when it runs. Returns ``node`` unchanged."""
+    if isinstance(node, exp.Explode):
+        values = [node.this]
+    elif isinstance(node, exp.Unnest):
+        values = list(node.expressions)
+    else:
+        return node
+    for value in values:
+        elements = value.this if isinstance(value, exp.Cast) else None
+        name = _ELEMENTS_OF.get(elements.name) if isinstance(elements, exp.Anonymous) else None
+        if name is not None and isinstance(elements, exp.Anonymous):  # the JSON functions
+            document = elements.expressions[0]
+            literal = isinstance(document, exp.Literal) and document.is_string
+            if literal or isinstance(document, JSON_OPERATORS):
+                continue  # text PostgreSQL reads as JSON, or a JSON step
+            if not type_in(document.type, _NOT_JSON):
+                continue  # JSON, or not known here
+            raise Refusal(f"function {name}({_type_name(document)}) does not exist", node)
+        if isinstance(value, exp.Literal) and value.is_string:
+            raise Refusal(
+                "function unnest(unknown) is not unique; unnest takes an array, such as "
+                "ARRAY['a', 'b'] or string_to_array(s, ',')",
+                node,
+            )
+        if type_in(value.type, _NOT_ARRAYS):
+            raise Refusal(f"function unnest({_type_name(value)}) does not exist", node)
+    return node
+
+
+# The function each JSON elements macro stands for.
+_ELEMENTS_OF = {macro: name for name, (macro, _) in JSON_FUNCTIONS.items()}
+# Types known not to be arrays, or JSON, with PostgreSQL's names for them.
+_PG_NAMES = {
+    exp.DType.BIGINT: "bigint",
+    exp.DType.INT: "integer",
+    exp.DType.DOUBLE: "double precision",
+    exp.DType.DECIMAL: "numeric",
+    exp.DType.BOOLEAN: "boolean",
+    exp.DType.VARCHAR: "text",
+    exp.DType.TEXT: "text",
+    exp.DType.TIMESTAMP: "timestamp without time zone",
+    exp.DType.INTERVAL: "interval",
+    exp.DType.JSON: "json",
+    exp.DType.MAP: "hstore",
+    exp.DType.ARRAY: "array",
+}
+_NOT_ARRAYS = frozenset(_PG_NAMES) - {exp.DType.ARRAY}
+_NOT_JSON = frozenset(_PG_NAMES) - {exp.DType.JSON}
+
+
+def _type_name(value: exp.Expr) -> str:
+    kind = value.type.this if value.type is not None else exp.DType.UNKNOWN
+    return _PG_NAMES.get(kind, "unknown")
 
 
 @rewrites(exp.Unnest)
@@ -297,7 +356,7 @@ def _check_place(node: exp.Expr, name: str) -> None:
 
 _INSTEAD = "; use it as a source: FROM ..., json_array_elements(j) AS e (or unnest(a) AS u)"
 
-REWRITES: tuple[Rewrite, ...] = (lateral_unnest,)
+REWRITES: tuple[Rewrite, ...] = (argument_types, lateral_unnest)
 FUNCTIONS: Functions = {
     "unnest": (exp.Unnest, exp.Explode),
     **{name: (name,) for name in JSON_FUNCTIONS},  # json_array_elements[_text]

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import call, is_json, is_type
+from .nodes import TEXT_TYPES, call, is_json, is_type, type_in
 from .paths import JSON_OPERATORS, OPERATOR_TEXT, operand_error
 
 
@@ -25,9 +25,10 @@ def joined(values: exp.Expr) -> exp.Expr:
     return call("list_aggr", values, exp.Literal.string("string_agg"), exp.Literal.string(","))
 
 
-@rewrites(*JSON_OPERATORS)
+@rewrites(*JSON_OPERATORS, exp.Bracket)
 def tag_lookups(node: exp.Expr) -> exp.Expr:
-    """``tags -> 'k'``: every value of ``k`` sorted and joined by ``,``; NULL when absent."""
+    """``tags -> 'k'`` (or hstore's subscript ``tags['k']``): every value of ``k`` sorted
+    and joined by ``,``; NULL when absent."""
     lookup = _lookup(node)
     return node if lookup is None else joined(lookup)
 
@@ -55,8 +56,10 @@ def tag_tests(node: exp.Expr) -> exp.Expr:
 
 
 def _lookup(node: exp.Expr) -> exp.Expr | None:
-    """``tags -> 'k'`` as the key's value list (``map_extract_value``); None for any other
-    node. Refuses the JSON operators that do not apply to tags."""
+    """``tags -> 'k'`` or ``tags['k']`` as the key's value list (``map_extract_value``);
+    None for any other node. Refuses the JSON operators that do not apply to tags."""
+    if isinstance(node, exp.Bracket):
+        return _subscript(node) if is_type(node.this, exp.DType.MAP) else None
     if not isinstance(node, JSON_OPERATORS) or not is_type(node.this, exp.DType.MAP):
         if isinstance(node, JSON_OPERATORS) and not is_json(node.this):
             raise operand_error(node, node.this)
@@ -75,6 +78,22 @@ def _lookup(node: exp.Expr) -> exp.Expr | None:
         key = path
     base = node.this.this if isinstance(node.this, exp.Paren) else node.this
     return call("map_extract_value", base, key)
+
+
+def _subscript(node: exp.Bracket) -> exp.Expr:
+    """hstore's ``tags['k']``: the same lookup as ``tags -> 'k'``; one text key, as
+    hstore requires."""
+    keys = node.expressions
+    nested = isinstance(node.parent, exp.Bracket) and node.arg_key == "this"
+    if nested or len(keys) != 1 or isinstance(keys[0], exp.Slice):
+        raise UnsupportedError("hstore allows only one subscript, a text key: tags['key']")
+    key = keys[0]
+    if isinstance(key, (exp.Literal, exp.Neg)) and key.sql().lstrip("-").isdigit():
+        # a number is read as its text, as hstore does (sqlglot stores it 0-based)
+        key = exp.Literal.string(str(int(key.sql()) + 1))
+    elif not (isinstance(key, exp.Literal) and key.is_string) and not type_in(key.type, TEXT_TYPES):
+        raise UnsupportedError("hstore subscript must have type text: tags['key']")
+    return call("map_extract_value", node.this, key)
 
 
 @rewrites(calls=("akeys", "avals"))

@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import TEXT_TYPES, call, data_type, type_in
+from .nodes import TEXT_TYPES, call, data_type, pg_sql, type_in
 from .pgtypes import ARRAY_OPERATOR
 from .runtime import ARRAY_TEXT, INTERVAL_TEXT, VALUE_TEXT
 from .timefuncs import kind
@@ -92,8 +92,19 @@ def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
     ):
         text = call(VALUE_TEXT, value)
     else:
-        raise UnsupportedError(f"arrays of {item.sql('postgres').lower()} cannot be made text")
+        raise UnsupportedError(f"arrays of {pg_sql(item).lower()} cannot be made text")
     return call("list_transform", array, exp.Lambda(this=text, expressions=[element]))
+
+
+def _value_text(value: exp.Expr) -> exp.Expr:
+    """``value`` as PostgreSQL's text (``ddsql_value_text``); of a select-list
+    ``unnest(a)``, each element made text before it is set out (DuckDB refuses an UNNEST
+    inside the macro's lambdas, and the rows are the same)."""
+    if isinstance(value, exp.Explode) and not value.expressions:
+        element = exp.to_identifier("e")
+        texts = exp.Lambda(this=call(VALUE_TEXT, exp.column(element)), expressions=[element])
+        return exp.Explode(this=call("list_transform", value.this, texts))
+    return call(VALUE_TEXT, value)
 
 
 @rewrites(exp.Cast, exp.DPipe, exp.ArrayToString)
@@ -105,7 +116,7 @@ def value_texts(node: exp.Expr) -> exp.Expr:
         if item is not None:
             return call(ARRAY_TEXT, _element_texts(node.this, item))
         if _may_be_number(node.this):
-            return call(VALUE_TEXT, node.this)
+            return _value_text(node.this)
     elif isinstance(node, exp.Cast) and type_in(node.to, (exp.DType.ARRAY,)):
         target = node.to.expressions[0] if node.to.expressions else None
         item = element_type(node.this)
@@ -115,7 +126,7 @@ def value_texts(node: exp.Expr) -> exp.Expr:
         for side in ("this", "expression"):
             operand = node.args[side]
             if _may_be_number(operand):
-                node.set(side, call(VALUE_TEXT, operand))
+                node.set(side, _value_text(operand))
     elif isinstance(node, exp.ArrayToString):
         item = element_type(node.this)
         if item is not None:

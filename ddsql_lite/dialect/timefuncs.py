@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import call, data_type, type_in
+from .nodes import call, data_type, pg_sql, type_in
 from .refusals import Refusal
 from .runtime import (
     DATE_BIN,
@@ -460,7 +460,7 @@ def _cast(node: exp.Expr) -> exp.Expr:
         return call(INTERVAL_TEXT, _deep(value))
     if what in ("timestamp", "interval") and not type_in(to, _TEXT_TYPES):
         # PostgreSQL has no such cast (DuckDB would answer, e.g. a timestamp as JSON)
-        raise UnsupportedError(f"cannot cast {what} to {to.sql('postgres').lower()}")
+        raise UnsupportedError(f"cannot cast {what} to {pg_sql(to).lower()}")
     return node
 
 

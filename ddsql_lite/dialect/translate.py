@@ -21,6 +21,7 @@ from sqlglot.tokenizer_core import TokenType
 from ..errors import CatalogError, DDSQLError, UnsupportedError, at, caret
 from ..registry import Registry, Table, suggest
 from . import tables
+from .analysis import check_qualified, check_structure
 from .bounds import check_bounds
 from .ddsql import DIALECT, INTERNAL_PREFIX, PARAMETER_NAME, parse
 from .fast_qualify import NotFast, TableTypes, qualify_and_type
@@ -40,7 +41,7 @@ from .names import (
     output_names,
     using_orders,
 )
-from .nodes import data_type
+from .nodes import data_type, pg_sql
 from .pgtypes import resolve_types
 from .refusals import Refusal, Source, refuse
 from .rules import REWRITES
@@ -147,6 +148,11 @@ class Translator:
         postgres_clauses(found, sql)
         validate(found, sql)
         check_bounds(found, self.registry)  # before anything expands the query
+        check_structure(
+            found.of((exp.From, exp.Join)),
+            found.of(exp.CTE),
+            found.of((exp.Group, exp.Order, exp.Window)),
+        )
         columns = output_names(tree)
         name_outputs(tree, columns)
         tree = name_values(tree, found.of(exp.Values))
@@ -166,6 +172,8 @@ class Translator:
             # A query using_orders would refuse has a star, which the fast path leaves to
             # sqlglot's; there it is refused before qualification, as always.
             finish = qualify_and_type(tree, self.table_types)
+            if check_qualified(found.of(exp.Select), self.registry):
+                raise NotFast  # a column it tied to its source needs sqlglot's typing
         else:
             from sqlglot.optimizer.qualify import qualify  # the slow path's: imported once used
 
@@ -183,6 +191,7 @@ class Translator:
                 raise unknown_column(exc, used, sql, tree) from None
             order_using_star(tree, orders)
             refuse_duckdb_reads(tree, sql)
+            check_qualified(tree.find_all(exp.Select), self.registry)
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
             finish = _nothing
         resolve_types(tree)  # PostgreSQL's operator and common-type resolution
@@ -469,7 +478,7 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         word = _SHAPE_WORDS.get((type(node), key), key.upper())
         keyword = (
             source.name_before(held[0])
-            if isinstance(held[0], exp.Expr)
+            if isinstance(held[0], exp.Expr) and (type(node), key) not in _SHAPE_WORDS
             else next((t for t in source.tokens if t.text.upper() == word), None)
         )
         message = name or (
@@ -549,7 +558,7 @@ def refuse_cast(cast: exp.Expr, sql: str) -> UnsupportedError:
             written = sql[tok.start : (closing or tok).end + 1]
             return UnsupportedError(at(f"casts to {written} are not supported", sql, tok.start))
     to = cast.args["to"]
-    return UnsupportedError(located(f"casts to {to.sql('postgres')} are not supported", cast, sql))
+    return UnsupportedError(located(f"casts to {pg_sql(to)} are not supported", cast, sql))
 
 
 def check_placeholders(placeholders: list[exp.Expr]) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlglot import exp
 
 import ddsql_lite
-from ddsql_lite import DDSQLError, QueryError, UnsupportedError
+from ddsql_lite import CatalogError, DDSQLError, QueryError, UnsupportedError
 from ddsql_lite.dialect import Translator
 from ddsql_lite.dialect.functions import DDSQL_FUNCTIONS
-from ddsql_lite.dialect.refusals import run_time_error
+from ddsql_lite.dialect.nodes import pg_sql
+from ddsql_lite.dialect.refusals import Refusal, Source, run_time_error
 from ddsql_lite.registry import load_registry
 from tests.dialect import test_regex, test_timefuncs, test_translate
 from tests.support.corpus_files import ANNOTATION, corpus_lines, with_table
@@ -91,6 +93,25 @@ TEACHING = [
         "operator ILIKE is not supported in DDSQL; write lower(name) LIKE lower('a%')",
         13,
     ),
+    # PostgreSQL's root operators, named as written (not as the functions sqlglot reads)
+    (
+        f"SELECT |/ length(name) FROM {T}",
+        "operator |/ is not supported in DDSQL; for a square root write power(length(name), 0.5)",
+        8,
+    ),
+    (
+        "SELECT 2 * ||/ 27.0",
+        "operator ||/ is not supported in DDSQL; for the cube root of a positive number write "
+        "power(27.0, 1.0 / 3)",
+        12,
+    ),
+    # PostgreSQL continues E'...' and U&'...' literals too; DDSQL plain ones only
+    (
+        "SELECT E'a'\n'b'",
+        "a string continued on the next line is supported for plain '...' literals only; "
+        "write it as one literal",
+        1,
+    ),
 ]
 
 
@@ -98,7 +119,11 @@ TEACHING = [
 def test_refusals_teach(translator: Translator, sql: str, message: str, column: int) -> None:
     error = refusal(translator, sql)
     assert isinstance(error, UnsupportedError)
-    assert str(error) == f"{message} (line 1, column {column})\n  {sql}\n  {' ' * (column - 1)}^"
+    line = sql.count("\n") + 1
+    text = sql.split("\n")[-1]
+    assert (
+        str(error) == f"{message} (line {line}, column {column})\n  {text}\n  {' ' * (column - 1)}^"
+    )
 
 
 def listed_refusals() -> list[tuple[str, bool]]:
@@ -185,11 +210,12 @@ def test_every_refusal_teaches(translator: Translator, sql: str, refused: bool) 
             "query failed: ddsql_split_part(VARCHAR) failed; DDSQL_F8_DIGITS too",
             "query failed: split_part(VARCHAR) failed; an internal step too",
         ),
-        # a caret under the one literal of the query the message quotes
+        # a caret under the one literal of the query the message quotes, in PostgreSQL's
+        # words
         (
             "SELECT CAST('abc' AS BIGINT)",
             "query failed: Could not convert string 'abc' to INT64",
-            "query failed: Could not convert string 'abc' to INT64 (line 1, column 13)\n"
+            'query failed: invalid input syntax for type bigint: "abc" (line 1, column 13)\n'
             "  SELECT CAST('abc' AS BIGINT)\n"
             "              ^",
         ),
@@ -197,12 +223,44 @@ def test_every_refusal_teaches(translator: Translator, sql: str, refused: bool) 
         (
             "SELECT 'abc'::bigint, 'abc'::int",
             "query failed: Could not convert string 'abc' to INT64",
-            "query failed: Could not convert string 'abc' to INT64",
+            'query failed: invalid input syntax for type bigint: "abc"',
         ),
         (
             "SELECT name::bigint FROM t",
-            "query failed: Could not convert string 'x' to INT64",
-            "query failed: Could not convert string 'x' to INT64",
+            "query failed: Could not convert string 'x' to INT64 when casting from source "
+            "column name",
+            'query failed: invalid input syntax for type bigint: "x"',
+        ),
+        # DuckDB's other words for a value that does not convert or fit
+        (
+            "SELECT CAST('99999999999999999999' AS BIGINT), 1",
+            "query failed: Could not convert string '99999999999999999999' to INT64",
+            'query failed: value "99999999999999999999" is out of range for type bigint '
+            "(line 1, column 13)\n  SELECT CAST('99999999999999999999' AS BIGINT), 1\n"
+            "              ^",
+        ),
+        (
+            "SELECT CAST(x AS JSON) FROM t",
+            'query failed: Malformed JSON at byte 1 of input: unexpected character.  Input: "{bad"',
+            'query failed: invalid input syntax for type json: "{bad" (unexpected character '
+            "at character 2)",
+        ),
+        (
+            "SELECT 9223372036854775807 + 1",
+            "query failed: Overflow in addition of INT64 (9223372036854775807 + 1)!",
+            "query failed: bigint out of range",
+        ),
+        (
+            "SELECT CAST(1e300 AS BIGINT)",
+            "query failed: Type DOUBLE with value 1e+300 can't be cast because the value is out "
+            "of range for the destination type INT64",
+            "query failed: bigint out of range",
+        ),
+        (
+            "SELECT CAST(x AS BIGINT[]) FROM t",
+            "query failed: Type VARCHAR with value 'ab' can't be cast to the destination type "
+            "BIGINT[] when casting from source column x",
+            'query failed: malformed array literal: "ab"',
         ),
     ],
 )
@@ -218,3 +276,43 @@ def test_run_time_errors_point_into_the_query() -> None:
     assert str(info.value).endswith(
         "(line 1, column 13)\n  SELECT CAST('maybe' AS BOOLEAN)\n              ^"
     )
+
+
+# ------------------------------------------------------------ building a message never fails
+
+
+def test_a_node_sqlglot_cannot_print_is_still_named() -> None:
+    node = exp.UnicodeString(this="a", escape=exp.Literal.string("+"))
+    with pytest.raises(re.error):  # sqlglot's generator builds an invalid pattern from '+'
+        node.sql("postgres")
+    assert pg_sql(node) == "'a'"
+    error = Refusal("{it} is not supported", node, parts={"it": node}).located("SELECT 1")
+    assert type(error) is UnsupportedError and str(error) == "'a' is not supported"
+
+
+def test_a_failure_while_locating_leaves_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(self: Source, node: exp.Expr) -> int:
+        raise ValueError("lost")
+
+    monkeypatch.setattr(Source, "own_offset", fail)
+    node = exp.column("name")
+    error = Refusal("{it}: no", node, parts={"it": node}, kind=CatalogError).located("SELECT name")
+    assert type(error) is CatalogError and str(error) == "name: no"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT U&'a' UESCAPE '+'",
+        "SELECT U&'a' UESCAPE 'ab'",
+        "SELECT U&'a' UESCAPE 1",
+        "SELECT U&'\\+11FFFF'",
+        "SELECT U&'\\DE00'",
+        "SELECT U&'\\D83Dx'",
+        "SELECT U&'\\0000'",
+        "SELECT U&'x\\'",
+    ],
+)
+def test_unicode_literals_fail_as_ddsql_errors(translator: Translator, sql: str) -> None:
+    error = refusal(translator, sql)
+    assert "Unicode escape" in str(error) or "UESCAPE" in str(error)

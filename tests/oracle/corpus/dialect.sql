@@ -23,6 +23,10 @@ SELECT DISTINCT tags->'env' AS env FROM t ORDER BY env NULLS FIRST
 SELECT DISTINCT completion_time IS NULL AS open FROM t ORDER BY 1
 SELECT count(*) FROM (SELECT DISTINCT name FROM t) AS d
 SELECT DISTINCT status_reason IS NULL, description IS NULL FROM t
+-- SELECT DISTINCT ... ORDER BY an output name, a position or a selected expression
+SELECT DISTINCT status AS s FROM t ORDER BY s
+SELECT DISTINCT t.status FROM t ORDER BY status DESC
+SELECT DISTINCT lower(status), account_id FROM t ORDER BY lower(status), 2
 -- WITH ... SELECT, CTE column lists (full and partial), chained CTEs, a CTE used twice
 WITH s AS (SELECT status, count(*) AS n FROM t GROUP BY status) SELECT status, n FROM s ORDER BY n DESC, status
 WITH s (st, n) AS (SELECT status, count(*) FROM t GROUP BY status) SELECT st, n FROM s ORDER BY st
@@ -33,6 +37,8 @@ WITH a AS (SELECT account_id, status FROM t) SELECT x.account_id, count(*) AS pa
 WITH v (id, label) AS (VALUES (1, 'one'), (2, 'two')) SELECT id, label FROM v ORDER BY id
 WITH x AS (SELECT tags FROM t WHERE status = 'Running') SELECT x.tags->'team' AS team FROM x ORDER BY 1
 WITH j AS (SELECT _key, model_variants AS mv FROM t) SELECT mv -> 0 ->> 'model_name' AS first_model FROM j ORDER BY _key
+-- A recursive CTE read twice by the outer query (its own term reads it once)
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3) SELECT a.n AS a, b.n AS b FROM x a, x b ORDER BY 1, 2
 -- UNION, UNION ALL (duplicates, chaining, ORDER BY/LIMIT/OFFSET on the whole, parenthesised branches)
 SELECT status FROM t WHERE account_id = '205847193630' UNION SELECT status FROM t WHERE account_id = '739102846501' ORDER BY status
 SELECT status FROM t WHERE account_id = '205847193630' UNION ALL SELECT status FROM t WHERE account_id = '739102846501' ORDER BY 1
@@ -102,6 +108,10 @@ SELECT count(*) FROM t HAVING count(*) > 1
 SELECT status, count(*) FROM t GROUP BY status HAVING status LIKE 'C%' AND count(*) > 2 ORDER BY status
 SELECT count(*), sum(length(name)), max(name), min(creation_time), avg(length(name)) FROM t WHERE false
 SELECT status, count(*) FROM t WHERE false GROUP BY status
+-- WHERE and HAVING read a source's column, never an output column of the same name
+SELECT status FROM t GROUP BY status HAVING status <> 'Running' AND count(*) > 1 ORDER BY 1
+SELECT lower(name) AS status FROM t WHERE status <> 'Running' ORDER BY 1
+WITH c AS (SELECT status, count(*) AS n FROM t GROUP BY 1) SELECT status AS n FROM c WHERE n > 2 ORDER BY 1
 -- ORDER BY ASC|DESC NULLS FIRST|LAST (PostgreSQL: NULLs sort as larger than any value, so
 -- DESC puts them first unless NULLS LAST)
 SELECT name, completion_time FROM t ORDER BY completion_time ASC NULLS FIRST, _key
@@ -296,7 +306,7 @@ SELECT CAST('abc' AS char) AS a, 'xyz'::char AS b, CAST(123 AS char) AS c -- pg:
 SELECT CAST(name AS string) AS s FROM t ORDER BY _key -- pg: SELECT CAST(name AS text) AS s FROM t ORDER BY _key
 SELECT CAST('abc' AS BIGINT) -- error: abc
 SELECT CAST('maybe' AS BOOLEAN) -- error: maybe
-SELECT CAST('{bad' AS JSON) -- error: JSON
+SELECT CAST('{bad' AS JSON) -- error: invalid input syntax for type json
 SELECT CAST(1 AS HUGEINT) -- error: casts to
 SELECT CAST('x' AS BLOB) -- error: casts to
 SELECT TRY_CAST('x' AS BIGINT) -- error: TRY_CAST
@@ -418,6 +428,9 @@ SELECT SPLIT_PART(arn, ':', 4) AS region, SPLIT_PART(arn, '/', 2) AS experiment,
 SELECT SPLIT_PART('a,b', ',', 0) -- error: position
 SELECT COALESCE(NULL, 'a', 'b') AS a, COALESCE(NULL, NULL, 3) AS b, COALESCE(1, 2) AS c, COALESCE(CAST(NULL AS VARCHAR), NULL) AS d
 SELECT name, COALESCE(completion_time, creation_time) AS t1, COALESCE(status_reason, description, 'none') AS why FROM t ORDER BY _key
+-- U&'...' literals and U&"..." names, with UESCAPE (docs/dialect.md, "Strictness")
+SELECT U&'d\0061t\+000061' AS a, U&'d!0061t' UESCAPE '!' AS b, U&'\D83D\DE00 ''\\' AS c
+SELECT 1 AS U&"d\0061t", 2 AS U&"d!0061t" UESCAPE '!', U&"name" FROM t ORDER BY _key
 -- ================================================================= Arrays
 SELECT CARDINALITY(ARRAY[1, 2, 3]) AS a, CARDINALITY(STRING_TO_ARRAY('', ',')) AS b, CARDINALITY(STRING_TO_ARRAY('x', ',')) AS c, CARDINALITY(ARRAY[NULL, NULL]) AS d
 SELECT name, CARDINALITY(STRING_TO_ARRAY(tags->'team', ',')) AS teams FROM t ORDER BY _key
@@ -437,6 +450,8 @@ SELECT (ARRAY_AGG(name ORDER BY creation_time))[1] AS oldest FROM t GROUP BY acc
 SELECT ARRAY[1, 2] || 3 AS a, 0 || ARRAY[1] AS b, ARRAY[1] || ARRAY[2, 3] AS c, ARRAY[1] || 2.5 AS d, ARRAY[1] || NULL AS e, NULL || ARRAY['x'] AS f
 SELECT STRING_TO_ARRAY(name, '-') || status AS a, status || STRING_TO_ARRAY(name, '-') AS b FROM t ORDER BY _key
 SELECT CAST(NULL AS bigint[]) || CAST(NULL AS bigint[]) AS a, CAST(NULL AS bigint[]) || 1 AS b, ARRAY[1] || CAST(NULL AS bigint) AS c, ARRAY[1] || CAST(NULL AS bigint[]) AS d
+-- A subscripted value keeps its name: (ARRAY[...])[i] is `array`, (f(...))[i] is `f`
+SELECT (ARRAY[1, 2])[1], (string_to_array(name, '-'))[1], (akeys(tags))[1] FROM t ORDER BY _key -- pg: SELECT (ARRAY[1, 2])[1], (string_to_array(name, '-'))[1], (ARRAY(SELECT k FROM unnest(akeys(tags)) AS k ORDER BY k))[1] AS akeys FROM t ORDER BY _key
 -- UNNEST in FROM: one array, several arrays zipped and padded with NULL, laterally per row
 SELECT x FROM UNNEST(ARRAY[3, 1, 2]) AS x
 SELECT x FROM UNNEST(ARRAY[3, 1, 2]) AS u (x) ORDER BY x
@@ -524,6 +539,8 @@ SELECT lower(json_array_elements_text(JSON '["A", "B"]')) AS l
 SELECT unnest(ARRAY[3, 1, 2]) AS u ORDER BY u DESC LIMIT 2
 SELECT json_array_elements(NULL::json) AS e
 SELECT 1 AS one WHERE 1 IN (SELECT unnest(ARRAY[1, 2]))
+-- made text (::text, ||): each element, in lockstep
+SELECT unnest(ARRAY[1, 2])::text AS a, unnest(ARRAY[3, 4, 5]) || 'x' AS b, name || unnest(string_to_array(name, '-')) AS c FROM t WHERE name LIKE 'fraud%' ORDER BY c
 -- where PostgreSQL refuses them
 SELECT CASE WHEN true THEN unnest(ARRAY[1]) END -- error: not allowed in CASE
 SELECT coalesce(unnest(ARRAY[1]), 0) -- error: not allowed in COALESCE
@@ -605,6 +622,10 @@ SELECT tags, count(*) FROM t GROUP BY tags HAVING count(*) > 1
 SELECT a.name FROM t AS a WHERE a.tags = (SELECT b.tags FROM t AS b WHERE b.name = 'pricing-elasticity-v4-shadow') ORDER BY a._key
 SELECT tags FROM t WHERE status = 'Created'
 SELECT tags->1 FROM t -- error: tags
+-- hstore's subscript: tags['k'] is tags -> 'k' (a number key is read as its text)
+SELECT name, tags['team'], tags['env'] AS env FROM t ORDER BY _key
+SELECT name FROM t WHERE tags['team'] = 'fraud' OR tags['env'] IS NULL ORDER BY _key
+SELECT tags['team'] || '/' || tags['env'] AS team_env, tags[1] AS one FROM t ORDER BY _key
 -- ====================================================== Session time frame
 -- Deterministic facts only; no SET here (a SET would persist into later lines of the session).
 SELECT LENGTH(CURRENT_SETTING('dd.time_frame_start')) AS n, SUBSTRING(CURRENT_SETTING('dd.time_frame_end'), 24) AS tz -- pg: SELECT 29 AS n, '+00:00' AS tz

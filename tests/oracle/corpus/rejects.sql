@@ -124,3 +124,60 @@ SELECT ARRAY['a', 'b'] || 'c' -- error: malformed array literal: "c"
 -- An empty ARRAY[] has no type
 SELECT ARRAY[] -- error: cannot determine type of empty array
 SELECT cardinality(ARRAY[]) -- error: cannot determine type of empty array
+
+-- ===== Statements and clauses
+-- An output column's name is read in ORDER BY and GROUP BY only, never in WHERE or HAVING
+SELECT status, count(*) AS n FROM t GROUP BY status HAVING n > 1 -- error: column "n" does not exist
+SELECT status, count(*) AS n FROM t GROUP BY status HAVING n > 1 OR status = 'Running' -- error: column "n" does not exist
+SELECT lower(name) AS n FROM t WHERE n LIKE 'a%' -- error: does not exist
+SELECT name AS x FROM t WHERE EXISTS (SELECT 1 WHERE x = 'a') -- error: does not exist
+SELECT a.status FROM t AS a JOIN t AS b ON a._key = b._key GROUP BY a.status HAVING max(creation_time) IS NOT NULL -- error: column reference "creation_time" is ambiguous
+-- A subscript follows a name or parentheses, never a call or ARRAY[...] directly
+SELECT array_agg(name)[1] FROM t -- error: syntax error at or near "["
+SELECT string_to_array(name, '-')[2] FROM t -- error: syntax error at or near "["
+SELECT ARRAY[1, 2][1] -- error: syntax error at or near "["
+SELECT array_agg(name) OVER ()[1] FROM t -- error: syntax error at or near "["
+-- DISTINCT window aggregates
+SELECT count(DISTINCT status) OVER (PARTITION BY account_id) FROM t -- error: DISTINCT is not implemented for window functions
+SELECT array_agg(DISTINCT status) OVER () FROM t -- error: DISTINCT is not implemented for window functions
+-- count() without an argument (DuckDB counts rows)
+SELECT count() FROM t -- error: count(*) must be used to call a parameterless aggregate function
+SELECT count() OVER () FROM t -- error: count(*) must be used to call a parameterless aggregate function
+-- SELECT DISTINCT sorts by what it selects
+SELECT DISTINCT status FROM t ORDER BY name -- error: for SELECT DISTINCT, ORDER BY expressions must appear in select list
+SELECT DISTINCT status FROM t ORDER BY lower(status) -- error: for SELECT DISTINCT, ORDER BY expressions must appear in select list
+SELECT DISTINCT status, name FROM t ORDER BY status || name -- error: for SELECT DISTINCT, ORDER BY expressions must appear in select list
+-- A subquery or VALUES in FROM has an alias, and no more column names than columns
+SELECT * FROM (SELECT 1) -- error: subquery in FROM must have an alias
+SELECT count(*) FROM t JOIN (SELECT 1 AS one) ON true -- error: subquery in FROM must have an alias
+SELECT * FROM (VALUES (1)) -- error: VALUES in FROM must have an alias
+SELECT * FROM (SELECT 1) AS s(a, b) -- error: table "s" has 1 columns available but 2 columns specified
+SELECT * FROM (VALUES (1, 2)) AS v(a, b, c) -- error: table "v" has 2 columns available but 3 columns specified
+WITH x(n, b) AS (SELECT 1) SELECT * FROM x -- error: WITH query "x" has 1 columns available but 2 columns specified
+WITH x(a, b, c) AS (SELECT 1, 2 UNION SELECT 3, 4) SELECT * FROM x -- error: WITH query "x" has 2 columns available but 3 columns specified
+WITH x(a, b) AS (VALUES (1)) SELECT * FROM x -- error: WITH query "x" has 1 columns available but 2 columns specified
+-- A recursive CTE reads itself once, not in a subquery, not on the NULL side of an outer join
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM x a, x b WHERE a.n < 3) SELECT * FROM x -- error: recursive reference to query "x" must not appear more than once
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL (SELECT n + 1 FROM x WHERE n < 3 UNION ALL SELECT n + 2 FROM x WHERE n < 3)) SELECT * FROM x -- error: recursive reference to query "x" must not appear more than once
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 AND n IN (SELECT n FROM x)) SELECT * FROM x -- error: recursive reference to query "x" must not appear within a subquery
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM x a LEFT JOIN x b ON true WHERE a.n < 3) SELECT * FROM x -- error: recursive reference to query "x" must not appear within an outer join
+-- Literals: two strings side by side join only across a newline; U&'...' escapes
+SELECT 'a' ' b' -- error: syntax error at or near "' b'"
+SELECT U&'d!0061t' UESCAPE '+' -- error: invalid Unicode escape character
+SELECT U&'wrong: \061' -- error: invalid Unicode escape
+SELECT U&'\D83D' -- error: invalid Unicode escape
+-- Tags and set-returning functions given what they do not take, named as the query wrote them
+SELECT tags['team']['x'] FROM t -- error: hstore allows only one subscript
+SELECT tags->'team' || '/' || tags->'env' FROM t -- error: -> needs a json value or the tags column; tags->'team' || '/' || tags is varchar
+SELECT unnest(name) FROM t -- error: function unnest(text) does not exist
+SELECT * FROM unnest(1) AS u -- error: function unnest(integer) does not exist
+SELECT json_array_elements(1) -- error: function json_array_elements(integer) does not exist
+SELECT json_array_elements_text(name) FROM t -- error: function json_array_elements_text(text) does not exist
+SELECT unnest() -- error: function unnest() is missing arguments
+-- Values that do not convert while the query runs, in PostgreSQL's words
+SELECT CAST(name AS BIGINT) FROM t -- error: invalid input syntax for type bigint: "
+SELECT CAST('abc' AS BIGINT) -- error: invalid input syntax for type bigint: "abc"
+SELECT CAST('99999999999999999999' AS BIGINT) -- error: value "99999999999999999999" is out of range for type bigint
+SELECT CAST('maybe' AS BOOLEAN) -- error: invalid input syntax for type boolean: "maybe"
+SELECT CAST(name AS JSON) FROM t -- error: invalid input syntax for type json
+SELECT CAST(1e300 AS BIGINT) -- error: bigint out of range

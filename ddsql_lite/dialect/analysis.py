@@ -1,0 +1,284 @@
+"""What PostgreSQL's parse analysis rejects and DuckDB's binder answers, refused with
+PostgreSQL's meaning and a caret (docs/dialect.md, "Strictness").
+
+:func:`check_structure` reads the parsed tree (before qualification): sources and column
+lists, recursive references, window aggregates. :func:`check_qualified` reads the
+qualified tree, where a column sqlglot could not tie to a source is a reference to an
+output column's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlglot import exp
+
+from ..errors import CatalogError
+from ..registry import Registry
+from .bounds import visible_cte
+from .refusals import Refusal
+
+DISTINCT_ORDER = "for SELECT DISTINCT, ORDER BY expressions must appear in select list"
+# Where PostgreSQL reads an output column's name.
+_OUTPUT_NAMES = (
+    "an output column's name can be used in ORDER BY and GROUP BY only; repeat its expression here"
+)
+
+
+def check_structure(
+    sources: Iterable[exp.Expr], ctes: Iterable[exp.Expr], windows: Iterable[exp.Expr]
+) -> None:
+    """Refuse, before qualification, what PostgreSQL's analysis rejects in the sources
+    (``sources``: the FROM and JOIN nodes), the CTEs and the window functions."""
+    for clause in sources:
+        _check_source(clause.this)
+    for cte in ctes:
+        _check_columns(cte, f"WITH query {_quoted(cte.alias_or_name)}")
+        with_ = cte.parent
+        if isinstance(with_, exp.With) and with_.args.get("recursive"):
+            _check_recursion(cte)
+    for window in windows:
+        _check_window(window)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _check_source(source: exp.Expr) -> None:
+    """A subquery or VALUES in FROM has an alias, and no more column names than columns."""
+    if isinstance(source, (exp.Subquery, exp.Values)):
+        what = "VALUES" if isinstance(source, exp.Values) else "subquery"
+        if not source.alias:
+            raise Refusal(
+                f"{what} in FROM must have an alias; for example FROM ({what.upper()} ...) AS s",
+                source,
+            )
+        _check_columns(source, f"table {_quoted(source.alias)}")
+
+
+def _check_columns(node: exp.Expr, named: str) -> None:
+    """A column list (``AS s(a, b)``, ``WITH x(a, b)``) names no more columns than its
+    query has (PostgreSQL names the first ones and keeps the rest: fewer is allowed)."""
+    alias = node.args.get("alias")
+    if not isinstance(alias, exp.TableAlias) or not alias.columns:
+        return
+    query = node if isinstance(node, exp.Values) else node.this
+    width = exact_width(query)
+    if width is not None and len(alias.columns) > width:
+        raise Refusal(
+            f"{named} has {width} columns available but {len(alias.columns)} columns specified",
+            alias.columns[width],
+        )
+
+
+def exact_width(query: exp.Expr) -> int | None:
+    """The number of columns of a query, when its text says it without expanding a star
+    (None otherwise)."""
+    while isinstance(query, (exp.Subquery, exp.Paren)):
+        query = query.this
+    if isinstance(query, exp.SetOperation):
+        return exact_width(query.this)
+    if isinstance(query, exp.Values):
+        rows = query.expressions
+        return len(rows[0].expressions) if rows and isinstance(rows[0], exp.Tuple) else 1
+    if isinstance(query, exp.Select):
+        from_ = query.args.get("from_")
+        if (
+            len(query.expressions) == 1
+            and isinstance(query.expressions[0], exp.Star)
+            and from_ is not None
+            and isinstance(from_.this, exp.Values)
+            and not query.args.get("joins")
+        ):
+            return exact_width(from_.this)  # how sqlglot reads WITH x AS (VALUES ...)
+        for item in query.expressions:
+            if isinstance(item, exp.Star) or (
+                isinstance(item, exp.Column) and isinstance(item.this, exp.Star)
+            ):
+                return None
+        return len(query.expressions)
+    return None
+
+
+def _check_recursion(cte: exp.Expr) -> None:
+    """The references of a recursive CTE to itself: at most one, not inside a subquery,
+    not on the side of an outer join that may be NULL (PostgreSQL's
+    ``checkWellFormedRecursion``; DuckDB would run them)."""
+    name = cte.alias_or_name.lower()
+    seen = False
+    for table in cte.this.find_all(exp.Table):
+        if table.args.get("db") or table.name.lower() != name or _shadowed(table, cte, name):
+            continue
+        message = f"recursive reference to query {_quoted(cte.alias_or_name)} must not appear"
+        if _in_subquery(table, cte):
+            raise Refusal(f"{message} within a subquery", table)
+        if _nullable(table):
+            raise Refusal(f"{message} within an outer join", table)
+        if seen:
+            raise Refusal(f"{message} more than once", table)
+        seen = True
+
+
+def _shadowed(table: exp.Expr, cte: exp.Expr, name: str) -> bool:
+    """Whether a WITH between ``table`` and ``cte`` defines ``name`` again."""
+    node = table.parent
+    while node is not None and node is not cte:
+        with_ = node.args.get("with_")
+        if isinstance(with_, exp.With) and any(
+            c.alias_or_name.lower() == name for c in with_.expressions
+        ):
+            return True
+        node = node.parent
+    return False
+
+
+def _in_subquery(table: exp.Expr, cte: exp.Expr) -> bool:
+    """Whether the SELECT that reads ``table`` is nested in another SELECT of the CTE
+    (the operands of the CTE's set operations are not subqueries)."""
+    node = table.parent
+    while node is not None and not isinstance(node, exp.Select):
+        node = node.parent
+    node = node.parent if node is not None else None
+    while node is not None and node is not cte:
+        if isinstance(node, exp.Select):
+            return True
+        node = node.parent
+    return False
+
+
+def _nullable(table: exp.Expr) -> bool:
+    """Whether ``table`` is a side of an outer join whose rows may be made up of NULLs."""
+    parent = table.parent
+    if isinstance(parent, exp.Join):
+        return (parent.side or "").upper() in ("LEFT", "FULL")
+    if isinstance(parent, exp.From) and isinstance(parent.parent, exp.Select):
+        joins = parent.parent.args.get("joins") or []
+        return any((j.side or "").upper() in ("RIGHT", "FULL") for j in joins)
+    return False
+
+
+def _check_window(window: exp.Expr) -> None:
+    """``count(DISTINCT x) OVER (...)``: PostgreSQL has no DISTINCT window aggregates."""
+    if not isinstance(window, exp.Window):
+        return
+    function = window.this
+    if isinstance(function, exp.Func) and any(
+        isinstance(arg, exp.Distinct) for arg in function.iter_expressions()
+    ):
+        raise Refusal("DISTINCT is not implemented for window functions", function)
+
+
+def check_qualified(selects: Iterable[exp.Expr], registry: Registry) -> bool:
+    """After qualification: a column left unqualified in WHERE or HAVING is one whose
+    name is also an output column's (sqlglot and DuckDB read it as that output column;
+    PostgreSQL reads output names in ORDER BY and GROUP BY only). It is the source column
+    of that name when the select's sources have one, else refused as PostgreSQL does.
+    Also refuses an ORDER BY of a SELECT DISTINCT on something not selected. Returns
+    whether it tied a column to its source (which then needs typing)."""
+    tied = False
+    for select in selects:
+        for key in ("where", "having"):
+            clause = select.args.get(key)
+            if clause is not None:
+                tied = _check_names(clause, select, registry) or tied
+        order = select.args.get("order")
+        distinct = select.args.get("distinct")
+        if order is not None and distinct is not None and not distinct.args.get("on"):
+            _check_distinct_order(select, order)
+    return tied
+
+
+def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> bool:
+    """Tie each unqualified column of ``clause`` (outside the subqueries it holds,
+    checked as selects of their own) to the source that has it, or refuse it. Returns
+    whether it tied any."""
+    tied = False
+    sources: list[tuple[str, frozenset[str] | None]] | None = None
+    stack = [clause]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.Column):
+            if node.table or isinstance(node.this, exp.Star):
+                continue
+            sources = _source_columns(select, registry) if sources is None else sources
+            having = [alias for alias, columns in sources if columns and node.name in columns]
+            if len(having) == 1:
+                node.set("table", exp.to_identifier(having[0], quoted=True))
+                tied = True
+            elif len(having) > 1:
+                raise Refusal(
+                    f"column reference {_quoted(node.name)} is ambiguous", node, kind=CatalogError
+                )
+            elif not having and all(columns is not None for _, columns in sources):
+                raise Refusal(
+                    f"column {_quoted(node.name)} does not exist ({_OUTPUT_NAMES})",
+                    node,
+                    kind=CatalogError,
+                )
+            continue
+        if isinstance(node, exp.Query) and node is not clause:
+            continue
+        stack.extend(node.iter_expressions())
+    return tied
+
+
+def _source_columns(
+    select: exp.Expr, registry: Registry
+) -> list[tuple[str, frozenset[str] | None]]:
+    """Each FROM and JOIN source of a qualified select: its name and its column names
+    (None when they are not known here)."""
+    from_ = select.args.get("from_")
+    found = [from_.this] if from_ is not None else []
+    found += [join.this for join in select.args.get("joins") or []]
+    return [(source.alias_or_name, _columns_of(source, registry)) for source in found]
+
+
+def _columns_of(source: exp.Expr, registry: Registry) -> frozenset[str] | None:
+    alias = source.args.get("alias")
+    if isinstance(alias, exp.TableAlias) and alias.columns:
+        return frozenset(c.name for c in alias.columns)
+    query: exp.Expr | None = None
+    if isinstance(source, exp.Table):
+        if not source.args.get("db"):
+            cte = visible_cte(source, source.name.lower())
+            if cte is not None:
+                listed = cte.args.get("alias")
+                if isinstance(listed, exp.TableAlias) and listed.columns:
+                    return frozenset(c.name for c in listed.columns)
+                query = cte.this
+        if query is None:
+            table = registry.find(".".join(p.name for p in source.parts))
+            return frozenset(c.name for c in table.columns) if table is not None else None
+    elif isinstance(source, exp.Subquery):
+        query = source.this
+    if isinstance(query, exp.Query) and not any(
+        isinstance(s, exp.Star) or isinstance(s.this, exp.Star) for s in query.selects
+    ):
+        return frozenset(s.alias_or_name for s in query.selects)
+    return None
+
+
+def _check_distinct_order(select: exp.Expr, order: exp.Expr) -> None:
+    """Each ORDER BY item of a SELECT DISTINCT is an output column: its name, its
+    position, or an expression of the select list."""
+    names = {item.alias_or_name for item in select.expressions if isinstance(item, exp.Alias)}
+    selected = [_unqualified(item.unalias()) for item in select.expressions]
+    for item in order.expressions:
+        key = item.this if isinstance(item, exp.Ordered) else item
+        if isinstance(key, exp.Literal) and not key.is_string:
+            continue  # a position
+        if isinstance(key, exp.Column) and key.name in names:
+            continue
+        if _unqualified(key) in selected:
+            continue
+        raise Refusal(DISTINCT_ORDER, key)
+
+
+def _unqualified(node: exp.Expr) -> exp.Expr:
+    """``node`` with its columns' table names dropped: sqlglot qualifies an ORDER BY
+    column that is also an output name less than the same column in the select list."""
+    bare = node.copy()
+    for column in bare.find_all(exp.Column):
+        column.set("table", None)
+    return bare
