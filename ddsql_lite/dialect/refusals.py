@@ -86,8 +86,9 @@ def run_time_error(error: QueryError, sql: str) -> QueryError:
         return function if function in _ddsql_functions() else "an internal step"
 
     message = _INTERNAL.sub(internal, message)
-    for value in dict.fromkeys(_QUOTED_VALUE.findall(message)):
-        literal = f"'{value}'"
+    quoted = (single or double for single, double in _QUOTED_VALUE.findall(message))
+    for value in dict.fromkeys(quoted):
+        literal = "'" + value.replace("'", "''") + "'"
         if value and sql.count(literal) == 1:
             return type(error)(at(message, sql, sql.index(literal)))
     return type(error)(message)
@@ -95,7 +96,8 @@ def run_time_error(error: QueryError, sql: str) -> QueryError:
 
 _QUALIFIED = re.compile(r'(?:"[^"]*"\.)+"([^"]*)"')
 _INTERNAL = re.compile(r"\bddsql_(\w+)", re.IGNORECASE)
-_QUOTED_VALUE = re.compile(r"'([^'\n]*)'")
+# A value a message quotes: DuckDB's 'x', PostgreSQL's "x" (engine.pg_meaning).
+_QUOTED_VALUE = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
 
 
 def _ddsql_functions() -> frozenset[str]:

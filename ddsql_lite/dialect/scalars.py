@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..errors import UnsupportedError
+from ..errors import QueryError, UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import TEXT_TYPES, call, data_type, is_json, type_in
 from .refusals import Refusal
 from .runtime import (
+    JSON_INPUT,
     SPLIT_PART,
     STRING_TO_ARRAY,
     SUBSCRIPT,
     SUBSTRING,
     SUBSTRING_FROM,
-    UNIQUE_KEYS,
-    repeated_key,
+    json_problem,
 )
 
 
@@ -95,7 +95,7 @@ def types(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.ParseJSON) or (
         isinstance(node, exp.Cast) and node.to.is_type(exp.DType.JSON)
     ):
-        return exp.Cast(this=unique_keys_checked(node.this), to=data_type("JSON"))
+        return exp.Cast(this=json_checked(node.this), to=data_type("JSON"))
     if isinstance(node, exp.Cast) and _is_sized_text(node.to):
         size = node.to.expressions[0]
         return call("left", exp.Cast(this=node.this, to=data_type("VARCHAR")), size.this)
@@ -108,14 +108,15 @@ def types(node: exp.Expr) -> exp.Expr:
     return node
 
 
-def unique_keys_checked(value: exp.Expr) -> exp.Expr:
-    """``value``, about to be made JSON, checked for repeated keys (see ``UNIQUE_KEYS``):
-    a string literal now, a text at run time, except the text of a JSON value (checked
-    where it was made)."""
+def json_checked(value: exp.Expr) -> exp.Expr:
+    """``value``, about to be made JSON, checked as PostgreSQL reads JSON text and for
+    repeated keys (see ``JSON_INPUT``): a string literal now, a text at run time, except
+    the text of a JSON value (checked where it was made)."""
     if isinstance(value, exp.Literal) and value.is_string:
-        problem = repeated_key(value.this)
+        problem = json_problem(value.this)
         if problem:
-            raise Refusal(problem, value)
+            kind = QueryError if problem.startswith("invalid input") else UnsupportedError
+            raise Refusal(problem, value, kind=kind)
         return value
     known = value.type is not None and not type_in(value.type, (*TEXT_TYPES, exp.DType.UNKNOWN))
     if known or isinstance(value, exp.Null):  # not text
@@ -123,7 +124,7 @@ def unique_keys_checked(value: exp.Expr) -> exp.Expr:
     inner = value
     while isinstance(inner, (exp.Cast, exp.Paren)) and type_in(inner.type, TEXT_TYPES):
         inner = inner.this
-    return value if is_json(inner) else call(UNIQUE_KEYS, value)
+    return value if is_json(inner) else call(JSON_INPUT, value)
 
 
 _CANONICAL = {

@@ -86,10 +86,14 @@ def value_texts(node: exp.Expr) -> exp.Expr:
     as PostgreSQL's text."""
     if isinstance(node, exp.Cast) and type_in(node.to, TEXT_TYPES):
         item = _element_type(node.this)
+        text = None
         if item is not None:
-            return call(ARRAY_TEXT, _element_texts(node.this, item))
-        if _may_be_number(node.this):
-            return call(VALUE_TEXT, node.this)
+            text = call(ARRAY_TEXT, _element_texts(node.this, item))
+        elif _may_be_number(node.this):
+            text = call(VALUE_TEXT, node.this)
+        if text is not None:
+            text.type = data_type("VARCHAR")  # for the rules after this one
+            return text
     elif isinstance(node, exp.Cast) and type_in(node.to, (exp.DType.ARRAY,)):
         target = node.to.expressions[0] if node.to.expressions else None
         item = _element_type(node.this)

@@ -1,0 +1,84 @@
+-- Numbers, text read as numbers, JSON text and run-time errors at their edges (docs/dialect.md,
+-- "Numbers at their edges" and "Errors"). `FROM t` stands for aws.sagemaker_inference_experiment AS t.
+-- Decimal literals such as 1e300 are doubles in DDSQL and numeric in PostgreSQL, so the
+-- overflow lines spell doubles as '...'::float8 in both.
+
+-- ====================================================== text read as a number or a boolean
+SELECT ' 12 '::bigint, '+7'::bigint, '-9223372036854775808'::bigint, BIGINT '42'
+SELECT 'abc'::bigint -- error: invalid input syntax for type bigint: "abc"
+SELECT CAST('1.5' AS BIGINT) -- error: invalid input syntax for type bigint: "1.5"
+SELECT '1_000'::bigint -- error: invalid input syntax for type bigint
+SELECT '0x10'::bigint -- error: invalid input syntax for type bigint
+SELECT '1e3'::bigint -- error: invalid input syntax for type bigint
+SELECT '99999999999999999999'::bigint -- error: value "99999999999999999999" is out of range for type bigint
+SELECT ('x' || name)::bigint FROM t -- error: invalid input syntax for type bigint: "x
+SELECT length(name)::text::bigint + 1 AS n FROM t ORDER BY _key LIMIT 3
+SELECT (length(name)::text || '0000000000000000000')::bigint FROM t -- error: is out of range for type bigint
+SELECT ' 1.5 '::float8, '.5'::float8, '1.'::float8, '-1e-310'::float8, '1e308'::float8
+SELECT 'infinity'::float8::text AS a, '-Infinity'::float8::text AS b, 'nan'::float8::text AS c, '+inf'::float8::text AS d
+SELECT 'x'::float8 -- error: invalid input syntax for type decimal: "x"
+SELECT '1_0.5'::float8 -- error: invalid input syntax for type decimal
+SELECT '  '::float8 -- error: invalid input syntax for type decimal
+SELECT '10e400'::float8 -- error: "10e400" is out of range for type decimal
+SELECT '-10e400'::double precision -- error: is out of range for type decimal
+SELECT '10e-400'::float8 -- error: "10e-400" is out of range for type decimal
+SELECT ('1e' || length(name) * 100)::float8 FROM t -- error: is out of range for type decimal
+SELECT ('1e-' || length(name) * 100)::float8 FROM t -- error: is out of range for type decimal
+SELECT ('0e-' || length(name) * 100)::float8 AS z FROM t ORDER BY _key LIMIT 1
+SELECT 'yes'::boolean, 'on'::boolean, ' t '::boolean, '1'::boolean, 'of'::boolean, 'N'::boolean, 'FALSE'::boolean
+SELECT 'o'::boolean -- error: invalid input syntax for type boolean: "o"
+SELECT 'maybe'::boolean -- error: invalid input syntax for type boolean: "maybe"
+SELECT (name || 'x')::boolean FROM t -- error: invalid input syntax for type boolean
+SELECT CAST(NULL AS BIGINT), CAST(NULL AS DECIMAL), CAST(NULL AS BOOLEAN)
+
+-- ============================================================ double arithmetic out of range
+SELECT '1e308'::float8 * 10 -- error: value out of range: overflow
+SELECT '1e308'::float8 + '1e308'::float8 -- error: value out of range: overflow
+SELECT '-1e308'::float8 - '1e308'::float8 -- error: value out of range: overflow
+SELECT '1e-300'::float8 * '1e-300'::float8 -- error: value out of range: underflow
+SELECT '1e-300'::float8 / '1e300'::float8 -- error: value out of range: underflow
+SELECT '1e300'::float8 / '1e-300'::float8 -- error: value out of range: overflow
+SELECT power(10, 300) * '1e300'::float8 -- error: value out of range: overflow
+SELECT length(name) * '1e307'::float8 * 100 FROM t -- error: value out of range: overflow
+SELECT ('inf'::float8 * 2)::text, ('inf'::float8 - 'inf'::float8)::text, ('-inf'::float8 / 2)::text
+SELECT (length(name) * '0.5'::float8)::text AS half FROM t ORDER BY _key LIMIT 3
+SELECT 0 * '1e300'::float8, '1e-300'::float8 * 0, '1e-310'::float8 * 1
+
+-- ======================================================================= power and ^
+SELECT power(2, 10), 2 ^ 0.5 AS root, power(-8, 3), power(2, -2), power(0, 0), power(9, 0.5)
+SELECT power('nan'::float8, 0), power(1, 'nan'::float8), power(0.5, 'inf'::float8), power(2, '-inf'::float8)
+SELECT power(0, -1) -- error: zero raised to a negative power is undefined
+SELECT 0 ^ -1 -- error: zero raised to a negative power is undefined
+SELECT power(-8, 0.5) -- error: a negative number raised to a non-integer power yields a complex result
+SELECT (-8) ^ (1.0 / 3) -- error: a negative number raised to a non-integer power yields a complex result
+SELECT power(10, 400) -- error: value out of range: overflow
+SELECT power(10, -400) -- error: value out of range: underflow
+SELECT power(length(name) - 100, 0.5) FROM t -- error: complex result
+
+-- ================================================================ BIGINT stays 64 bits
+SELECT 9223372036854775807 + 1 -- error: bigint out of range
+SELECT -9223372036854775807 - 2 -- error: bigint out of range
+SELECT 9223372036854775807 * 2 -- error: bigint out of range
+SELECT -(-9223372036854775807 - 1) -- error: bigint out of range
+SELECT -x FROM (VALUES (-9223372036854775807 - 1)) AS v(x) -- error: bigint out of range
+SELECT abs(-9223372036854775807 - 1) -- error: bigint out of range
+SELECT length(name) * 4611686018427387904 FROM t -- error: bigint out of range
+SELECT -length(name) AS n, -(-9223372036854775807) AS m FROM t ORDER BY _key LIMIT 2
+SELECT 1e30::bigint -- error: bigint out of range
+SELECT 'nan'::float8::bigint -- error: bigint out of range
+SELECT sum(x) FROM (VALUES (9223372036854775807), (1)) AS v(x)
+
+-- ================================================================ JSON text is RFC 8259
+SELECT '[1,2,]'::json -- error: invalid input syntax for type json: Expected JSON value, but found "]".
+SELECT '{bad'::json -- error: Token "bad" is invalid.
+SELECT '{"a":1,}'::json -- error: Expected string, but found "}".
+SELECT JSON '[1 2]' -- error: Expected "," or "]", but found "2".
+SELECT CAST('01' AS JSON) -- error: Token "01" is invalid.
+SELECT '{"a":' :: json -- error: The input string ended unexpectedly.
+SELECT 'NaN'::json -- error: Token "NaN" is invalid.
+SELECT '"a\x"'::json -- error: Escape sequence "\x" is invalid.
+SELECT '[1] x'::json -- error: Token "x" is invalid.
+SELECT ('["' || name || '",]')::json FROM t -- error: invalid input syntax for type json: Expected JSON value, but found "]".
+SELECT (name || '}')::json FROM t -- error: invalid input syntax for type json
+SELECT ' [1, {"a": "\u00e9", "b": [true, false, null]}, -0.5e-3] '::json ->> 1
+SELECT ('{"n": ' || length(name) || '}')::json ->> 'n' AS n FROM t ORDER BY _key LIMIT 2
