@@ -174,9 +174,11 @@ F8 = _macro(
 
 # --------------------------------------------------------- strings and arrays
 
+# PostgreSQL's functions are strict: a NULL argument gives NULL before any check fails.
 SUBSTRING = _macro(
     "ddsql_substring",
-    "(s, i, n) AS CASE WHEN n < 0 THEN ddsql_raise('negative substring length not allowed') "
+    "(s, i, n) AS CASE WHEN s IS NULL OR i IS NULL OR n IS NULL THEN CAST(NULL AS VARCHAR) "
+    "WHEN n < 0 THEN ddsql_raise('negative substring length not allowed') "
     "WHEN i < 1 THEN substring(s, 1, CASE WHEN i + n - 1 < 0 THEN 0 ELSE i + n - 1 END) "
     "ELSE substring(s, i, n) END",
 )
@@ -185,13 +187,18 @@ SUBSTRING_FROM = _macro(
 )
 SPLIT_PART = _macro(
     "ddsql_split_part",
-    "(s, d, n) AS CASE WHEN n = 0 THEN ddsql_raise('field position must not be zero') "
+    "(s, d, n) AS CASE WHEN s IS NULL OR d IS NULL OR n IS NULL THEN CAST(NULL AS VARCHAR) "
+    "WHEN n = 0 THEN ddsql_raise('field position must not be zero') "
     "WHEN d = '' THEN CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END "
     "ELSE split_part(s, d, n) END",
 )
 SUBSCRIPT = _macro(
     "ddsql_subscript",
     "(a, i) AS CASE WHEN CAST(i AS BIGINT) >= 1 THEN a[CAST(i AS BIGINT)] END",
+)
+ARRAY_TO_STRING = _macro(
+    "ddsql_array_to_string",
+    "(a, d) AS CASE WHEN d IS NULL THEN CAST(NULL AS VARCHAR) ELSE array_to_string(a, d) END",
 )
 STRING_TO_ARRAY = _macro(
     "ddsql_string_to_array",

@@ -14,6 +14,7 @@ from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import TEXT_TYPES, call, data_type, is_json, type_in
 from .refusals import Refusal
 from .runtime import (
+    ARRAY_TO_STRING,
     JSON_INPUT,
     SPLIT_PART,
     STRING_TO_ARRAY,
@@ -65,7 +66,8 @@ def _check_subscripted(value: exp.Expr) -> None:
 
 @rewrites(exp.Substring, exp.SplitPart, exp.StringToArray, exp.ArrayToString, exp.Round)
 def strings(node: exp.Expr) -> exp.Expr:
-    """``substring``, ``split_part`` and ``string_to_array`` with PostgreSQL's edge cases."""
+    """``substring``, ``split_part``, ``string_to_array`` and ``array_to_string`` with
+    PostgreSQL's edge cases (and its strictness: a NULL argument gives NULL)."""
     if isinstance(node, exp.Substring):
         start, length = node.args.get("start"), node.args.get("length")
         if start is None or (isinstance(start, exp.Literal) and start.is_string):
@@ -81,8 +83,10 @@ def strings(node: exp.Expr) -> exp.Expr:
         if node.args.get("null"):
             raise UnsupportedError("string_to_array() takes two arguments")
         return call(STRING_TO_ARRAY, node.this, node.expression)
-    if isinstance(node, exp.ArrayToString) and node.args.get("null"):
-        raise UnsupportedError("array_to_string() takes two arguments")
+    if isinstance(node, exp.ArrayToString):
+        if node.args.get("null"):
+            raise UnsupportedError("array_to_string() takes two arguments")
+        return call(ARRAY_TO_STRING, node.this, node.expression)  # a NULL delimiter: NULL
     if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
         raise UnsupportedError("round() takes one argument in DDSQL")
     return node

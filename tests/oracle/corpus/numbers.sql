@@ -82,3 +82,16 @@ SELECT ('["' || name || '",]')::json FROM t -- error: invalid input syntax for t
 SELECT (name || '}')::json FROM t -- error: invalid input syntax for type json
 SELECT ' [1, {"a": "\u00e9", "b": [true, false, null]}, -0.5e-3] '::json ->> 1
 SELECT ('{"n": ' || length(name) || '}')::json ->> 'n' AS n FROM t ORDER BY _key LIMIT 2
+
+-- ====================================== a double made text, whatever row its type comes from
+SELECT x::text AS x FROM (VALUES (1::float8), ('2'), ('-inf'), ('1e15'), ('NaN')) AS v(x)
+SELECT x || '!' AS x FROM (VALUES (0.5::float8), ('2')) AS v(x)
+SELECT array_to_string(ARRAY[x, 3], ',') AS x FROM (VALUES (1::float8), ('2')) AS v(x)
+WITH c(x) AS (VALUES (1e15::float8), ('1e16')) SELECT x::text AS x FROM c
+SELECT x::text AS x FROM (SELECT 2::float8 AS x UNION ALL SELECT length(name)::float8 / 4 FROM t) AS u ORDER BY 1 LIMIT 3
+SELECT x::text AS x, x || '' AS y FROM (VALUES ('a'), ('b')) AS v(x)
+
+-- ===================================== strict functions: a NULL argument gives NULL first
+SELECT array_to_string(ARRAY['a', 'b'], NULL) AS s
+SELECT split_part('a,b', NULL, 0) AS s, split_part('a', '', NULL) AS t
+SELECT substring('abc', NULL, -1) AS s, substring(NULL, 1, -1) AS t
