@@ -541,10 +541,13 @@ _MEANINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
         _out_of_range,
     ),
     (
-        re.compile(r"Overflow in \w+ of (?P<type>INT64|INT32|INT128|numeric value)\b.*"),
+        re.compile(r"Overflow in \w+ of (?P<type>INT64|INT128|numeric value)\b.*"),
         lambda m: "bigint out of range",
     ),
+    # DDSQL's integers are BIGINT: 32-bit arithmetic is that of interval months and days
+    (re.compile(r"Overflow in \w+ of INT32\b.*"), lambda m: "interval out of range"),
     (re.compile(r"Overflow on abs\(.*"), lambda m: "bigint out of range"),
+    (re.compile(r"Date and time not in timestamp range"), lambda m: "timestamp out of range"),
     (
         re.compile(r"Malformed JSON at byte \d+ of input: (?P<why>[^.]*)\..*"),
         lambda m: f"invalid input syntax for type json: {m['why']}",

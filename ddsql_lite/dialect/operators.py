@@ -139,9 +139,23 @@ def number_edges(node: exp.Expr) -> exp.Expr:
         if type_in(operand.type, _INTEGERS) and not isinstance(operand, exp.Literal) and not kept:
             return exp.Cast(this=node, to=data_type("BIGINT"))
         return node
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul)) and all(
+        map(_int_literal, (node.this, node.expression))
+    ):
+        # DDSQL integers are BIGINT; DuckDB's are INTEGER up to 2**31, and overflow there
+        node.set("this", exp.Cast(this=node.this, to=data_type("BIGINT")))
+        return node
     if not _is_double_step(node) or _in_checked(node):
         return node
     return call(F8, node, _stepwise(node))
+
+
+def _int_literal(node: exp.Expr) -> bool:
+    """An integer literal, maybe negated or in parentheses (DuckDB types it INTEGER when
+    it fits 32 bits)."""
+    while isinstance(node, (exp.Paren, exp.Neg)):
+        node = node.this
+    return isinstance(node, exp.Literal) and node.is_int
 
 
 @rewrites(exp.Cast)

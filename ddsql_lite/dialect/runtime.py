@@ -342,6 +342,16 @@ INTERVAL_TEXT = _macro(
     "datepart('year', i), datepart('month', i), datepart('day', i), datepart('hour', i), "
     "datepart('minute', i), datepart('second', i), datepart('microseconds', i) % 1000000) END",
 )
+# An interval in a query's result: Arrow, which carries results, holds its time part in
+# nanoseconds (int64), so a time part past 2562047:47:16.854775 (PostgreSQL and DuckDB
+# hold up to 2562047788:00:54.775807) would wrap; it fails instead.
+INTERVAL_OUT = _macro(
+    "ddsql_interval_out",
+    "(i) AS CASE WHEN abs(datepart('hour', i)) > 2562047 OR abs(datepart('hour', i)) = 2562047 "
+    "AND abs(datepart('minute', i) * 60000000 + datepart('microseconds', i)) > 2836854775 "
+    "THEN ddsql_raise('interval out of range: a result holds times of up to "
+    "2562047:47:16.854775') ELSE i END",
+)
 # PostgreSQL's timestamp_bin: origin + the stride multiple that floors (ts - origin).
 DATE_BIN = _macro(
     "ddsql_date_bin",

@@ -95,3 +95,15 @@ SELECT x::text AS x, x || '' AS y FROM (VALUES ('a'), ('b')) AS v(x)
 SELECT array_to_string(ARRAY['a', 'b'], NULL) AS s
 SELECT split_part('a,b', NULL, 0) AS s, split_part('a', '', NULL) AS t
 SELECT substring('abc', NULL, -1) AS s, substring(NULL, 1, -1) AS t
+
+-- ======================================================================= intervals at their edges
+SELECT (interval '2562047 hours 47 minutes 16.854775 seconds')::text AS a, (interval '-2562047 hours -47 minutes -16.854775 seconds')::text AS b
+SELECT (interval '2147483647 days')::text AS a, (interval '-2147483648 days')::text AS b, (interval '178956970 years 7 months')::text AS c
+SELECT creation_time + interval '2000000 hours' - interval '2000000 hours' = creation_time AS same FROM t ORDER BY _key LIMIT 1
+SELECT interval '2147483647 days' + interval '1 day' -- error: interval out of range
+SELECT interval '178956970 years 7 months' + interval '1 month' -- error: interval out of range
+-- (PostgreSQL holds times up to 2562047788:00:54.775807, a DDSQL result up to
+-- 2562047:47:16.854775 and fails past it: tests/core/test_run_time_errors.py)
+
+-- ============================================= integers are BIGINT, also two small literals
+SELECT 2147483647 + 1 AS a, 65536 * 65536 AS b, -2147483648 - 1 AS c -- ddsql: [(2147483648, 4294967296, -2147483649)] -- pg: SELECT 2147483647::bigint + 1 AS a, 65536::bigint * 65536 AS b, -2147483648::bigint - 1 AS c
