@@ -549,6 +549,10 @@ _MEANINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
     (re.compile(r"Overflow on abs\(.*"), lambda m: "bigint out of range"),
     (re.compile(r"Date and time not in timestamp range"), lambda m: "timestamp out of range"),
     (
+        re.compile(r"Subquery returns \d+ columns - expected 1"),
+        lambda m: "subquery must return only one column",
+    ),
+    (
         re.compile(r"Malformed JSON at byte \d+ of input: (?P<why>[^.]*)\..*"),
         lambda m: f"invalid input syntax for type json: {m['why']}",
     ),

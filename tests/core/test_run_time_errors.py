@@ -44,6 +44,7 @@ MEANINGS = [
         'Malformed JSON at byte 1 of input: unexpected character.  Input: "{bad"',
         "invalid input syntax for type json: unexpected character",
     ),
+    ("Subquery returns 2 columns - expected 1", "subquery must return only one column"),
     ("something else entirely", "something else entirely"),
 ]
 

@@ -107,3 +107,9 @@ SELECT interval '178956970 years 7 months' + interval '1 month' -- error: interv
 
 -- ============================================= integers are BIGINT, also two small literals
 SELECT 2147483647 + 1 AS a, 65536 * 65536 AS b, -2147483648 - 1 AS c -- ddsql: [(2147483648, 4294967296, -2147483649)] -- pg: SELECT 2147483647::bigint + 1 AS a, 65536::bigint * 65536 AS b, -2147483648::bigint - 1 AS c
+
+-- ============================================ VALUES as an expression (DuckDB must parse it)
+SELECT (VALUES (1)) AS v
+SELECT 2 IN (VALUES (1), (2)) AS a, EXISTS (VALUES (1)) AS b
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + (VALUES (1)) FROM r WHERE n < 3) SELECT n FROM r ORDER BY n
+SELECT name FROM t WHERE length(name) = (VALUES (19)) ORDER BY _key LIMIT 2
