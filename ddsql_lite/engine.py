@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import threading
 import weakref
@@ -476,5 +477,107 @@ def _query_error(exc: BaseException, memory_limit: str, temp_limit: str) -> Quer
     _, raised, message = text.partition(_RAISED)
     if not raised:
         kind, _, message = text.partition(": ")
-        message = message or kind
+        message = pg_meaning(message or kind)
     return QueryError(f"query failed: {message}")
+
+
+# DuckDB's run-time failures that a query's data can cause, and what PostgreSQL says for
+# each, with DDSQL's type names (docs/dialect.md, "Errors"). The translated SQL raises
+# PostgreSQL's words itself where that is cheap (``ddsql_raise``); these are the checks
+# DuckDB makes anyway (overflow on every BIGINT operation, casts of columns).
+_TYPE_NAMES = {
+    "INT64": "bigint",
+    "BIGINT": "bigint",
+    "INT32": "bigint",
+    "INTEGER": "bigint",
+    "DOUBLE": "decimal",
+    "FLOAT": "decimal",
+    "BOOL": "boolean",
+    "BOOLEAN": "boolean",
+    "VARCHAR": "varchar",
+    "INTERVAL": "interval",
+    "TIMESTAMP": "timestamp",
+    "JSON": "json",
+}
+_INTEGER_TEXT = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
+def _type_name(duckdb_type: str) -> str:
+    """DDSQL's name of a DuckDB type as DuckDB's messages write it (``BIGINT[]``)."""
+    base, brackets, _ = duckdb_type.partition("[")
+    return _TYPE_NAMES.get(base, base.lower()) + ("[]" if brackets else "")
+
+
+def _unreadable(match: re.Match[str]) -> str:
+    value, name = match["value"], _type_name(match["type"])
+    if name == "bigint" and _INTEGER_TEXT.fullmatch(value):
+        return f'value "{value}" is out of range for type bigint'
+    return f'invalid input syntax for type {name}: "{value}"'
+
+
+def _not_an_array(match: re.Match[str]) -> str:
+    value = match["value"]
+    if value.lstrip().startswith("{"):  # PostgreSQL's array text, which DuckDB cannot read
+        return f'cannot read "{value}" as an array: write it as ARRAY[...]'
+    return f'malformed array literal: "{value}"'
+
+
+def _out_of_range(match: re.Match[str]) -> str:
+    name = _type_name(match["type"])
+    return f"{name} out of range" if name == "bigint" else "value out of range"
+
+
+_CASTING = r"(?: when casting from source column .*)?$"
+_MEANINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(rf"Could not convert string '(?P<value>.*)' to (?P<type>\S+){_CASTING}"),
+        _unreadable,
+    ),
+    (
+        re.compile(
+            rf"Type VARCHAR with value '(?P<value>.*)' can't be cast to the destination type "
+            rf"\S+\[\]{_CASTING}"
+        ),
+        _not_an_array,
+    ),
+    (
+        re.compile(
+            rf"Type \S+ with value '(?P<value>.*)' can't be cast to the destination type "
+            rf"(?P<type>\S+){_CASTING}"
+        ),
+        _unreadable,
+    ),
+    (
+        re.compile(
+            r"Type \S+ with value .* can't be cast because the value is out of range for "
+            rf"the destination type (?P<type>\S+){_CASTING}"
+        ),
+        _out_of_range,
+    ),
+    (
+        re.compile(r"Overflow in \w+ of (?P<type>INT64|INT128|numeric value)\b.*"),
+        lambda m: "bigint out of range",
+    ),
+    # DDSQL's integers are BIGINT: 32-bit arithmetic is that of interval months and days
+    (re.compile(r"Overflow in \w+ of INT32\b.*"), lambda m: "interval out of range"),
+    (re.compile(r"Overflow on abs\(.*"), lambda m: "bigint out of range"),
+    (re.compile(r"Date and time not in timestamp range"), lambda m: "timestamp out of range"),
+    (
+        re.compile(r"Subquery returns \d+ columns - expected 1"),
+        lambda m: "subquery must return only one column",
+    ),
+    (
+        re.compile(r"Malformed JSON at byte \d+ of input: (?P<why>[^.]*)\..*"),
+        lambda m: f"invalid input syntax for type json: {m['why']}",
+    ),
+)
+
+
+def pg_meaning(message: str) -> str:
+    """A DuckDB error message (its first line, without the "... Error: " prefix) as
+    PostgreSQL words the same failure, when it is one of :data:`_MEANINGS`; else as is."""
+    for pattern, meaning in _MEANINGS:
+        match = pattern.fullmatch(message)
+        if match:
+            return meaning(match)
+    return message

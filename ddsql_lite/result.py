@@ -328,10 +328,16 @@ def _python_values(column: pa.ChunkedArray) -> list[Any]:
             "use .to_arrow_table() or .df()"
         ) from None
     if pa.types.is_interval(column.type):
-        return [
-            timedelta(days=v.days, microseconds=v.nanoseconds // 1000)
-            if v is not None and v.months == 0
-            else v
-            for v in values
-        ]
+        return [_interval_value(v) for v in values]
     return values
+
+
+def _interval_value(value: Any) -> Any:
+    """A ``timedelta`` for an interval without months that one can hold (up to 999,999,999
+    days); pyarrow's ``MonthDayNano`` otherwise."""
+    if value is None or value.months != 0:
+        return value
+    try:
+        return timedelta(days=value.days, microseconds=value.nanoseconds // 1000)
+    except OverflowError:
+        return value

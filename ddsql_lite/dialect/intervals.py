@@ -84,7 +84,10 @@ class Interval:
     def duckdb_text(self) -> str:
         """Text DuckDB's interval parser reads as exactly this value (full unit names,
         one integer per field): ``'14 months -3 days 12345 microseconds'``."""
-        parts = [f"{self.months} months", f"{self.days} days", f"{self.micros} microseconds"]
+        micros = f"{self.micros} microseconds"
+        if self.micros == INT64[0]:  # DuckDB reads the number before its sign
+            micros = f"{self.micros + 1} microseconds -1 microseconds"
+        parts = [f"{self.months} months", f"{self.days} days", micros]
         kept = [p for p, v in zip(parts, (self.months, self.days, self.micros)) if v]
         return " ".join(kept) or "0 microseconds"
 

@@ -102,6 +102,12 @@ def name_values(tree: exp.Expr, values_nodes: list[exp.Expr]) -> exp.Expr:
         tail = {k: tree.args.pop(k) for k in ("order", "limit", "offset") if tree.args.get(k)}
         tree = exp.Select(expressions=[exp.Star()], from_=exp.From(this=tree), **tail)
     for values in values_nodes:
+        if values.parent is not None and not isinstance(values.parent, (exp.From, exp.Join)):
+            # A VALUES as an expression's subquery ((VALUES (1)), IN, EXISTS): DuckDB
+            # reads one with an alias only as a source, so it becomes SELECT * FROM it
+            holder = exp.From(this=exp.Null())
+            values.replace(exp.Select(expressions=[exp.Star()], from_=holder))
+            holder.set("this", values)
         alias = values.args.get("alias")
         if alias is None:
             alias = exp.TableAlias(this=exp.to_identifier("*VALUES*", quoted=True))

@@ -101,108 +101,18 @@ def run_time_error(error: QueryError, sql: str) -> QueryError:
         return function if function in _ddsql_functions() else "an internal step"
 
     message = _INTERNAL.sub(internal, message)
-    offset = None
-    for value in dict.fromkeys(_QUOTED_VALUE.findall(message)):
-        literal = f"'{value}'"
+    quoted = (single or double for single, double in _QUOTED_VALUE.findall(message))
+    for value in dict.fromkeys(quoted):
+        literal = "'" + value.replace("'", "''") + "'"
         if value and sql.count(literal) == 1:
-            offset = sql.index(literal)
-            break
-    message = postgres_wording(message)
-    return type(error)(message if offset is None else at(message, sql, offset))
-
-
-def postgres_wording(message: str) -> str:
-    """DuckDB's words for a value that does not convert or fit, as PostgreSQL says it
-    (``invalid input syntax for type bigint: "abc"``, ``bigint out of range``), with
-    DDSQL's type names; any other message unchanged."""
-    for pattern, say in _WORDING:
-        match = pattern.search(message)
-        if match is not None:
-            return message[: match.start()] + say(match) + message[match.end() :]
-    return message
-
-
-# DuckDB's names of DDSQL's types, as PostgreSQL names them in messages.
-_PG_TYPES = {
-    "INT64": "bigint",
-    "INT32": "integer",
-    "BOOL": "boolean",
-    "DOUBLE": "double precision",
-    "FLOAT": "real",
-    "VARCHAR": "text",
-    "TIMESTAMP": "timestamp",
-    "INTERVAL": "interval",
-    "JSON": "json",
-}
-
-
-def _pg_type(duckdb_type: str) -> str:
-    if duckdb_type.endswith("[]"):
-        return _pg_type(duckdb_type[:-2]) + "[]"
-    return _PG_TYPES.get(duckdb_type, duckdb_type.lower())
-
-
-def _not_converted(match: re.Match[str]) -> str:
-    value, kind = match.group("value"), _pg_type(match.group("type"))
-    if kind == "bigint" and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        return f'value "{value}" is out of range for type bigint'
-    return f'invalid input syntax for type {kind}: "{value}"'
-
-
-def _not_an_array(match: re.Match[str]) -> str:
-    value = match.group("value")
-    if value.lstrip().startswith("{"):  # PostgreSQL's array text, which DuckDB cannot read
-        return f'cannot read "{value}" as an array: write it as ARRAY[...]'
-    return f'malformed array literal: "{value}"'
-
-
-def _bad_json(match: re.Match[str]) -> str:
-    at_char = int(match.group("byte")) + 1
-    return (
-        f'invalid input syntax for type json: "{match.group("value")}" '
-        f"({match.group('reason')} at character {at_char})"
-    )
-
-
-_WORDING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (
-        re.compile(
-            r"Could not convert string '(?P<value>.*?)' to (?P<type>[A-Z0-9_\[\]]+)"
-            r"(?: when casting from source column \S+)?"
-        ),
-        _not_converted,
-    ),
-    (
-        re.compile(
-            r"Malformed JSON at byte (?P<byte>\d+) of input: (?P<reason>[^.]*)\.\s+"
-            r'Input: "(?P<value>.*)"'
-        ),
-        _bad_json,
-    ),
-    (
-        re.compile(
-            r"Type \w+ with value .*? can't be cast because the value is out of range for "
-            r"the destination type (?P<type>\w+)"
-        ),
-        lambda m: f"{_pg_type(m.group('type'))} out of range",
-    ),
-    (
-        re.compile(
-            r"Type VARCHAR with value '(?P<value>.*?)' can't be cast to the destination type "
-            r"\w+\[\](?: when casting from source column \S+)?"
-        ),
-        _not_an_array,
-    ),
-    (
-        re.compile(r"Overflow in \w+ of (?P<type>INT64|INT32) \(.*?\)!?"),
-        lambda m: f"{_pg_type(m.group('type'))} out of range",
-    ),
-)
+            return type(error)(at(message, sql, sql.index(literal)))
+    return type(error)(message)
 
 
 _QUALIFIED = re.compile(r'(?:"[^"]*"\.)+"([^"]*)"')
 _INTERNAL = re.compile(r"\bddsql_(\w+)", re.IGNORECASE)
-_QUOTED_VALUE = re.compile(r"'([^'\n]*)'")
+# A value a message quotes: DuckDB's 'x', PostgreSQL's "x" (engine.pg_meaning).
+_QUOTED_VALUE = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
 
 
 def _ddsql_functions() -> frozenset[str]:

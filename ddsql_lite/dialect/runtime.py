@@ -25,10 +25,12 @@ MACROS: dict[str, str] = {}
 # expressions in a window's PARTITION BY and ORDER BY (``rank() OVER (ORDER BY
 # length(name) / 2)`` would fail).
 RAISE = "ddsql_raise"
-# ``ddsql_unique_keys(text)``: the text, once no JSON object in it repeats a key (else the
-# query fails). PostgreSQL's json reads the last of repeated keys and DuckDB the first, so
-# text made JSON in a query passes here; loaded JSON never repeats a key (loaders parse it).
-UNIQUE_KEYS = "ddsql_unique_keys"
+# ``ddsql_json_input(text)``: the text, once it is JSON as PostgreSQL reads it (RFC 8259:
+# DuckDB's reader also takes trailing commas and more) and no object in it repeats a key
+# (PostgreSQL's json reads the last of repeated keys and DuckDB the first); else the query
+# fails with PostgreSQL's message. Text made JSON in a query passes here; loaded JSON is
+# valid and never repeats a key (loaders parse it).
+JSON_INPUT = "ddsql_json_input"
 
 
 def _macro(name: str, definition: str) -> str:
@@ -44,11 +46,139 @@ NONZERO_MACRO = _macro(
 )
 
 
+# ------------------------------------------------------------------- numbers
+
+# Text PostgreSQL reads as a bigint or a float8 (int8in, float8in: C's blanks around, no
+# underscores, no hexadecimal; strtod's hexadecimal floats and "nan(...)" are refused).
+BLANK = "[ \\t\\n\\x0B\\f\\r]"
+BIGINT_TEXT = f"{BLANK}*[+-]?[0-9]+{BLANK}*"
+DOUBLE_TEXT = (
+    f"{BLANK}*[+-]?(?:(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+    f"|(?i:inf|infinity|nan)){BLANK}*"
+)
+# boolin's words: any prefix of true, false, yes, no; on, of, off; 1, 0 (any case).
+TRUE_WORDS = ("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1")
+FALSE_WORDS = ("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0")
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
+def _invalid(type_name: str) -> str:
+    return f"""ddsql_raise('invalid input syntax for type {type_name}: "' || s || '"')"""
+
+
+_TEXT_BIGINT = _macro(
+    "ddsql_text_bigint",
+    f"(s) AS CASE WHEN s IS NULL THEN CAST(NULL AS BIGINT) "
+    f"WHEN NOT regexp_full_match(s, '{BIGINT_TEXT}') THEN {_invalid('bigint')} "
+    "ELSE coalesce(TRY_CAST(s AS BIGINT), "
+    """ddsql_raise('value "' || s || '" is out of range for type bigint')) END""",
+)
+# float8in: text that reads as an infinity without spelling one, or as zero with a digit
+# that is not, is out of range (subnormal numbers are not).
+_DOUBLE_RANGE = _macro(
+    "ddsql_text_double_range",
+    "(s, v) AS CASE WHEN isinf(v) AND NOT regexp_matches(s, '[iI]') "
+    "OR v = 0 AND regexp_matches(s, '^[^eE]*[1-9]') "
+    """THEN ddsql_raise('"' || s || '" is out of range for type decimal') ELSE v END""",
+)
+_TEXT_DOUBLE = _macro(
+    "ddsql_text_double",
+    f"(s) AS CASE WHEN s IS NULL THEN CAST(NULL AS DOUBLE) "
+    f"WHEN NOT regexp_full_match(s, '{DOUBLE_TEXT}') THEN {_invalid('decimal')} "
+    "ELSE ddsql_text_double_range(s, CAST(s AS DOUBLE)) END",
+)
+_BOOLEAN_WORD = _macro(
+    "ddsql_boolean_word",
+    f"(s, w) AS CASE WHEN s IS NULL THEN CAST(NULL AS BOOLEAN) "
+    f"WHEN w IN ({_words(TRUE_WORDS)}) THEN true WHEN w IN ({_words(FALSE_WORDS)}) THEN false "
+    f"ELSE {_invalid('boolean')} END",
+)
+_TEXT_BOOLEAN = _macro(
+    "ddsql_text_boolean",
+    f"(s) AS ddsql_boolean_word(s, lower(regexp_replace(s, '^{BLANK}+|{BLANK}+$', '', 'g')))",
+)
+# Text cast to BIGINT, DOUBLE or BOOLEAN, read as PostgreSQL reads it (the one-element
+# list computes the text once for the several uses the checks make).
+TEXT_TO = {
+    name: _macro(
+        f"ddsql_text_to_{name.lower()}", f"(x) AS list_transform([x], lambda s: {text}(s))[1]"
+    )
+    for name, text in (
+        ("BIGINT", _TEXT_BIGINT),
+        ("DOUBLE", _TEXT_DOUBLE),
+        ("BOOLEAN", _TEXT_BOOLEAN),
+    )
+}
+# The same cast of a value whose type the translator does not know: text as above, any
+# other type cast by DuckDB (typeof is known when DuckDB binds the query, so one branch
+# runs, but it computes its argument: where the type is known, the rule picks instead).
+TO_TYPE = {
+    name: _macro(
+        f"ddsql_to_{name.lower()}",
+        f"(x) AS CASE WHEN typeof(x) = 'VARCHAR' THEN {text}(CAST(x AS VARCHAR)) "
+        f"ELSE CAST(x AS {name}) END",
+    )
+    for name, text in TEXT_TO.items()
+}
+
+# float8 arithmetic as PostgreSQL checks it (float.h): a result that is infinite from
+# finite operands overflows; one that is zero from operands that are not underflows; and
+# power's domain errors (dpow). A tree of double arithmetic runs as written and is checked
+# once, at its root (``ddsql_f8``): only a row whose result is not a normal number (zero,
+# subnormal, infinite, NaN: the marks every failure leaves) runs it again step by step,
+# each step on its operands' values (``ddsql_f8_*``, through a one-element list so that an
+# operand is computed once and the SQL grows linearly with the tree).
+_OVERFLOW = "ddsql_raise('value out of range: overflow')"
+_UNDERFLOW = "ddsql_raise('value out of range: underflow')"
+_SUM_EDGE = f"CASE WHEN isinf(r) AND NOT isinf(a) AND NOT isinf(b) THEN {_OVERFLOW} ELSE r END"
+_EDGES = {
+    "add": ("{a} + {b}", _SUM_EDGE),
+    "sub": ("{a} - {b}", _SUM_EDGE),
+    "mul": (
+        "{a} * {b}",
+        f"CASE WHEN isinf(r) AND NOT isinf(a) AND NOT isinf(b) THEN {_OVERFLOW} "
+        f"WHEN r = 0 AND a <> 0 AND b <> 0 THEN {_UNDERFLOW} ELSE r END",
+    ),
+    "div": (
+        "{a} / {b}",
+        f"CASE WHEN isinf(r) AND NOT isinf(a) THEN {_OVERFLOW} "
+        f"WHEN r = 0 AND a <> 0 AND NOT isinf(b) THEN {_UNDERFLOW} ELSE r END",
+    ),
+    "power": (
+        "power({a}, {b})",
+        "CASE WHEN a = 0 AND b < 0 "
+        "THEN ddsql_raise('zero raised to a negative power is undefined') "
+        "WHEN a < 0 AND b <> floor(b) THEN ddsql_raise('a negative number raised to a "
+        "non-integer power yields a complex result') "
+        f"WHEN isinf(r) AND NOT isinf(a) AND NOT isinf(b) THEN {_OVERFLOW} "
+        f"WHEN r = 0 AND a <> 0 AND NOT isinf(b) THEN {_UNDERFLOW} ELSE r END",
+    ),
+}
+F8_STEP: dict[str, str] = {}
+for _name, (_result, _edge) in _EDGES.items():
+    _macro(f"ddsql_f8_{_name}_edge", f"(r, a, b) AS {_edge}")
+    F8_STEP[_name] = _macro(
+        f"ddsql_f8_{_name}",
+        f"(x, y) AS list_transform([[x, y]], lambda v: ddsql_f8_{_name}_edge("
+        f"{_result.format(a='v[1]', b='v[2]')}, v[1], v[2]))[1]",
+    )
+F8 = _macro(
+    "ddsql_f8",
+    "(fast, checked) AS CASE WHEN abs(fast) BETWEEN 2.2250738585072014e-308 "
+    "AND 1.7976931348623157e308 THEN fast ELSE checked END",
+)
+
+
 # --------------------------------------------------------- strings and arrays
 
+# PostgreSQL's functions are strict: a NULL argument gives NULL before any check fails.
 SUBSTRING = _macro(
     "ddsql_substring",
-    "(s, i, n) AS CASE WHEN n < 0 THEN ddsql_raise('negative substring length not allowed') "
+    "(s, i, n) AS CASE WHEN s IS NULL OR i IS NULL OR n IS NULL THEN CAST(NULL AS VARCHAR) "
+    "WHEN n < 0 THEN ddsql_raise('negative substring length not allowed') "
     "WHEN i < 1 THEN substring(s, 1, CASE WHEN i + n - 1 < 0 THEN 0 ELSE i + n - 1 END) "
     "ELSE substring(s, i, n) END",
 )
@@ -57,13 +187,18 @@ SUBSTRING_FROM = _macro(
 )
 SPLIT_PART = _macro(
     "ddsql_split_part",
-    "(s, d, n) AS CASE WHEN n = 0 THEN ddsql_raise('field position must not be zero') "
+    "(s, d, n) AS CASE WHEN s IS NULL OR d IS NULL OR n IS NULL THEN CAST(NULL AS VARCHAR) "
+    "WHEN n = 0 THEN ddsql_raise('field position must not be zero') "
     "WHEN d = '' THEN CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END "
     "ELSE split_part(s, d, n) END",
 )
 SUBSCRIPT = _macro(
     "ddsql_subscript",
     "(a, i) AS CASE WHEN CAST(i AS BIGINT) >= 1 THEN a[CAST(i AS BIGINT)] END",
+)
+ARRAY_TO_STRING = _macro(
+    "ddsql_array_to_string",
+    "(a, d) AS CASE WHEN d IS NULL THEN CAST(NULL AS VARCHAR) ELSE array_to_string(a, d) END",
 )
 STRING_TO_ARRAY = _macro(
     "ddsql_string_to_array",
@@ -244,6 +379,16 @@ INTERVAL_AVG = _macro(
     "ddsql_interval_avg",
     "(mo, d, us, n) AS CAST(ddsql_interval_avg_text(mo, d, us, n) AS INTERVAL)",
 )
+# An interval in a query's result: Arrow, which carries results, holds its time part in
+# nanoseconds (int64), so a time part past 2562047:47:16.854775 (PostgreSQL and DuckDB
+# hold up to 2562047788:00:54.775807) would wrap; it fails instead.
+INTERVAL_OUT = _macro(
+    "ddsql_interval_out",
+    "(i) AS CASE WHEN abs(datepart('hour', i)) > 2562047 OR abs(datepart('hour', i)) = 2562047 "
+    "AND abs(datepart('minute', i) * 60000000 + datepart('microseconds', i)) > 2836854775 "
+    "THEN ddsql_raise('interval out of range: a result holds times of up to "
+    "2562047:47:16.854775') ELSE i END",
+)
 # PostgreSQL's timestamp_bin: origin + the stride multiple that floors (ts - origin).
 DATE_BIN = _macro(
     "ddsql_date_bin",
@@ -337,8 +482,8 @@ def _raise(message: str | None) -> None:
     raise Raised(message or "query failed")
 
 
-def _unique_keys(text: str) -> str:
-    problem = repeated_key(text)
+def _json_input(text: str) -> str:
+    problem = json_problem(text)
     if problem:
         raise Raised(problem)
     return text
@@ -356,18 +501,234 @@ def _pairs(pairs: list[tuple[str, Any]]) -> None:
         seen.add(key)
 
 
-def repeated_key(text: str) -> str | None:
-    """What is wrong when the JSON ``text`` has an object that repeats a key, else None
-    (also for text that is not JSON, which the cast to JSON reports)."""
+def _not_json(constant: str) -> None:
+    raise ValueError(constant)  # NaN and Infinity, which Python's reader takes
+
+
+def json_problem(text: str) -> str | None:
+    """Why PostgreSQL's json would not take ``text``, or why DDSQL refuses it (an object
+    that repeats a key), in PostgreSQL's words; None when it is fine."""
     try:
-        json.loads(text, object_pairs_hook=_pairs)
+        json.loads(text, object_pairs_hook=_pairs, parse_constant=_not_json)
     except _Repeated as repeated:
-        return (
+        return json_syntax_error(text) or (
             f"JSON object repeats the key {json.dumps(repeated.args[0])}: PostgreSQL reads "
             "the last of repeated keys and DuckDB the first, so DDSQL refuses them"
         )
     except (ValueError, RecursionError):
-        pass
+        # Python's reader takes no more than PostgreSQL's (once NaN and Infinity are
+        # out), so only a failure needs the slower port, which names the problem.
+        return json_syntax_error(text)
+    return None
+
+
+# ---------------------------------------------------------------- JSON syntax
+
+_JSON_SPACE = " \t\n\r"
+_JSON_PUNCTUATION = "{}[],:"
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _json_word(c: str) -> bool:
+    """PostgreSQL's JSON_ALPHANUMERIC_CHAR: what a bad token runs over."""
+    return (c.isascii() and (c.isalnum() or c == "_")) or not c.isascii()
+
+
+class _JsonError(Exception):
+    """A JSON syntax error: PostgreSQL's detail, and where the context shown ends."""
+
+    def __init__(self, detail: str, end: int) -> None:
+        super().__init__(detail)
+        self.detail, self.end = detail, end
+
+
+class _JsonLexer:
+    """PostgreSQL's json_lex over ``text``: one token at a time, as its parser asks."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos = text, 0
+
+    def next(self) -> tuple[str, int, int]:
+        """The next token: its kind (a punctuation character, ``string``, ``number``,
+        ``word`` for true/false/null, ``end``), its start and its end."""
+        text, n = self.text, len(self.text)
+        i = self.pos
+        while i < n and text[i] in _JSON_SPACE:
+            i += 1
+        if i >= n:
+            self.pos = n
+            return ("end", n, n)
+        c = text[i]
+        if c in _JSON_PUNCTUATION:
+            self.pos = i + 1
+            return (c, i, i + 1)
+        if c == '"':
+            end = self._string(i)
+            kind = "string"
+        elif c == "-" or (c.isascii() and c.isdigit()):
+            end = self._number(i)
+            kind = "number"
+        else:
+            end = i
+            while end < n and _json_word(text[end]):
+                end += 1
+            if end == i:
+                end = i + 1
+            if text[i:end] not in ("true", "false", "null"):
+                raise _JsonError(f'Token "{text[i:end]}" is invalid.', end)
+            kind = "word"
+        self.pos = end
+        return (kind, i, end)
+
+    def _string(self, start: int) -> int:
+        text, n = self.text, len(self.text)
+        i = start + 1
+        while True:
+            if i >= n:
+                raise _JsonError(f'Token "{text[start:]}" is invalid.', n)
+            c = text[i]
+            if c == '"':
+                return i + 1
+            if ord(c) < 32:
+                raise _JsonError(f"Character with value 0x{ord(c):02x} must be escaped.", i)
+            if c == "\\":
+                i += 1
+                if i >= n:
+                    raise _JsonError(f'Token "{text[start:]}" is invalid.', n)
+                if text[i] == "u":
+                    for _ in range(4):
+                        i += 1
+                        if i >= n:
+                            raise _JsonError(f'Token "{text[start:]}" is invalid.', n)
+                        if text[i] not in _HEX:
+                            raise _JsonError(
+                                '"\\u" must be followed by four hexadecimal digits.', i + 1
+                            )
+                elif text[i] not in '"\\/bfnrt':
+                    raise _JsonError(f'Escape sequence "\\{text[i]}" is invalid.', i + 1)
+            i += 1
+
+    def _number(self, start: int) -> int:
+        text, n = self.text, len(self.text)
+        i = start + 1 if text[start] == "-" else start
+
+        def digits(i: int) -> int:
+            while i < n and text[i].isascii() and text[i].isdigit():
+                i += 1
+            return i
+
+        bad = False
+        if i < n and text[i] == "0":
+            i += 1
+        elif i < n and text[i].isascii() and text[i].isdigit():
+            i = digits(i)
+        else:
+            bad = True
+        if i < n and text[i] == ".":
+            after = digits(i + 1)
+            bad = bad or after == i + 1
+            i = after
+        if i < n and text[i] in "eE":
+            i += 1
+            if i < n and text[i] in "+-":
+                i += 1
+            after = digits(i)
+            bad = bad or after == i
+            i = after
+        while i < n and _json_word(text[i]):
+            bad, i = True, i + 1
+        if bad:
+            raise _JsonError(f'Token "{text[start:i]}" is invalid.', i)
+        return i
+
+
+_EXPECTED = {
+    "value": "Expected JSON value",
+    "end": "Expected end of input",
+    "string": "Expected string",
+    "colon": 'Expected ":"',
+    "object start": 'Expected string or "}"',
+    "object next": 'Expected "," or "}"',
+    "array next": 'Expected "," or "]"',
+}
+
+
+def _json_parse(text: str) -> None:
+    """PostgreSQL's pg_parse_json without actions: raise :class:`_JsonError` at the first
+    problem. Iterative (a stack of open arrays and objects), so depth costs no recursion."""
+    lexer = _JsonLexer(text)
+
+    def fail(context: str, token: tuple[str, int, int]) -> _JsonError:
+        kind, start, end = token
+        if kind == "end":
+            return _JsonError("The input string ended unexpectedly.", end)
+        return _JsonError(f'{_EXPECTED[context]}, but found "{text[start:end]}".', end)
+
+    def field(token: tuple[str, int, int]) -> tuple[str, int, int]:
+        """Past an object's ``"key":``, at the token of its value."""
+        if token[0] != "string":
+            raise fail("string", token)
+        token = lexer.next()
+        if token[0] != ":":
+            raise fail("colon", token)
+        return lexer.next()
+
+    open_: list[str] = []
+    token = lexer.next()
+    while True:
+        kind = token[0]
+        if kind == "{":
+            token = lexer.next()
+            if token[0] == "string":
+                open_.append("}")
+                token = field(token)
+                continue
+            if token[0] != "}":
+                raise fail("object start", token)
+        elif kind == "[":
+            token = lexer.next()
+            if token[0] != "]":
+                open_.append("]")
+                continue
+        elif kind not in ("string", "number", "word"):
+            raise fail("value", token)
+        token = lexer.next()  # past the value (or its closing bracket)
+        while open_:
+            closer = open_[-1]
+            if token[0] == closer:
+                open_.pop()
+                token = lexer.next()
+            elif token[0] == ",":
+                token = lexer.next()
+                if closer == "}":
+                    token = field(token)
+                break
+            else:
+                raise fail("object next" if closer == "}" else "array next", token)
+        else:
+            if token[0] != "end":
+                raise fail("end", token)
+            return
+
+
+def json_syntax_error(text: str) -> str | None:
+    """PostgreSQL's error for ``text`` read as json (its message, detail and context on
+    one line), or None when PostgreSQL reads it."""
+    try:
+        _json_parse(text)
+    except _JsonError as error:
+        line_start = text.rfind("\n", 0, error.end) + 1
+        context = text[line_start : error.end]
+        prefix = suffix = ""
+        if len(context) >= 50:
+            context, prefix = context[-49:], "..."
+        if error.end < len(text) and text[error.end] not in "\n\r":
+            suffix = "..."
+        line = text.count("\n", 0, error.end) + 1
+        return (
+            f"invalid input syntax for type json: {error.detail} "
+            f"JSON data, line {line}: {prefix}{context}{suffix}"
+        )
     return None
 
 
@@ -406,9 +767,12 @@ def _interval_avg_text(months: int, days: int, micros: int, count: int) -> str:
     return f"{month} months {day} days {time} microseconds"
 
 
+# The functions :func:`install` defines in Python (the rest are MACROS).
+PYTHON_FUNCTIONS = (RAISE, JSON_INPUT, INTERVAL_AVG_TEXT)
+
+
 def install(db: duckdb.DuckDBPyConnection) -> None:
-    """Define ``ddsql_raise``, ``ddsql_unique_keys`` and ``ddsql_interval_avg_text`` in
-    ``db``."""
+    """Define the :data:`PYTHON_FUNCTIONS` in ``db``."""
     # Not volatile (side_effects=False), so it may sit in a window's ORDER BY; DuckDB
     # calls it only for the rows whose CASE branch reaches it.
     db.create_function(
@@ -420,7 +784,7 @@ def install(db: duckdb.DuckDBPyConnection) -> None:
         side_effects=False,
     )
     db.create_function(
-        UNIQUE_KEYS, _unique_keys, [sqltypes.VARCHAR], sqltypes.VARCHAR, side_effects=False
+        JSON_INPUT, _json_input, [sqltypes.VARCHAR], sqltypes.VARCHAR, side_effects=False
     )
     db.create_function(
         INTERVAL_AVG_TEXT,

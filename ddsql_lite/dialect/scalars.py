@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..errors import UnsupportedError
+from ..errors import QueryError, UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import TEXT_TYPES, call, data_type, is_json, pg_sql, type_in
 from .refusals import Refusal
 from .runtime import (
+    ARRAY_TO_STRING,
+    JSON_INPUT,
     SPLIT_PART,
     STRING_TO_ARRAY,
     SUBSCRIPT,
     SUBSTRING,
     SUBSTRING_FROM,
-    UNIQUE_KEYS,
-    repeated_key,
+    json_problem,
 )
 from .texts import array_operator
 
@@ -65,7 +66,8 @@ def _check_subscripted(value: exp.Expr) -> None:
 
 @rewrites(exp.Substring, exp.SplitPart, exp.StringToArray, exp.ArrayToString, exp.Round)
 def strings(node: exp.Expr) -> exp.Expr:
-    """``substring``, ``split_part`` and ``string_to_array`` with PostgreSQL's edge cases."""
+    """``substring``, ``split_part``, ``string_to_array`` and ``array_to_string`` with
+    PostgreSQL's edge cases (and its strictness: a NULL argument gives NULL)."""
     if isinstance(node, exp.Substring):
         start, length = node.args.get("start"), node.args.get("length")
         if start is None or (isinstance(start, exp.Literal) and start.is_string):
@@ -81,8 +83,10 @@ def strings(node: exp.Expr) -> exp.Expr:
         if node.args.get("null"):
             raise UnsupportedError("string_to_array() takes two arguments")
         return call(STRING_TO_ARRAY, node.this, node.expression)
-    if isinstance(node, exp.ArrayToString) and node.args.get("null"):
-        raise UnsupportedError("array_to_string() takes two arguments")
+    if isinstance(node, exp.ArrayToString):
+        if node.args.get("null"):
+            raise UnsupportedError("array_to_string() takes two arguments")
+        return call(ARRAY_TO_STRING, node.this, node.expression)  # a NULL delimiter: NULL
     if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
         raise UnsupportedError("round() takes one argument in DDSQL")
     return node
@@ -95,7 +99,7 @@ def types(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.ParseJSON) or (
         isinstance(node, exp.Cast) and node.to.is_type(exp.DType.JSON)
     ):
-        return exp.Cast(this=unique_keys_checked(node.this), to=data_type("JSON"))
+        return exp.Cast(this=json_checked(node.this), to=data_type("JSON"))
     if isinstance(node, exp.Cast) and _is_sized_text(node.to):
         size = node.to.expressions[0]
         return call("left", exp.Cast(this=node.this, to=data_type("VARCHAR")), size.this)
@@ -108,14 +112,15 @@ def types(node: exp.Expr) -> exp.Expr:
     return node
 
 
-def unique_keys_checked(value: exp.Expr) -> exp.Expr:
-    """``value``, about to be made JSON, checked for repeated keys (see ``UNIQUE_KEYS``):
-    a string literal now, a text at run time, except the text of a JSON value (checked
-    where it was made)."""
+def json_checked(value: exp.Expr) -> exp.Expr:
+    """``value``, about to be made JSON, checked as PostgreSQL reads JSON text and for
+    repeated keys (see ``JSON_INPUT``): a string literal now, a text at run time, except
+    the text of a JSON value (checked where it was made)."""
     if isinstance(value, exp.Literal) and value.is_string:
-        problem = repeated_key(value.this)
+        problem = json_problem(value.this)
         if problem:
-            raise Refusal(problem, value)
+            kind = QueryError if problem.startswith("invalid input") else UnsupportedError
+            raise Refusal(problem, value, kind=kind)
         return value
     known = value.type is not None and not type_in(value.type, (*TEXT_TYPES, exp.DType.UNKNOWN))
     if known or isinstance(value, exp.Null):  # not text
@@ -123,7 +128,7 @@ def unique_keys_checked(value: exp.Expr) -> exp.Expr:
     inner = value
     while isinstance(inner, (exp.Cast, exp.Paren)) and type_in(inner.type, TEXT_TYPES):
         inner = inner.this
-    return value if is_json(inner) else call(UNIQUE_KEYS, value)
+    return value if is_json(inner) else call(JSON_INPUT, value)
 
 
 _CANONICAL = {

@@ -16,7 +16,7 @@ from .nodes import call, data_type, replace_node, type_in
 from .paths import JSON_OPERATORS, dollar_keys
 from .refusals import Refusal
 from .runtime import JSON_ARRAY, JSON_ELEMENTS, JSON_ELEMENTS_TEXT
-from .scalars import unique_keys_checked
+from .scalars import json_checked
 
 JSON_FUNCTIONS = {
     "json_array_elements": (JSON_ELEMENTS, "JSON"),
@@ -56,7 +56,7 @@ def _elements(written: exp.Expr, name: str) -> exp.Cast:
     function, element_type = JSON_FUNCTIONS[name]
     document = args[0]
     if isinstance(document, exp.Literal) and document.is_string:  # text read as json
-        document = unique_keys_checked(document)
+        document = json_checked(document)
     return exp.Cast(this=call(function, document), to=data_type(f"{element_type}[]"))
 
 

@@ -27,11 +27,35 @@ _NOT_NUMBERS = (
 )
 
 
+# The root last asked about by _unsure_text, and the answer (one entry: a translation asks
+# about one tree at a time).
+_UNSURE: tuple[exp.Expr | None, bool] = (None, False)
+
+
+def _unsure_text(node: exp.Expr) -> bool:
+    """Is ``node`` a column typed text whose type may be another when DuckDB runs it?
+    A column of a VALUES or of a set operation takes the type DuckDB (and PostgreSQL)
+    resolve over all its rows, which the annotation may miss (``VALUES (1::float8),
+    ('2')`` is a column of doubles); columns of a query without either are the registry's,
+    or expressions over them, and typed exactly."""
+    global _UNSURE
+    if not isinstance(node, exp.Column) or not type_in(node.type, TEXT_TYPES):
+        return False
+    root = node.root()
+    cached_root, unsure = _UNSURE
+    if cached_root is not root:
+        unsure = root.find(exp.Values, exp.SetOperation) is not None
+        _UNSURE = (root, unsure)
+    return unsure
+
+
 def _may_be_number(node: exp.Expr) -> bool:
     """Could ``node`` be a number when DuckDB runs it? (Its annotated type is a guess:
     ``/`` on two integers, for one, is a double in DDSQL.)"""
     if isinstance(node, (exp.Placeholder, exp.Parameter, exp.Literal)) and not node.is_number:
         return False  # text: a literal or a bound setting
+    if _unsure_text(node):
+        return True
     if kind(node) in ("timestamp", "interval", "text", "null"):
         return False  # the time rules print these
     return node.type is None or not type_in(node.type, _NOT_NUMBERS)
@@ -77,7 +101,9 @@ def _element_texts(array: exp.Expr, item: exp.DataType) -> exp.Expr:
     element = exp.to_identifier("e")
     value = exp.column(element)
     if item.is_type(*TEXT_TYPES):
-        return array
+        if not (isinstance(array, exp.Array) and any(map(_unsure_text, array.expressions))):
+            return array
+        item = data_type("UNKNOWN")  # an element may not be text: decided when DuckDB binds
     if item.is_type(exp.DType.BOOLEAN):
         text: exp.Expr = exp.Case(
             ifs=[
@@ -113,10 +139,14 @@ def value_texts(node: exp.Expr) -> exp.Expr:
     as PostgreSQL's text."""
     if isinstance(node, exp.Cast) and type_in(node.to, TEXT_TYPES):
         item = element_type(node.this)
+        text = None
         if item is not None:
-            return call(ARRAY_TEXT, _element_texts(node.this, item))
-        if _may_be_number(node.this):
-            return _value_text(node.this)
+            text = call(ARRAY_TEXT, _element_texts(node.this, item))
+        elif _may_be_number(node.this):
+            text = _value_text(node.this)
+        if text is not None:
+            text.type = data_type("VARCHAR")  # for the rules after this one
+            return text
     elif isinstance(node, exp.Cast) and type_in(node.to, (exp.DType.ARRAY,)):
         target = node.to.expressions[0] if node.to.expressions else None
         item = element_type(node.this)

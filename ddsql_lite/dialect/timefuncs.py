@@ -29,6 +29,7 @@ from .runtime import (
     INTERVAL_MICROS,
     INTERVAL_MONTHS,
     INTERVAL_OF,
+    INTERVAL_OUT,
     INTERVAL_TEXT,
     TEXT_TIMESTAMP,
     TIMESTAMP_TEXT,
@@ -607,8 +608,47 @@ _HANDLERS: dict[type[exp.Expr], Callable[[exp.Expr], exp.Expr]] = {
     exp.Window: _window,
 }
 
+
+@rewrites(exp.Select)
+def interval_outputs(node: exp.Expr) -> exp.Expr:
+    """An interval column of the query's result fails when Arrow cannot carry it (runtime
+    ``INTERVAL_OUT``), rather than wrap around."""
+    if not isinstance(node, exp.Select) or not _is_output(node):
+        return node
+    for projection in node.expressions:
+        value = projection.this if isinstance(projection, exp.Alias) else projection
+        if kind(value) != "interval":
+            continue
+        literal = value.this if isinstance(value, exp.Cast) else None
+        if isinstance(literal, exp.Literal) and literal.is_string:
+            if abs(_parse_interval(literal.this).micros) > ARROW_INTERVAL_MICROS:
+                raise Refusal(_INTERVAL_OUT_OF_RANGE, literal)
+            continue  # known to fit
+        if isinstance(value, exp.Sub) and "interval" not in (
+            kind(value.this),
+            kind(value.expression),
+        ):
+            continue  # timestamp - timestamp: whole days in days, less than one in time
+        value.replace(call(INTERVAL_OUT, value.copy()))
+    return node
+
+
+# The largest time part (microseconds) of an interval Arrow carries: runtime INTERVAL_OUT.
+ARROW_INTERVAL_MICROS = (2**63 - 1) // 1000
+_INTERVAL_OUT_OF_RANGE = "interval out of range: a result holds times of up to 2562047:47:16.854775"
+
+
+def _is_output(select: exp.Select) -> bool:
+    """Does ``select`` give the query's result rows (alone or as a branch of UNIONs)?"""
+    parent = select.parent
+    while isinstance(parent, (exp.SetOperation, exp.Subquery)):
+        parent = parent.parent
+    return parent is None
+
+
 # time_functions changes the nodes it has a handler for, and of calls only those in _CALLS.
 REWRITES: tuple[Rewrite, ...] = (
+    interval_outputs,
     rewrites(*(k for k in _HANDLERS if k is not exp.Anonymous), calls=_CALLS)(time_functions),
 )
 FUNCTIONS: Functions = {

@@ -18,7 +18,7 @@ from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.schema import MappingSchema
 from sqlglot.tokenizer_core import TokenType
 
-from ..errors import CatalogError, DDSQLError, UnsupportedError, at, caret
+from ..errors import CatalogError, DDSQLError, ParseError, UnsupportedError, at, caret, position
 from ..registry import Registry, Table, suggest
 from . import tables
 from .analysis import check_qualified, check_structure
@@ -422,6 +422,7 @@ _SHAPES: dict[type[exp.Expr], frozenset[str]] = {
     exp.Tuple: frozenset({"expressions"}),
     exp.Table: frozenset({"this", "db", "catalog", "alias", "only"}),
     exp.Unnest: frozenset({"expressions", "alias"}),
+    exp.Window: frozenset({"this", "partition_by", "order", "spec", "over", "first"}),
 }
 # Where a parenthesised list (a, b) is PostgreSQL's list syntax, not a row value (which
 # DuckDB would make a struct): a VALUES row, an IN operand, a row comparison, GROUP BY,
@@ -436,6 +437,10 @@ _SHAPE_NAMES: dict[tuple[type[exp.Expr], str], str] = {
     (exp.Star, "ilike"): "SELECT * LIKE/ILIKE is DuckDB syntax, not DDSQL",
     (exp.Table, "ordinality"): "WITH ORDINALITY is not supported in DDSQL",
     (exp.Unnest, "offset"): "WITH ORDINALITY is not supported in DDSQL",
+    # OVER w, OVER (w ORDER BY ...), WINDOW w AS (...): DuckDB's parser fails on a name it
+    # has no definition of, and answered one it has as if the name were not there
+    (exp.Window, "alias"): "named windows are not supported in DDSQL; write the window "
+    "out in each OVER (...)",
 }
 # The word that spells a set argument, where it is not the argument's name.
 _SHAPE_WORDS: dict[tuple[type[exp.Expr], str], str] = {(exp.Unnest, "offset"): "ORDINALITY"}
@@ -531,6 +536,10 @@ def validate(found: Inventory, sql: str) -> None:
             raise UnsupportedError(located(f"function {name}() is missing arguments", node, sql))
         if kind & _SHAPE:
             check_shape(node, sql)
+        if type(node) is exp.Alias and not (
+            isinstance(node.parent, exp.Select) and node.arg_key == "expressions"
+        ):
+            raise misplaced_alias(node, sql)
         if kind & _ALLOWED or (kind & _CALL and is_allowed(node)):
             continue
         if isinstance(node, (exp.DDL, exp.DML, exp.Command)) or node.key in {"pragma", "set"}:
@@ -538,6 +547,26 @@ def validate(found: Inventory, sql: str) -> None:
                 located(f"{statement_kind(node)} is not supported; DDSQL runs queries", node, sql)
             )
         raise refuse(node, sql)
+
+
+def misplaced_alias(alias: exp.Expr, sql: str) -> DDSQLError:
+    """``expr AS name`` names a select-list item only; elsewhere (``(x AS bigint)``, which
+    sqlglot reads as a name inside parentheses) PostgreSQL fails at the ``AS``."""
+    source = Source(sql)
+    extent = source.extent(alias.this)
+    word = next(
+        (
+            t
+            for t in source.tokens
+            if t.token_type == TokenType.ALIAS and extent is not None and t.start > extent[1]
+        ),
+        None,
+    )
+    if word is None:
+        return refuse(alias, sql)
+    return ParseError(
+        f'syntax error at or near "{source.written(word)}"', sql, *position(sql, word.start)
+    )
 
 
 def refuse_cast(cast: exp.Expr, sql: str) -> UnsupportedError:
@@ -615,6 +644,11 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
         if not isinstance(ref.this, exp.Identifier):
             raise UnsupportedError(
                 located(f"{Source(sql).quoted(ref.this)} is not supported in FROM", ref, sql)
+            )
+        if ref.args.get("catalog") and not isinstance(ref.args.get("db"), exp.Identifier):
+            # aws..t: sqlglot leaves the middle name empty, DuckDB cannot parse it back
+            raise UnsupportedError(
+                located("syntax error: a table name has an empty part (..)", ref, sql)
             )
         written = ".".join(p.name for p in ref.parts).lower()
         if not ref.args.get("db") and written in ctes:

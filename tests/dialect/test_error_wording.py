@@ -40,7 +40,7 @@ DUCKDB_WORDS = (
 )
 # The names translated SQL calls at run time, and the prefix they share (reserved: users
 # may not write it).
-RUNTIME_NAMES = frozenset(runtime.MACROS) | {runtime.RAISE, runtime.UNIQUE_KEYS, runtime.CATALOG}
+RUNTIME_NAMES = frozenset(runtime.MACROS) | {*runtime.PYTHON_FUNCTIONS, runtime.CATALOG}
 RESERVED_PREFIX = os.path.commonprefix(sorted(RUNTIME_NAMES))  # noqa: RUF071 - a text prefix
 _RESERVED = re.compile(rf"\b{re.escape(RESERVED_PREFIX)}\w*", re.IGNORECASE)
 # A name called as a function, written as messages write one: "f()", "f(x)" (not a

@@ -9,8 +9,10 @@ Two generators, both driven by hypothesis:
   duplicated, swapped, or random punctuation and keywords inserted.
 
 Property: :meth:`Connection.sql` returns a Result (whose rows convert to Python) or
-raises a :class:`DDSQLError`; nothing else escapes, no query runs past its time limit
-(plus translation), and the connection answers afterwards. A share of the well-typed
+raises a :class:`DDSQLError`; nothing else escapes; what the translator accepts becomes
+SQL DuckDB's parser reads (checked on an empty DuckDB connection before the query runs);
+no query runs past its time limit (plus translation), and the connection answers
+afterwards. A share of the well-typed
 generated queries also runs in the PostgreSQL oracle (the ``pg`` fixture): when both
 accept, the answers must agree (ordered on ``_key`` or compared unordered).
 
@@ -156,7 +158,9 @@ Gen = Callable[[], str]  # draws one piece of SQL
 
 @pytest.fixture(scope="module")
 def con() -> Iterator[ddsql_lite.Connection]:
-    with ddsql_lite.connect(timeout=QUERY_TIMEOUT) as connection:
+    # the sample as recorded, which the oracle loads too (connect()'s default dates it
+    # relative to today, JSON timestamps included)
+    with ddsql_lite.connect(fixtures=sample_path(), timeout=QUERY_TIMEOUT) as connection:
         yield connection
     if OUTCOMES:
         cases = sum(n for k, n in OUTCOMES.items() if k != "oracle agreed")
@@ -425,9 +429,29 @@ def mutated_query(draw: st.DrawFn) -> str:
 # ------------------------------------------------------------------------ property
 
 
+# A DuckDB connection that only parses (no tables, nothing bound).
+_PARSER = duckdb.connect()
+
+
+def assert_duckdb_parses(con: ddsql_lite.Connection, sql: str) -> None:
+    """The property the translator owes DuckDB: whatever it translates, DuckDB's parser
+    reads (binding may still fail, with a DDSQLError when it runs)."""
+    try:
+        translated = con.translate(sql)
+    except DDSQLError:
+        return  # refused: nothing to parse
+    try:
+        _PARSER.extract_statements(translated)
+    except duckdb.Error as exc:
+        OUTCOMES["BUG unparsable translation"] += 1
+        raise AssertionError(f"DuckDB cannot parse the translation of {sql!r}: {exc}") from exc
+
+
 def check_outcome(con: ddsql_lite.Connection, sql: str) -> Any:
     """Run ``sql``: return its rows, or None when refused with a DDSQLError. Anything
-    else (another exception, a hang) fails the test; the connection must answer after."""
+    else (another exception, a hang) fails the test; the connection must answer after;
+    a translation must be SQL DuckDB parses."""
+    assert_duckdb_parses(con, sql)
     started = time.monotonic()
     rows = None
     try:
@@ -476,6 +500,44 @@ def test_found_by_fuzzing_is_refused_cleanly(con: ddsql_lite.Connection, sql: st
     with pytest.raises(DDSQLError):
         con.sql(sql)
     assert con.sql(f"SELECT count(*) FROM {T}").fetchall()[0][0] > 0
+
+
+# Translations DuckDB's parser rejected (issue 18): a VALUES used as an expression.
+UNPARSED: list[str] = [
+    "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + (VALUES (1)) FROM r WHERE n < 3) "
+    "SELECT n FROM r",
+    "SELECT (VALUES (1))",
+    "SELECT 2 IN (VALUES (1), (2))",
+    "SELECT EXISTS (VALUES (1))",
+    f"SELECT name FROM {T} WHERE length(name) = (VALUES (19))",
+]
+# Found by the parse property: a window named in OVER (refused, as named windows are).
+UNPARSED_REFUSED: list[str] = [
+    f"SELECT avg(length(name)) OVER (ORDER ORDER BY _key) FROM {T}",
+    f"SELECT avg(length(name)) OVER (w ORDER BY _key) FROM {T} WINDOW w AS (PARTITION BY status)",
+]
+# Found by the parse property: refused before it reaches DuckDB.
+UNPARSED_REFUSED_OTHERS: list[str] = [
+    "SELECT name FROM aws . . sagemaker_inference_experiment AS t",
+]
+
+
+@pytest.mark.parametrize("sql", UNPARSED_REFUSED_OTHERS, ids=lambda s: s[:40])
+def test_unparsable_shapes_are_refused(con: ddsql_lite.Connection, sql: str) -> None:
+    with pytest.raises(ddsql_lite.UnsupportedError):
+        con.sql(sql)
+
+
+@pytest.mark.parametrize("sql", UNPARSED_REFUSED, ids=lambda s: s[:40])
+def test_named_windows_are_refused(con: ddsql_lite.Connection, sql: str) -> None:
+    with pytest.raises(ddsql_lite.UnsupportedError, match="named windows"):
+        con.sql(sql)
+
+
+@pytest.mark.parametrize("sql", UNPARSED, ids=lambda s: s[:40])
+def test_translations_parse_in_duckdb(con: ddsql_lite.Connection, sql: str) -> None:
+    assert_duckdb_parses(con, sql)
+    con.sql(sql)
 
 
 @pytest.mark.slow

@@ -126,6 +126,8 @@ SELECT ARRAY[] -- error: cannot determine type of empty array
 SELECT cardinality(ARRAY[]) -- error: cannot determine type of empty array
 
 -- ===== Statements and clauses
+-- AS names a select-list item only (sqlglot reads `(x AS t)` as a name in parentheses)
+SELECT (account_id AS bigint) AS acct FROM t -- error: syntax error at or near "AS"
 -- An output column's name is read in ORDER BY and GROUP BY only, never in WHERE or HAVING
 SELECT status, count(*) AS n FROM t GROUP BY status HAVING n > 1 -- error: column "n" does not exist
 SELECT status, count(*) AS n FROM t GROUP BY status HAVING n > 1 OR status = 'Running' -- error: column "n" does not exist
