@@ -28,7 +28,7 @@ MEANINGS = [
     ("Could not convert string 'maybe' to BOOL", 'invalid input syntax for type boolean: "maybe"'),
     (
         "Type VARCHAR with value 'abc' can't be cast to the destination type BIGINT[]",
-        'invalid input syntax for type bigint[]: "abc"',
+        'malformed array literal: "abc"',  # PostgreSQL's words for array text
     ),
     (
         "Type DOUBLE with value 1e+30 can't be cast because the value is out of range for the "
