@@ -409,8 +409,8 @@ _SHAPES: dict[type[exp.Expr], frozenset[str]] = {
     exp.Join: frozenset({"this", "on", "side", "kind", "using", "method"}),
     exp.Star: frozenset(),
     exp.Tuple: frozenset({"expressions"}),
-    exp.Table: frozenset({"this", "db", "catalog", "alias", "only"}),
-    exp.Unnest: frozenset({"expressions", "alias"}),
+    exp.Table: frozenset({"this", "db", "catalog", "alias", "only", "ordinality"}),
+    exp.Unnest: frozenset({"expressions", "alias", "offset"}),  # offset: WITH ORDINALITY
 }
 # Where a parenthesised list (a, b) is PostgreSQL's list syntax, not a row value (which
 # DuckDB would make a struct): a VALUES row, an IN operand, a row comparison, GROUP BY,
@@ -423,11 +423,9 @@ _SHAPE_NAMES: dict[tuple[type[exp.Expr], str], str] = {
     (exp.Star, "replace"): "SELECT * REPLACE (...) is DuckDB syntax, not DDSQL",
     (exp.Star, "rename"): "SELECT * RENAME (...) is DuckDB syntax, not DDSQL",
     (exp.Star, "ilike"): "SELECT * LIKE/ILIKE is DuckDB syntax, not DDSQL",
-    (exp.Table, "ordinality"): "WITH ORDINALITY is not supported in DDSQL",
-    (exp.Unnest, "offset"): "WITH ORDINALITY is not supported in DDSQL",
 }
 # The word that spells a set argument, where it is not the argument's name.
-_SHAPE_WORDS: dict[tuple[type[exp.Expr], str], str] = {(exp.Unnest, "offset"): "ORDINALITY"}
+_SHAPE_WORDS: dict[tuple[type[exp.Expr], str], str] = {}
 # Where a bare * may stand: a select-list item, count(*), t.* (DuckDB also filters a
 # star's columns with * LIKE 'pattern', which sqlglot reads as a LIKE on the star).
 _STAR_PLACES = (exp.Select, exp.Count, exp.Column)

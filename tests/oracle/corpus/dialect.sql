@@ -462,6 +462,21 @@ SELECT unnest, unnest.unnest FROM unnest(ARRAY[2, 1]) ORDER BY 1
 SELECT t.name, team.team FROM t, unnest(string_to_array(t.tags->'team', ',')) AS team ORDER BY t._key, 2
 SELECT mv.model_name FROM t AS e, json_array_elements(e.model_variants) AS mv -- error: model_name
 SELECT u.x FROM unnest(ARRAY[1]) AS u -- error: x
+-- WITH ORDINALITY: one more bigint column, 1, 2, ... per input row (named ordinality unless the alias list names it)
+SELECT t.name, v.idx, v.elem ->> 'model_name' AS model FROM t, json_array_elements(t.model_variants) WITH ORDINALITY AS v(elem, idx) ORDER BY t._key, v.idx
+SELECT * FROM json_array_elements(JSON '[1,"a",null]') WITH ORDINALITY AS v
+SELECT * FROM json_array_elements_text(JSON '["x","y"]') WITH ORDINALITY
+SELECT value, ordinality FROM json_array_elements_text(JSON '["x","y"]') WITH ORDINALITY AS e ORDER BY ordinality DESC
+SELECT * FROM unnest(ARRAY[5, 6]) WITH ORDINALITY
+SELECT * FROM unnest(ARRAY[5, 6]) WITH ORDINALITY AS u
+SELECT u.*, u.x FROM unnest(ARRAY[5, 6]) WITH ORDINALITY AS u(x) ORDER BY 2
+SELECT * FROM unnest(ARRAY[5, 6, 7], ARRAY['a']) WITH ORDINALITY AS u(x, y, n) ORDER BY n
+SELECT * FROM unnest(ARRAY[5, 6], ARRAY['a', 'b', 'c']) WITH ORDINALITY AS u(x) ORDER BY 3
+SELECT t.name, team, n FROM t, unnest(string_to_array(t.tags->'team', ',')) WITH ORDINALITY AS u(team, n) ORDER BY t._key, n
+SELECT s.name, v.n, v.x ->> 'shadow_model_variant_name' AS shadow FROM t AS s LEFT JOIN json_array_elements(s.shadow_mode_config -> 'shadow_model_variants') WITH ORDINALITY AS v(x, n) ON true ORDER BY s._key, v.n
+SELECT count(*) AS rows, max(n) AS most FROM t, unnest(string_to_array(t.name, '-')) WITH ORDINALITY AS p(part, n)
+SELECT * FROM unnest(ARRAY[5, 6]) AS u(a, b) -- error: 2 columns specified
+SELECT * FROM unnest(ARRAY[5, 6]) WITH ORDINALITY AS u(a, b, c) -- error: 3 columns specified
 -- elements read only through ->> key paths (one json_transform): missing keys, JSON nulls,
 -- steps into scalars and arrays, numbers, leaves that are objects or arrays; and the shapes
 -- that keep every element (the whole value, an index, ->, keys differing in case, a key both leaf and object)
