@@ -545,6 +545,10 @@ SELECT _key, (model_variants -> 0)::text AS v, model_variants #>> '{0,infrastruc
 SELECT t._key, v::text AS v, e AS e FROM t, json_array_elements(t.model_variants) AS v, json_array_elements_text(t.model_variants) AS e WHERE v::text = e ORDER BY 1, 2
 SELECT length(schedule::text) AS n, count(*) FROM t GROUP BY 1 ORDER BY 1
 SELECT 'x' || schedule::text AS s, array_to_string(ARRAY[endpoint_metadata::text], '|') AS e FROM t ORDER BY _key
+SELECT _key, schedule || '' AS a, '' || endpoint_metadata AS b FROM t ORDER BY _key
+SELECT _key, array_to_string(ARRAY[schedule, endpoint_metadata], ' | ') AS a, CAST(ARRAY[schedule] AS TEXT) AS b FROM t ORDER BY _key
+SELECT _key, CAST(model_variants -> 0 AS VARCHAR) AS a, model_variants #> '{0,infrastructure_config}' AS b, json_extract_path(model_variants, '0', 'infrastructure_config')::text AS c FROM t ORDER BY _key
+SELECT array_agg(v ORDER BY v::text)::text AS a FROM t, json_array_elements(t.model_variants) AS v WHERE t.status = 'Completed'
 -- values made text as PostgreSQL prints them: doubles (float8out), arrays ({a,b}, quoting), booleans in arrays
 SELECT CAST(ARRAY[true, false, NULL] AS TEXT) AS a, array_to_string(ARRAY[true, NULL, false], ',') AS b
 SELECT CAST(ARRAY['a b', '', 'NULL', 'null', NULL, 'x"y', 'q\z', '{', '}', 'a,b', 'é', 'plain'] AS TEXT) AS a
