@@ -455,6 +455,9 @@ SELECT json_array_elements.value, value FROM json_array_elements(JSON '[1,2]') O
 SELECT s.name, v.value ->> 'shadow_model_variant_name' AS shadow FROM t AS s LEFT JOIN json_array_elements(s.shadow_mode_config -> 'shadow_model_variants') AS v ON true ORDER BY s._key, 2
 SELECT (SELECT count(*) FROM t WHERE lower(t.model_variants::text) LIKE '%' || v || '%') AS n, v FROM json_array_elements_text(JSON '["xgb","bert"]') AS v ORDER BY v
 SELECT v.value, count(*) FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS v GROUP BY v.value ORDER BY 1
+SELECT v->>'status' AS s, count(*) AS n FROM t, json_array_elements(t.model_variants) AS v GROUP BY v->>'status' ORDER BY v->>'status'
+SELECT t.name FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'csv_content_types') AS ct WHERE ct = 'text/csv' AND length(ct) > 3 ORDER BY t._key
+SELECT t.name, (SELECT count(*) FROM json_array_elements(t.model_variants) AS v WHERE v->>'status' = 'InService') AS in_service FROM t ORDER BY t._key
 -- unnest: its column is named after the source (or the column alias), and the source's name alone reads it
 SELECT u, u.u FROM unnest(ARRAY['a', 'b']) AS u ORDER BY 1
 SELECT u.x, x, u FROM unnest(ARRAY[3, 1]) AS u(x) ORDER BY 1
