@@ -289,7 +289,7 @@ class _Qualifier:
             self.note(column)
             return  # sqlglot leaves these to the engine (an output name, or HAVING's)
         else:
-            source = self.resolve(scope, name, join)
+            source = self.one_column(scope, column) or self.resolve(scope, name, join)
             column.set("table", _copy_identifier(source.node.args["alias"].this))
         self.note(column)
         # An UNNEST's arguments may use the sources before it only.
@@ -297,6 +297,27 @@ class _Qualifier:
         if inside is not None and positions[source.name] >= inside:
             raise NotFast("unnest argument")
         scope.columns.append((column, source))
+
+    def one_column(self, scope: _Scope, column: exp.Column) -> _Source | None:
+        """The set-returning source that an unqualified ``column`` names, when it has one
+        column and no source has a column so named: ``column`` becomes that column (as
+        :func:`.tables.one_column` does on sqlglot's path), a projection keeping its
+        name (``SELECT v`` is ``v.value AS v``)."""
+        name = column.name
+        source = scope.sources.get(name)
+        if source is None or not isinstance(source.node, exp.Unnest):
+            return None
+        columns = source.node.args["alias"].columns  # (names may repeat: unnest, unnest)
+        if len(columns) != 1 or any(name in other.columns for other in scope.sources.values()):
+            return None
+        only = columns[0].name
+        if isinstance(column.parent, exp.Select) and column.arg_key == "expressions":
+            alias = exp.Alias(alias=exp.to_identifier(name))
+            column.replace(alias)
+            alias.set("this", column)
+            self.identifiers.append(alias.args["alias"])
+        column.set("this", exp.to_identifier(only))
+        return source
 
     def resolve(self, scope: _Scope, name: str, join: int | None) -> _Source:
         """The one source with column ``name`` (sqlglot's ``Resolver.get_table``): among all

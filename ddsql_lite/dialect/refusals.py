@@ -166,8 +166,12 @@ class Source:
         for sub in node.walk():
             start, end = sub.meta.get("start"), sub.meta.get("end")
             if isinstance(start, int) and isinstance(end, int):
-                if sub.arg_key in _QUALIFIERS and not self._written_qualifier(sub, end):
-                    continue
+                if (
+                    sub.arg_key in _QUALIFIERS
+                    and isinstance(sub.parent, exp.Column)
+                    and not self._written_qualifier(sub, end)
+                ):
+                    continue  # a column's qualifier that qualification gave it
                 starts.append(start)
                 ends.append(end)
         if not starts:
@@ -208,7 +212,8 @@ class Source:
         ``t.col``: qualification copies the source's name, with its place in the text,
         into every column it qualifies."""
         column = qualifier.parent
-        start = column.this.meta.get("start") if isinstance(column, exp.Column) else None
+        assert isinstance(column, exp.Column)
+        start = column.this.meta.get("start")
         return isinstance(start, int) and _DOTS.fullmatch(self.sql, end + 1, start) is not None
 
     def text(self, node: exp.Expr) -> str:

@@ -445,29 +445,37 @@ TO_TIMESTAMP_FIELDS = _macro(
 )
 
 _SPACE = "[ \\t\\n\\x0B\\f\\r]"
-# Timestamp text DDSQL reads: ISO date, optional time, optional zero UTC offset.
-_ZONE = "[Zz]|[Uu][Tt][Cc]|[Gg][Mm][Tt]|\\+00(?::?00)?"  # a zero offset; "-00" needs a time
+# Timestamp text DDSQL reads: an ISO date, an optional time, an optional UTC offset (the
+# names UTC, GMT or Z; after a time also +HH, +HHMM or +HH:MM, either sign), which makes
+# the time that instant in UTC. Groups: y, mo, d, h, mi, sec, frac, sign, oh, om.
+_NAMED_UTC = "[Zz]|[Uu][Tt][Cc]|[Gg][Mm][Tt]"
+_ZONE = _NAMED_UTC + "|\\+00(?::?00)?"  # after a date alone: a zero offset ("-00" is not one)
 TIMESTAMP_TEXT = (
     f"^{_SPACE}*([0-9]{{4}})-([0-9]{{1,2}})-([0-9]{{1,2}})(?:"
     f"(?:[Tt]|{_SPACE}+)([0-9]{{1,2}}):([0-9]{{2}})(?::([0-9]{{2}})(?:\\.([0-9]{{1,6}}))?)?"
-    f"{_SPACE}*(?:(?:{_ZONE}|-00(?::?00)?){_SPACE}*)?"
+    f"{_SPACE}*(?:(?:{_NAMED_UTC}|([+-])([0-9]{{2}})(?::?([0-9]{{2}}))?){_SPACE}*)?"
     f"|{_SPACE}*(?:(?:{_ZONE}){_SPACE}*)?)$"
 )
+MAX_OFFSET_HOURS = 15  # PostgreSQL's largest time zone displacement is 15:59
 TEXT_TIMESTAMP_PARTS = _macro(
     "ddsql_text_timestamp_parts",
     "(s, m) AS CASE WHEN s IS NULL THEN CAST(NULL AS TIMESTAMP) WHEN m.y = '' THEN "
     "ddsql_raise('cannot read ''' || s || ''' as a timestamp: DDSQL reads "
-    "YYYY-MM-DD[ HH:MM[:SS[.ffffff]]] in UTC') "
+    "YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][+HH:MM], UTC unless an offset is given') "
     "WHEN ddsql_field_int(m.y) = 0 OR ddsql_field_int(m.mo) = 0 OR ddsql_field_int(m.d) = 0 "
     "THEN ddsql_raise('timestamp ''' || s || ''': date/time field value out of range') "
+    f"WHEN ddsql_field_int(m.oh) > {MAX_OFFSET_HOURS} OR ddsql_field_int(m.om) > 59 "
+    "THEN ddsql_raise('timestamp ''' || s || ''': time zone displacement out of range') "
     "ELSE ddsql_make_timestamp('timestamp ''' || s || '''', ddsql_field_int(m.y), "
     "ddsql_field_int(m.mo), ddsql_field_int(m.d), ddsql_field_int(m.h), false, false, "
-    "ddsql_field_int(m.mi), ddsql_field_int(m.sec), ddsql_field_int(rpad(m.frac, 6, '0'))) END",
+    "ddsql_field_int(m.mi), ddsql_field_int(m.sec), ddsql_field_int(rpad(m.frac, 6, '0'))) "
+    "- to_minutes((CASE WHEN m.sign = '-' THEN -1 ELSE 1 END) "
+    "* (ddsql_field_int(m.oh) * 60 + ddsql_field_int(m.om))) END",
 )
 TEXT_TIMESTAMP = _macro(
     "ddsql_text_timestamp",
     "(s) AS ddsql_text_timestamp_parts(s, regexp_extract(CAST(s AS VARCHAR), "
-    f"'{TIMESTAMP_TEXT}', ['y', 'mo', 'd', 'h', 'mi', 'sec', 'frac']))",
+    f"'{TIMESTAMP_TEXT}', ['y', 'mo', 'd', 'h', 'mi', 'sec', 'frac', 'sign', 'oh', 'om']))",
 )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from ..errors import CatalogError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, replace_node, type_in
 from .paths import JSON_OPERATORS, dollar_keys
@@ -25,7 +26,8 @@ JSON_FUNCTIONS = {
 
 
 def prepare(sources: Iterable[exp.Expr]) -> list[exp.Table]:
-    """Rewrite the set-returning functions of every FROM and JOIN into typed UNNESTs.
+    """Rewrite the set-returning functions of every FROM and JOIN into typed UNNESTs,
+    ``WITH ORDINALITY`` into one more array (1, 2, ... as long as the longest).
     ``sources``: the tree's tables and UNNESTs, in ``find_all`` order. Returns the
     tables replaced (their function's arguments now sit in the UNNEST)."""
     replaced = []
@@ -35,16 +37,44 @@ def prepare(sources: Iterable[exp.Expr]) -> list[exp.Table]:
             if name in JSON_FUNCTIONS:
                 replace_node(source, _json_elements(source, name))
                 replaced.append(source)
+        elif isinstance(source, exp.Table) and source.args.get("ordinality"):
+            raise Refusal("WITH ORDINALITY goes with a set-returning function", source)
         elif isinstance(source, exp.Unnest) and isinstance(source.parent, (exp.From, exp.Join)):
-            width = len(source.expressions)
-            source.set("alias", _alias(source.args.get("alias"), "unnest", "unnest", width))
+            _unnest_source(source)
     return replaced
+
+
+def _unnest_source(source: exp.Unnest) -> None:
+    """PostgreSQL's names for ``unnest(...)`` in FROM; ``WITH ORDINALITY`` (which
+    sqlglot keeps as ``offset``, holding the last column alias when there are any)
+    becomes a last array of positions."""
+    alias = source.args.get("alias")
+    ordinality = source.args.get("offset")
+    width = len(source.expressions)
+    if ordinality:
+        source.set("offset", None)
+        if isinstance(ordinality, exp.Identifier) and alias is not None:  # the last alias name
+            alias.append("columns", ordinality)
+        source.append("expressions", _positions(source.expressions))
+    source.set("alias", _alias(alias, "unnest", "unnest", width, ordinal=bool(ordinality)))
 
 
 def _json_elements(source: exp.Table, name: str) -> exp.Unnest:
     typed = _elements(source.this, name)
-    alias = _alias(source.args.get("alias"), name, "value", 1, named=True)
-    return exp.Unnest(expressions=[typed], alias=alias)
+    ordinal = bool(source.args.get("ordinality"))
+    arrays = [typed, _positions([typed])] if ordinal else [typed]
+    alias = _alias(source.args.get("alias"), name, "value", 1, named=True, ordinal=ordinal)
+    return exp.Unnest(expressions=arrays, alias=alias)
+
+
+def _positions(arrays: list[exp.Expr]) -> exp.Expr:
+    """The BIGINT[] ``[1, 2, ..., n]``, n the length of the longest of ``arrays`` (NULL
+    when every one is NULL, so that no row comes out, as without ordinality)."""
+    lengths = [call("len", array.copy()) for array in arrays]
+    longest = lengths[0] if len(lengths) == 1 else call("greatest", *lengths)
+    one = exp.Literal.number(1)
+    positions = call("range", one, exp.Add(this=longest, expression=one.copy()))
+    return exp.Cast(this=positions, to=data_type("BIGINT[]"))
 
 
 def _elements(written: exp.Expr, name: str) -> exp.Cast:
@@ -61,22 +91,33 @@ def _elements(written: exp.Expr, name: str) -> exp.Cast:
 
 
 def _alias(
-    alias: exp.TableAlias | None, function: str, column: str, width: int, named: bool = False
+    alias: exp.TableAlias | None,
+    function: str,
+    column: str,
+    width: int,
+    named: bool = False,
+    ordinal: bool = False,
 ) -> exp.TableAlias:
     """PostgreSQL's names: without an alias the source is named after the function and
     its columns ``column``; ``AS v`` names the source and, for one column, the column,
-    unless the function names its output (``named``: json_array_elements' ``value``).
-    Either way the source's name alone reads its one column (:func:`one_column`)."""
-    if alias is not None and alias.columns:
-        return alias
-    if alias is None:
-        source, columns = function, [column] * width
-    else:
-        one = width == 1 and not named
-        source, columns = alias.name, [alias.name] if one else [column] * width
-    return exp.TableAlias(
-        this=exp.to_identifier(source), columns=[exp.to_identifier(c) for c in columns]
-    )
+    unless the function names its output (``named``: json_array_elements' ``value``);
+    ``WITH ORDINALITY`` adds ``ordinality``. A column list names the first columns, the
+    rest keep those names. The source's name alone reads its one column, if it has one
+    (:func:`one_column`)."""
+    source = alias.name if alias is not None else function
+    one = alias is not None and width == 1 and not named
+    defaults = [source if one else column] * width + (["ordinality"] if ordinal else [])
+    written = list(alias.columns) if alias is not None else []
+    if len(written) > len(defaults):
+        raise Refusal(
+            f'table "{source}" has {len(defaults)} columns available but {len(written)} '
+            "columns specified",
+            alias,
+            kind=CatalogError,
+        )
+    columns = [c.copy() for c in written] + [exp.to_identifier(c) for c in defaults[len(written) :]]
+    name = alias.this.copy() if alias is not None else exp.to_identifier(source)
+    return exp.TableAlias(this=name, columns=columns)
 
 
 def one_column(whole_row: exp.TableColumn) -> exp.Column | None:

@@ -31,6 +31,7 @@ from .runtime import (
     INTERVAL_OF,
     INTERVAL_OUT,
     INTERVAL_TEXT,
+    MAX_OFFSET_HOURS,
     TEXT_TIMESTAMP,
     TIMESTAMP_TEXT,
     TO_TIMESTAMP_FIELDS,
@@ -41,28 +42,26 @@ if TYPE_CHECKING:
     from .intervals import Interval
 
 _TIMESTAMP_TEXT = re.compile(TIMESTAMP_TEXT)
-_OFFSET = re.compile(r"(?:[+-][0-9]{2}(?::?[0-9]{2})?|[A-Za-z][A-Za-z/_]+)\s*$")
+# What ends a timestamp text that DDSQL does not read as its offset: a sign and digits,
+# or a time zone name.
+_OFFSET = re.compile(r"(?:[+-][0-9:]+|[A-Za-z][A-Za-z0-9/_+-]*)\s*$")
+_SHAPE = "YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][+HH:MM], UTC unless an offset is given"
 
 
 # --------------------------------------------------------------------------- literals
 
 
 def read_timestamp_literal(text: str) -> datetime:
-    """The timestamp a literal's text denotes, as DDSQL reads it (UTC):
-    ``YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]``, optionally followed by a zero offset (``Z``,
-    ``+00``, ``+00:00``, ``UTC``). Raises :class:`UnsupportedError` for anything else,
-    including non-zero offsets, which PostgreSQL would silently drop."""
+    """The UTC timestamp a literal's text denotes, as DDSQL reads it:
+    ``YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]``, optionally followed by a UTC offset: ``Z``,
+    ``UTC``, ``GMT``, or after a time ``+HH``, ``+HHMM``, ``+HH:MM`` (either sign, hours
+    up to 15), which makes it that instant in UTC (``...00:00-04:00`` is 04:00 UTC; a
+    documented deviation: PostgreSQL drops the offset). Raises :class:`UnsupportedError`
+    for anything else, naming a malformed offset or a time zone name."""
     match = _TIMESTAMP_TEXT.match(text)
     if not match:
-        if _TIMESTAMP_TEXT.match(_OFFSET.sub("", text)):
-            raise UnsupportedError(
-                f"timestamp {text!r}: DDSQL timestamps are UTC and a time zone offset "
-                "would be ignored; write the UTC time without it"
-            )
-        raise UnsupportedError(
-            f"timestamp {text!r}: DDSQL reads YYYY-MM-DD[ HH:MM[:SS[.ffffff]]] (UTC)"
-        )
-    y, mo, d, h, mi, s, frac = (g or "0" for g in match.groups())
+        raise UnsupportedError(_unread_timestamp(text))
+    y, mo, d, h, mi, s, frac, sign, oh, om = (g or "0" for g in match.groups())
     micros = int(frac.ljust(6, "0")) if match.group(7) else 0
     try:
         if int(h) > 23 or int(y) == 0:
@@ -70,7 +69,29 @@ def read_timestamp_literal(text: str) -> datetime:
         base = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s))
     except ValueError:
         raise UnsupportedError(f"timestamp {text!r}: date/time field out of range") from None
-    return base + timedelta(microseconds=micros)
+    if int(oh) > MAX_OFFSET_HOURS or int(om) > 59:
+        raise UnsupportedError(f"timestamp {text!r}: time zone displacement out of range")
+    offset = timedelta(hours=int(oh), minutes=int(om)) * (-1 if sign == "-" else 1)
+    try:
+        return base + timedelta(microseconds=micros) - offset
+    except OverflowError:
+        raise UnsupportedError(f"timestamp {text!r}: out of range in UTC") from None
+
+
+def _unread_timestamp(text: str) -> str:
+    """Why ``text`` is no timestamp DDSQL reads: its offset or zone (when the rest is a
+    timestamp), else its shape."""
+    ending = _OFFSET.search(text)
+    if ending is not None and _TIMESTAMP_TEXT.match(text[: ending.start()]):
+        written = ending.group(0).strip()
+        if written[0].isalpha():
+            why = f"the time zone {written!r} is not supported; write its UTC offset"
+        elif ":" not in text[: ending.start()]:
+            why = f"an offset ({written!r}) needs a time of day"
+        else:
+            why = f"the offset {written!r} is not one DDSQL reads"
+        return f"timestamp {text!r}: {why} ({_SHAPE})"
+    return f"timestamp {text!r}: DDSQL reads {_SHAPE}"
 
 
 def timestamp_literal(value: datetime) -> exp.Expr:

@@ -420,8 +420,8 @@ _SHAPES: dict[type[exp.Expr], frozenset[str]] = {
     exp.Join: frozenset({"this", "on", "side", "kind", "using", "method"}),
     exp.Star: frozenset(),
     exp.Tuple: frozenset({"expressions"}),
-    exp.Table: frozenset({"this", "db", "catalog", "alias", "only"}),
-    exp.Unnest: frozenset({"expressions", "alias"}),
+    exp.Table: frozenset({"this", "db", "catalog", "alias", "only", "ordinality"}),
+    exp.Unnest: frozenset({"expressions", "alias", "offset"}),  # offset: WITH ORDINALITY
     exp.Window: frozenset({"this", "partition_by", "order", "spec", "over", "first"}),
 }
 # Where a parenthesised list (a, b) is PostgreSQL's list syntax, not a row value (which
@@ -435,15 +435,11 @@ _SHAPE_NAMES: dict[tuple[type[exp.Expr], str], str] = {
     (exp.Star, "replace"): "SELECT * REPLACE (...) is DuckDB syntax, not DDSQL",
     (exp.Star, "rename"): "SELECT * RENAME (...) is DuckDB syntax, not DDSQL",
     (exp.Star, "ilike"): "SELECT * LIKE/ILIKE is DuckDB syntax, not DDSQL",
-    (exp.Table, "ordinality"): "WITH ORDINALITY is not supported in DDSQL",
-    (exp.Unnest, "offset"): "WITH ORDINALITY is not supported in DDSQL",
     # OVER w, OVER (w ORDER BY ...), WINDOW w AS (...): DuckDB's parser fails on a name it
     # has no definition of, and answered one it has as if the name were not there
     (exp.Window, "alias"): "named windows are not supported in DDSQL; write the window "
     "out in each OVER (...)",
 }
-# The word that spells a set argument, where it is not the argument's name.
-_SHAPE_WORDS: dict[tuple[type[exp.Expr], str], str] = {(exp.Unnest, "offset"): "ORDINALITY"}
 # Where a bare * may stand: a select-list item, count(*), t.* (DuckDB also filters a
 # star's columns with * LIKE 'pattern', which sqlglot reads as a LIKE on the star).
 _STAR_PLACES = (exp.Select, exp.Count, exp.Column)
@@ -480,11 +476,10 @@ def check_shape(node: exp.Expr, sql: str) -> None:
             raise refuse(held[0], sql)
         # the clause's keyword: before its parenthesised list, or the key's own word
         source = Source(sql)
-        word = _SHAPE_WORDS.get((type(node), key), key.upper())
         keyword = (
             source.name_before(held[0])
-            if isinstance(held[0], exp.Expr) and (type(node), key) not in _SHAPE_WORDS
-            else next((t for t in source.tokens if t.text.upper() == word), None)
+            if isinstance(held[0], exp.Expr)
+            else next((t for t in source.tokens if t.text.upper() == key.upper()), None)
         )
         message = name or (
             f"{source.written(keyword)} is not supported in DDSQL"

@@ -311,6 +311,14 @@ def test_to_timestamp_regex_reads_like_postgresql() -> None:
         ("2025-01-01 10:00:00.5+00:00", datetime(2025, 1, 1, 10, 0, 0, 500000)),
         ("2025-01-01 10:00 UTC", datetime(2025, 1, 1, 10)),
         (" 2025-01-01 10:00:00.000001 ", datetime(2025, 1, 1, 10, 0, 0, 1)),
+        # an offset makes it that instant in UTC (PostgreSQL would drop it)
+        ("2025-07-10 00:00:00.000-04:00", datetime(2025, 7, 10, 4)),
+        ("2025-02-01T00:00:00+02:00", datetime(2025, 1, 31, 22)),
+        ("2025-02-01T00:00:00+02", datetime(2025, 1, 31, 22)),
+        ("2025-02-01 00:00+0200", datetime(2025, 1, 31, 22)),
+        ("2025-02-01 00:00:00.25 -09:30", datetime(2025, 2, 1, 9, 30, 0, 250000)),
+        ("2025-02-01 10:00-00", datetime(2025, 2, 1, 10)),
+        ("2025-02-01 00:00+15:59", datetime(2025, 1, 31, 8, 1)),
     ],
 )
 def test_timestamp_text(text: str, value: datetime) -> None:
@@ -320,8 +328,19 @@ def test_timestamp_text(text: str, value: datetime) -> None:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("2025-07-10 00:00:00.000-04:00", "offset"),  # PostgreSQL would drop the offset
-        ("2025-01-01 10:00 EST", "offset"),
+        # PostgreSQL reads these; DDSQL reads offsets as ISO 8601 writes them
+        ("2025-01-01 10:00 EST", "the time zone 'EST' is not supported; write its UTC offset"),
+        ("2025-01-01 10:00 Europe/Paris", "the time zone 'Europe/Paris'"),
+        ("2025-01-01 10:00+2", r"the offset '\+2' is not one DDSQL reads"),
+        ("2025-01-01 10:00+020", r"the offset '\+020'"),
+        ("2025-01-01 10:00+02:00:30", r"the offset '\+02:00:30'"),
+        ("2025-01-01+02", r"an offset \('\+02'\) needs a time of day"),
+        ("2025-01-01 -04:00", "needs a time of day"),
+        ("0001-01-01 00:00+01", "out of range in UTC"),
+        ("9999-12-31 23:00-02", "out of range in UTC"),
+        # PostgreSQL refuses these too
+        ("2025-01-01 10:00+16", "time zone displacement out of range"),
+        ("2025-01-01 10:00-02:60", "time zone displacement out of range"),
         ("2025-02-30", "out of range"),
         ("2025-01-01 24:00", "out of range"),
         ("2025-01-01 10:00:60", "out of range"),
@@ -384,8 +403,8 @@ REFUSALS = [
     ("INTERVAL 'P1DT2H'", "interval 'P1DT2H'"),
     ("INTERVAL '1 week 2 hours' + INTERVAL '@ 1 day 2 days'", "given twice"),
     ("CAST(name AS INTERVAL)", "literal text only"),
-    ("TIMESTAMP '2025-07-10 00:00:00.000-04:00'", "offset"),
-    ("creation_time > '2025-01-01 10:00+02'", "offset"),
+    ("TIMESTAMP '2025-07-10 00:00:00.000-04:00 EST'", "the time zone 'EST'"),
+    ("creation_time > '2025-01-01 10:00+2'", "the offset '+2'"),
     ("CAST(length(name) AS TIMESTAMP)", "cannot cast number to timestamp"),
     ("CAST(creation_time AS JSON)", "cannot cast timestamp to json"),
     ("to_timestamp('infinity')", "not a (finite) number of seconds"),

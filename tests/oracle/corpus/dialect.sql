@@ -496,6 +496,9 @@ SELECT json_array_elements.value, value FROM json_array_elements(JSON '[1,2]') O
 SELECT s.name, v.value ->> 'shadow_model_variant_name' AS shadow FROM t AS s LEFT JOIN json_array_elements(s.shadow_mode_config -> 'shadow_model_variants') AS v ON true ORDER BY s._key, 2
 SELECT (SELECT count(*) FROM t WHERE lower(t.model_variants::text) LIKE '%' || v || '%') AS n, v FROM json_array_elements_text(JSON '["xgb","bert"]') AS v ORDER BY v
 SELECT v.value, count(*) FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'json_content_types') AS v GROUP BY v.value ORDER BY 1
+SELECT v->>'status' AS s, count(*) AS n FROM t, json_array_elements(t.model_variants) AS v GROUP BY v->>'status' ORDER BY v->>'status'
+SELECT t.name FROM t, json_array_elements_text(t.data_storage_config -> 'content_type' -> 'csv_content_types') AS ct WHERE ct = 'text/csv' AND length(ct) > 3 ORDER BY t._key
+SELECT t.name, (SELECT count(*) FROM json_array_elements(t.model_variants) AS v WHERE v->>'status' = 'InService') AS in_service FROM t ORDER BY t._key
 -- unnest: its column is named after the source (or the column alias), and the source's name alone reads it
 SELECT u, u.u FROM unnest(ARRAY['a', 'b']) AS u ORDER BY 1
 SELECT u.x, x, u FROM unnest(ARRAY[3, 1]) AS u(x) ORDER BY 1
@@ -503,6 +506,21 @@ SELECT unnest, unnest.unnest FROM unnest(ARRAY[2, 1]) ORDER BY 1
 SELECT t.name, team.team FROM t, unnest(string_to_array(t.tags->'team', ',')) AS team ORDER BY t._key, 2
 SELECT mv.model_name FROM t AS e, json_array_elements(e.model_variants) AS mv -- error: model_name
 SELECT u.x FROM unnest(ARRAY[1]) AS u -- error: x
+-- WITH ORDINALITY: one more bigint column, 1, 2, ... per input row (named ordinality unless the alias list names it)
+SELECT t.name, v.idx, v.elem ->> 'model_name' AS model FROM t, json_array_elements(t.model_variants) WITH ORDINALITY AS v(elem, idx) ORDER BY t._key, v.idx
+SELECT * FROM json_array_elements(JSON '[1,"a",null]') WITH ORDINALITY AS v
+SELECT * FROM json_array_elements_text(JSON '["x","y"]') WITH ORDINALITY
+SELECT value, ordinality FROM json_array_elements_text(JSON '["x","y"]') WITH ORDINALITY AS e ORDER BY ordinality DESC
+SELECT * FROM unnest(ARRAY[5, 6]) WITH ORDINALITY
+SELECT * FROM unnest(ARRAY[5, 6]) WITH ORDINALITY AS u
+SELECT u.*, u.x FROM unnest(ARRAY[5, 6]) WITH ORDINALITY AS u(x) ORDER BY 2
+SELECT * FROM unnest(ARRAY[5, 6, 7], ARRAY['a']) WITH ORDINALITY AS u(x, y, n) ORDER BY n
+SELECT * FROM unnest(ARRAY[5, 6], ARRAY['a', 'b', 'c']) WITH ORDINALITY AS u(x) ORDER BY 3
+SELECT t.name, team, n FROM t, unnest(string_to_array(t.tags->'team', ',')) WITH ORDINALITY AS u(team, n) ORDER BY t._key, n
+SELECT s.name, v.n, v.x ->> 'shadow_model_variant_name' AS shadow FROM t AS s LEFT JOIN json_array_elements(s.shadow_mode_config -> 'shadow_model_variants') WITH ORDINALITY AS v(x, n) ON true ORDER BY s._key, v.n
+SELECT count(*) AS rows, max(n) AS most FROM t, unnest(string_to_array(t.name, '-')) WITH ORDINALITY AS p(part, n)
+SELECT * FROM unnest(ARRAY[5, 6]) AS u(a, b) -- error: 2 columns specified
+SELECT * FROM unnest(ARRAY[5, 6]) WITH ORDINALITY AS u(a, b, c) -- error: 3 columns specified
 -- elements read only through ->> key paths (one json_transform): missing keys, JSON nulls,
 -- steps into scalars and arrays, numbers, leaves that are objects or arrays; and the shapes
 -- that keep every element (the whole value, an index, ->, keys differing in case, a key both leaf and object)
@@ -573,6 +591,10 @@ SELECT _key, (model_variants -> 0)::text AS v, model_variants #>> '{0,infrastruc
 SELECT t._key, v::text AS v, e AS e FROM t, json_array_elements(t.model_variants) AS v, json_array_elements_text(t.model_variants) AS e WHERE v::text = e ORDER BY 1, 2
 SELECT length(schedule::text) AS n, count(*) FROM t GROUP BY 1 ORDER BY 1
 SELECT 'x' || schedule::text AS s, array_to_string(ARRAY[endpoint_metadata::text], '|') AS e FROM t ORDER BY _key
+SELECT _key, schedule || '' AS a, '' || endpoint_metadata AS b FROM t ORDER BY _key
+SELECT _key, array_to_string(ARRAY[schedule, endpoint_metadata], ' | ') AS a, CAST(ARRAY[schedule] AS TEXT) AS b FROM t ORDER BY _key
+SELECT _key, CAST(model_variants -> 0 AS VARCHAR) AS a, model_variants #> '{0,infrastructure_config}' AS b, json_extract_path(model_variants, '0', 'infrastructure_config')::text AS c FROM t ORDER BY _key
+SELECT array_agg(v ORDER BY v::text)::text AS a FROM t, json_array_elements(t.model_variants) AS v WHERE t.status = 'Completed'
 -- values made text as PostgreSQL prints them: doubles (float8out), arrays ({a,b}, quoting), booleans in arrays
 SELECT CAST(ARRAY[true, false, NULL] AS TEXT) AS a, array_to_string(ARRAY[true, NULL, false], ',') AS b
 SELECT CAST(ARRAY['a b', '', 'NULL', 'null', NULL, 'x"y', 'q\z', '{', '}', 'a,b', 'é', 'plain'] AS TEXT) AS a

@@ -3,8 +3,9 @@
 -- `FROM t` stands for the table; completion_time has NULLs; creation_time and
 -- last_modified_time have rows with fractional seconds (.48, .25, .912, .875, .125).
 -- DDSQL deviations (docs/dialect.md, "Documented deviations") are compared with a `-- pg:`
--- spelling of the same question: dow is isodow, second is trunc(second), TZ and timezone_*
--- read the UTC timestamptz (AT TIME ZONE 'UTC'), 'quarters' is 'quarter'.
+-- spelling of the same question: dow is isodow, second is trunc(second), timezone_*
+-- read the UTC timestamptz (AT TIME ZONE 'UTC'), 'quarters' is 'quarter', and a timestamp with an
+-- explicit offset is timestamptz ... AT TIME ZONE 'UTC'.
 --
 -- ============================================================ EXTRACT from timestamps
 SELECT _key, EXTRACT(dow FROM creation_time), EXTRACT(dow FROM completion_time) FROM t ORDER BY _key -- pg: SELECT _key, EXTRACT(isodow FROM creation_time) AS extract, EXTRACT(isodow FROM completion_time) AS extract FROM t ORDER BY _key
@@ -153,3 +154,20 @@ SELECT CAST(name AS TIMESTAMP) FROM t -- error: as a timestamp: DDSQL reads
 SELECT CAST(creation_time AS JSON) FROM t -- error: cannot cast timestamp to json
 SELECT CAST(INTERVAL '1 day' AS BIGINT) -- error: cannot cast interval to bigint
 SELECT to_timestamp(1e300) -- error: out of the range of years 1 to 9999
+-- ============================================================ Timestamps with an explicit offset
+-- An offset makes the text that instant in UTC (a documented deviation: PostgreSQL drops it). The
+-- -- pg: spellings compute the same UTC instant with timestamptz ... AT TIME ZONE 'UTC'.
+SELECT TIMESTAMP '2025-07-10 00:00:00.000-04:00' AS a -- pg: SELECT TIMESTAMPTZ '2025-07-10 00:00:00.000-04:00' AT TIME ZONE 'UTC' AS a
+SELECT name FROM t WHERE creation_time >= '2025-02-11T05:00:00+02:00' ORDER BY _key -- pg: SELECT name FROM t WHERE creation_time >= TIMESTAMPTZ '2025-02-11T05:00:00+02:00' AT TIME ZONE 'UTC' ORDER BY _key
+SELECT TIMESTAMP '2025-02-01T00:00:00+02' AS a, TIMESTAMP '2025-02-01T00:00:00+0200' AS b, TIMESTAMP '2025-02-01 00:00:00 +02:00' AS c, TIMESTAMP '2025-02-01 10:00Z' AS d, TIMESTAMP '2025-02-01t10:00:00.123456-09:30' AS e, TIMESTAMP '2025-02-01 10:00:00.5 -0930' AS f -- pg: SELECT TIMESTAMPTZ '2025-02-01T00:00:00+02' AT TIME ZONE 'UTC' AS a, TIMESTAMPTZ '2025-02-01T00:00:00+0200' AT TIME ZONE 'UTC' AS b, TIMESTAMPTZ '2025-02-01 00:00:00 +02:00' AT TIME ZONE 'UTC' AS c, TIMESTAMPTZ '2025-02-01 10:00Z' AT TIME ZONE 'UTC' AS d, TIMESTAMPTZ '2025-02-01t10:00:00.123456-09:30' AT TIME ZONE 'UTC' AS e, TIMESTAMPTZ '2025-02-01 10:00:00.5 -0930' AT TIME ZONE 'UTC' AS f
+SELECT TIMESTAMP '2025-01-01 01:30+05:30' AS a, TIMESTAMP '2025-12-31 23:00-15:59' AS b, TIMESTAMP '2025-03-01 10:00-00' AS c, CAST('2025-03-01 10:00 UTC' AS TIMESTAMP) AS d -- pg: SELECT TIMESTAMPTZ '2025-01-01 01:30+05:30' AT TIME ZONE 'UTC' AS a, TIMESTAMPTZ '2025-12-31 23:00-15:59' AT TIME ZONE 'UTC' AS b, TIMESTAMPTZ '2025-03-01 10:00-00' AT TIME ZONE 'UTC' AS c, TIMESTAMPTZ '2025-03-01 10:00 UTC' AT TIME ZONE 'UTC' AS d
+SELECT name FROM t WHERE creation_time BETWEEN '2025-03-01T00:00:00-05:00' AND '2025-06-30 23:59:59+02' ORDER BY _key -- pg: SELECT name FROM t WHERE creation_time BETWEEN (TIMESTAMPTZ '2025-03-01T00:00:00-05:00' AT TIME ZONE 'UTC') AND (TIMESTAMPTZ '2025-06-30 23:59:59+02' AT TIME ZONE 'UTC') ORDER BY _key
+SELECT name FROM t WHERE creation_time IN ('2025-01-06 12:00:00+02:00', '2025-08-04T06:11:11.25-05') ORDER BY _key -- pg: SELECT name FROM t WHERE creation_time IN (TIMESTAMPTZ '2025-01-06 12:00:00+02:00' AT TIME ZONE 'UTC', TIMESTAMPTZ '2025-08-04T06:11:11.25-05' AT TIME ZONE 'UTC') ORDER BY _key
+SELECT date_trunc('day', TIMESTAMP '2025-02-01 01:00+05:30') AS d, TIMESTAMP '2025-02-01 00:00+01' - TIMESTAMP '2025-02-01 00:00-01' AS gap -- pg: SELECT date_trunc('day', TIMESTAMPTZ '2025-02-01 01:00+05:30' AT TIME ZONE 'UTC') AS d, TIMESTAMPTZ '2025-02-01 00:00+01' - TIMESTAMPTZ '2025-02-01 00:00-01' AS gap
+-- text read as a timestamp when the query runs: the same offsets
+SELECT _key, CAST(to_char(creation_time + INTERVAL '2 hours', 'YYYY-MM-DD"T"HH24:MI:SS.MS') || '+02:00' AS TIMESTAMP) = creation_time AS same FROM t ORDER BY _key -- pg: SELECT _key, CAST(to_char(creation_time + INTERVAL '2 hours', 'YYYY-MM-DD"T"HH24:MI:SS.MS') || '+02:00' AS TIMESTAMPTZ) AT TIME ZONE 'UTC' = creation_time AS same FROM t ORDER BY _key
+SELECT CAST(x AS TIMESTAMP) AS ts FROM (VALUES ('2025-02-01T00:00:00+02:00'), ('2025-02-01 00:00:00.5 -0930'), ('2025-02-01 10:00Z'), ('2025-02-01 10:00-00'), ('2025-02-01 10:00+0545'), ('2025-02-01')) AS v (x) ORDER BY 1 -- pg: SELECT CAST(x AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS ts FROM (VALUES ('2025-02-01T00:00:00+02:00'), ('2025-02-01 00:00:00.5 -0930'), ('2025-02-01 10:00Z'), ('2025-02-01 10:00-00'), ('2025-02-01 10:00+0545'), ('2025-02-01')) AS v (x) ORDER BY 1
+-- offsets PostgreSQL refuses too
+SELECT TIMESTAMP '2025-02-01 00:00+16' -- error: time zone displacement out of range
+SELECT TIMESTAMP '2025-02-01 00:00+02:60' -- error: time zone displacement out of range
+SELECT CAST(x AS TIMESTAMP) FROM (VALUES ('2025-02-01 00:00-16:00')) AS v (x) -- error: time zone displacement out of range
