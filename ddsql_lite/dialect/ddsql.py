@@ -21,6 +21,7 @@ from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import ParseError, position
+from .preview_tokens import preview_tokens, refuse_preview_tokens
 from .refusals import Refusal
 from .tokens import TIME_WORDS, prepare_tokens
 
@@ -100,8 +101,12 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
     return _tokenize(sql, calls)[0]
 
 
-def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool]:
-    """:func:`tokenize`, and whether there is a ``->`` or ``->>``."""
+def _tokenize(
+    sql: str, calls: dict[str, int] | None, preview: bool = False
+) -> tuple[list[Token], bool]:
+    """:func:`tokenize`, and whether there is a ``->`` or ``->>``. ``preview``: the text
+    is DDSQL (Preview), whose syntax :mod:`.preview_tokens` spells as DDSQL's first;
+    else that syntax is refused, saying it is the preview's."""
     tokenizer = getattr(_PER_THREAD, "tokenizer", None)
     if tokenizer is None:  # one per thread: building one costs more than a short query
         tokenizer = _PER_THREAD.tokenizer = DIALECT.tokenizer()
@@ -109,6 +114,7 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
         tokens = tokenizer.tokenize(sql)
     except TokenError:
         raise _token_error(sql) from None
+    tokens = preview_tokens(sql, tokens) if preview else refuse_preview_tokens(sql, tokens)
     out: list[Token] = []
     depth = 0
     brackets = 0  # depth of [...]: a colon there is a slice, not a placeholder
@@ -457,16 +463,17 @@ def _synthetic(kind: TokenType, text: str, at: Token) -> Token:
     return Token(kind, text, at.line, at.col, at.start, at.start)
 
 
-def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
+def parse(sql: str, unwrap_arrows: bool = True, preview: bool = False) -> Parsed:
     """Parse DDSQL text into sqlglot trees, one per statement.
 
     Raises :class:`ParseError` with the line, column and a caret under the token. With
     ``unwrap_arrows`` False the pre-pass's parentheses around a name before ``->`` stay
     (``Parsed.arrows``): the caller applies :func:`unwrap_arrow` to every ``->`` and
     ``->>`` node, parents first (``take_inventory`` does, in the walk it makes anyway).
+    ``preview``: read DDSQL (Preview) syntax (:mod:`.preview_tokens`).
     """
     calls: dict[str, int] = {}
-    tokens, arrows = _tokenize(sql, calls)
+    tokens, arrows = _tokenize(sql, calls, preview)
     parser = getattr(_PER_THREAD, "parser", None)
     if parser is None:  # one per thread (parse resets it)
         parser = _PER_THREAD.parser = DIALECT.parser()

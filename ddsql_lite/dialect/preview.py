@@ -1,0 +1,302 @@
+"""DDSQL (Preview): tags as columns, the group type and relative time literals (a
+:class:`.declare.Rule`, first in the preview's rules; docs/dialect.md, "The Preview
+variant").
+
+Before qualification, :func:`resolve_tags` makes every tag reference (a name that is no
+column of the table, or ``#key``) a lookup of the key, typed ``hstore``: the group type,
+which no reference construct has. After typing, :data:`REWRITES` give groups their
+meaning and leave plain ``VARCHAR[]`` lists (sorted, de-duplicated values) for the rules
+after: ``=`` a text is "contains", ``IN (...)`` "overlaps", ``=`` a group is set equality,
+a cast to text joins the values with commas.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.optimizer.scope import Scope, traverse_scope
+
+from ..errors import UnsupportedError
+from ..registry import Registry, Table
+from .declare import Functions, Rewrite, Syntax, rewrites
+from .nodes import TEXT_TYPES, call, data_type, is_type, type_in
+from .preview_tokens import TAG_PREFIX
+from .refusals import Refusal
+
+GROUP = exp.DType.HSTORE  # the group type, as the tree types it
+CAST_TYPES = frozenset({GROUP, exp.DType.DATE})
+_TAGS = "tags"
+_ORDERING = frozenset({"order", "group"})  # clauses where a bare name may be an output's
+
+
+# --------------------------------------------------------------- tag references
+
+
+def _tagged(table: Table | None) -> bool:
+    return table is not None and any(c.name == _TAGS for c in table.columns)
+
+
+def _source_columns(source: object, registry: Registry) -> tuple[Table | None, set[str] | None]:
+    """A source's registry table (None for others) and its column names (None when they
+    cannot be told)."""
+    if isinstance(source, exp.Table):
+        table = registry.find(".".join(p.name for p in source.parts))
+        if table is not None:
+            return table, {c.name for c in table.columns}
+        return None, None
+    if isinstance(source, Scope):
+        query = source.expression
+        alias = query.parent.args.get("alias") if query.parent is not None else None
+        listed = alias.columns if isinstance(alias, exp.TableAlias) else []
+        if listed:
+            return None, {c.name for c in listed}
+        if isinstance(query, exp.Query) and not any(
+            isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
+            for s in getattr(query, "selects", [])
+        ):
+            return None, set(query.named_selects)
+        return None, None
+    alias = source.args.get("alias") if isinstance(source, exp.Expr) else None
+    if isinstance(alias, exp.TableAlias):
+        return None, {c.name for c in alias.columns} | {alias.name}
+    return None, None
+
+
+def _clause(column: exp.Expr, select: exp.Expr) -> str | None:
+    """The argument of ``select`` the column sits in (``where``, ``order``...)."""
+    node = column
+    while node.parent is not None and node.parent is not select:
+        node = node.parent
+    return node.arg_key if node.parent is select else None
+
+
+def _lookup(source: str, key: str) -> exp.Expr:
+    """A tag reference: the key's values in the tags of ``source``, typed as a group."""
+    tags = exp.column(_TAGS, table=source)
+    return exp.Cast(
+        this=call("map_extract_value", tags, exp.Literal.string(key)), to=exp.DataType(this=GROUP)
+    )
+
+
+def resolve_tags(tree: exp.Expr, registry: Registry) -> None:
+    """Make every tag reference of ``tree`` a lookup of its key (see the module
+    docstring): ``#key``, and an unknown name where a source of its SELECT has tags (a
+    qualified ``t.key`` where ``t`` is such a table). A reference projected as it is gets
+    the key's name (``#key`` for an explicit one)."""
+    found: list[tuple[exp.Column, str, str, bool]] = []
+    outer: dict[int, set[str]] = {}  # per scope: the columns of the scopes around it
+    for scope in traverse_scope(tree):
+        tables: dict[str, Table | None] = {}
+        known: set[str] = set()
+        unknown_columns = False
+        for name, source in scope.sources.items():
+            table, columns = _source_columns(source, registry)
+            tables[name] = table
+            known |= columns or set()
+            unknown_columns = unknown_columns or columns is None
+        tagged = [name for name, table in tables.items() if _tagged(table)]
+        outputs = {
+            s.alias for s in getattr(scope.expression, "selects", []) if isinstance(s, exp.Alias)
+        }
+        for column in _columns(scope):
+            name, qualifier = column.name, column.table
+            explicit = name.startswith(TAG_PREFIX)
+            key = name[len(TAG_PREFIX) :] if explicit else name
+            if qualifier:
+                if qualifier not in tables:
+                    continue  # an outer source, or unknown: qualification says
+                on = qualifier if _tagged(tables[qualifier]) else None
+                if on is None or (not explicit and name in (known_of(tables[on]))):
+                    if explicit:
+                        raise Refusal(f"#{key}: {qualifier} has no tags", column)
+                    continue
+            else:
+                if not explicit and (
+                    name in known
+                    or unknown_columns
+                    or (name in outputs and _clause(column, scope.expression) in _ORDERING)
+                    or name in _outer_columns(scope, registry, outer)
+                ):
+                    continue
+                if len(tagged) != 1:
+                    if explicit:
+                        which = "no source has tags" if not tagged else "qualify it: t.#key"
+                        raise Refusal(f"#{key}: {which}", column)
+                    continue
+                on = tagged[0]
+            found.append((column, on, key, explicit))
+    for column, on, key, explicit in found:
+        item = _select_item(column)
+        lookup = _lookup(on, key)
+        column.replace(lookup)
+        item = lookup if item is column else item
+        if item is not None:  # named as the column it stands for
+            alias = exp.to_identifier(("#" if explicit else "") + key, quoted=True)
+            item.replace(exp.Alias(this=item.copy(), alias=alias))
+
+
+def _select_item(column: exp.Expr) -> exp.Expr | None:
+    """The select-list item PostgreSQL names after ``column``: the column itself, or a
+    cast of it (``team::text``), unaliased; None otherwise."""
+    node = column
+    while isinstance(node.parent, (exp.Cast, exp.Paren)) and node.arg_key == "this":
+        node = node.parent
+    if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":
+        return node
+    return None
+
+
+def _columns(scope: Scope) -> list[exp.Column]:
+    """The columns of ``scope``, with those of its GROUP BY and ORDER BY that sqlglot
+    leaves out as references to an output (``#key`` is projected under another name,
+    and ``key`` is a tag whichever it stands for)."""
+    found = list(scope.columns)
+    seen = {id(c) for c in found}
+    for clause in ("group", "order"):
+        held = scope.expression.args.get(clause)
+        if isinstance(held, exp.Expr):
+            for column in held.find_all(exp.Column):
+                if id(column) not in seen and not _nested(column, held):
+                    found.append(column)
+                    seen.add(id(column))
+    return found
+
+
+def _nested(column: exp.Expr, clause: exp.Expr) -> bool:
+    """Whether ``column`` sits in a subquery inside ``clause``."""
+    node = column.parent
+    while node is not None and node is not clause:
+        if isinstance(node, exp.Query):
+            return True
+        node = node.parent
+    return False
+
+
+def known_of(table: Table | None) -> set[str]:
+    return {c.name for c in table.columns} if table is not None else set()
+
+
+def _outer_columns(scope: Scope, registry: Registry, seen: dict[int, set[str]]) -> set[str]:
+    """The column names of the sources of the queries a subquery sits in (a correlated
+    reference is theirs, not a tag)."""
+    names: set[str] = set()
+    parent = scope.parent if scope.is_subquery else None
+    while parent is not None:
+        cached = seen.get(id(parent))
+        if cached is None:
+            cached = set()
+            for source in parent.sources.values():
+                cached |= _source_columns(source, registry)[1] or set()
+            seen[id(parent)] = cached
+        names |= cached
+        parent = parent.parent if parent.is_subquery else None
+    return names
+
+
+# --------------------------------------------------------------- groups
+
+
+def _group(node: exp.Expr) -> bool:
+    return is_type(node, GROUP)
+
+
+def _texty(node: exp.Expr) -> bool:
+    return (isinstance(node, exp.Literal) and node.is_string) or type_in(node.type, TEXT_TYPES)
+
+
+def _typed(node: exp.Expr, name: str) -> exp.Expr:
+    node.type = data_type(name)
+    return node
+
+
+def _contains(group: exp.Expr, value: exp.Expr) -> exp.Expr:
+    return _typed(call("list_contains", group, value), "BOOLEAN")
+
+
+@rewrites(exp.EQ, exp.NEQ)
+def group_equality(node: exp.Expr) -> exp.Expr:
+    """``group = 'v'``: the group contains v (``<>``: it does not); ``group = {'a','b'}``
+    (or another group, or an array): the same set."""
+    left, right = node.this, node.expression
+    if not (_group(left) or _group(right)):
+        return node
+    group, other = (left, right) if _group(left) else (right, left)
+    if _group(other) or type_in(other.type, (exp.DType.ARRAY,)):
+        return node
+    if not (_texty(other) or isinstance(other, exp.Null) or other.type is None):
+        raise UnsupportedError(
+            "a tag (group) compares with text (contains) or a group literal (equality)"
+        )
+    found = _contains(group, other)
+    if isinstance(node, exp.EQ):
+        return found
+    return _typed(exp.Not(this=exp.Paren(this=found)), "BOOLEAN")
+
+
+@rewrites(exp.In)
+def group_overlaps(node: exp.Expr) -> exp.Expr:
+    """``group IN ('a', 'b')``: the group holds a or b (overlaps)."""
+    if not isinstance(node, exp.In):
+        return node
+    if any(_group(e) for e in node.expressions):
+        raise UnsupportedError("a tag (group) cannot be an IN list's item; use tag IN (...)")
+    if not _group(node.this):
+        return node
+    if node.args.get("query") is not None or node.args.get("unnest") is not None:
+        raise UnsupportedError("tag IN takes a list of texts: tag IN ('a', 'b')")
+    values = exp.Array(expressions=[e.copy() for e in node.expressions])
+    return _typed(call("list_has_any", node.this, values), "BOOLEAN")
+
+
+@rewrites(exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like)
+def group_order(node: exp.Expr) -> exp.Expr:
+    """A group compared with text by order or a pattern: refused (cast it to text)."""
+    left, right = node.this, node.expression
+    if (_group(left) and _texty(right)) or (_group(right) and _texty(left)):
+        raise UnsupportedError(
+            "a tag (group) compares with text by = (contains) or IN (overlaps); "
+            "cast it to text for other comparisons: tag::text"
+        )
+    return node
+
+
+@rewrites(exp.Cast, exp.Column)
+def group_values(node: exp.Expr) -> exp.Expr:
+    """A group as the ``VARCHAR[]`` list the rules after see: a tag lookup is the key's
+    list (already sorted and de-duplicated); a group literal is sorted and de-duplicated
+    here, any other array when the query runs; a group cast to text is its values joined
+    by commas."""
+    if isinstance(node, exp.Column):
+        if not _group(node):
+            return node
+        return _typed(node.copy(), "VARCHAR[]")
+    if not isinstance(node, exp.Cast):
+        return node
+    to = node.args["to"]
+    inner: exp.Expr = node.this
+    if _group(inner) and to.this != GROUP:
+        if type_in(to, TEXT_TYPES):
+            return _typed(call("array_to_string", inner, exp.Literal.string(",")), "VARCHAR")
+        if to.this == exp.DType.ARRAY:
+            return inner
+        raise UnsupportedError("a tag (group) casts to text or to text[]")
+    if to.this != GROUP:
+        return node
+    if _group(inner):
+        return inner
+    if isinstance(inner, exp.Anonymous) and inner.name == "map_extract_value":
+        return _typed(inner, "VARCHAR[]")
+    literal = inner.this if isinstance(inner, exp.Cast) else inner
+    if isinstance(literal, exp.Array) and all(
+        isinstance(e, exp.Literal) and e.is_string for e in literal.expressions
+    ):
+        values = sorted({e.this for e in literal.expressions}, key=lambda v: v.encode())
+        array = exp.Array(expressions=[exp.Literal.string(v) for v in values])
+        return _typed(exp.cast(array, data_type("VARCHAR[]")), "VARCHAR[]")
+    if inner.type is None or type_in(inner.type, (exp.DType.ARRAY, exp.DType.UNKNOWN)):
+        return _typed(call("list_sort", call("list_distinct", inner)), "VARCHAR[]")
+    raise UnsupportedError("casts to group take an array of text, or a group literal {'a', 'b'}")
+
+
+REWRITES: tuple[Rewrite, ...] = (group_equality, group_overlaps, group_order, group_values)
+FUNCTIONS: Functions = {}
+SYNTAX: Syntax = {}
