@@ -12,15 +12,19 @@ a cast to text joins the values with commas.
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from ..errors import UnsupportedError
 from ..registry import Registry, Table
 from .declare import Functions, Rewrite, Syntax, rewrites
+from .intervals import parse_interval
 from .nodes import TEXT_TYPES, call, data_type, is_type, type_in
-from .preview_tokens import TAG_PREFIX
+from .preview_tokens import TAG_PREFIX, relative_text
 from .refusals import Refusal
+from .timefuncs import interval_literal
 
 GROUP = exp.DType.HSTORE  # the group type, as the tree types it
 CAST_TYPES = frozenset({GROUP, exp.DType.DATE})
@@ -297,6 +301,41 @@ def group_values(node: exp.Expr) -> exp.Expr:
     raise UnsupportedError("casts to group take an array of text, or a group literal {'a', 'b'}")
 
 
-REWRITES: tuple[Rewrite, ...] = (group_equality, group_overlaps, group_order, group_values)
+# --------------------------------------------------------------- time literals
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@rewrites(exp.Cast)
+def relative_times(node: exp.Expr) -> exp.Expr:
+    """``timestamp 'now'`` is the query's start (``now()``); ``timestamp '1 day ago'``
+    that instant plus the interval ``'1 day ago'`` (PostgreSQL's reading: minus a day);
+    ``date '...'`` the same, as a date. Any other date literal is ``YYYY-MM-DD``."""
+    if not isinstance(node, exp.Cast) or not isinstance(node.this, exp.Literal):
+        return node
+    to, text = node.args["to"].this, node.this.this
+    if to not in (exp.DType.TIMESTAMP, exp.DType.DATE) or not node.this.is_string:
+        return node
+    if not relative_text(text):
+        if to == exp.DType.DATE and not _ISO_DATE.fullmatch(text.strip()):
+            raise UnsupportedError(f"date {text!r}: DDSQL reads YYYY-MM-DD, or '1 day ago'")
+        return node
+    now = call("make_timestamp", call("epoch_us", call("now")))
+    stamp: exp.Expr = now
+    if text.strip().lower() != "now":
+        stamp = exp.Add(this=now, expression=interval_literal(parse_interval(text)))
+    stamp = _typed(exp.Paren(this=stamp), "TIMESTAMP")
+    if to == exp.DType.DATE:
+        return _typed(exp.cast(stamp, data_type("DATE")), "DATE")
+    return stamp
+
+
+REWRITES: tuple[Rewrite, ...] = (
+    relative_times,
+    group_equality,
+    group_overlaps,
+    group_order,
+    group_values,
+)
 FUNCTIONS: Functions = {}
 SYNTAX: Syntax = {}

@@ -173,6 +173,13 @@ def _cast(name: str, kind: TokenType, at: Token, array: bool = False) -> list[To
     return made
 
 
+def relative_text(text: str) -> bool:
+    """Whether a timestamp or date literal's text is relative in DDSQL (Preview):
+    ``now``, or an interval followed by ``ago`` (``'1 day ago'``, ``'1 hr ago'``)."""
+    words = text.strip().lower().split()
+    return words == ["now"] or (len(words) > 1 and words[-1] == "ago")
+
+
 def refuse_preview_tokens(sql: str, tokens: list[Token]) -> list[Token]:
     """The reference variant's tokens, unchanged; preview-only syntax is refused by name,
     saying it is DDSQL Preview syntax and how DDSQL writes it."""

@@ -17,6 +17,7 @@ from sqlglot import exp
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, type_in
+from .preview_tokens import PREVIEW, relative_text
 from .refusals import Refusal
 from .runtime import (
     DATE_BIN,
@@ -52,6 +53,7 @@ def read_timestamp_literal(text: str) -> datetime:
             )
         raise UnsupportedError(
             f"timestamp {text!r}: DDSQL reads YYYY-MM-DD[ HH:MM[:SS[.ffffff]]] (UTC)"
+            + (f"; relative timestamps are {PREVIEW}" if relative_text(text) else "")
         )
     y, mo, d, h, mi, s, frac = (g or "0" for g in match.groups())
     micros = int(frac.ljust(6, "0")) if match.group(7) else 0
@@ -446,6 +448,8 @@ def _cast(node: exp.Expr) -> exp.Expr:
         raise UnsupportedError(f"cannot cast {what} to timestamp")
     if type_in(to, _TEXT_TYPES) and what == "interval":
         return call(INTERVAL_TEXT, _deep(value))
+    if what == "timestamp" and type_in(to, (exp.DType.DATE,)):
+        return node  # its day, as PostgreSQL's (a date: DDSQL Preview only)
     if what in ("timestamp", "interval") and not type_in(to, _TEXT_TYPES):
         # PostgreSQL has no such cast (DuckDB would answer, e.g. a timestamp as JSON)
         raise UnsupportedError(f"cannot cast {what} to {to.sql('postgres').lower()}")

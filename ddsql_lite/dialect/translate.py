@@ -35,6 +35,7 @@ from .names import (
     using_orders,
 )
 from .nodes import data_type
+from .preview_tokens import PREVIEW
 from .refusals import Refusal, Source, refuse
 from .variants import DEFAULT, Variant, variant
 from .walk import apply_rewrites
@@ -360,6 +361,17 @@ def check_calls(
             raise UnsupportedError(at(what, sql, start))
 
 
+def _preview_type(cast: exp.Expr) -> str:
+    """For a cast the reference refuses and the preview allows (``date``, ``group``):
+    say so."""
+    to = cast.args.get("to")
+    named = to.args.get("kind") if isinstance(to, exp.DataType) else None
+    group = isinstance(named, exp.Identifier) and named.name.lower() in ("group", "tag_column")
+    if group or (isinstance(to, exp.DataType) and to.this in variant("preview").cast_types):
+        return f" in DDSQL; the type is {PREVIEW}"
+    return ""
+
+
 def _preview_hint(name: str) -> str:
     """For a function the reference refuses and the preview lists: say so."""
     if name in variant("preview").functions:
@@ -562,9 +574,13 @@ def refuse_cast(cast: exp.Expr, sql: str) -> UnsupportedError:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             closing = source.closing(nxt) if nxt and nxt.token_type == TokenType.L_PAREN else None
             written = sql[tok.start : (closing or tok).end + 1]
-            return UnsupportedError(at(f"casts to {written} are not supported", sql, tok.start))
+            hint = _preview_type(cast)
+            return UnsupportedError(
+                at(f"casts to {written} are not supported{hint}", sql, tok.start)
+            )
     to = cast.args["to"]
-    return UnsupportedError(located(f"casts to {to.sql('postgres')} are not supported", cast, sql))
+    written = f"casts to {to.sql('postgres')} are not supported"
+    return UnsupportedError(located(written + _preview_type(cast), cast, sql))
 
 
 def check_placeholders(placeholders: list[exp.Expr]) -> None:

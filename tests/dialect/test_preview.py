@@ -37,14 +37,17 @@ def _rows(con: Connection, sql: str, syntax: str) -> Any:
 
 
 @pytest.mark.parametrize(
-    "line",
-    [pytest.param(line, id=f"{stem}:{n}") for stem, n, line in corpus_lines("preview")],
+    ("stem", "line"),
+    [pytest.param(stem, line, id=f"{stem}:{n}") for stem, n, line in corpus_lines("preview")],
 )
 def test_no_preview_query_answers_the_same_in_the_reference_variant(
-    con: Connection, line: str
+    con: Connection, stem: str, line: str
 ) -> None:
     sql, *notes = ANNOTATION.split(line.strip())
     query = with_table(sql.strip())
+    if stem == "preview/shared":  # PostgreSQL's syntax, which both variants read alike
+        assert _rows(con, query, "ddsql") == _rows(con, query, "preview")
+        return
     try:
         reference = _rows(con, query, "ddsql")
     except DDSQLError:

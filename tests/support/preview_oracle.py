@@ -14,7 +14,7 @@ the preview pages, on the text and on sqlglot's PostgreSQL tree.
   array ``ARRAY['a', 'b']::text[]``, which ``=`` compares as a set.
 * ``0x4B1D`` becomes its decimal value; ``array<int>[1, 2]`` ``(ARRAY[1, 2]::int[])``.
 * ``timestamp 'now'`` and ``timestamp '<interval> ago'`` become ``LOCALTIMESTAMP`` plus
-  the interval (the server's clock is UTC); ``date '...'`` relative is the day of it.
+  the interval (the server's clock is UTC); a relative ``date '...'`` is its date.
 """
 
 from __future__ import annotations
@@ -60,8 +60,10 @@ def _group_literal(match: re.Match[str]) -> str:
 
 def _relative(match: re.Match[str]) -> str:
     kind, text = match.group(1).lower(), match.group(2)
-    stamp = "LOCALTIMESTAMP" if text.lower() == "now" else f"(LOCALTIMESTAMP + interval '{text}')"
-    return f"date_trunc('day', {stamp})" if kind == "date" else stamp
+    stamp = "LOCALTIMESTAMP"
+    if text.lower() != "now":
+        stamp = f"(LOCALTIMESTAMP + CAST('{text}' AS interval))"
+    return f"CAST({stamp} AS date)" if kind == "date" else stamp
 
 
 def _explicit(match: re.Match[str]) -> str:
