@@ -30,6 +30,8 @@ RAW_FUNCTIONS = {
     "json_extract_path": "ddsql_json_extract_path",
     "json_extract_path_text": "ddsql_json_extract_path_text",
 }
+# The same in DDSQL (Preview) only.
+PREVIEW_RAW = {"date_diff": "ddsql_date_diff"}
 INTERNAL_PREFIX = "ddsql_"
 # What a placeholder's name may be (it is printed as $name in the DuckDB SQL).
 PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -162,11 +164,9 @@ def _tokenize(
             if nxt is not None and nxt.token_type == _L_PAREN:  # a call
                 if calls is not None:
                     calls.setdefault(lowered, tok.start)
-                if lowered in RAW_FUNCTIONS:
-                    tok = Token(
-                        _VAR, RAW_FUNCTIONS[lowered], tok.line, tok.col, tok.start, tok.end,
-                        tok.comments,
-                    )  # fmt: skip
+                raw = RAW_FUNCTIONS.get(lowered) or (preview and PREVIEW_RAW.get(lowered))
+                if raw:
+                    tok = Token(_VAR, raw, tok.line, tok.col, tok.start, tok.end, tok.comments)
         elif kind in _REGEX_OPERATORS:
             # ~ parses to the same node as REGEXP_LIKE(...): refuse it here, by its token.
             bang = out[-1] if out and out[-1].text == "!" else None

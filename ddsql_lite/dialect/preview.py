@@ -23,7 +23,7 @@ from .declare import Functions, Rewrite, Syntax, rewrites
 from .intervals import parse_interval
 from .nodes import TEXT_TYPES, call, data_type, is_type, type_in
 from .preview_tokens import TAG_PREFIX, relative_text
-from .refusals import Refusal
+from .refusals import Refusal, Source
 from .timefuncs import interval_literal
 
 GROUP = exp.DType.HSTORE  # the group type, as the tree types it
@@ -194,6 +194,39 @@ def _outer_columns(scope: Scope, registry: Registry, seen: dict[int, set[str]]) 
         names |= cached
         parent = parent.parent if parent.is_subquery else None
     return names
+
+
+def written_names(
+    tree: exp.Expr, columns: tuple[str, ...], sql: str, functions: frozenset[str]
+) -> tuple[str, ...]:
+    """PostgreSQL's output names (``columns``, from :func:`.names.output_names`) with the
+    name of a preview function as written where sqlglot parses it into a node that
+    names it otherwise (``string_agg``, ``substr``, ``char_length``, ``mod``...)."""
+    select = tree
+    while isinstance(select, exp.Union):
+        select = select.this
+    if not isinstance(select, exp.Select) or len(columns) != len(select.expressions):
+        return columns
+    named = list(columns)
+    for i, item in enumerate(select.expressions):
+        node = item
+        while isinstance(node, (exp.Cast, exp.Paren)):
+            node = node.this
+        if isinstance(node, exp.Mod):  # mod(x, y) (PostgreSQL's name), or x % y
+            extent = Source(sql).extent(node)
+            if extent is not None and sql[extent[0] : extent[0] + 3].lower() == "mod":
+                named[i] = "mod"
+        elif isinstance(node, exp.Func) and not isinstance(node, exp.Anonymous):
+            written = Source(sql).call_name(node).lower()
+            if written in functions and written not in _reference_functions():
+                named[i] = written
+    return tuple(named)
+
+
+def _reference_functions() -> frozenset[str]:
+    from .variants import variant
+
+    return variant().functions
 
 
 # --------------------------------------------------------------- groups

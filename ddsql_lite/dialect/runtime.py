@@ -37,6 +37,16 @@ def _macro(name: str, definition: str) -> str:
     return name
 
 
+# ------------------------------------------------------------------- DDSQL (Preview)
+
+# round(x, s) on the decimal a double prints as, half away from zero (PostgreSQL's
+# round(numeric, int) of that value); above 1e19 a double is an integer already.
+ROUND_PLACES_MACRO = _macro(
+    "ddsql_round_places",
+    "(x, s) AS CASE WHEN abs(x) >= 1e19 THEN CAST(x AS DOUBLE) "
+    "ELSE CAST(round(CAST(CAST(x AS VARCHAR) AS DECIMAL(38, 18)), s) AS DOUBLE) END",
+)
+
 # ------------------------------------------------------------------- division
 
 NONZERO_MACRO = _macro(

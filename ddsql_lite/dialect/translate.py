@@ -154,6 +154,10 @@ class Translator:
 
             resolve_tags(tree, self.registry)  # tag references, before naming outputs
         columns = output_names(tree)
+        if self.variant.preview:
+            from .preview import written_names
+
+            columns = written_names(tree, columns, sql, self.variant.functions)
         name_outputs(tree, columns)
         tree = name_values(tree, found.of(exp.Values))
         tables.prepare_select_lists(found.of(exp.Anonymous), found.of(exp.Explode))

@@ -1,7 +1,8 @@
 """The two variants of DDSQL a translator speaks: the reference (``ddsql``, the default)
 and DDSQL (Preview) (``preview``). A variant is a set of rule modules and a few switches
 over the one parser and the one pipeline, not a second translator (docs/design.md,
-"Variants"): the preview adds :mod:`.preview` in front of :data:`.rules.RULES`, its
+"Variants"): the preview adds :mod:`.preview` and :mod:`.preview_functions` in front of
+:data:`.rules.RULES`, its
 token pass (:mod:`.preview_tokens`) and the casts it allows.
 """
 
@@ -69,11 +70,11 @@ def variant(name: str = DEFAULT) -> Variant:
         from . import rules
 
         if name == "preview":
-            from . import preview
+            from . import preview, preview_functions
 
             found = Variant(
                 name,
-                (preview, *rules.RULES),
+                (preview, preview_functions, *rules.RULES),
                 frozenset(CAST_TYPES | preview.CAST_TYPES),
                 preview=True,
             )

@@ -66,6 +66,14 @@ def _relative(match: re.Match[str]) -> str:
     return f"CAST({stamp} AS date)" if kind == "date" else stamp
 
 
+# The preview's type names PostgreSQL spells otherwise (its reals and decimals are float64).
+_PG_TYPES = {"double": "double precision", "real": "double precision", "string": "text"}
+
+
+def _pg_type(name: str) -> str:
+    return _PG_TYPES.get(name.lower(), name)
+
+
 def _explicit(match: re.Match[str]) -> str:
     key = match.group(1)
     key = key[1:-1].replace('""', '"') if key.startswith('"') else key.lower()
@@ -77,7 +85,7 @@ def spelled(sql: str) -> str:
     sql = _GROUP.sub(_group_literal, sql)
     sql = _RELATIVE.sub(_relative, sql)
     sql = _outside_strings(sql, _HEX, lambda m: str(int(m.group(1), 16)))
-    sql = _outside_strings(sql, _TYPED_ARRAY, lambda m: f"(ARRAY[{m.group(2)}]::{m.group(1)}[])")
+    sql = _TYPED_ARRAY.sub(lambda m: f"(ARRAY[{m.group(2)}]::{_pg_type(m.group(1))}[])", sql)
     return _outside_strings(sql, _EXPLICIT, _explicit)
 
 
@@ -107,12 +115,15 @@ def _is_tag(node: exp.Expr) -> bool:
 
 def to_postgres(sql: str) -> str:
     """The PostgreSQL query that means what the preview query ``sql`` means."""
-    tree = sqlglot.parse_one(spelled(sql), read="postgres")
+    text = spelled(sql)
+    tree = sqlglot.parse_one(text, read="postgres")
     defined = _defined(tree)
+    changed = False
     for column in list(tree.find_all(exp.Column)):
         key = _tag(column, defined)
         if key is None:
             continue
+        changed = True
         tags = exp.column("tags", table=column.table or None)
         lookup = exp.Anonymous(
             this="tag_values", expressions=[tags, exp.Literal.string(key.lstrip("#"))]
@@ -127,7 +138,8 @@ def to_postgres(sql: str) -> str:
             target.replace(exp.alias_(target.copy(), key, quoted=True))
     for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Cast)):
         _meaning(node)
-    return tree.sql(dialect="postgres")
+    # Without tags, the text as spelled: sqlglot's SQL could name calls otherwise (substr).
+    return tree.sql(dialect="postgres") if changed else text
 
 
 def _meaning(node: exp.Expr) -> None:

@@ -17,3 +17,9 @@ SELECT CAST('true' AS boolean) AS b, CAST('{"a": 1}' AS json) AS j
 SELECT CAST('2025-01-02 03:04:05' AS timestamp) AS ts
 SELECT CAST('2025-01-02 03:04:05' AS timestamp without time zone) AS ts
 SELECT interval '1 day' AS i
+-- functions.md / window_functions.md entries the reference lists too
+SELECT reverse('brown') AS r
+SELECT trim(leading 'x' from 'xxaxx') AS l, trim(trailing 'x' from 'xxaxx') AS r, trim(both 'x' from 'xxaxx') AS b
+SELECT unnest(ARRAY[1, 2, 3]) AS a, unnest(ARRAY['x', 'y']) AS b
+SELECT to_timestamp(0) AS a, to_timestamp(1700000000) AS b
+SELECT name, rank() OVER (ORDER BY status) AS r, row_number() OVER (ORDER BY _key) AS n FROM t ORDER BY _key
