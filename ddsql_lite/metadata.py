@@ -70,11 +70,16 @@ def statement_help() -> tuple[tuple[StatementHelp, ...], dict[str, str], str]:
     return accepted, dict(data["refused"]), str(data["also_refused"])
 
 
-def function_names() -> tuple[str, ...]:
-    """Every function DDSQL knows, as the translator accepts it."""
+def function_names(syntax: str = "ddsql") -> tuple[str, ...]:
+    """Every function DDSQL knows, as the translator accepts it (in the variant
+    ``syntax``: ``ddsql`` or ``preview``)."""
     from .dialect.functions import DDSQL_FUNCTIONS
 
-    return tuple(DDSQL_FUNCTIONS)
+    if syntax == "ddsql":
+        return tuple(DDSQL_FUNCTIONS)
+    from .dialect.variants import variant
+
+    return tuple(variant(syntax).functions)
 
 
 def tag_keys(con: Connection, table: str, column: str) -> list[str]:

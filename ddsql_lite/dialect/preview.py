@@ -280,14 +280,19 @@ def group_overlaps(node: exp.Expr) -> exp.Expr:
         return node
     if node.args.get("query") is not None or node.args.get("unnest") is not None:
         raise UnsupportedError("tag IN takes a list of texts: tag IN ('a', 'b')")
+    if not all(_texty(e) or isinstance(e, exp.Null) for e in node.expressions):
+        raise UnsupportedError("tag IN takes a list of texts: tag IN ('a', 'b')")
     values = exp.Array(expressions=[e.copy() for e in node.expressions])
     return _typed(call("list_has_any", node.this, values), "BOOLEAN")
 
 
-@rewrites(exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like)
+@rewrites(exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.DPipe, exp.Add, exp.Sub)
 def group_order(node: exp.Expr) -> exp.Expr:
-    """A group compared with text by order or a pattern: refused (cast it to text)."""
+    """A group compared with text by order or a pattern, or an operand of ``||``, ``+``
+    or ``-``: refused (cast it to text)."""
     left, right = node.this, node.expression
+    if isinstance(node, (exp.DPipe, exp.Add, exp.Sub)) and (_group(left) or _group(right)):
+        raise UnsupportedError("a tag (group) is no operand here; cast it to text: tag::text")
     if (_group(left) and _texty(right)) or (_group(right) and _texty(left)):
         raise UnsupportedError(
             "a tag (group) compares with text by = (contains) or IN (overlaps); "
@@ -314,12 +319,16 @@ def group_values(node: exp.Expr) -> exp.Expr:
         if type_in(to, TEXT_TYPES):
             return _typed(call("array_to_string", inner, exp.Literal.string(",")), "VARCHAR")
         if to.this == exp.DType.ARRAY:
-            return inner
+            return group_values(inner)
         raise UnsupportedError("a tag (group) casts to text or to text[]")
+    if to.this == exp.DType.ARRAY and any(
+        isinstance(e, exp.DataType) and e.this == GROUP for e in to.expressions
+    ):
+        raise UnsupportedError("arrays of groups are not supported")
     if to.this != GROUP:
         return node
     if _group(inner):
-        return inner
+        return group_values(inner)  # (the walk goes on under a replacement, not at it)
     if isinstance(inner, exp.Anonymous) and inner.name == "map_extract_value":
         return _typed(inner, "VARCHAR[]")
     literal = inner.this if isinstance(inner, exp.Cast) else inner

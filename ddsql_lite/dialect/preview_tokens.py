@@ -135,7 +135,7 @@ def preview_tokens(sql: str, tokens: list[Token]) -> list[Token]:
             closing = _closing_bracket(tokens, typed + 1)
             if closing is not None:
                 end = tokens[closing]
-                tail = [_token(_DCOLON, "::", end), *tokens[i + 2 : typed]]
+                tail = [_token(_DCOLON, "::", end), *map(_type_name, tokens[i + 2 : typed])]
                 tail += [_token(_L_BRACKET, "[", end), _token(_R_BRACKET, "]", end)]
                 after.setdefault(closing, []).extend([*tail, _token(_R_PAREN, ")", end)])
                 out += [_token(_L_PAREN, "(", tok), tok]
@@ -163,6 +163,13 @@ def preview_tokens(sql: str, tokens: list[Token]) -> list[Token]:
             out += after.pop(i)
         i += 1
     return out
+
+
+def _type_name(tok: Token) -> Token:
+    """A type's token, ``group`` and ``tag_column`` as ``hstore``."""
+    if tok.token_type == _VAR and tok.text.lower() in _GROUP_TYPES:
+        return _token(TokenType.HSTORE, "hstore", tok)
+    return tok
 
 
 def _cast(name: str, kind: TokenType, at: Token, array: bool = False) -> list[Token]:

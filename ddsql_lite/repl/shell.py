@@ -525,10 +525,11 @@ class ShellCompleter(Completer):
         if (
             not event.completion_requested
             and not before[-1:].isalnum()
-            and (before[-1:] not in ("_", ".", "'", '"'))
+            and (before[-1:] not in ("_", ".", "'", '"', "#"))
         ):
             return  # while typing, offer names only once a name has started (Tab: always)
-        for cand in complete(before, self.shell.catalog, document.text_after_cursor):
+        syntax = self.shell.con.syntax
+        for cand in complete(before, self.shell.catalog, document.text_after_cursor, syntax):
             yield Completion(
                 cand.text,
                 cand.start,

@@ -108,11 +108,14 @@ def test_connect_takes_the_syntax_option() -> None:
     [
         (f"SELECT name FROM {T} WHERE team IN (SELECT name FROM {T})", "tag IN takes a list"),
         (f"SELECT name FROM {T} WHERE 'a' IN (team)", "cannot be an IN list's item"),
+        (f"SELECT name FROM {T} WHERE team IN (1, 2)", "tag IN takes a list of texts"),
         ("SELECT #team", "no source has tags"),
         (f"SELECT name FROM {T} AS a, {T} AS b WHERE #team = 'x'", "qualify it"),
         (f"SELECT team::int FROM {T}", "casts to text or to text[]"),
         ("SELECT 'a'::group", "casts to group take an array of text"),
         ('SELECT "ddsql_tag#x"', "reserved"),
+        (f"SELECT team || 'x' FROM {T}", "no operand here"),
+        ("SELECT array<group>['a']", "arrays of groups"),
         ("SELECT 0x8000000000000000", "out of range for type bigint"),
     ],
 )
@@ -122,6 +125,9 @@ def test_preview_refusals(sql: str, message: str) -> None:
 
 
 def test_groups_and_casts_to_group() -> None:
+    for cast in ("#team::group::tag_column", "region::text[]", "(team::group)::text"):
+        sql = PREVIEW.translate(f"SELECT {cast} FROM {T}").duckdb_sql
+        assert "HSTORE" not in sql.upper(), sql
     literal = PREVIEW.translate("SELECT ARRAY['b', 'a', 'b']::group, {'b', 'a'}::tag_column")
     assert literal.duckdb_sql.count("['a', 'b']") == 2  # sorted, once each, when translated
     sql = PREVIEW.translate(f"SELECT string_to_array(name, '-')::group FROM {T}").duckdb_sql
@@ -170,3 +176,15 @@ def test_the_shell_switches_the_variant_and_its_prompt_says_which() -> None:
         assert shell.prompt() == PREVIEW_PROMPT  # kept by \reload
     finally:
         shell.close()
+
+
+def test_the_shell_catalog_lists_the_variant_functions(con: Connection) -> None:
+    from ddsql_lite.repl.catalog import ConnectionCatalog
+
+    catalog = ConnectionCatalog(con)
+    assert "string_agg" not in set(catalog.functions())
+    con.set_syntax("preview")
+    try:
+        assert {"string_agg", "date_diff", "lower"} <= set(catalog.functions())
+    finally:
+        con.set_syntax("ddsql")

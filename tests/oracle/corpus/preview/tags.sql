@@ -109,3 +109,10 @@ SELECT * FROM t WHERE team = 'fraud' ORDER BY _key
 SELECT name FROM t WHERE team > 'a' -- error: cast it to text
 SELECT name FROM t WHERE team LIKE 'f%' -- error: cast it to text
 SELECT name FROM t WHERE team = 1 -- error: compares with text
+-- a cast to text[] is the array; casts to group keep a group
+SELECT name, region::text[] AS r FROM t ORDER BY _key
+SELECT name, #team::group AS g FROM t ORDER BY _key -- pg: SELECT name, tag_values(tags, 'team') AS g FROM t ORDER BY _key
+SELECT count(*) FROM t WHERE team::text[] = ARRAY['fraud']
+-- tag operands of ||, + and - are refused (PostgreSQL would append to the array)
+SELECT team || 'x' FROM t -- error: cast it to text -- pg: SELECT ARRAY[1] + 1
+SELECT name FROM t WHERE team IN (1, 2) -- error: list of texts -- pg: SELECT ARRAY['a'] && ARRAY[1]
