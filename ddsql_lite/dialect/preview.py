@@ -24,6 +24,7 @@ from .intervals import parse_interval
 from .nodes import TEXT_TYPES, call, data_type, is_type, type_in
 from .preview_tokens import TAG_PREFIX, relative_text
 from .refusals import Refusal, Source
+from .runtime import JSON_TAGS_MACRO, JSON_TIMESTAMP_MACRO
 from .timefuncs import interval_literal
 
 GROUP = exp.DType.HSTORE  # the group type, as the tree types it
@@ -87,6 +88,7 @@ def resolve_tags(tree: exp.Expr, registry: Registry) -> None:
     qualified ``t.key`` where ``t`` is such a table). A reference projected as it is gets
     the key's name (``#key`` for an explicit one)."""
     found: list[tuple[exp.Column, str, str, bool]] = []
+    rows: list[tuple[exp.Column, Table]] = []
     outer: dict[int, set[str]] = {}  # per scope: the columns of the scopes around it
     for scope in traverse_scope(tree):
         tables: dict[str, Table | None] = {}
@@ -103,6 +105,10 @@ def resolve_tags(tree: exp.Expr, registry: Registry) -> None:
         }
         for column in _columns(scope):
             name, qualifier = column.name, column.table
+            whole = tables.get(name) if _whole_row(column) and not qualifier else None
+            if whole is not None:
+                rows.append((column, whole))  # row_to_json(t)
+                continue
             explicit = name.startswith(TAG_PREFIX)
             key = name[len(TAG_PREFIX) :] if explicit else name
             if qualifier:
@@ -128,6 +134,15 @@ def resolve_tags(tree: exp.Expr, registry: Registry) -> None:
                     continue
                 on = tagged[0]
             found.append((column, on, key, explicit))
+    for column, table in rows:
+        call_node = column.parent
+        assert call_node is not None
+        json = row_json(column.name, table)
+        item = _select_item(call_node)
+        call_node.replace(json)
+        if item is not None:
+            target = json if item is call_node else item
+            target.replace(exp.Alias(this=target.copy(), alias=exp.to_identifier("row_to_json")))
     for column, on, key, explicit in found:
         item = _select_item(column)
         lookup = _lookup(on, key)
@@ -136,6 +151,30 @@ def resolve_tags(tree: exp.Expr, registry: Registry) -> None:
         if item is not None:  # named as the column it stands for
             alias = exp.to_identifier(("#" if explicit else "") + key, quoted=True)
             item.replace(exp.Alias(this=item.copy(), alias=alias))
+
+
+def _whole_row(column: exp.Expr) -> bool:
+    """Whether ``column`` is the one argument of ``row_to_json(...)``."""
+    parent = column.parent
+    return (
+        isinstance(parent, exp.Anonymous)
+        and parent.name.lower() == "row_to_json"
+        and len(parent.expressions) == 1
+    )
+
+
+def row_json(source: str, table: Table) -> exp.Expr:
+    """``row_to_json(source)``: a JSON object of the table's columns, in order, each as
+    PostgreSQL's ``to_json`` writes it (tags as hstore's JSON)."""
+    args: list[exp.Expr] = []
+    for col in table.columns:
+        value: exp.Expr = exp.column(col.name, table=source, quoted=True)
+        if col.type.ddsql == "HSTORE":
+            value = call(JSON_TAGS_MACRO, value)
+        elif col.type.ddsql == "TIMESTAMP":
+            value = call(JSON_TIMESTAMP_MACRO, value)
+        args += [exp.Literal.string(col.name), value]
+    return call("json_object", *args)  # typed JSON by json_values
 
 
 def _select_item(column: exp.Expr) -> exp.Expr | None:
@@ -372,7 +411,20 @@ def relative_times(node: exp.Expr) -> exp.Expr:
     return stamp
 
 
+def _json(node: exp.Expr) -> bool:
+    return is_type(node, exp.DType.JSON)
+
+
+@rewrites(calls=("json_object",))
+def json_values(node: exp.Expr) -> exp.Expr:
+    """The objects :func:`row_json` builds are JSON (typed so for the JSON operators)."""
+    if isinstance(node, exp.Anonymous) and node.name == "json_object" and not _json(node):
+        return _typed(node.copy(), "JSON")
+    return node
+
+
 REWRITES: tuple[Rewrite, ...] = (
+    json_values,
     relative_times,
     group_equality,
     group_overlaps,

@@ -129,7 +129,7 @@ def null_strings(node: exp.Expr) -> exp.Expr:
     return exp.ArrayToString(this=filled, expression=node.expression)
 
 
-@rewrites(calls=(DATE_DIFF, "json_build_object"))
+@rewrites(calls=(DATE_DIFF, "json_build_object", "row_to_json"))
 def preview_calls(node: exp.Expr) -> exp.Expr:
     """``date_diff(unit, a, b)``: how many unit boundaries lie from a to b (DuckDB's
     ``date_diff``); ``json_build_object(k, v, ...)``: a JSON object."""
@@ -144,6 +144,8 @@ def preview_calls(node: exp.Expr) -> exp.Expr:
         if word not in DATE_DIFF_UNITS:
             raise UnsupportedError(f"date_diff() unit {unit.this!r} is not supported")
         return call("date_diff", exp.Literal.string(word), args[1], args[2])
+    if name == "row_to_json":  # (a table's name was made an object before qualification)
+        raise UnsupportedError("row_to_json() takes a table's name: SELECT row_to_json(t) FROM t")
     if name == "json_build_object":
         if len(args) % 2:
             raise UnsupportedError("argument list must have even number of elements")
@@ -153,7 +155,9 @@ def preview_calls(node: exp.Expr) -> exp.Expr:
                     "json_build_object() values are text, numbers, booleans or JSON here; "
                     "cast a timestamp to text"
                 )
-        return call("json_object", *args)
+        built = call("json_object", *args)
+        built.type = data_type("JSON")  # for the JSON operators after
+        return built
     return node
 
 
@@ -187,6 +191,7 @@ FUNCTIONS: Functions = {
     "date_diff": (DATE_DIFF,),
     "nullif": (exp.Nullif,),
     "json_build_object": ("json_build_object",),
+    "row_to_json": ("row_to_json",),
     "dense_rank": (exp.DenseRank,),
 }
 SYNTAX: Syntax = {}

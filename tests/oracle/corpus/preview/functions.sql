@@ -79,3 +79,10 @@ SELECT json_build_object('a') AS j -- error: even number
 -- window functions
 SELECT name, dense_rank() OVER (ORDER BY status) AS r FROM t ORDER BY _key
 SELECT name, dense_rank() OVER (PARTITION BY account_id ORDER BY type) AS r FROM t ORDER BY _key
+-- row_to_json(table): the row as a JSON object (tags as hstore's JSON: values joined by commas)
+SELECT row_to_json(t) FROM t ORDER BY _key
+SELECT x.name, row_to_json(x) AS j FROM t AS x WHERE x.status = 'Running' ORDER BY x._key
+SELECT row_to_json(t) -> 'tags' AS tags FROM t ORDER BY _key
+SELECT row_to_json(t) ->> 'creation_time' AS created FROM t ORDER BY _key
+SELECT row_to_json(name) FROM t -- error: takes a table's name
+SELECT json_build_object('a', 1, 'b', 'x') -> 'b' AS b, json_build_object('a', 1) ->> 'a' AS a
