@@ -48,6 +48,8 @@ def _source_columns(source: object, registry: Registry) -> tuple[Table | None, s
         if table is not None:
             return table, {c.name for c in table.columns}
         return None, None
+    if isinstance(source, Scope) and not isinstance(source.expression, exp.Query):
+        source = source.expression  # a table function (UNNEST ...): its alias names it
     if isinstance(source, Scope):
         query = source.expression
         alias = query.parent.args.get("alias") if query.parent is not None else None
@@ -189,12 +191,12 @@ def _select_item(column: exp.Expr) -> exp.Expr | None:
 
 
 def _columns(scope: Scope) -> list[exp.Column]:
-    """The columns of ``scope``, with those of its GROUP BY and ORDER BY that sqlglot
-    leaves out as references to an output (``#key`` is projected under another name,
+    """The columns of ``scope``, with those of its GROUP BY, ORDER BY and HAVING that
+    sqlglot leaves out as references to an output (``#key`` is projected under another name,
     and ``key`` is a tag whichever it stands for)."""
     found = list(scope.columns)
     seen = {id(c) for c in found}
-    for clause in ("group", "order"):
+    for clause in ("group", "order", "having"):
         held = scope.expression.args.get(clause)
         if isinstance(held, exp.Expr):
             for column in held.find_all(exp.Column):
@@ -298,7 +300,8 @@ def group_equality(node: exp.Expr) -> exp.Expr:
     group, other = (left, right) if _group(left) else (right, left)
     if _group(other) or type_in(other.type, (exp.DType.ARRAY,)):
         return node
-    if not (_texty(other) or isinstance(other, exp.Null) or other.type is None):
+    unknown = other.type is None or type_in(other.type, (exp.DType.UNKNOWN, exp.DType.NULL))
+    if not (_texty(other) or isinstance(other, (exp.Null, exp.Placeholder)) or unknown):
         raise UnsupportedError(
             "a tag (group) compares with text (contains) or a group literal (equality)"
         )

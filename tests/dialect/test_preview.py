@@ -206,3 +206,8 @@ def test_the_fast_path_agrees_with_sqlglot_on_the_preview_corpus() -> None:
 
     for sql in corpus_queries("preview"):
         assert outcome(PREVIEW, sql) == outcome(slow, sql), sql
+
+
+def test_a_parameter_compared_with_a_tag_is_contains(con: Connection) -> None:
+    sql = f"SELECT count(*) FROM {T} WHERE team = :team"
+    assert con.sql(sql, {"team": "fraud"}, syntax="preview").fetchall() == [(2,)]

@@ -116,3 +116,10 @@ SELECT count(*) FROM t WHERE team::text[] = ARRAY['fraud']
 -- tag operands of ||, + and - are refused (PostgreSQL would append to the array)
 SELECT team || 'x' FROM t -- error: cast it to text -- pg: SELECT ARRAY[1] + 1
 SELECT name FROM t WHERE team IN (1, 2) -- error: list of texts -- pg: SELECT ARRAY['a'] && ARRAY[1]
+-- tags in HAVING, in a window's PARTITION BY, beside a table function
+SELECT env, count(*) FROM t GROUP BY env HAVING env = 'prod'
+SELECT env, count(*) FROM t GROUP BY env HAVING env IN ('staging', 'sandbox') ORDER BY env
+SELECT name, rank() OVER (PARTITION BY env ORDER BY name) AS r FROM t ORDER BY _key
+SELECT name, count(*) OVER (PARTITION BY team) AS n FROM t ORDER BY _key
+SELECT u, team FROM t, unnest(ARRAY[1, 2]) AS u WHERE team = 'fraud' ORDER BY _key, u
+SELECT a.name FROM t AS a JOIN t AS b ON a._key = b._key WHERE a.team = 'fraud' AND b.env = 'prod' ORDER BY a._key
