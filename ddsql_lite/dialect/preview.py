@@ -13,6 +13,7 @@ a cast to text joins the values with commas.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
@@ -84,75 +85,97 @@ def _lookup(source: str, key: str) -> exp.Expr:
     )
 
 
+@dataclass
+class _Select:
+    """What the FROM of one SELECT (a scope) offers its names."""
+
+    tables: dict[str, Table | None]  # each source's registry table (None for others)
+    known: set[str]  # the sources' column names
+    unknown: bool  # some source's columns cannot be told
+    outputs: set[str]  # the select list's aliases
+    outer: set[str]  # the columns of the queries around a correlated subquery
+
+    @property
+    def tagged(self) -> list[str]:
+        return [name for name, table in self.tables.items() if _tagged(table)]
+
+
+def _select_of(scope: Scope, registry: Registry, seen: dict[int, set[str]]) -> _Select:
+    found = _Select({}, set(), False, set(), _outer_columns(scope, registry, seen))
+    for name, source in scope.sources.items():
+        table, columns = _source_columns(source, registry)
+        found.tables[name] = table
+        found.known |= columns or set()
+        found.unknown = found.unknown or columns is None
+    selects = getattr(scope.expression, "selects", [])
+    found.outputs = {s.alias for s in selects if isinstance(s, exp.Alias)}
+    return found
+
+
+def _tag_of(column: exp.Column, scope: Scope, select: _Select) -> tuple[str, str, bool] | None:
+    """(source, key, explicit) when ``column`` is a tag reference, else None; refuses an
+    explicit one that names no source with tags."""
+    name, qualifier = column.name, column.table
+    explicit = name.startswith(TAG_PREFIX)
+    key = name[len(TAG_PREFIX) :] if explicit else name
+    if qualifier:
+        if qualifier not in select.tables:
+            return None  # an outer source, or unknown: qualification says
+        table = select.tables[qualifier]
+        if not _tagged(table) or (not explicit and name in _columns_of(table)):
+            if explicit:
+                raise Refusal(f"#{key}: {qualifier} has no tags", column)
+            return None
+        return qualifier, key, explicit
+    if not explicit and (
+        name in select.known
+        or select.unknown
+        or (name in select.outputs and _clause(column, scope.expression) in _ORDERING)
+        or name in select.outer
+    ):
+        return None
+    if len(select.tagged) != 1:
+        if explicit:
+            which = "no source has tags" if not select.tagged else "qualify it: t.#key"
+            raise Refusal(f"#{key}: {which}", column)
+        return None
+    return select.tagged[0], key, explicit
+
+
 def resolve_tags(tree: exp.Expr, registry: Registry) -> None:
     """Make every tag reference of ``tree`` a lookup of its key (see the module
     docstring): ``#key``, and an unknown name where a source of its SELECT has tags (a
     qualified ``t.key`` where ``t`` is such a table). A reference projected as it is gets
-    the key's name (``#key`` for an explicit one)."""
-    found: list[tuple[exp.Column, str, str, bool]] = []
+    the key's name (``#key`` for an explicit one). ``row_to_json(t)`` of such a table
+    becomes its JSON object (:func:`row_json`)."""
+    found: list[tuple[exp.Column, tuple[str, str, bool]]] = []
     rows: list[tuple[exp.Column, Table]] = []
-    outer: dict[int, set[str]] = {}  # per scope: the columns of the scopes around it
+    seen: dict[int, set[str]] = {}  # per scope: the columns of the scopes around it
     for scope in traverse_scope(tree):
-        tables: dict[str, Table | None] = {}
-        known: set[str] = set()
-        unknown_columns = False
-        for name, source in scope.sources.items():
-            table, columns = _source_columns(source, registry)
-            tables[name] = table
-            known |= columns or set()
-            unknown_columns = unknown_columns or columns is None
-        tagged = [name for name, table in tables.items() if _tagged(table)]
-        outputs = {
-            s.alias for s in getattr(scope.expression, "selects", []) if isinstance(s, exp.Alias)
-        }
+        select = _select_of(scope, registry, seen)
         for column in _columns(scope):
-            name, qualifier = column.name, column.table
-            whole = tables.get(name) if _whole_row(column) and not qualifier else None
-            if whole is not None:
-                rows.append((column, whole))  # row_to_json(t)
+            whole = select.tables.get(column.name) if _whole_row(column) else None
+            if whole is not None and not column.table:
+                rows.append((column, whole))
                 continue
-            explicit = name.startswith(TAG_PREFIX)
-            key = name[len(TAG_PREFIX) :] if explicit else name
-            if qualifier:
-                if qualifier not in tables:
-                    continue  # an outer source, or unknown: qualification says
-                on = qualifier if _tagged(tables[qualifier]) else None
-                if on is None or (not explicit and name in (known_of(tables[on]))):
-                    if explicit:
-                        raise Refusal(f"#{key}: {qualifier} has no tags", column)
-                    continue
-            else:
-                if not explicit and (
-                    name in known
-                    or unknown_columns
-                    or (name in outputs and _clause(column, scope.expression) in _ORDERING)
-                    or name in _outer_columns(scope, registry, outer)
-                ):
-                    continue
-                if len(tagged) != 1:
-                    if explicit:
-                        which = "no source has tags" if not tagged else "qualify it: t.#key"
-                        raise Refusal(f"#{key}: {which}", column)
-                    continue
-                on = tagged[0]
-            found.append((column, on, key, explicit))
+            tag = _tag_of(column, scope, select)
+            if tag is not None:
+                found.append((column, tag))
     for column, table in rows:
-        call_node = column.parent
-        assert call_node is not None
-        json = row_json(column.name, table)
-        item = _select_item(call_node)
-        call_node.replace(json)
-        if item is not None:
-            target = json if item is call_node else item
-            target.replace(exp.Alias(this=target.copy(), alias=exp.to_identifier("row_to_json")))
-    for column, on, key, explicit in found:
-        item = _select_item(column)
-        lookup = _lookup(on, key)
-        column.replace(lookup)
-        item = lookup if item is column else item
-        if item is not None:  # named as the column it stands for
-            alias = exp.to_identifier(("#" if explicit else "") + key, quoted=True)
-            item.replace(exp.Alias(this=item.copy(), alias=alias))
+        _replace_named(column.parent, row_json(column.name, table), "row_to_json")
+    for column, (on, key, explicit) in found:
+        _replace_named(column, _lookup(on, key), ("#" if explicit else "") + key)
+
+
+def _replace_named(node: exp.Expr | None, new: exp.Expr, name: str) -> None:
+    """Replace ``node`` by ``new``; the select-list item PostgreSQL names after ``node``
+    (itself or a cast of it) gets ``name`` as its alias."""
+    assert node is not None
+    item = _select_item(node)
+    node.replace(new)
+    item = new if item is node else item
+    if item is not None:
+        item.replace(exp.Alias(this=item.copy(), alias=exp.to_identifier(name, quoted=True)))
 
 
 def _whole_row(column: exp.Expr) -> bool:
@@ -216,7 +239,7 @@ def _nested(column: exp.Expr, clause: exp.Expr) -> bool:
     return False
 
 
-def known_of(table: Table | None) -> set[str]:
+def _columns_of(table: Table | None) -> set[str]:
     return {c.name for c in table.columns} if table is not None else set()
 
 
