@@ -334,6 +334,18 @@ def group_equality(node: exp.Expr) -> exp.Expr:
     return _typed(exp.Not(this=exp.Paren(this=found)), "BOOLEAN")
 
 
+@rewrites(exp.Case)
+def group_cases(node: exp.Expr) -> exp.Expr:
+    """``CASE tag WHEN 'v' THEN ...``: each WHEN compares as ``tag = 'v'`` does."""
+    if not isinstance(node, exp.Case) or node.this is None or not _group(node.this):
+        return node
+    ifs = [
+        exp.If(this=exp.EQ(this=node.this.copy(), expression=i.this), true=i.args["true"])
+        for i in node.args.get("ifs") or []
+    ]
+    return exp.Case(ifs=ifs, default=node.args.get("default"))  # group_equality reads them
+
+
 @rewrites(exp.In)
 def group_overlaps(node: exp.Expr) -> exp.Expr:
     """``group IN ('a', 'b')``: the group holds a or b (overlaps)."""
@@ -452,6 +464,7 @@ def json_values(node: exp.Expr) -> exp.Expr:
 REWRITES: tuple[Rewrite, ...] = (
     json_values,
     relative_times,
+    group_cases,
     group_equality,
     group_overlaps,
     group_order,

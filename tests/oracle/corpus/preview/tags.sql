@@ -123,3 +123,6 @@ SELECT name, rank() OVER (PARTITION BY env ORDER BY name) AS r FROM t ORDER BY _
 SELECT name, count(*) OVER (PARTITION BY team) AS n FROM t ORDER BY _key
 SELECT u, team FROM t, unnest(ARRAY[1, 2]) AS u WHERE team = 'fraud' ORDER BY _key, u
 SELECT a.name FROM t AS a JOIN t AS b ON a._key = b._key WHERE a.team = 'fraud' AND b.env = 'prod' ORDER BY a._key
+-- a simple CASE on a tag compares each WHEN as = does
+SELECT name, CASE team WHEN 'fraud' THEN 'f' WHEN 'ml-platform' THEN 'm' ELSE 'other' END AS k FROM t ORDER BY _key -- pg: SELECT name, CASE WHEN 'fraud' = ANY(tag_values(tags, 'team')) THEN 'f' WHEN 'ml-platform' = ANY(tag_values(tags, 'team')) THEN 'm' ELSE 'other' END AS k FROM t ORDER BY _key
+SELECT name, CASE env WHEN {'prod'} THEN 1 ELSE 0 END AS p FROM t ORDER BY _key -- pg: SELECT name, CASE tag_values(tags, 'env') WHEN ARRAY['prod'] THEN 1 ELSE 0 END AS p FROM t ORDER BY _key
