@@ -35,9 +35,8 @@ from .names import (
     using_orders,
 )
 from .nodes import data_type
-from .preview_tokens import PREVIEW
 from .refusals import Refusal, Source, refuse
-from .variants import DEFAULT, Variant, variant
+from .variants import DEFAULT, Variant, preview_cast_hint, preview_function_hint, variant
 from .walk import apply_rewrites
 
 
@@ -361,26 +360,8 @@ def check_calls(
             written = sql[start : start + len(name)]
             what = _DUCKDB_CALLS.get(name, f"function {written}() is not supported in DDSQL")
             if functions is None or functions == variant().functions:
-                what += _preview_hint(name)
+                what += preview_function_hint(name)
             raise UnsupportedError(at(what, sql, start))
-
-
-def _preview_type(cast: exp.Expr) -> str:
-    """For a cast the reference refuses and the preview allows (``date``, ``group``):
-    say so."""
-    to = cast.args.get("to")
-    named = to.args.get("kind") if isinstance(to, exp.DataType) else None
-    group = isinstance(named, exp.Identifier) and named.name.lower() in ("group", "tag_column")
-    if group or (isinstance(to, exp.DataType) and to.this in variant("preview").cast_types):
-        return f" in DDSQL; the type is {PREVIEW}"
-    return ""
-
-
-def _preview_hint(name: str) -> str:
-    """For a function the reference refuses and the preview lists: say so."""
-    if name in variant("preview").functions:
-        return " (it is DDSQL Preview syntax: connect(syntax='preview'), --syntax preview)"
-    return ""
 
 
 # DuckDB syntax that reads like a call, refused by its name.
@@ -578,13 +559,13 @@ def refuse_cast(cast: exp.Expr, sql: str) -> UnsupportedError:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             closing = source.closing(nxt) if nxt and nxt.token_type == TokenType.L_PAREN else None
             written = sql[tok.start : (closing or tok).end + 1]
-            hint = _preview_type(cast)
+            hint = preview_cast_hint(cast)
             return UnsupportedError(
                 at(f"casts to {written} are not supported{hint}", sql, tok.start)
             )
     to = cast.args["to"]
     written = f"casts to {to.sql('postgres')} are not supported"
-    return UnsupportedError(located(written + _preview_type(cast), cast, sql))
+    return UnsupportedError(located(written + preview_cast_hint(cast), cast, sql))
 
 
 def check_placeholders(placeholders: list[exp.Expr]) -> None:

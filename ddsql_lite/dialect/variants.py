@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from .declare import Rewrite, Rule
 from .functions import CAST_TYPES, CONSTRUCTS, declared
+from .preview_tokens import PREVIEW
 
 SYNTAXES = ("ddsql", "preview")
 DEFAULT = "ddsql"
@@ -82,3 +83,22 @@ def variant(name: str = DEFAULT) -> Variant:
             found = Variant(name, rules.RULES, frozenset(CAST_TYPES), preview=False)
         _VARIANTS[name] = found
     return found
+
+
+def preview_function_hint(name: str) -> str:
+    """For a function the reference refuses and the preview lists: the words that say so
+    (appended to the refusal), else nothing."""
+    if name in variant("preview").functions:
+        return f"; it is {PREVIEW}"
+    return ""
+
+
+def preview_cast_hint(cast: exp.Expr) -> str:
+    """For a cast the reference refuses and the preview allows (``date``, ``group``,
+    ``tag_column``): the words that say so, else nothing."""
+    to = cast.args.get("to")
+    named = to.args.get("kind") if isinstance(to, exp.DataType) else None
+    group = isinstance(named, exp.Identifier) and named.name.lower() in ("group", "tag_column")
+    if group or (isinstance(to, exp.DataType) and to.this in variant("preview").cast_types):
+        return f" in DDSQL; the type is {PREVIEW}"
+    return ""

@@ -211,3 +211,19 @@ def test_the_fast_path_agrees_with_sqlglot_on_the_preview_corpus() -> None:
 def test_a_parameter_compared_with_a_tag_is_contains(con: Connection) -> None:
     sql = f"SELECT count(*) FROM {T} WHERE team = :team"
     assert con.sql(sql, {"team": "fraud"}, syntax="preview").fetchall() == [(2,)]
+
+
+@pytest.mark.parametrize(
+    ("sql", "written"),
+    [
+        ("SELECT concat('a', 'b')", "function concat() is not supported in DDSQL; it is"),
+        ("SELECT date_diff('day', now(), now())", "function date_diff() is not supported"),
+        (f"SELECT name::date FROM {T}", "casts to date are not supported in DDSQL; the type"),
+        (f"SELECT name::group FROM {T}", "casts to group are not supported in DDSQL; the type"),
+        ("SELECT timestamp '1 day ago'", "relative timestamps are DDSQL Preview syntax"),
+    ],
+)
+def test_the_reference_names_preview_functions_and_types(sql: str, written: str) -> None:
+    with pytest.raises(UnsupportedError) as info:
+        REFERENCE.translate(sql)
+    assert written in str(info.value) and "DDSQL Preview syntax" in str(info.value)
