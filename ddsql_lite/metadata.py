@@ -47,10 +47,13 @@ def _data(name: str) -> Any:
 
 
 @cache
-def function_help() -> tuple[FunctionForm, ...]:
+def function_help(syntax: str = "ddsql") -> tuple[FunctionForm, ...]:
     """Every form of every DDSQL function, by name (``data/functions.json``, the one
-    list of signatures; tests hold it to :func:`function_names` and docs/dialect.md)."""
-    functions = _data("functions.json")["functions"]
+    list of signatures; tests hold it to :func:`function_names` and docs/dialect.md);
+    ``syntax="preview"`` adds DDSQL (Preview)'s (``data/preview_functions.json``)."""
+    functions = dict(_data("functions.json")["functions"])
+    if syntax == "preview":
+        functions.update(_data("preview_functions.json")["functions"])
     return tuple(
         FunctionForm(name, spec["category"], signature, description)
         for name, spec in sorted(functions.items())

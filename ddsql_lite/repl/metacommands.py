@@ -164,7 +164,7 @@ def _functions(shell: Shell, arg: str) -> None:
     wanted = pattern(arg.strip().rstrip(";") or "*")
     rows = [
         (f.name, f.signature, f.description)
-        for f in metadata.function_help()
+        for f in metadata.function_help(shell.con.syntax)
         if wanted.fullmatch(f.name)
     ]
     if not rows:

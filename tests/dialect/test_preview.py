@@ -145,7 +145,9 @@ def test_the_shell_switches_the_variant_and_its_prompt_says_which() -> None:
     out, err = io.StringIO(), io.StringIO()
     lines = [
         "\\syntax",
+        "\\df string_agg",
         "\\syntax preview",
+        "\\df string_agg",
         f"SELECT count(*) AS n FROM {T} WHERE team = 'fraud';",
         "\\syntax sql",
         "\\syntax ddsql",
@@ -167,6 +169,8 @@ def test_the_shell_switches_the_variant_and_its_prompt_says_which() -> None:
     assert text.count("(1 row") == 1  # the preview query ran, the reference one did not
     assert "\\syntax takes ddsql or preview, not 'sql'" in err.getvalue()
     assert "column 'team' does not exist" in err.getvalue()
+    assert "no DDSQL function matches 'string_agg'" in err.getvalue()  # before \syntax
+    assert "string_agg(text, delim [ORDER BY ...])" in text
     shell = Shell(ddsql_lite.connect, stdout=io.StringIO(), stderr=io.StringIO())
     try:
         assert shell.prompt() == PROMPT
@@ -227,3 +231,15 @@ def test_the_reference_names_preview_functions_and_types(sql: str, written: str)
     with pytest.raises(UnsupportedError) as info:
         REFERENCE.translate(sql)
     assert written in str(info.value) and "DDSQL Preview syntax" in str(info.value)
+
+
+def test_every_preview_function_has_help() -> None:
+    """The shell's \\df in the preview lists every function the preview accepts, each
+    with a signature that starts with its name, and nothing else."""
+    from ddsql_lite import metadata
+
+    forms = metadata.function_help("preview")
+    assert {f.name for f in forms} == set(metadata.function_names("preview"))
+    assert all(f.signature.startswith(f.name + "(") and f.description for f in forms)
+    reference = {f.name for f in metadata.function_help()}
+    assert reference == set(metadata.function_names())  # the reference's stays its own
