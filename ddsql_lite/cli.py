@@ -222,7 +222,8 @@ def _run(argv: Sequence[str] | None) -> int:
             sql = read_stdin(parser)
         else:
             sql = checked_text(args.sql, "SQL", parser)
-        emit(visible(translate(sql, pretty=not args.one_line), newlines=True) + "\n")
+        syntax = given.get("syntax", "ddsql")
+        emit(visible(translate(sql, pretty=not args.one_line, syntax=syntax), newlines=True) + "\n")
         return 0
     if args.command is None and args.file is None and stdin_is_terminal():
         from .repl import run_shell  # imported here: prompt_toolkit is slow to load

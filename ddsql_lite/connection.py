@@ -67,10 +67,10 @@ class Connection:
         self.registry = registry
         self._load_report = report
         self.session = Session()
+        self.syntax = declared.BY_NAME["syntax"].default
+        self._translators: dict[str, Translator] = {}
         try:
-            from .dialect import Translator
-
-            self.translator: Translator = Translator(registry)
+            self._translators[self.syntax] = self._translator(self.syntax)
         finally:
             self.engine = engine.result()
         self.row_counts = {t.name: d.num_rows for t, d in data.items()}
@@ -124,6 +124,26 @@ class Connection:
             sys.setswitchinterval(interval)
         return connection
 
+    def _translator(self, syntax: str | None) -> Translator:
+        """The translator of a DDSQL variant (the session's when None), built once."""
+        syntax = self.syntax if syntax is None else declared.BY_NAME["syntax"].read(syntax)
+        found = self._translators.get(syntax)
+        if found is None:
+            from .dialect import Translator
+
+            found = self._translators[syntax] = Translator(self.registry, syntax=syntax)
+        return found
+
+    @property
+    def translator(self) -> Translator:
+        """The translator of the session's variant (:meth:`set_syntax`)."""
+        return self._translator(None)
+
+    def set_syntax(self, syntax: str) -> None:
+        """Read later queries in the DDSQL variant ``syntax``: ``ddsql`` (the reference,
+        the default) or ``preview`` (docs/dialect.md, "The Preview variant")."""
+        self.syntax = declared.BY_NAME["syntax"].read(syntax)
+
     @property
     def time_frame(self) -> tuple[datetime, datetime]:
         """The session time frame (start, end) as naive UTC timestamps, resolved now."""
@@ -160,13 +180,15 @@ class Connection:
         params: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
+        syntax: str | None = None,
     ) -> Result:
         """Run one DDSQL query and return its result.
 
         ``params`` binds ``:name`` placeholders in the query; values are passed to DuckDB
         as parameters, never pasted into the SQL text. ``timeout`` overrides the
         connection's time limit for this query (seconds): it covers translation,
-        planning and execution.
+        planning and execution. ``syntax`` reads this query in another DDSQL variant than
+        the session's (``ddsql`` or ``preview``).
 
         Raises a DDSQLError subclass: ParseError, CatalogError, UnsupportedError or a
         QueryError (time limit, memory limit, failure while running).
@@ -174,7 +196,8 @@ class Connection:
         started = time.perf_counter()
         limit = self.engine.timeout if timeout is None else check_timeout(timeout)
         deadline = Deadline.after(limit)
-        translation = until(deadline, lambda: self.translator.translate(query))
+        translator = self._translator(syntax)
+        translation = until(deadline, lambda: translator.translate(query))
         if translation.session is not None:
             table = self.session.run(translation.session)
             return Result(table, query, "", time.perf_counter() - started)
@@ -193,19 +216,19 @@ class Connection:
 
     execute = sql
 
-    def parameters(self, query: str) -> tuple[str, ...]:
+    def parameters(self, query: str, *, syntax: str | None = None) -> tuple[str, ...]:
         """The names of ``query``'s ``:name`` placeholders, each once, in order (the
         values :meth:`sql` wants in ``params``)."""
         from .dialect.translate import SETTING_PARAMETERS
 
         settings = set(SETTING_PARAMETERS.values())
-        names = self.translator.translate(query).parameters
+        names = self._translator(syntax).translate(query).parameters
         return tuple(dict.fromkeys(n for n in names if n not in settings))
 
-    def translate(self, query: str, *, pretty: bool = False) -> str:
+    def translate(self, query: str, *, pretty: bool = False, syntax: str | None = None) -> str:
         """The DuckDB SQL that :meth:`sql` would run for ``query``; ``pretty``: over
         several indented lines, the same SQL but for blanks."""
-        return self.translator.translate(query, pretty).duckdb_sql
+        return self._translator(syntax).translate(query, pretty).duckdb_sql
 
     def tables(self) -> TableList:
         """Every table the registry declares (name, aliases, columns with types); the
@@ -240,6 +263,7 @@ def connect(
     memory_limit: str | None = None,
     temp_limit: str | None = None,
     time_frame: Sequence[str | datetime] | None = None,
+    syntax: str | None = None,
     regions: str | Sequence[str] | None = None,
     profiles: str | Sequence[str] | None = None,
     role_arns: str | Sequence[str] | None = None,
@@ -298,6 +322,7 @@ def connect(
     if settled["time_frame"] is not None:
         frame = settled["time_frame"]
         connection.set_time_frame(frame.start, frame.end)
+    connection.set_syntax(settled["syntax"])
     return connection
 
 
@@ -313,8 +338,8 @@ def _live_options(registry: Registry, settled: Mapping[str, Any]) -> Any:
         from .dialect.filters import simple_filters
         from .loaders.sources import list_filters, live_table
 
-        Translator(registry).translate(settled["pushdown"])
-        if settled["cache"] is None:
+        Translator(registry, syntax=settled["syntax"]).translate(settled["pushdown"])
+        if settled["cache"] is None and settled["syntax"] == "ddsql":  # (preview: none)
             filters = list_filters(simple_filters(settled["pushdown"]), live_table(registry))
     return AwsOptions.build(
         regions=settled["regions"],
@@ -351,12 +376,14 @@ def sql(query: str, params: Mapping[str, Any] | None = None) -> Result:
     return default_connection().sql(query, params)
 
 
-def translate(query: str, *, pretty: bool = False) -> str:
+def translate(query: str, *, pretty: bool = False, syntax: str = "ddsql") -> str:
     """The DuckDB SQL a query runs as, over the bundled registry (no data is loaded);
-    ``pretty``: over several indented lines, the same SQL but for blanks."""
+    ``pretty``: over several indented lines, the same SQL but for blanks; ``syntax``:
+    the DDSQL variant, ``ddsql`` or ``preview``."""
     from .dialect import Translator
 
-    return Translator(load_registry()).translate(query, pretty).duckdb_sql
+    syntax = declared.BY_NAME["syntax"].read(syntax)
+    return Translator(load_registry(), syntax=syntax).translate(query, pretty).duckdb_sql
 
 
 def record(path: str | Path, **given: Any) -> LoadReport:

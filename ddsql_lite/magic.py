@@ -18,7 +18,8 @@ Contract:
   ``{expr}`` expansion is off for it (it stays on for option values: ``--fixtures $p``).
 - The options are :mod:`ddsql_lite.options`', spelled as on the command line
   (``--fixtures``, ``--source``, ``--region``, ``--profile``... list options repeat or
-  take commas). ``--timeout`` applies to the cell's query and ``--time-frame`` sets the
+  take commas). ``--timeout`` and ``--syntax`` (the DDSQL variant: ``ddsql``, the
+  default, or ``preview``) apply to the cell's query and ``--time-frame`` sets the
   session's time frame (``--time-frame now-7d now SELECT ...``: the query starts at the
   first word that is no time); the others say which data to load and are passed to
   :func:`ddsql_lite.connect`. The connection is opened on first use and reused by
@@ -87,7 +88,7 @@ class DDSQLMagicError(DDSQLError):
 
 
 # Options that apply to one cell's query, not to the connection.
-_PER_QUERY = ("timeout", "time_frame")
+_PER_QUERY = ("timeout", "time_frame", "syntax")
 
 
 def connection_options(args: Namespace) -> dict[str, Any]:
@@ -242,7 +243,8 @@ class DDSQLMagics(Magics):
         try:
             given = connection_options(args)
             per_query = options.settle(
-                {"timeout": args.timeout, "time_frame": args.time_frame}, flags=True
+                {"timeout": args.timeout, "time_frame": args.time_frame, "syntax": args.syntax},
+                flags=True,
             )
         except DDSQLError as err:  # a bad value or a misfit: bad usage, as on the CLI
             raise UsageError(str(err)) from None
@@ -263,8 +265,9 @@ class DDSQLMagics(Magics):
                 connection.set_time_frame(frame.start, frame.end)
             if not query:
                 return None
-            params = self._parameters(connection, query)
-            frame = connection.sql(query, params, timeout=timeout).df()
+            syntax = per_query["syntax"]
+            params = self._parameters(connection, query, syntax)
+            frame = connection.sql(query, params, timeout=timeout, syntax=syntax).df()
         except DDSQLMagicError:
             raise
         except DDSQLError as err:
@@ -298,9 +301,9 @@ class DDSQLMagics(Magics):
         self.connection, self.options = connection, given
         return connection, True
 
-    def _parameters(self, connection: Connection, query: str) -> dict[str, Any]:
+    def _parameters(self, connection: Connection, query: str, syntax: str) -> dict[str, Any]:
         """The value of each ``:name`` placeholder of ``query``: the user's variable."""
-        names = connection.parameters(query)
+        names = connection.parameters(query, syntax=syntax)
         namespace = self.user_ns
         missing = [n for n in names if n not in namespace]
         if missing:

@@ -47,10 +47,13 @@ def _data(name: str) -> Any:
 
 
 @cache
-def function_help() -> tuple[FunctionForm, ...]:
+def function_help(syntax: str = "ddsql") -> tuple[FunctionForm, ...]:
     """Every form of every DDSQL function, by name (``data/functions.json``, the one
-    list of signatures; tests hold it to :func:`function_names` and docs/dialect.md)."""
-    functions = _data("functions.json")["functions"]
+    list of signatures; tests hold it to :func:`function_names` and docs/dialect.md);
+    ``syntax="preview"`` adds DDSQL (Preview)'s (``data/preview_functions.json``)."""
+    functions = dict(_data("functions.json")["functions"])
+    if syntax == "preview":
+        functions.update(_data("preview_functions.json")["functions"])
     return tuple(
         FunctionForm(name, spec["category"], signature, description)
         for name, spec in sorted(functions.items())
@@ -70,11 +73,16 @@ def statement_help() -> tuple[tuple[StatementHelp, ...], dict[str, str], str]:
     return accepted, dict(data["refused"]), str(data["also_refused"])
 
 
-def function_names() -> tuple[str, ...]:
-    """Every function DDSQL knows, as the translator accepts it."""
+def function_names(syntax: str = "ddsql") -> tuple[str, ...]:
+    """Every function DDSQL knows, as the translator accepts it (in the variant
+    ``syntax``: ``ddsql`` or ``preview``)."""
     from .dialect.functions import DDSQL_FUNCTIONS
 
-    return tuple(DDSQL_FUNCTIONS)
+    if syntax == "ddsql":
+        return tuple(DDSQL_FUNCTIONS)
+    from .dialect.variants import variant
+
+    return tuple(variant(syntax).functions)
 
 
 def tag_keys(con: Connection, table: str, column: str) -> list[str]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .session import TimeFrame
 
 SOURCES = ("sample", "fixtures", "aws")
+SYNTAXES = ("ddsql", "preview")  # the DDSQL variants (ddsql_lite.dialect.variants)
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY_LIMIT = "4GB"
 DEFAULT_MAX_AGE = 3600.0
@@ -240,6 +241,15 @@ OPTIONS: tuple[Option, ...] = (
         "ending now (1h, 7d); relative ends move with each query (default: the hour "
         "before each query)",
         metavar="START END",
+    ),
+    Option(
+        "syntax",
+        TEXT,
+        "the DDSQL variant queries are read in: ddsql (the reference) or preview (DDSQL "
+        "Preview: tags as columns, group values, relative time literals)",
+        "ddsql",
+        "NAME",
+        choices=SYNTAXES,
     ),
     Option(
         "regions",

@@ -21,6 +21,7 @@ from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import ParseError, position
+from .preview_tokens import preview_tokens, refuse_preview_tokens
 from .refusals import Refusal
 from .tokens import TIME_WORDS, prepare_tokens
 
@@ -29,6 +30,8 @@ RAW_FUNCTIONS = {
     "json_extract_path": "ddsql_json_extract_path",
     "json_extract_path_text": "ddsql_json_extract_path_text",
 }
+# The same in DDSQL (Preview) only.
+PREVIEW_RAW = {"date_diff": "ddsql_date_diff"}
 INTERNAL_PREFIX = "ddsql_"
 # What a placeholder's name may be (it is printed as $name in the DuckDB SQL).
 PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -100,8 +103,12 @@ def tokenize(sql: str, calls: dict[str, int] | None = None) -> list[Token]:
     return _tokenize(sql, calls)[0]
 
 
-def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool]:
-    """:func:`tokenize`, and whether there is a ``->`` or ``->>``."""
+def _tokenize(
+    sql: str, calls: dict[str, int] | None, preview: bool = False
+) -> tuple[list[Token], bool]:
+    """:func:`tokenize`, and whether there is a ``->`` or ``->>``. ``preview``: the text
+    is DDSQL (Preview), whose syntax :mod:`.preview_tokens` spells as DDSQL's first;
+    else that syntax is refused, saying it is the preview's."""
     tokenizer = getattr(_PER_THREAD, "tokenizer", None)
     if tokenizer is None:  # one per thread: building one costs more than a short query
         tokenizer = _PER_THREAD.tokenizer = DIALECT.tokenizer()
@@ -109,6 +116,7 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
         tokens = tokenizer.tokenize(sql)
     except TokenError:
         raise _token_error(sql) from None
+    tokens = preview_tokens(sql, tokens) if preview else refuse_preview_tokens(sql, tokens)
     out: list[Token] = []
     depth = 0
     brackets = 0  # depth of [...]: a colon there is a slice, not a placeholder
@@ -169,11 +177,9 @@ def _tokenize(sql: str, calls: dict[str, int] | None) -> tuple[list[Token], bool
             if nxt is not None and nxt.token_type == _L_PAREN:  # a call
                 if calls is not None:
                     calls.setdefault(lowered, tok.start)
-                if lowered in RAW_FUNCTIONS:
-                    tok = Token(
-                        _VAR, RAW_FUNCTIONS[lowered], tok.line, tok.col, tok.start, tok.end,
-                        tok.comments,
-                    )  # fmt: skip
+                raw = RAW_FUNCTIONS.get(lowered) or (preview and PREVIEW_RAW.get(lowered))
+                if raw:
+                    tok = Token(_VAR, raw, tok.line, tok.col, tok.start, tok.end, tok.comments)
         elif kind in _REGEX_OPERATORS:
             # ~ parses to the same node as REGEXP_LIKE(...): refuse it here, by its token.
             bang = out[-1] if out and out[-1].text == "!" else None
@@ -656,16 +662,17 @@ def _synthetic(kind: TokenType, text: str, at: Token) -> Token:
     return Token(kind, text, at.line, at.col, at.start, at.start)
 
 
-def parse(sql: str, unwrap_arrows: bool = True) -> Parsed:
+def parse(sql: str, unwrap_arrows: bool = True, preview: bool = False) -> Parsed:
     """Parse DDSQL text into sqlglot trees, one per statement.
 
     Raises :class:`ParseError` with the line, column and a caret under the token. With
     ``unwrap_arrows`` False the pre-pass's parentheses around a name before ``->`` stay
     (``Parsed.arrows``): the caller applies :func:`unwrap_arrow` to every ``->`` and
     ``->>`` node, parents first (``take_inventory`` does, in the walk it makes anyway).
+    ``preview``: read DDSQL (Preview) syntax (:mod:`.preview_tokens`).
     """
     calls: dict[str, int] = {}
-    tokens, arrows = _tokenize(sql, calls)
+    tokens, arrows = _tokenize(sql, calls, preview)
     parser = getattr(_PER_THREAD, "parser", None)
     if parser is None:  # one per thread (parse resets it)
         parser = _PER_THREAD.parser = DIALECT.parser()

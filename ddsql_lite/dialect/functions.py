@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .declare import Rule
 from .rules import RULES
 
 # Every DDSQL function, as users spell them. A name a query calls that is not here is
@@ -16,13 +17,15 @@ from .rules import RULES
 DDSQL_FUNCTIONS: frozenset[str] = frozenset(name for rule in RULES for name in rule.FUNCTIONS)
 
 
-def _declared() -> tuple[dict[type[exp.Expr], str], frozenset[str]]:
-    """The node classes the rule modules declare, each with the DDSQL name users write
+def declared(
+    rules: tuple[Rule, ...] = RULES,
+) -> tuple[dict[type[exp.Expr], str], frozenset[str]]:
+    """The node classes the rule modules ``rules`` declare, each with the DDSQL name users write
     (the first function or syntax declared for it), and the lower-case names of the
     calls sqlglot leaves as ``exp.Anonymous`` (as the parser renamed them)."""
     kinds: dict[type[exp.Expr], str] = {}
     calls: set[str] = set()
-    for rule in RULES:
+    for rule in rules:
         for name, parsed in rule.FUNCTIONS.items():
             for form in parsed:
                 if isinstance(form, str):
@@ -34,7 +37,7 @@ def _declared() -> tuple[dict[type[exp.Expr], str], frozenset[str]]:
     return kinds, frozenset(calls)
 
 
-NODE_NAMES, ANONYMOUS = _declared()
+NODE_NAMES, ANONYMOUS = declared()
 
 # Syntax that reads like a call: CAST(x AS T), EXISTS (...), WITHIN GROUP (...).
 CALL_SYNTAX: frozenset[str] = frozenset({"cast", "exists", "group"})

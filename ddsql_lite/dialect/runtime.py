@@ -39,6 +39,28 @@ def _macro(name: str, definition: str) -> str:
     return name
 
 
+# ------------------------------------------------------------------- DDSQL (Preview)
+
+# round(x, s) on the decimal a double prints as, half away from zero (PostgreSQL's
+# round(numeric, int) of that value); above 1e19 a double is an integer already.
+ROUND_PLACES_MACRO = _macro(
+    "ddsql_round_places",
+    "(x, s) AS CASE WHEN abs(x) >= 1e19 THEN CAST(x AS DOUBLE) "
+    "ELSE CAST(round(CAST(CAST(x AS VARCHAR) AS DECIMAL(38, 18)), s) AS DOUBLE) END",
+)
+
+# row_to_json(t): tags as hstore's JSON (each key's values joined by commas), timestamps
+# as PostgreSQL's to_json writes them (ISO 8601 with a T, a fraction only when there is one).
+JSON_TAGS_MACRO = _macro(
+    "ddsql_json_tags",
+    "(m) AS to_json(map_from_entries(list_transform(map_entries(m), "
+    "lambda e: {'k': e.key, 'v': array_to_string(e.value, ',')})))",
+)
+JSON_TIMESTAMP_MACRO = _macro(
+    "ddsql_json_timestamp",
+    "(x) AS rtrim(rtrim(strftime(x, '%Y-%m-%dT%H:%M:%S.%f'), '0'), '.')",
+)
+
 # ------------------------------------------------------------------- division
 
 NONZERO_MACRO = _macro(

@@ -17,6 +17,7 @@ from sqlglot import exp
 from ..errors import UnsupportedError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, pg_sql, type_in
+from .preview_tokens import PREVIEW, relative_text
 from .refusals import Refusal
 from .runtime import (
     DATE_BIN,
@@ -91,7 +92,8 @@ def _unread_timestamp(text: str) -> str:
         else:
             why = f"the offset {written!r} is not one DDSQL reads"
         return f"timestamp {text!r}: {why} ({_SHAPE})"
-    return f"timestamp {text!r}: DDSQL reads {_SHAPE}"
+    hint = f"; relative timestamps are {PREVIEW}" if relative_text(text) else ""
+    return f"timestamp {text!r}: DDSQL reads {_SHAPE}{hint}"
 
 
 def timestamp_literal(value: datetime) -> exp.Expr:
@@ -480,6 +482,8 @@ def _cast(node: exp.Expr) -> exp.Expr:
         raise UnsupportedError(f"cannot cast {what} to timestamp")
     if type_in(to, _TEXT_TYPES) and what == "interval":
         return call(INTERVAL_TEXT, _deep(value))
+    if what == "timestamp" and type_in(to, (exp.DType.DATE,)):
+        return node  # its day, as PostgreSQL's (a date: DDSQL Preview only)
     if what in ("timestamp", "interval") and not type_in(to, _TEXT_TYPES):
         # PostgreSQL has no such cast (DuckDB would answer, e.g. a timestamp as JSON)
         raise UnsupportedError(f"cannot cast {what} to {pg_sql(to).lower()}")

@@ -25,13 +25,7 @@ from .analysis import check_qualified, check_structure
 from .bounds import check_bounds
 from .ddsql import DIALECT, INTERNAL_PREFIX, PARAMETER_NAME, parse
 from .fast_qualify import NotFast, TableTypes, qualify_and_type
-from .functions import (
-    CALL_SYNTAX,
-    CAST_TYPES,
-    DDSQL_FUNCTIONS,
-    allowed_kind,
-    is_allowed,
-)
+from .functions import CALL_SYNTAX
 from .inventory import TOO_DEEP, Inventory, take_inventory
 from .names import (
     group_by_output_names,
@@ -44,7 +38,7 @@ from .names import (
 from .nodes import data_type, pg_sql
 from .pgtypes import resolve_types
 from .refusals import Refusal, Source, refuse
-from .rules import REWRITES
+from .variants import DEFAULT, Variant, preview_cast_hint, preview_function_hint, variant
 from .walk import apply_rewrites
 
 
@@ -78,10 +72,18 @@ SETTING_PARAMETERS = {s: setting_parameter(s) for s in TIME_FRAME_SETTINGS}
 class Translator:
     """Translates DDSQL for the tables of one registry."""
 
-    def __init__(self, registry: Registry, cache_size: int = 1024, fast: bool = True) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        cache_size: int = 1024,
+        fast: bool = True,
+        syntax: str = DEFAULT,
+    ) -> None:
         """``fast``: qualify and type the common query shapes with :mod:`.fast_qualify` (the
-        same result as sqlglot's passes, faster); False runs sqlglot's passes always."""
+        same result as sqlglot's passes, faster); False runs sqlglot's passes always.
+        ``syntax``: the variant it reads, ``ddsql`` or ``preview`` (:mod:`.variants`)."""
         self.registry = registry
+        self.variant: Variant = variant(syntax)
         self.schema = MappingSchema(
             {
                 t.schema_name: {t.table_name: {c.name: c.type.duckdb for c in t.columns}}
@@ -118,7 +120,7 @@ class Translator:
             raise refusal.located(sql) from None
 
     def _translate_query(self, sql: str, fast: bool, pretty: bool = False) -> Translation:
-        parsed = parse(sql, unwrap_arrows=False)
+        parsed = parse(sql, unwrap_arrows=False, preview=self.variant.preview)
         if not parsed.statements:
             raise UnsupportedError("no statement to run")
         if len(parsed.statements) > 1:
@@ -142,18 +144,26 @@ class Translator:
                 offset=first.start if first else None,
             )
         normalize(tree, found, sql)  # unquoted names fold to lower case
-        check_calls(parsed.calls, found, sql)
+        check_calls(parsed.calls, found, sql, self.variant.functions)
         check_placeholders(found.of(exp.Placeholder))
         bind_settings(found)
         postgres_clauses(found, sql)
-        validate(found, sql)
+        validate(found, sql, self.variant)
         check_bounds(found, self.registry)  # before anything expands the query
         check_structure(
             found.of((exp.From, exp.Join)),
             found.of(exp.CTE),
             found.of((exp.Group, exp.Order, exp.Window)),
         )
+        if self.variant.preview:
+            from .preview import resolve_tags
+
+            resolve_tags(tree, self.registry)  # tag references, before naming outputs
         columns = output_names(tree)
+        if self.variant.preview:
+            from .preview import written_names
+
+            columns = written_names(tree, columns, sql, self.variant.functions)
         name_outputs(tree, columns)
         tree = name_values(tree, found.of(exp.Values))
         tables.prepare_select_lists(found.of(exp.Anonymous), found.of(exp.Explode))
@@ -195,7 +205,7 @@ class Translator:
             tree = annotate_types(tree, schema=self.schema, dialect=DIALECT)
             finish = _nothing
         resolve_types(tree)  # PostgreSQL's operator and common-type resolution
-        tree = apply_rewrites(tree, REWRITES)
+        tree = apply_rewrites(tree, self.variant.rewrites)
         if replaced_functions:
             tree = tables.fuse_element_paths(tree)
         finish()  # (GROUP BY positions, in the fast path)
@@ -349,18 +359,24 @@ def bind_settings(found: Inventory) -> bool:
     return bound
 
 
-def check_calls(calls: dict[str, int], found: Inventory, sql: str) -> None:
+def check_calls(
+    calls: dict[str, int], found: Inventory, sql: str, functions: frozenset[str] | None = None
+) -> None:
     """Refuse a function name the text calls that DDSQL does not document (whatever
     sqlglot would have made of it). Names that turned out to be table aliases with
-    column lists (``AS v(a, b)``, ``WITH x(a) AS``) are not calls."""
-    if all(name in DDSQL_FUNCTIONS or name in CALL_SYNTAX for name in calls):
+    column lists (``AS v(a, b)``, ``WITH x(a) AS``) are not calls. ``functions``: the
+    variant's list (the reference's by default)."""
+    known = variant().functions if functions is None else functions
+    if all(name in known or name in CALL_SYNTAX for name in calls):
         return
     aliases = {a.name.lower() for a in found.of(exp.TableAlias)}
     aliases |= {cte.alias.lower() for cte in found.of(exp.CTE)}
     for name, start in calls.items():
-        if name not in DDSQL_FUNCTIONS | CALL_SYNTAX and name not in aliases:
+        if name not in known | CALL_SYNTAX and name not in aliases:
             written = sql[start : start + len(name)]
             what = _DUCKDB_CALLS.get(name, f"function {written}() is not supported in DDSQL")
+            if functions is None or functions == variant().functions:
+                what += preview_function_hint(name)
             raise UnsupportedError(at(what, sql, start))
 
 
@@ -408,7 +424,7 @@ def located(message: str, node: exp.Expr, sql: str) -> str:
 # Per node class, what validate needs to know: is it a cast, a function, allowed by its
 # class alone, a call (allowed by its name), a structure whose arguments are checked?
 _CAST, _FUNC, _ALLOWED, _CALL, _SHAPE = 1, 2, 4, 8, 16
-_KINDS: dict[type[exp.Expr], int] = {}
+_KINDS: dict[tuple[str, type[exp.Expr]], int] = {}
 # The arguments each structural node may have set; anything else is a clause of another
 # dialect that sqlglot reads into the same node (DuckDB's UNION BY NAME, SEMI JOIN...).
 _SHAPES: dict[type[exp.Expr], frozenset[str]] = {
@@ -448,8 +464,8 @@ _JOIN_KINDS = frozenset({"", "INNER", "OUTER", "CROSS"})
 _JOIN_METHODS = frozenset({"", "NATURAL"})
 
 
-def _kind(node_class: type[exp.Expr]) -> int:
-    allowed = allowed_kind(node_class)
+def _kind(node_class: type[exp.Expr], language: Variant) -> int:
+    allowed = language.allowed_kind(node_class)
     return (
         (_CAST if issubclass(node_class, exp.Cast) else 0)
         | (_FUNC if issubclass(node_class, exp.Func) else 0)
@@ -459,10 +475,11 @@ def _kind(node_class: type[exp.Expr]) -> int:
     )
 
 
-def check_shape(node: exp.Expr, sql: str) -> None:
+def check_shape(node: exp.Expr, sql: str, language: Variant | None = None) -> None:
     """Refuse the arguments of a SELECT, UNION, JOIN or ``*`` that PostgreSQL's syntax
     cannot set (see :data:`_SHAPES`)."""
     allowed = _SHAPES[type(node)]
+    allowed_kind = (language or variant()).allowed_kind
     for key, value in node.args.items():
         if value in (None, False, [], "") or key in allowed:
             continue
@@ -511,18 +528,20 @@ def check_shape(node: exp.Expr, sql: str) -> None:
             raise UnsupportedError(located(f"{word} JOIN is DuckDB syntax, not DDSQL", node, sql))
 
 
-def validate(found: Inventory, sql: str) -> None:
-    """Refuse every node that is not a DDSQL construct or listed function (nodes the
-    checks before replaced with allowed ones are skipped)."""
+def validate(found: Inventory, sql: str, language: Variant | None = None) -> None:
+    """Refuse every node that is not a construct or listed function of the variant
+    ``language`` (the reference by default; nodes the checks before replaced with allowed
+    ones are skipped)."""
+    language = language or variant()
     for node in found.nodes:
         if found.dropped and id(node) in found.dropped:
             continue
-        kind = _KINDS.get(type(node))
+        kind = _KINDS.get((language.name, type(node)))
         if kind is None:
-            kind = _KINDS[type(node)] = _kind(type(node))
+            kind = _KINDS[language.name, type(node)] = _kind(type(node), language)
         if kind & _CAST:
             to = node.args.get("to")
-            if isinstance(to, exp.DataType) and to.this not in CAST_TYPES:
+            if isinstance(to, exp.DataType) and to.this not in language.cast_types:
                 raise refuse_cast(node, sql)
         if kind & _FUNC and node.error_messages():
             # sqlglot builds some calls (ceil(), split_part('a')) without their required
@@ -530,12 +549,12 @@ def validate(found: Inventory, sql: str) -> None:
             name = Source(sql).call_name(node)
             raise UnsupportedError(located(f"function {name}() is missing arguments", node, sql))
         if kind & _SHAPE:
-            check_shape(node, sql)
+            check_shape(node, sql, language)
         if type(node) is exp.Alias and not (
             isinstance(node.parent, exp.Select) and node.arg_key == "expressions"
         ):
             raise misplaced_alias(node, sql)
-        if kind & _ALLOWED or (kind & _CALL and is_allowed(node)):
+        if kind & _ALLOWED or (kind & _CALL and language.is_allowed(node)):
             continue
         if isinstance(node, (exp.DDL, exp.DML, exp.Command)) or node.key in {"pragma", "set"}:
             raise UnsupportedError(
@@ -580,9 +599,13 @@ def refuse_cast(cast: exp.Expr, sql: str) -> UnsupportedError:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             closing = source.closing(nxt) if nxt and nxt.token_type == TokenType.L_PAREN else None
             written = sql[tok.start : (closing or tok).end + 1]
-            return UnsupportedError(at(f"casts to {written} are not supported", sql, tok.start))
+            hint = preview_cast_hint(cast)
+            return UnsupportedError(
+                at(f"casts to {written} are not supported{hint}", sql, tok.start)
+            )
     to = cast.args["to"]
-    return UnsupportedError(located(f"casts to {pg_sql(to)} are not supported", cast, sql))
+    written = f"casts to {pg_sql(to)} are not supported"
+    return UnsupportedError(located(written + preview_cast_hint(cast), cast, sql))
 
 
 def check_placeholders(placeholders: list[exp.Expr]) -> None:

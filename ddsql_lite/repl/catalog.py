@@ -37,7 +37,8 @@ class ConnectionCatalog:
         return self.con.tables()
 
     def functions(self) -> Iterable[str]:
-        return metadata.function_names()
+        """The functions of the connection's DDSQL variant."""
+        return metadata.function_names(self.con.syntax)
 
     def meta_commands(self) -> Mapping[str, Sequence[str] | None]:
         return self._meta

@@ -6,9 +6,10 @@ DDSQL's places: table names after FROM/JOIN, columns of what is in scope (also a
 ``alias.``), tag keys after ``tags->'``, JSON keys after ``col->'`` and inside
 ``json_extract_path_text(col, '...`` (an index first where the value is an array), the
 values of few-valued text columns and tag keys after ``col = '`` and inside ``IN (``,
-types after ``::``, units, settings and meta-command arguments. It never raises and
-never touches a terminal or a database: everything data-dependent comes from the
-catalog.
+types after ``::``, units, settings and meta-command arguments. In DDSQL (Preview)
+(``syntax="preview"``) tag keys are names too, bare or after ``#`` (tag references). It
+never raises and never touches a terminal or a database: everything data-dependent comes
+from the catalog.
 """
 
 from __future__ import annotations
@@ -116,11 +117,14 @@ class Catalog(Protocol):
         ...
 
 
-def complete(before: str, catalog: Catalog, after: str = "") -> list[Candidate]:
+def complete(
+    before: str, catalog: Catalog, after: str = "", syntax: str = "ddsql"
+) -> list[Candidate]:
     """The candidates that fit at the cursor, best first.
 
     ``before`` is the whole input before the cursor, ``after`` the input after it (used
-    only to see FROM clauses and aliases written later in the statement).
+    only to see FROM clauses and aliases written later in the statement); ``syntax`` the
+    DDSQL variant queries are read in (``preview``: tag keys complete as names).
     """
     if before.lstrip().startswith("\\"):
         return _complete_meta(before.lstrip(), catalog, after)
@@ -132,12 +136,15 @@ def complete(before: str, catalog: Catalog, after: str = "") -> list[Candidate]:
         after = after[1:]  # the string's closing quote is already there
     after_toks = tokenize(after)
     stop = next((i for i, t in enumerate(after_toks) if t.text == ";"), len(after_toks))
-    return _Completer(toks, _significant(after_toks[:stop]), catalog).run()
+    completer = _Completer(toks, _significant(after_toks[:stop]), catalog)
+    completer.preview = syntax == "preview"
+    return completer.run()
 
 
 class _Completer:
     def __init__(self, toks: list[Token], after: list[Token], catalog: Catalog) -> None:
         self.catalog = catalog
+        self.preview = False  # DDSQL (Preview): tag keys are names
         self.tables = list(catalog.tables())
         self.last = toks[-1] if toks else None
         self.prefix = ""
@@ -185,6 +192,8 @@ class _Completer:
         qualifier = self.qualifier()
         if qualifier:
             return self.qualified(qualifier)
+        if self.preview and prev is not None and prev.text == "#" and self._adjacent(prev):
+            return self.tag_names(explicit=True)  # #key, #"key"
         if self.in_quoted:
             return self.names(self.scope_columns(), quoted=True)
         if prev is not None and prev.kind == OP and prev.text in ARROWS:
@@ -223,11 +232,40 @@ class _Completer:
             columns = [*self.stmt.outputs(), *columns]
         groups = [
             self.names(columns),
+            self.tag_names() if self.preview else [],
             self.source_names(),
             self.functions(),
             self.keywords(KEYWORDS),
         ]
         return _rank([c for g in groups for c in g], self.prefix)
+
+    def _adjacent(self, prev: Token) -> bool:
+        """Whether the word being typed (or the cursor) follows ``prev`` with no blank."""
+        if self.last is None:
+            return False
+        if self.last is prev:
+            return True
+        return self.last.kind in (WORD, QUOTED) and self.last.start == prev.end
+
+    def tag_names(self, *, explicit: bool = False) -> list[Candidate]:
+        """DDSQL (Preview): the tag keys of the sources in scope that have tags, as names
+        (quoted when they must be). ``explicit``: after ``#``, where a quote being typed
+        is part of the name."""
+        keys: dict[str, None] = {}
+        for source in self.stmt.sources() or [
+            Source(t.table_name, "table", table_columns(t), t) for t in self.tables
+        ]:
+            if source.table is None:
+                continue
+            for col in source.table.columns:
+                if col.type.ddsql == "HSTORE":
+                    keys.update(dict.fromkeys(self.catalog.tag_keys(source.table.name, col.name)))
+        start = self.start
+        if explicit and self.in_quoted:
+            start -= 1  # the opening quote is replaced too
+        found = [Candidate(_ident(k), "tag key", start, k, "tag key") for k in keys]
+        prefix = ('"' + self.prefix) if explicit and self.in_quoted else self.prefix
+        return _rank(found, prefix.lstrip('"'))
 
     def setting_name(self) -> list[Candidate]:
         """After SHOW or SET: the settings (their names contain dots)."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .. import metadata
 from ..errors import DDSQLError
 from ..formats import FORMATS
-from ..options import BY_NAME
+from ..options import BY_NAME, SYNTAXES
 
 if TYPE_CHECKING:
     from .shell import Shell
@@ -164,7 +164,7 @@ def _functions(shell: Shell, arg: str) -> None:
     wanted = pattern(arg.strip().rstrip(";") or "*")
     rows = [
         (f.name, f.signature, f.description)
-        for f in metadata.function_help()
+        for f in metadata.function_help(shell.con.syntax)
         if wanted.fullmatch(f.name)
     ]
     if not rows:
@@ -322,6 +322,22 @@ def _timeframe(shell: Shell, arg: str) -> None:
             "'2025-03-01 13:00', or now-7d now), a span such as 7d, or default"
         )
     shell.say(f"Time frame: {shell.con.session.frame.describe()}")
+
+
+@command(
+    "\\syntax",
+    "[ddsql | preview]",
+    help="the DDSQL variant queries are read in, as --syntax (alone: show it)",
+    choices=SYNTAXES,
+)
+def _syntax(shell: Shell, arg: str) -> None:
+    word = arg.strip().rstrip(";").strip().lower()
+    if word:
+        if word not in SYNTAXES:
+            raise UsageError(f"\\syntax takes {' or '.join(SYNTAXES)}, not {arg.strip()!r}")
+        shell.con.set_syntax(word)
+    name = "DDSQL (Preview)" if shell.con.syntax == "preview" else "DDSQL (the reference)"
+    shell.say(f"Syntax: {shell.con.syntax}, {name}.")
 
 
 @command(

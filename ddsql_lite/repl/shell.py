@@ -69,6 +69,7 @@ from .completion import complete
 from .sqltokens import is_complete, script_inputs, split_statements
 
 PROMPT = "ddsql> "
+PREVIEW_PROMPT = "ddsql (preview)> "  # the prompt while queries are read as DDSQL Preview
 CONTINUATION = "...> "
 ERROR_STYLE = "\x1b[31m"
 WARNING_STYLE = "\x1b[33m"
@@ -430,10 +431,15 @@ class Shell:
         self.con.set_time_frame(start, end)
         self._frame = (start, end) if start or end else None
 
+    def prompt(self) -> str:
+        """The prompt: it says which DDSQL variant queries are read in (``\\syntax``)."""
+        return PREVIEW_PROMPT if self.con.syntax == "preview" else PROMPT
+
     def reload(self) -> None:
-        """Open the connection again with the same options; the old one stays in use
-        if that fails."""
+        """Open the connection again with the same options (and the same variant); the
+        old one stays in use if that fails."""
         fresh = self.open_connection()
+        fresh.set_syntax(self.con.syntax)
         self.con.close()
         self.con = fresh
         self.catalog = self._catalog()
@@ -519,10 +525,11 @@ class ShellCompleter(Completer):
         if (
             not event.completion_requested
             and not before[-1:].isalnum()
-            and (before[-1:] not in ("_", ".", "'", '"'))
+            and (before[-1:] not in ("_", ".", "'", '"', "#"))
         ):
             return  # while typing, offer names only once a name has started (Tab: always)
-        for cand in complete(before, self.shell.catalog, document.text_after_cursor):
+        syntax = self.shell.con.syntax
+        for cand in complete(before, self.shell.catalog, document.text_after_cursor, syntax):
             yield Completion(
                 cand.text,
                 cand.start,
@@ -627,7 +634,7 @@ def make_session(
     # Whether Enter starts a new line depends on the input typed so far: the default
     # buffer's, not the current buffer's (that is the search field during Ctrl-R).
     session: PromptSession[str] = PromptSession(
-        PROMPT,
+        shell.prompt,
         multiline=Condition(lambda: not input_complete(session.default_buffer.text)),
         prompt_continuation=continuation,
         lexer=PygmentsLexer(PostgresLexer),

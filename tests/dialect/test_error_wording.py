@@ -60,7 +60,9 @@ def engine_words(message: str, sql: str) -> list[str]:
     found += [
         f"{name}()"
         for name in _CALLED.findall(said)
-        if name.lower() not in written and name.lower() not in DDSQL_FUNCTIONS
+        if name.lower() not in written
+        and name.lower() not in DDSQL_FUNCTIONS
+        and name not in ddsql_lite.__all__  # advice that names the library's API
     ]
     return found
 
@@ -98,6 +100,7 @@ def test_engine_words_are_caught(message: str) -> None:
         ("casts to varchar(3)[] are not supported", "SELECT CAST(name AS varchar(3)[])"),
         ("operator |/ is not supported in DDSQL; write power(16, 0.5)", "SELECT |/ 16"),
         ("function concat() is not supported in DDSQL", "SELECT concat('a', 'b')"),
+        ("0x1 is DDSQL Preview syntax (connect(syntax='preview'))", "SELECT 0x1"),
     ],
 )
 def test_the_user_s_words_are_not(message: str, sql: str) -> None:

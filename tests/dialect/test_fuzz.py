@@ -8,6 +8,11 @@ Two generators, both driven by hypothesis:
 * token-level mutation of the real queries in ``tests/oracle/corpus/*.sql``: tokens deleted,
   duplicated, swapped, or random punctuation and keywords inserted.
 
+Both run in the DDSQL (Preview) variant too (``syntax="preview"``): the reference's
+grammar with its tag lookups made tag references and preview constructs added (group
+comparisons and literals, relative time literals, hexadecimal and typed array literals,
+the preview's functions), and mutations of ``corpus/preview/*.sql``.
+
 Property: :meth:`Connection.sql` returns a Result (whose rows convert to Python) or
 raises a :class:`DDSQLError`; nothing else escapes; what the translator accepts becomes
 SQL DuckDB's parser reads (checked on an empty DuckDB connection before the query runs);
@@ -38,6 +43,7 @@ from hypothesis import strategies as st
 import ddsql_lite
 from ddsql_lite import DDSQLError
 from ddsql_lite.dialect.functions import DDSQL_FUNCTIONS
+from ddsql_lite.dialect.variants import variant
 from ddsql_lite.loaders import sample_path
 from tests.support.corpus_files import corpus_queries
 from tests.support.pg_oracle import (
@@ -401,12 +407,14 @@ _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\w+|->>|->|::|\|\||<>|!=|>=|<=|\
 
 
 CORPUS = corpus_queries()
+PREVIEW_CORPUS = corpus_queries("preview")
+PREVIEW_FUNCTIONS = sorted(variant("preview").functions - DDSQL_FUNCTIONS)
 
 
 @st.composite
-def mutated_query(draw: st.DrawFn) -> str:
+def mutated_query(draw: st.DrawFn, corpus: list[str] = CORPUS) -> str:
     """A corpus query with a few token-level mutations."""
-    tokens = _TOKEN.findall(draw(st.sampled_from(CORPUS)))
+    tokens = _TOKEN.findall(draw(st.sampled_from(corpus)))
     for _ in range(draw(st.integers(1, 4))):
         if not tokens:
             break
@@ -426,6 +434,72 @@ def mutated_query(draw: st.DrawFn) -> str:
     return " ".join(tokens)
 
 
+def tag_reference(draw: st.DrawFn) -> str:
+    """A DDSQL (Preview) tag reference: implicit, explicit, quoted or qualified."""
+    key = draw(st.sampled_from(TAG_KEYS))
+    plain = key.replace("_", "").isalnum()
+    forms = [f'#"{key}"', f'"{key}"'] + ([key, f"#{key}", f"t.{key}"] if plain else [])
+    return draw(st.sampled_from(forms))
+
+
+def preview_expr(draw: st.DrawFn, depth: int) -> str:
+    """An expression using the preview's constructs (it may be refused)."""
+    tag: Gen = lambda: tag_reference(draw)  # noqa: E731
+    value: Gen = lambda: draw(st.sampled_from(TEXT_LITERALS))  # noqa: E731
+    unit = draw(st.sampled_from(["day", "hours", "hr", "min", "30s", "month", "x", ""]))
+    when: Gen = lambda: draw(st.sampled_from(["timestamp", "date"]))  # noqa: E731
+    options: list[Gen] = [
+        tag,
+        lambda: f"{tag()} = {value()}",
+        lambda: f"{tag()} <> {value()}",
+        lambda: f"{tag()} IN ({value()}, {value()})",
+        lambda: f"{tag()} = {{{value()}, {value()}}}",
+        lambda: f"{tag()} = {tag()}",
+        lambda: f"{tag()}::{draw(st.sampled_from(['text', 'group', 'text[]', 'int', 'json']))}",
+        lambda: f"{{{value()}}}",
+        lambda: f"{when()} '{draw(st.integers(0, 99))} {unit} ago'",
+        lambda: f"creation_time > timestamp '{draw(st.integers(0, 999))} days ago'",
+        lambda: f"{when()} 'now'",
+        lambda: f"0x{draw(st.integers(0, 2**64)):x}",
+        lambda: f"array<{draw(st.sampled_from(['int', 'text', 'double', 'group']))}>[{value()}]",
+        lambda: f"{tag()} {draw(st.sampled_from(['>', 'LIKE', '||', '+']))} {value()}",
+    ]
+    if depth > 0:
+        options.append(lambda: preview_call(draw, depth - 1))
+    return draw(st.sampled_from(options))()
+
+
+def preview_call(draw: st.DrawFn, depth: int) -> str:
+    """A preview function with a random number of arguments of random kinds."""
+    name = draw(st.sampled_from(PREVIEW_FUNCTIONS))
+    args = []
+    for kind in draw(st.lists(st.sampled_from(["text", "num", "time", "preview"]), max_size=4)):
+        if kind == "text":
+            args.append(text_expr(draw, depth, False))
+        elif kind == "num":
+            args.append(num_expr(draw, depth, False))
+        elif kind == "time":
+            args.append(time_expr(draw, depth, False))
+        else:
+            args.append(preview_expr(draw, depth))
+    over = " OVER (ORDER BY _key)" if name == "dense_rank" else ""
+    return f"{name}({', '.join(args)}){over}"
+
+
+@st.composite
+def preview_query(draw: st.DrawFn) -> str:
+    """A DDSQL (Preview) query: the reference's grammar with its tag lookups made tag
+    references, and preview expressions added to its select list or its WHERE."""
+    sql = draw(any_query())
+    sql = re.sub(r"tags->'[^']*'", lambda _: tag_reference(draw), sql)
+    sql = sql.replace(f"FROM {T}", f"FROM {T} AS t", 1)
+    depth = draw(st.integers(0, 2))
+    extra = preview_expr(draw, depth)
+    if " WHERE " in sql and draw(st.booleans()):
+        return sql.replace(" WHERE ", f" WHERE {extra} AND ", 1)
+    return sql.replace("SELECT ", f"SELECT {extra}, ", 1)
+
+
 # ------------------------------------------------------------------------ property
 
 
@@ -433,11 +507,11 @@ def mutated_query(draw: st.DrawFn) -> str:
 _PARSER = duckdb.connect()
 
 
-def assert_duckdb_parses(con: ddsql_lite.Connection, sql: str) -> None:
+def assert_duckdb_parses(con: ddsql_lite.Connection, sql: str, syntax: str = "ddsql") -> None:
     """The property the translator owes DuckDB: whatever it translates, DuckDB's parser
     reads (binding may still fail, with a DDSQLError when it runs)."""
     try:
-        translated = con.translate(sql)
+        translated = con.translate(sql, syntax=syntax)
     except DDSQLError:
         return  # refused: nothing to parse
     try:
@@ -447,15 +521,15 @@ def assert_duckdb_parses(con: ddsql_lite.Connection, sql: str) -> None:
         raise AssertionError(f"DuckDB cannot parse the translation of {sql!r}: {exc}") from exc
 
 
-def check_outcome(con: ddsql_lite.Connection, sql: str) -> Any:
-    """Run ``sql``: return its rows, or None when refused with a DDSQLError. Anything
-    else (another exception, a hang) fails the test; the connection must answer after;
-    a translation must be SQL DuckDB parses."""
-    assert_duckdb_parses(con, sql)
+def check_outcome(con: ddsql_lite.Connection, sql: str, syntax: str = "ddsql") -> Any:
+    """Run ``sql`` (read in the variant ``syntax``): return its rows, or None when
+    refused with a DDSQLError. Anything else (another exception, a hang) fails the test;
+    the connection must answer after; a translation must be SQL DuckDB parses."""
+    assert_duckdb_parses(con, sql, syntax)
     started = time.monotonic()
     rows = None
     try:
-        rows = con.sql(sql, timeout=QUERY_TIMEOUT).fetchall()
+        rows = con.sql(sql, timeout=QUERY_TIMEOUT, syntax=syntax).fetchall()
         OUTCOMES["Result"] += 1
     except DDSQLError as exc:
         assert str(exc).strip(), f"empty message for {sql!r}"
@@ -552,6 +626,22 @@ def test_grammar_queries_answer_or_refuse(con: ddsql_lite.Connection, sql: str) 
 @given(sql=mutated_query())
 def test_mutated_corpus_queries_answer_or_refuse(con: ddsql_lite.Connection, sql: str) -> None:
     check_outcome(con, sql)
+
+
+@pytest.mark.slow
+@FUZZ
+@given(sql=preview_query())
+def test_preview_grammar_queries_answer_or_refuse(con: ddsql_lite.Connection, sql: str) -> None:
+    check_outcome(con, sql, "preview")
+
+
+@pytest.mark.slow
+@FUZZ
+@given(sql=mutated_query(PREVIEW_CORPUS))
+def test_mutated_preview_corpus_queries_answer_or_refuse(
+    con: ddsql_lite.Connection, sql: str
+) -> None:
+    check_outcome(con, sql, "preview")
 
 
 @pytest.fixture(scope="module")

@@ -171,3 +171,16 @@ def test_intervals_print_like_postgresql(parts: tuple[int, int, int], text: str)
     from ddsql_lite.formats import interval_text
 
     assert interval_text(*parts) == text
+
+
+def test_the_syntax_option(capsys) -> None:
+    """``--syntax preview`` reads the queries (and ``translate``'s) as DDSQL (Preview)."""
+    query = f"SELECT count(*) AS n FROM {T} WHERE #team = 'fraud'"
+    code, out, _ = run(capsys, "--syntax", "preview", "-c", query, "--format", "csv")
+    assert code == 0 and out.splitlines() == ["n", "2"]
+    code, _, err = run(capsys, "-c", query)
+    assert code == 1 and "DDSQL Preview syntax" in err
+    code, out, _ = run(capsys, "--syntax", "preview", "translate", "--one-line", query)
+    assert code == 0 and "LIST_CONTAINS" in out
+    code, _, err = run(capsys, "--syntax", "sql", "-c", query)
+    assert code == 2 and "invalid choice: 'sql'" in err

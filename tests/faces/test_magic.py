@@ -473,3 +473,20 @@ def test_control_characters_in_errors_are_shown_escaped(
         "  x\\x1b[2J",
         "  ^",
     ]
+
+
+def test_the_syntax_option_reads_one_cell_as_ddsql_preview(
+    shell: InteractiveShell, magics: magic.DDSQLMagics
+) -> None:
+    """``--syntax preview`` applies to its cell's query (as ``--timeout`` does); the
+    connection is reused and the next cell is read as the reference again."""
+    query = f"SELECT count(*) AS n FROM {TABLE} WHERE team = 'fraud'"
+    assert run(shell, f"%%ddsql --syntax preview\n{query}\n").result["n"].tolist() == [2]
+    connection = magics.connection
+    assert run(shell, f"%ddsql --syntax preview {query}").result["n"].tolist() == [2]
+    failed = run(shell, f"%%ddsql\n{query}\n")
+    assert isinstance(failed.error_in_exec, magic.DDSQLMagicError)
+    assert "column 'team' does not exist" in str(failed.error_in_exec)
+    assert magics.connection is connection
+    bad = run(shell, f"%%ddsql --syntax sql\n{query}\n")
+    assert bad.error_in_exec is not None or bad.error_before_exec is not None

@@ -407,3 +407,30 @@ def test_key_paths_treat_integer_steps_as_indexes_and_keys() -> None:
     assert is_array_at(tree, ["l"]) and is_array_at(tree, [])  # (the document "[]")
     assert not is_array_at(tree, ["0"]) and not is_array_at(key_tree(["{}"]), [])
     assert is_array_at(key_tree(['{"n": [1, 2]}']), ["n"])  # an array of scalars too
+
+
+# --- DDSQL (Preview): tag keys are names ---------------------------------------------------
+
+
+def preview(before: str, after: str = "") -> list[Candidate]:
+    return complete(before, CATALOG, after, syntax="preview")
+
+
+def test_preview_completes_tag_keys_as_bare_names() -> None:
+    found = preview("SELECT te", after=f" FROM {T}")
+    assert found[0].text == "team" and found[0].kind == "tag key"
+    assert "team" not in texts("SELECT te", after=f" FROM {T}")  # not in the reference
+    where = {c.text for c in preview(f"SELECT name FROM {T} WHERE ")}
+    assert {"team", "env", '"Cost Center"', "name"} <= where
+    assert "team" in {c.text for c in preview("SELECT ")}  # no FROM yet: every table's
+
+
+def test_preview_completes_tag_keys_after_hash() -> None:
+    found = preview("SELECT #", after=f" FROM {T}")
+    assert [c.text for c in found] == ['"Cost Center"', "env", "owner", "region", "team"]
+    assert all(c.kind == "tag key" for c in found)
+    typed = preview(f"SELECT name FROM {T} WHERE #te")
+    assert (typed[0].text, typed[0].start) == ("team", -2)
+    quoted = preview('SELECT #"Co', after=f" FROM {T}")
+    assert [(c.text, c.start) for c in quoted] == [('"Cost Center"', -3)]
+    assert "team" not in texts("SELECT #", after=f" FROM {T}")  # the reference: no tags

@@ -17,6 +17,10 @@ with annotations, each introduced by `` -- ``:
 * ``-- pg: <SQL>``: the PostgreSQL spelling of the same question, for DDSQL-only syntax
   (``approx_percentile``, ``$1`` replacements...). Its answer must match.
 * ``-- error: <text>``: both must refuse; ddsql_lite with a DDSQLError containing text.
+
+``corpus/preview/*.sql`` is DDSQL (Preview)'s corpus: ddsql_lite reads it with
+``syntax="preview"`` and PostgreSQL runs its meaning as tests/support/preview_oracle.py
+spells it (unless a ``-- pg:`` line says it).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from tests.support.pg_oracle import (
     read_fixture_records,
     run,
 )
+from tests.support.preview_oracle import TAG_VALUES, to_postgres
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,10 @@ class Case:
     documented: list[tuple[Any, ...]] | None = None
     pg_sql: str | None = None
     error: str | None = None
+    syntax: str = "ddsql"
 
 
-def parse_line(line: str) -> Case:
+def parse_line(line: str, syntax: str = "ddsql") -> Case:
     sql, *notes = ANNOTATION.split(line.strip())
     fields: dict[str, Any] = {}
     for note in notes:
@@ -61,19 +67,23 @@ def parse_line(line: str) -> Case:
             fields["pg_sql"] = value
         else:
             fields["error"] = value
-    return Case(sql.strip(), **fields)
+    return Case(sql.strip(), syntax=syntax, **fields)
 
 
 def corpus() -> list[Any]:
     return [
-        pytest.param(parse_line(line), id=f"{stem}:{number}")
-        for stem, number, line in corpus_lines()
+        pytest.param(parse_line(line, syntax), id=f"{stem}:{number}")
+        for syntax in ("ddsql", "preview")
+        for stem, number, line in corpus_lines(syntax)
     ]
 
 
 @pytest.fixture(scope="module")
 def both(pg: Any) -> Iterator[tuple[Any, ddsql_lite.Connection]]:
     load_records(pg.conn, read_fixture_records(sample_path()))
+    cursor = pg.conn.cursor()
+    cursor.execute(TAG_VALUES)  # the preview corpus's tag references (preview_oracle)
+    cursor.close()
     with ddsql_lite.connect(fixtures=sample_path()) as con:
         yield pg.conn, con
 
@@ -84,15 +94,17 @@ def test_agrees_with_postgresql(both: tuple[Any, ddsql_lite.Connection], case: C
     pg_conn, con = both
     query = with_table(case.sql)
     pg_query = with_table(case.pg_sql or case.sql)
+    if case.syntax == "preview" and case.pg_sql is None:
+        pg_query = to_postgres(pg_query)
     if case.error is not None:
         with pytest.raises(ddsql_lite.DDSQLError) as info:
-            con.sql(query)
+            con.sql(query, syntax=case.syntax)
         assert case.error in str(info.value)
         with pytest.raises(Exception):  # noqa: B017 - PostgreSQL must refuse it too
             run(pg_conn, pg_query)
         return
     expected_columns, expected = run(pg_conn, pg_query)
-    result = con.sql(query)
+    result = con.sql(query, syntax=case.syntax)
     actual = [
         tuple(_as_hstore(v, t) for v, t in zip(row, result.types)) for row in result.fetchall()
     ]

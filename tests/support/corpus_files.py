@@ -1,6 +1,7 @@
 """Reading ``tests/oracle/corpus/*.sql`` (format: see the docstring of
 tests/oracle/test_corpus.py), for the tests that run the corpus: the oracle, the fuzzer's
-mutations and the translator's fast-path check."""
+mutations and the translator's fast-path check. The reference variant's corpus is
+``corpus/*.sql``; DDSQL (Preview)'s is ``corpus/preview/*.sql``."""
 
 from __future__ import annotations
 
@@ -14,12 +15,18 @@ TABLE = "aws.sagemaker_inference_experiment"
 ANNOTATION = re.compile(r" -- (?=ddsql:|pg:|error:)")
 
 
-def corpus_lines() -> Iterator[tuple[str, int, str]]:
-    """``(file stem, line number, line)`` of every query line, file by file."""
-    for path in sorted(CORPUS_DIR.glob("*.sql")):
+# Each DDSQL variant's corpus directory.
+VARIANT_DIRS = {"ddsql": CORPUS_DIR, "preview": CORPUS_DIR / "preview"}
+
+
+def corpus_lines(syntax: str = "ddsql") -> Iterator[tuple[str, int, str]]:
+    """``(file stem, line number, line)`` of every query line of the variant ``syntax``'s
+    corpus, file by file (a preview stem is ``preview/<stem>``)."""
+    prefix = "" if syntax == "ddsql" else f"{syntax}/"
+    for path in sorted(VARIANT_DIRS[syntax].glob("*.sql")):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if line.strip() and not line.lstrip().startswith("--"):
-                yield path.stem, number, line
+                yield prefix + path.stem, number, line
 
 
 def with_table(sql: str) -> str:
@@ -28,6 +35,6 @@ def with_table(sql: str) -> str:
     return re.sub(r"\b(FROM|JOIN) t\b", rf"\1 {TABLE} AS t", sql)
 
 
-def corpus_queries() -> list[str]:
-    """Every corpus query without its annotations, ``FROM t`` spelled out."""
-    return [with_table(ANNOTATION.split(line.strip())[0]) for _, _, line in corpus_lines()]
+def corpus_queries(syntax: str = "ddsql") -> list[str]:
+    """Every corpus query of a variant without its annotations, ``FROM t`` spelled out."""
+    return [with_table(ANNOTATION.split(line.strip())[0]) for _, _, line in corpus_lines(syntax)]
