@@ -36,7 +36,7 @@ from .refusals import Refusal
 # PostgreSQL's names of the types DDSQL has; arrays are the element's name and "[]".
 INTEGER, BIGINT, SMALLINT = "integer", "bigint", "smallint"
 NUMERIC, REAL, DOUBLE = "numeric", "real", "double precision"
-TEXT, VARCHAR, UNKNOWN = "text", "character varying", "unknown"
+TEXT, VARCHAR, CHAR, UNKNOWN = "text", "character varying", "character", "unknown"
 BOOLEAN, TIMESTAMP, INTERVAL = "boolean", "timestamp without time zone", "interval"
 JSON, HSTORE = "json", "hstore"
 
@@ -52,6 +52,7 @@ _RANK = {name: rank for rank, name in enumerate(_NUMBERS)}
 _CATEGORY = {name: "N" for name in _NUMBERS} | {
     TEXT: "S",
     VARCHAR: "S",
+    CHAR: "S",
     BOOLEAN: "B",
     TIMESTAMP: "D",
     INTERVAL: "T",
@@ -60,8 +61,8 @@ _CATEGORY = {name: "N" for name in _NUMBERS} | {
     UNKNOWN: "X",
 }
 
-# sqlglot's type of a column or cast -> PostgreSQL's name. Columns hold text, a cast
-# to varchar is PostgreSQL's character varying.
+# sqlglot's type of a column or cast -> PostgreSQL's name. Columns hold text; a cast to
+# varchar is PostgreSQL's character varying, to char its character.
 _FROM_SQLGLOT = {
     exp.DType.SMALLINT: SMALLINT,
     exp.DType.INT: INTEGER,
@@ -71,6 +72,7 @@ _FROM_SQLGLOT = {
     exp.DType.DOUBLE: DOUBLE,
     exp.DType.TEXT: TEXT,
     exp.DType.VARCHAR: TEXT,
+    exp.DType.CHAR: TEXT,
     exp.DType.BOOLEAN: BOOLEAN,
     exp.DType.TIMESTAMP: TIMESTAMP,
     exp.DType.TIMESTAMPNTZ: TIMESTAMP,
@@ -109,7 +111,6 @@ _ARITHMETIC: dict[type[exp.Expr], str] = {
 }
 # Results of the text functions DDSQL lists, for the operators they meet.
 _RESULTS: dict[type[exp.Expr], str] = {
-    exp.Trim: TEXT,
     exp.Count: BIGINT,
     exp.Is: BOOLEAN,
     exp.Exists: BOOLEAN,
@@ -195,8 +196,8 @@ class Typing:
         if to.this == exp.DType.ARRAY:
             element = self.from_data_type(to.expressions[0] if to.expressions else None)
             return f"{element}[]" if element else None
-        if cast and to.this == exp.DType.VARCHAR:
-            return VARCHAR
+        if cast and to.this in (exp.DType.VARCHAR, exp.DType.CHAR):
+            return VARCHAR if to.this == exp.DType.VARCHAR else CHAR
         return _FROM_SQLGLOT.get(to.this)
 
     def column(self, node: exp.Expr) -> str | None:
@@ -508,6 +509,12 @@ class Typing:
             ):
                 raise _no_function(node, name, ", ".join(given))
         return element if result == "anyelement" else result
+
+    def trim(self, node: exp.Expr) -> str | None:
+        """``trim([BOTH|LEADING|TRAILING] [chars FROM] s)``: PostgreSQL's btrim, ltrim or
+        rtrim of (s [, chars]), text only (named trim, as written)."""
+        arguments = [node.this] + ([node.expression] if node.expression is not None else [])
+        return self.call(node, "trim", arguments, (((TEXT,), TEXT), ((TEXT, TEXT), TEXT)))
 
     # ----------------------------------------------------------------- aggregates
 
@@ -1061,6 +1068,7 @@ _TYPED: dict[type[exp.Expr], Callable[[Typing, exp.Expr], str | None]] = {
     exp.Array: Typing.array,
     exp.Bracket: Typing.bracket,
     exp.Explode: Typing.element,
+    exp.Trim: Typing.trim,
     **{kind: Typing.function for kind in _SIGNATURES},
     exp.Like: Typing.like,
     exp.Where: Typing.clause,

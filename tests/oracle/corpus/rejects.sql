@@ -113,6 +113,9 @@ SELECT array_to_string(1, ',') -- error: function array_to_string(integer, unkno
 SELECT string_to_array(1, ',') -- error: function string_to_array(integer, unknown) does not exist
 SELECT array_position(ARRAY[1], 'a') -- error: invalid input syntax for type integer: "a"
 SELECT array_position(ARRAY[1], CAST('a' AS text)) -- error: function array_position(integer[], text) does not exist
+SELECT trim(12) -- error: function trim(integer) does not exist
+SELECT trim(LEADING 'x' FROM 12) -- error: function trim(integer, unknown) does not exist
+SELECT CAST('a' AS char) + 1 -- error: operator does not exist: character + integer
 -- One type for a column of UNION, VALUES, CASE, COALESCE, ARRAY and IN
 SELECT 1.5 UNION SELECT 'foo' -- error: invalid input syntax for type numeric: "foo"
 SELECT 'a' UNION SELECT 1 -- error: invalid input syntax for type integer: "a"
