@@ -320,7 +320,7 @@ class Typing:
             return DOUBLE if kind == "T" and op != "%" else other
         if kind == "T" and isinstance(_unwrapped(operand), exp.Null):
             self.coercions[id(operand)] = (cast(exp.Literal, operand), INTERVAL)
-            return None
+            return INTERVAL
         if kind in ("N", "B", "S", "A") or other == JSON:
             return other
         if other == HSTORE and op not in _COMPARISON_OPS and op != "-":
@@ -837,8 +837,10 @@ def _exact(given: str, param: str) -> bool:
 
 
 def _preferred(given: list[str], params: tuple[str, ...]) -> int:
-    """How many untyped arguments a candidate takes as its category's preferred type."""
-    return sum(1 for g, p in zip(given, params) if g == UNKNOWN and p in (DOUBLE, TEXT))
+    """How many arguments needing a conversion a candidate takes as its category's
+    preferred type (double precision, text): PostgreSQL's next choice after exact
+    matches (round(integer) is round(double precision))."""
+    return sum(1 for g, p in zip(given, params) if g != p and p in (DOUBLE, TEXT))
 
 
 def _resolved(result: str, element: str | None) -> str | None:

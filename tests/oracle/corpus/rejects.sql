@@ -116,6 +116,7 @@ SELECT array_position(ARRAY[1], CAST('a' AS text)) -- error: function array_posi
 SELECT trim(12) -- error: function trim(integer) does not exist
 SELECT trim(LEADING 'x' FROM 12) -- error: function trim(integer, unknown) does not exist
 SELECT CAST('a' AS char) + 1 -- error: operator does not exist: character + integer
+SELECT round(2) + '1e400' -- error: "1e400" is out of range for type double precision
 -- One type for a column of UNION, VALUES, CASE, COALESCE, ARRAY and IN
 SELECT 1.5 UNION SELECT 'foo' -- error: invalid input syntax for type numeric: "foo"
 SELECT 'a' UNION SELECT 1 -- error: invalid input syntax for type integer: "a"
