@@ -112,6 +112,8 @@ _ARITHMETIC: dict[type[exp.Expr], str] = {
 # Results of the text functions DDSQL lists, for the operators they meet.
 _RESULTS: dict[type[exp.Expr], str] = {
     exp.Count: BIGINT,
+    exp.RowNumber: BIGINT,
+    exp.Rank: BIGINT,
     exp.Is: BOOLEAN,
     exp.Exists: BOOLEAN,
 }
@@ -555,6 +557,16 @@ class Typing:
 
     def window(self, node: exp.Expr) -> str | None:
         return self.of(node.this)
+
+    def same_as_argument(self, node: exp.Expr) -> str | None:
+        """lag, lead, first_value, last_value, nth_value (PostgreSQL's anyelement): their
+        argument's type, which an untyped literal does not give."""
+        found = self.of(node.this)
+        if found == UNKNOWN:
+            raise Refusal(
+                "could not determine polymorphic type because input has type unknown", node
+            )
+        return found
 
     # ----------------------------------------------------------------- common types
 
@@ -1070,6 +1082,10 @@ _TYPED: dict[type[exp.Expr], Callable[[Typing, exp.Expr], str | None]] = {
     exp.Array: Typing.array,
     exp.Bracket: Typing.bracket,
     exp.Explode: Typing.element,
+    **{
+        kind: Typing.same_as_argument
+        for kind in (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+    },
     exp.Trim: Typing.trim,
     **{kind: Typing.function for kind in _SIGNATURES},
     exp.Like: Typing.like,

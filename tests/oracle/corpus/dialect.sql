@@ -326,6 +326,7 @@ SELECT min('b') AS a, max(NULL) AS b, array_position(NULL, 1) AS c, array_positi
 SELECT CASE WHEN status = 'Running' THEN creation_time ELSE '2030-01-01' END AS a, coalesce(completion_time, '2030-01-01 10:00') AS b FROM t ORDER BY _key
 SELECT creation_time FROM t UNION ALL SELECT '2025-01-01' ORDER BY 1 LIMIT 3
 SELECT x FROM (VALUES (INTERVAL '1 day'), ('2 hours')) AS v(x) ORDER BY 1
+SELECT row_number() OVER (ORDER BY _key) = '1' AS a, lag(length(name)) OVER (ORDER BY _key) + '1' AS b, rank() OVER (ORDER BY _key) || 'x' AS c FROM t ORDER BY _key
 SELECT '5' / 2 AS a, 7 / '2' AS b -- ddsql: [(2.5, 3.5)]
 -- ============================================================= Aggregates
 SELECT MIN(name), MAX(name), COUNT(name), COUNT(*), COUNT(DISTINCT name) FROM t

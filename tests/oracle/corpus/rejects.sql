@@ -117,6 +117,9 @@ SELECT trim(12) -- error: function trim(integer) does not exist
 SELECT trim(LEADING 'x' FROM 12) -- error: function trim(integer, unknown) does not exist
 SELECT CAST('a' AS char) + 1 -- error: operator does not exist: character + integer
 SELECT round(2) + '1e400' -- error: "1e400" is out of range for type double precision
+SELECT lag(name) OVER (ORDER BY _key) = 5 FROM t -- error: operator does not exist: text = integer
+SELECT first_value('a') OVER () FROM t -- error: could not determine polymorphic type because input has type unknown
+SELECT rank() OVER (ORDER BY name) || 1 FROM t -- error: operator does not exist: bigint || integer
 -- One type for a column of UNION, VALUES, CASE, COALESCE, ARRAY and IN
 SELECT 1.5 UNION SELECT 'foo' -- error: invalid input syntax for type numeric: "foo"
 SELECT 'a' UNION SELECT 1 -- error: invalid input syntax for type integer: "a"
