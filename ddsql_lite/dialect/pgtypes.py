@@ -36,7 +36,7 @@ from .refusals import Refusal
 # PostgreSQL's names of the types DDSQL has; arrays are the element's name and "[]".
 INTEGER, BIGINT, SMALLINT = "integer", "bigint", "smallint"
 NUMERIC, REAL, DOUBLE = "numeric", "real", "double precision"
-TEXT, VARCHAR, UNKNOWN = "text", "character varying", "unknown"
+TEXT, VARCHAR, CHAR, UNKNOWN = "text", "character varying", "character", "unknown"
 BOOLEAN, TIMESTAMP, INTERVAL = "boolean", "timestamp without time zone", "interval"
 JSON, HSTORE = "json", "hstore"
 
@@ -52,6 +52,7 @@ _RANK = {name: rank for rank, name in enumerate(_NUMBERS)}
 _CATEGORY = {name: "N" for name in _NUMBERS} | {
     TEXT: "S",
     VARCHAR: "S",
+    CHAR: "S",
     BOOLEAN: "B",
     TIMESTAMP: "D",
     INTERVAL: "T",
@@ -60,8 +61,8 @@ _CATEGORY = {name: "N" for name in _NUMBERS} | {
     UNKNOWN: "X",
 }
 
-# sqlglot's type of a column or cast -> PostgreSQL's name. Columns hold text, a cast
-# to varchar is PostgreSQL's character varying.
+# sqlglot's type of a column or cast -> PostgreSQL's name. Columns hold text; a cast to
+# varchar is PostgreSQL's character varying, to char its character.
 _FROM_SQLGLOT = {
     exp.DType.SMALLINT: SMALLINT,
     exp.DType.INT: INTEGER,
@@ -71,6 +72,7 @@ _FROM_SQLGLOT = {
     exp.DType.DOUBLE: DOUBLE,
     exp.DType.TEXT: TEXT,
     exp.DType.VARCHAR: TEXT,
+    exp.DType.CHAR: TEXT,
     exp.DType.BOOLEAN: BOOLEAN,
     exp.DType.TIMESTAMP: TIMESTAMP,
     exp.DType.TIMESTAMPNTZ: TIMESTAMP,
@@ -87,6 +89,9 @@ _DUCKDB = {
     REAL: "DOUBLE",
     DOUBLE: "DOUBLE",
     BOOLEAN: "BOOLEAN",
+    TIMESTAMP: "TIMESTAMP",
+    INTERVAL: "INTERVAL",
+    JSON: "JSON",
 }
 
 _COMPARISONS: dict[type[exp.Expr], str] = {
@@ -106,8 +111,9 @@ _ARITHMETIC: dict[type[exp.Expr], str] = {
 }
 # Results of the text functions DDSQL lists, for the operators they meet.
 _RESULTS: dict[type[exp.Expr], str] = {
-    exp.Trim: TEXT,
     exp.Count: BIGINT,
+    exp.RowNumber: BIGINT,
+    exp.Rank: BIGINT,
     exp.Is: BOOLEAN,
     exp.Exists: BOOLEAN,
 }
@@ -192,8 +198,8 @@ class Typing:
         if to.this == exp.DType.ARRAY:
             element = self.from_data_type(to.expressions[0] if to.expressions else None)
             return f"{element}[]" if element else None
-        if cast and to.this == exp.DType.VARCHAR:
-            return VARCHAR
+        if cast and to.this in (exp.DType.VARCHAR, exp.DType.CHAR):
+            return VARCHAR if to.this == exp.DType.VARCHAR else CHAR
         return _FROM_SQLGLOT.get(to.this)
 
     def column(self, node: exp.Expr) -> str | None:
@@ -228,9 +234,11 @@ class Typing:
         if isinstance(argument, exp.Distinct):
             argument = argument.expressions[0] if len(argument.expressions) == 1 else None
         element = self.of(argument) if argument is not None else None
+        if element == UNKNOWN:
+            raise Refusal("function array_agg(unknown) is not unique", node)
         if element is None or element.endswith("[]"):
             return None
-        return f"{TEXT if element == UNKNOWN else element}[]"
+        return f"{element}[]"
 
     def output(self, query: exp.Expr, index: int) -> str | None:
         """The type of a query's output column ``index``: an untyped literal is text."""
@@ -267,42 +275,58 @@ class Typing:
         return self.binary(node, _ARITHMETIC[type(node)], node.this, node.expression)
 
     def binary(self, node: exp.Expr, op: str, left: exp.Expr, right: exp.Expr) -> str | None:
-        """PostgreSQL's resolution of ``left op right`` (``node`` is where it is written)."""
+        """PostgreSQL's resolution of ``left op right`` (``node`` is where it is written):
+        an untyped operand is taken as the other's type to find the operator, and read as
+        that type only once the operator exists."""
         lt, rt = self.of(left), self.of(right)
         if lt is None or rt is None:
             return BOOLEAN if op in _COMPARISON_OPS else None
+        written = f"{lt} {op} {rt}"
         if lt == UNKNOWN and rt == UNKNOWN:
             if op in _COMPARISON_OPS:
                 return BOOLEAN  # read as text
             raise Refusal(f"operator is not unique: unknown {op} unknown", node)
-        if lt == UNKNOWN:
-            lt = self.take(left, rt)
-        elif rt == UNKNOWN:
-            rt = self.take(right, lt)
-        if lt is None or rt is None:
-            return BOOLEAN if op in _COMPARISON_OPS else None
+        untyped, taken = None, None
+        if UNKNOWN in (lt, rt):
+            untyped = left if lt == UNKNOWN else right
+            taken = self.untyped_beside(untyped, rt if lt == UNKNOWN else lt, op)
+            if taken is None:
+                return BOOLEAN if op in _COMPARISON_OPS else None
+            lt, rt = (taken, rt) if lt == UNKNOWN else (lt, taken)
+        result: str | bool | None
         if op in _COMPARISON_OPS:
-            if _comparable(lt, rt) is False:
-                raise _no_operator(node, f"{lt} {op} {rt}")
-            return BOOLEAN
-        result = _arithmetic(op, lt, rt)
+            result = BOOLEAN if _comparable(lt, rt) is not False else False
+        else:
+            result = _arithmetic(op, lt, rt)
+        if result is False and untyped is left and op == "-" and category(rt) == "S":
+            # PostgreSQL has several ``x - text`` (jsonb's, hstore's) for an untyped x
+            raise Refusal(f"operator is not unique: {written}", node)
         if result is False:
-            raise _no_operator(node, f"{lt} {op} {rt}")
+            raise _no_operator(node, written)
+        if untyped is not None and taken is not None:
+            if category(taken) in ("N", "B"):
+                self.coerce(untyped, taken)
+            elif category(taken) == "A" and not isinstance(_unwrapped(untyped), exp.Null):
+                raise _array_literal(_unwrapped(untyped))
         return result if isinstance(result, str) else None
 
-    def take(self, operand: exp.Expr, other: str) -> str | None:
-        """The type an untyped ``operand`` takes beside an operand of type ``other``: that
-        type, the literal read as it (numbers, booleans), text for text; None where the
-        rules read it (timestamps, intervals, arrays, tags); unknown for json, which has no
-        operator to take it."""
+    def untyped_beside(self, operand: exp.Expr, other: str, op: str) -> str | None:
+        """The type an untyped ``operand`` is taken as beside an operand of type ``other``:
+        that type (numbers, booleans, text, json, arrays); None where the rules read it
+        (text beside a timestamp or an interval, tags). NULL beside an interval in ``+``,
+        ``-`` or a comparison is a NULL interval (DuckDB cannot choose otherwise)."""
         kind = category(other)
-        if kind in ("N", "B"):
-            self.coerce(operand, other)
+        if kind in ("D", "T") and op in ("*", "/", "%"):
+            # no such operator on a timestamp; an interval is multiplied and divided by a
+            # double precision
+            return DOUBLE if kind == "T" and op != "%" else other
+        if kind == "T" and isinstance(_unwrapped(operand), exp.Null):
+            self.coercions[id(operand)] = (cast(exp.Literal, operand), INTERVAL)
+            return INTERVAL
+        if kind in ("N", "B", "S", "A") or other == JSON:
             return other
-        if kind == "S":
-            return other
-        if other == JSON:
-            return UNKNOWN
+        if other == HSTORE and op not in _COMPARISON_OPS and op != "-":
+            return other  # no such operator on tags (hstore's - and comparisons: the rules')
         return None
 
     def negation(self, node: exp.Expr) -> str | None:
@@ -367,7 +391,8 @@ class Typing:
         if node.args.get("query") is not None or not values:
             return BOOLEAN
         items = [node.this, *values]
-        if self.common("IN", items, quiet=True) is None:
+        common = self.common("IN", items, quiet=True)
+        if common is None or _comparable(common, common) is False:
             for value in values:
                 self.binary(node, "=", node.this, value)
         return BOOLEAN
@@ -434,7 +459,15 @@ class Typing:
         if not set_keys <= set(keys):
             return None  # a form the rules read (round(x, n), ceil(x TO ...))
         arguments = [node.args[k] for k in keys if node.args.get(k) is not None]
-        return self.call(node, name, arguments, candidates)
+        result = self.call(node, name, arguments, candidates)
+        if result == _PATTERN:
+            raise Refusal(
+                "substring(string, pattern) with a text pattern is PostgreSQL's regular "
+                "expression form, which DDSQL does not have: use regexp_match(string, "
+                "pattern), or integer positions",
+                node,
+            )
+        return result
 
     def call(
         self,
@@ -456,26 +489,34 @@ class Typing:
             for params, result in candidates
             if len(params) == len(given) and all(map(_converts, given, params))
         ]
-        if fitting:
-            fitting.sort(key=lambda c: (-sum(map(_exact, given, c[0])), -_preferred(given, c[0])))
-            params, result = fitting[0]
-            element = None
-            for argument, pg_type, param in zip(arguments, given, params):
-                if param == "anyarray":
-                    element = _element(pg_type)
-                elif param == "anyelement":
-                    if element is None or element.endswith("[]"):
-                        return _resolved(result, element)
-                    param = element
-                    if pg_type != UNKNOWN and category(pg_type) != category(element):
-                        break
-                if pg_type == UNKNOWN and category(param) in ("N", "B"):
-                    self.coerce(argument, param)
-            else:
-                return _resolved(result, element)
-        raise _no_function(node, name, ", ".join(given))
+        if not fitting:
+            raise _no_function(node, name, ", ".join(given))
+        fitting.sort(key=lambda c: (-sum(map(_exact, given, c[0])), -_preferred(given, c[0])))
+        params, result = fitting[0]
+        element = _polymorphic(node, given, params)
+        if element is not None and element.endswith("[]"):
+            return None  # arrays of arrays: not judged
+        for argument, pg_type, param in zip(arguments, given, params):
+            target = {"anyarray": f"{element}[]", "anyelement": element}.get(param, param)
+            if pg_type == UNKNOWN and target is not None and category(target) in ("N", "B"):
+                self.coerce(argument, target)
+            elif pg_type == UNKNOWN and param == "anyarray":
+                if not isinstance(_unwrapped(argument), exp.Null):
+                    raise _array_literal(_unwrapped(argument))
+            elif (
+                param == "anyelement"
+                and pg_type != UNKNOWN
+                and element is not None
+                and not _same_kind(pg_type, element)
+            ):
+                raise _no_function(node, name, ", ".join(given))
+        return element if result == "anyelement" else result
 
-    # ----------------------------------------------------------------- json and tags
+    def trim(self, node: exp.Expr) -> str | None:
+        """``trim([BOTH|LEADING|TRAILING] [chars FROM] s)``: PostgreSQL's btrim, ltrim or
+        rtrim of (s [, chars]), text only (named trim, as written)."""
+        arguments = [node.this] + ([node.expression] if node.expression is not None else [])
+        return self.call(node, "trim", arguments, (((TEXT,), TEXT), ((TEXT, TEXT), TEXT)))
 
     # ----------------------------------------------------------------- aggregates
 
@@ -496,6 +537,8 @@ class Typing:
             elif kind != "B":
                 raise _no_function(node, name, pg_type)
             return BOOLEAN
+        if kind == "X" and name in ("min", "max"):
+            return TEXT  # (min(text) is the candidate PostgreSQL prefers)
         if kind == "X":
             raise Refusal(f"function {name}(unknown) is not unique", node)
         if name in ("min", "max"):
@@ -514,6 +557,16 @@ class Typing:
 
     def window(self, node: exp.Expr) -> str | None:
         return self.of(node.this)
+
+    def same_as_argument(self, node: exp.Expr) -> str | None:
+        """lag, lead, first_value, last_value, nth_value (PostgreSQL's anyelement): their
+        argument's type, which an untyped literal does not give."""
+        found = self.of(node.this)
+        if found == UNKNOWN:
+            raise Refusal(
+                "could not determine polymorphic type because input has type unknown", node
+            )
+        return found
 
     # ----------------------------------------------------------------- common types
 
@@ -609,21 +662,28 @@ class Typing:
                 chosen = pg_type
             elif kind == "S" and pg_type == TEXT:
                 chosen = TEXT
-        if category(chosen) in ("N", "B"):
-            for item, pg_type in zip(items, typed):
-                if pg_type == UNKNOWN:
-                    self.coerce(_unaliased(item), chosen)
+        for item, pg_type in zip(items, typed):
+            if pg_type != UNKNOWN:
+                continue
+            if category(chosen) in ("N", "B", "D", "T") or chosen == JSON:
+                self.coerce(_unaliased(item), chosen)
+            elif category(chosen) == "A" and not isinstance(_unwrapped(item), exp.Null):
+                raise _array_literal(_unwrapped(_unaliased(item)))
         return chosen
 
     # ----------------------------------------------------------------- literals
 
     def coerce(self, node: exp.Expr, pg_type: str) -> None:
-        """Read the untyped literal ``node`` as ``pg_type`` (a number or a boolean), as
-        PostgreSQL's input function would; an error in its words when it does not read."""
+        """Read the untyped literal ``node`` as ``pg_type``: a number or a boolean as
+        PostgreSQL's input function would (an error in its words when it does not read);
+        a timestamp, an interval or json as a cast, which the rules read."""
         while isinstance(node, exp.Paren):
             node = node.this
         if not (isinstance(node, exp.Literal) and node.is_string):
             return  # NULL, or a parameter: nothing to read
+        if pg_type in (TIMESTAMP, INTERVAL, JSON):
+            self.coercions[id(node)] = (node, pg_type)
+            return
         try:
             value = _read(node.this, pg_type)
         except _Unreadable as unreadable:
@@ -634,6 +694,8 @@ class Typing:
 
 _COMPARISON_OPS = frozenset(_COMPARISONS.values())
 _NUMBER_SIGNATURES = tuple(((t,), t) for t in _NUMBERS)
+# The result of PostgreSQL's regular-expression substring, which DDSQL does not have.
+_PATTERN = "text (a regular expression's match)"
 _ROUNDING = (((NUMERIC,), NUMERIC), ((DOUBLE,), DOUBLE))
 # PostgreSQL's signatures of the DDSQL functions (pg_proc, for the types DDSQL has): the
 # name, the arguments read in order, and the candidates as (parameters, result).
@@ -656,7 +718,12 @@ _SIGNATURES: dict[type[exp.Expr], tuple[str, tuple[str, ...], Candidates]] = {
     exp.Substring: (
         "substring",
         ("this", "start", "length"),
-        (((TEXT, INTEGER), TEXT), ((TEXT, INTEGER, INTEGER), TEXT)),
+        (
+            ((TEXT, INTEGER), TEXT),
+            ((TEXT, INTEGER, INTEGER), TEXT),
+            ((TEXT, TEXT), _PATTERN),  # substring(s FROM pattern [FOR escape])
+            ((TEXT, TEXT, TEXT), _PATTERN),
+        ),
     ),
     exp.Abs: ("abs", ("this",), _NUMBER_SIGNATURES),
     exp.Ceil: ("ceil", ("this",), _ROUNDING),
@@ -692,8 +759,17 @@ _AGGREGATES: dict[type[exp.Expr], str] = {
 def _comparable(left: str, right: str) -> bool | None:
     """Whether PostgreSQL compares ``left`` with ``right`` (None: not judged here)."""
     kinds = {category(left), category(right)}
-    if "A" in kinds or "?" in kinds or HSTORE in (left, right):
+    if "?" in kinds:
         return None
+    if kinds == {"A"}:  # arrays of the same kind of element
+        elements = (_element(left) or "", _element(right) or "")
+        if any(e.endswith("[]") for e in elements):
+            return None
+        return _comparable(*elements)
+    if HSTORE in (left, right):
+        if "S" in kinds:
+            return None  # (tags compared with text: hstore's literal, read by the rules)
+        return left == right
     if JSON in (left, right):
         return False  # json has no comparison operators at all
     return len(kinds) == 1
@@ -703,8 +779,10 @@ def _arithmetic(op: str, left: str, right: str) -> str | bool | None:
     """The result of ``left op right`` for + - * / %: a type, False when PostgreSQL has
     no such operator, None when not judged here."""
     kinds = (category(left), category(right))
-    if "A" in kinds or "?" in kinds or HSTORE in (left, right):
-        return None
+    if "?" in kinds or (HSTORE in (left, right) and "S" in kinds and op == "-"):
+        return None  # (hstore - text is hstore's, which the rules refuse)
+    if "A" in kinds or HSTORE in (left, right):
+        return False  # no arithmetic on arrays or tags
     if kinds == ("N", "N"):
         if op == "%" and (left in (REAL, DOUBLE) or right in (REAL, DOUBLE)):
             return False  # % is for integers and numeric
@@ -728,14 +806,37 @@ _TIME_ARITHMETIC: dict[tuple[str, str, str], str] = {
 }
 
 
+def _polymorphic(node: exp.Expr, given: list[str], params: tuple[str, ...]) -> str | None:
+    """The element type PostgreSQL gives a call's ``anyarray``/``anyelement`` parameters:
+    the array argument's element, else the element argument's type, else text when all
+    are untyped; None when the call has no such parameter."""
+    if "anyarray" not in params and "anyelement" not in params:
+        return None
+    arrays = [g for g, p in zip(given, params) if p == "anyarray" and g != UNKNOWN]
+    if arrays:
+        return arrays[0][:-2]
+    elements = [g for g, p in zip(given, params) if p == "anyelement" and g != UNKNOWN]
+    if elements and elements[0].endswith("[]"):
+        raise Refusal(f"could not find array type for data type {elements[0]}", node)
+    if elements:
+        return elements[0]
+    if "anyelement" in params:
+        return TEXT
+    raise Refusal("could not determine polymorphic type because input has type unknown", node)
+
+
+def _same_kind(one: str, other: str) -> bool:
+    """Do values of the two types resolve to a common type (same category, and the same
+    type among user-defined ones: json, hstore)?"""
+    return category(one) == category(other) and (category(one) != "U" or one == other)
+
+
 def _converts(given: str, param: str) -> bool:
     """Does a value of type ``given`` convert implicitly to the parameter ``param``?"""
-    if given == param or (given == UNKNOWN and param != "anyarray"):
+    if given in (param, UNKNOWN) or param == "anyelement":
         return True
     if param == "anyarray":
         return given.endswith("[]")
-    if param == "anyelement":
-        return not given.endswith("[]")
     if category(given) == category(param) == "S":
         return True
     if category(given) == category(param) == "N":
@@ -748,8 +849,10 @@ def _exact(given: str, param: str) -> bool:
 
 
 def _preferred(given: list[str], params: tuple[str, ...]) -> int:
-    """How many untyped arguments a candidate takes as its category's preferred type."""
-    return sum(1 for g, p in zip(given, params) if g == UNKNOWN and p in (DOUBLE, TEXT))
+    """How many arguments needing a conversion a candidate takes as its category's
+    preferred type (double precision, text): PostgreSQL's next choice after exact
+    matches (round(integer) is round(double precision))."""
+    return sum(1 for g, p in zip(given, params) if g != p and p in (DOUBLE, TEXT))
 
 
 def _resolved(result: str, element: str | None) -> str | None:
@@ -979,6 +1082,11 @@ _TYPED: dict[type[exp.Expr], Callable[[Typing, exp.Expr], str | None]] = {
     exp.Array: Typing.array,
     exp.Bracket: Typing.bracket,
     exp.Explode: Typing.element,
+    **{
+        kind: Typing.same_as_argument
+        for kind in (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+    },
+    exp.Trim: Typing.trim,
     **{kind: Typing.function for kind in _SIGNATURES},
     exp.Like: Typing.like,
     exp.Where: Typing.clause,

@@ -32,6 +32,11 @@ def translator(request: pytest.FixtureRequest) -> Translator:
         # a function's parameter, the preferred type among several (double precision)
         ("SELECT abs('-1.5')", "ABS(CAST('-1.5' AS DOUBLE))"),
         ("SELECT split_part('a-b', '-', '2')", "CAST('2' AS BIGINT)"),
+        # beside an interval: a double precision factor, a NULL interval; beside a timestamp
+        # in a common type, a cast the time rules read
+        ("SELECT INTERVAL '1 day' * '3'", "CAST('3' AS DOUBLE)"),
+        ("SELECT NULL + INTERVAL '1 day'", "CAST(NULL AS INTERVAL)"),
+        (f"SELECT coalesce(completion_time, '2030-01-01') FROM {T}", "CAST('2030-01-01"),
         # a condition's untyped literal is a boolean
         (f"SELECT 1 FROM {T} WHERE 'yes'", "WHERE TRUE"),
         ("SELECT 1 UNION SELECT '2'", "SELECT CAST('2' AS BIGINT)"),
@@ -116,6 +121,21 @@ def test_refusals_point_where_postgresql_does(
 )
 def test_error_classes(translator: Translator, sql: str, error: type[Exception]) -> None:
     with pytest.raises(error):
+        translator.translate(sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # PostgreSQL answers these with a regular expression (a text second argument, and
+        # text is the preferred type for an untyped literal): a wrong answer as positions
+        "SELECT substring('abc', '2')",
+        "SELECT substring('abc', '1', '2')",
+        f"SELECT substring(name, name) FROM {T}",
+    ],
+)
+def test_substring_by_pattern_is_refused(translator: Translator, sql: str) -> None:
+    with pytest.raises(UnsupportedError, match="regexp_match"):
         translator.translate(sql)
 
 

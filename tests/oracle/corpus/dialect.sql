@@ -331,6 +331,12 @@ SELECT CAST(ARRAY[] AS bigint[]) AS a
 SELECT abs('-1.5') AS a, round('3.7') AS b, ceil('1.2') AS c, power(2, '3') AS d, array_position(ARRAY[1, 2], '2') AS e, split_part('a-b', '-', '2') AS f, lower(1 || 'A') AS g
 SELECT count(*) AS n FROM t WHERE 't' AND (status = 'Running' OR 'no')
 SELECT CASE WHEN 'true' THEN 'a' END AS a, CASE WHEN NULL THEN 'b' ELSE 'c' END AS b
+SELECT INTERVAL '1 day' * '3' AS a, '1.5' * INTERVAL '1 day' AS b, INTERVAL '1 day' / '2' AS c, INTERVAL '1 day' + NULL AS d, NULL + INTERVAL '1 hour' AS e
+SELECT min('b') AS a, max(NULL) AS b, array_position(NULL, 1) AS c, array_position(NULL, NULL) AS d, substring('abc', NULL, 2) AS e, substring('abc', 2, '1') AS f
+SELECT CASE WHEN status = 'Running' THEN creation_time ELSE '2030-01-01' END AS a, coalesce(completion_time, '2030-01-01 10:00') AS b FROM t ORDER BY _key
+SELECT creation_time FROM t UNION ALL SELECT '2025-01-01' ORDER BY 1 LIMIT 3
+SELECT x FROM (VALUES (INTERVAL '1 day'), ('2 hours')) AS v(x) ORDER BY 1
+SELECT row_number() OVER (ORDER BY _key) = '1' AS a, lag(length(name)) OVER (ORDER BY _key) + '1' AS b, rank() OVER (ORDER BY _key) || 'x' AS c FROM t ORDER BY _key
 SELECT '5' / 2 AS a, 7 / '2' AS b -- ddsql: [(2.5, 3.5)]
 -- ============================================================= Aggregates
 SELECT MIN(name), MAX(name), COUNT(name), COUNT(*), COUNT(DISTINCT name) FROM t

@@ -31,6 +31,26 @@ SELECT count(*) FROM t WHERE name IN (1, 2) -- error: operator does not exist: t
 SELECT CASE account_id WHEN 1 THEN 'one' END FROM t -- error: operator does not exist: text = integer
 SELECT 1.5 * name FROM t -- error: operator does not exist: numeric * text
 SELECT -name FROM t -- error: operator does not exist: - text
+-- An untyped operand is taken as the other's type to find the operator
+SELECT CAST('1' AS text) + '3' -- error: operator does not exist: text + unknown
+SELECT true + '1' -- error: operator does not exist: boolean + unknown
+SELECT CAST(1 AS double precision) % '1' -- error: operator does not exist: double precision % unknown
+SELECT creation_time * '2' FROM t -- error: operator does not exist: timestamp without time zone * unknown
+SELECT NULL / creation_time FROM t -- error: operator does not exist: unknown / timestamp without time zone
+SELECT INTERVAL '1 day' % '3' -- error: operator does not exist: interval % unknown
+SELECT INTERVAL '1 day' * 'a' -- error: invalid input syntax for type double precision: "a"
+SELECT '3' - name FROM t -- error: operator is not unique: unknown - text
+SELECT ARRAY[1] + '3' -- error: operator does not exist: integer[] + unknown
+SELECT ARRAY[1] = CAST(1 AS bigint) -- error: operator does not exist: integer[] = bigint
+SELECT ARRAY[1] = ARRAY[CAST('a' AS text)] -- error: operator does not exist: integer[] = text[]
+SELECT count(*) + tags FROM t -- error: operator does not exist: bigint + hstore
+SELECT count(*) FROM t WHERE schedule IN ('3', schedule) -- error: operator does not exist: json = unknown
+SELECT min(NULL) UNION SELECT 1 -- error: UNION types text and integer cannot be matched
+SELECT array_agg('a') -- error: function array_agg(unknown) is not unique
+SELECT cardinality(NULL) -- error: could not determine polymorphic type because input has type unknown
+SELECT array_position(NULL, ARRAY[1]) -- error: could not find array type for data type integer[]
+SELECT array_position('a', 1) -- error: malformed array literal: "a"
+SELECT coalesce('a', ARRAY[1]) -- error: malformed array literal: "a"
 -- Other operators PostgreSQL does not have
 SELECT count(*) FROM t WHERE schedule = schedule -- error: operator does not exist: json = json
 SELECT count(*) FROM t WHERE schedule <> endpoint_metadata -- error: operator does not exist: json <> json
@@ -93,6 +113,13 @@ SELECT array_to_string(1, ',') -- error: function array_to_string(integer, unkno
 SELECT string_to_array(1, ',') -- error: function string_to_array(integer, unknown) does not exist
 SELECT array_position(ARRAY[1], 'a') -- error: invalid input syntax for type integer: "a"
 SELECT array_position(ARRAY[1], CAST('a' AS text)) -- error: function array_position(integer[], text) does not exist
+SELECT trim(12) -- error: function trim(integer) does not exist
+SELECT trim(LEADING 'x' FROM 12) -- error: function trim(integer, unknown) does not exist
+SELECT CAST('a' AS char) + 1 -- error: operator does not exist: character + integer
+SELECT round(2) + '1e400' -- error: "1e400" is out of range for type double precision
+SELECT lag(name) OVER (ORDER BY _key) = 5 FROM t -- error: operator does not exist: text = integer
+SELECT first_value('a') OVER () FROM t -- error: could not determine polymorphic type because input has type unknown
+SELECT rank() OVER (ORDER BY name) || 1 FROM t -- error: operator does not exist: bigint || integer
 -- One type for a column of UNION, VALUES, CASE, COALESCE, ARRAY and IN
 SELECT 1.5 UNION SELECT 'foo' -- error: invalid input syntax for type numeric: "foo"
 SELECT 'a' UNION SELECT 1 -- error: invalid input syntax for type integer: "a"
