@@ -26,19 +26,128 @@ _OUTPUT_NAMES = (
 
 
 def check_structure(
-    sources: Iterable[exp.Expr], ctes: Iterable[exp.Expr], windows: Iterable[exp.Expr]
+    selects: Iterable[exp.Expr],
+    sources: Iterable[exp.Expr],
+    ctes: Iterable[exp.Expr],
+    windows: Iterable[exp.Expr],
 ) -> None:
-    """Refuse, before qualification, what PostgreSQL's analysis rejects in the sources
-    (``sources``: the FROM and JOIN nodes), the CTEs and the window functions."""
+    """Refuse, before qualification, what PostgreSQL's analysis rejects in the selects
+    (where aggregates and window functions stand, positions, UNION widths, source names),
+    the sources (``sources``: the FROM and JOIN nodes), the CTEs and the window
+    functions."""
+    unions: dict[int, exp.Expr] = {}
+    for select in selects:
+        _check_clauses(select)
+        _check_positions(select, select.expressions)
+        _check_source_names(select)
+        parent = select.parent
+        while isinstance(parent, exp.Subquery):
+            parent = parent.parent
+        if isinstance(parent, exp.Union):
+            unions[id(parent)] = parent
+    for union in unions.values():
+        _check_union(union)
     for clause in sources:
         _check_source(clause.this)
+        if isinstance(clause, exp.Join) and clause.args.get("on") is not None:
+            _check_placement(clause.args["on"], "JOIN conditions")
+    names: dict[tuple[int, str], exp.Expr] = {}
     for cte in ctes:
         _check_columns(cte, f"WITH query {_quoted(cte.alias_or_name)}")
         with_ = cte.parent
+        key = (id(with_), cte.alias_or_name)
+        if key in names:
+            raise Refusal(
+                f"WITH query name {_quoted(cte.alias_or_name)} specified more than once",
+                cte.args.get("alias") or cte,
+            )
+        names[key] = cte
         if isinstance(with_, exp.With) and with_.args.get("recursive"):
             _check_recursion(cte)
     for window in windows:
         _check_window(window)
+
+
+# The clauses where PostgreSQL allows neither aggregates nor window functions (and where
+# it allows aggregates but no window functions), by argument name.
+_NO_AGGREGATES = {"where": "WHERE", "group": "GROUP BY"}
+_NO_WINDOWS = {**_NO_AGGREGATES, "having": "HAVING"}
+
+
+def _check_clauses(select: exp.Expr) -> None:
+    """Aggregates and window functions where PostgreSQL takes neither (DuckDB refuses
+    most in its own words), and LIMIT and OFFSET that are negative numbers."""
+    for key, clause in _NO_WINDOWS.items():
+        node = select.args.get(key)
+        if node is not None:
+            _check_placement(node, clause, aggregates=key in _NO_AGGREGATES)
+    for key in ("limit", "offset"):
+        node = select.args.get(key)
+        value = node.args.get("expression") if isinstance(node, (exp.Limit, exp.Offset)) else None
+        if isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal):
+            raise Refusal(f"{key.upper()} must not be negative", value)
+
+
+def _check_placement(clause: exp.Expr, name: str, aggregates: bool = True) -> None:
+    """No window function (nor, with ``aggregates``, an aggregate) in ``clause``, outside
+    the subqueries it holds."""
+    stack = [clause]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.Window):
+            raise Refusal(f"window functions are not allowed in {name}", node.this)
+        if aggregates and isinstance(node, exp.AggFunc):
+            raise Refusal(f"aggregate functions are not allowed in {name}", node)
+        if isinstance(node, exp.Query) and node is not clause:
+            continue
+        stack.extend(node.iter_expressions())
+
+
+def _check_positions(query: exp.Expr, items: list[exp.Expr]) -> None:
+    """``ORDER BY n`` and ``GROUP BY n`` name a column of the select list (``items``);
+    GROUP BY's is no aggregate or window function."""
+    width = exact_width(query)
+    for key, word in (("order", "ORDER BY"), ("group", "GROUP BY")):
+        clause = query.args.get(key)
+        for item in clause.expressions if clause is not None else []:
+            value = item.this if isinstance(item, exp.Ordered) else item
+            if not (isinstance(value, exp.Literal) and value.is_int):
+                continue
+            position = int(value.this)
+            if width is not None and not 1 <= position <= width:
+                raise Refusal(f"{word} position {position} is not in select list", value)
+            if key == "group" and width is not None and items:
+                _check_placement(items[position - 1], "GROUP BY")
+
+
+def _check_union(union: exp.Expr) -> None:
+    """The operands of a UNION have as many columns as each other; its ORDER BY
+    positions are among them."""
+    left, right = exact_width(union.this), exact_width(union.expression)
+    if left is not None and right is not None and left != right:
+        operand = union.expression
+        while isinstance(operand, exp.Subquery):
+            operand = operand.this
+        raise Refusal("each UNION query must have the same number of columns", operand)
+    _check_positions(union, [])
+
+
+def _check_source_names(select: exp.Expr) -> None:
+    """No two FROM and JOIN sources of one select go by the same name."""
+    from_ = select.args.get("from_")
+    sources = [from_.this] if from_ is not None else []
+    sources += [join.this for join in select.args.get("joins") or []]
+    seen: set[str] = set()
+    for source in sources:
+        if not isinstance(source, (exp.Table, exp.Subquery, exp.Values, exp.Unnest)):
+            continue
+        name = source.alias_or_name
+        if not name:
+            continue
+        if name in seen:
+            alias = source.args.get("alias")
+            raise Refusal(f"table name {_quoted(name)} specified more than once", alias or source)
+        seen.add(name)
 
 
 def _quoted(name: str) -> str:
@@ -159,7 +268,8 @@ def _nullable(table: exp.Expr) -> bool:
 
 
 def _check_window(window: exp.Expr) -> None:
-    """``count(DISTINCT x) OVER (...)``: PostgreSQL has no DISTINCT window aggregates."""
+    """``count(DISTINCT x) OVER (...)``: PostgreSQL has no DISTINCT window aggregates; no
+    window function in a window's PARTITION BY or ORDER BY."""
     if not isinstance(window, exp.Window):
         return
     function = window.this
@@ -167,6 +277,10 @@ def _check_window(window: exp.Expr) -> None:
         isinstance(arg, exp.Distinct) for arg in function.iter_expressions()
     ):
         raise Refusal("DISTINCT is not implemented for window functions", function)
+    for key in ("partition_by", "order"):
+        value = window.args.get(key)
+        for part in value if isinstance(value, list) else [value] if value is not None else []:
+            _check_placement(part, "window definitions", aggregates=False)
 
 
 def check_qualified(selects: Iterable[exp.Expr], registry: Registry) -> bool:

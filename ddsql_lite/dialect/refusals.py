@@ -115,6 +115,7 @@ def postgres_wording(message: str) -> str:
     """DuckDB's words for a value that does not convert or fit, as PostgreSQL says it
     (``invalid input syntax for type bigint: "abc"``, ``bigint out of range``), with
     DDSQL's type names; any other message unchanged."""
+    message = _ERROR_CLASS.sub("", message)
     for pattern, say in _WORDING:
         match = pattern.search(message)
         if match is not None:
@@ -122,6 +123,9 @@ def postgres_wording(message: str) -> str:
     return message
 
 
+# DuckDB's error classes, which a message may still hold after the engine took the first
+# ("Binder Error: Parser Error: ...").
+_ERROR_CLASS = re.compile(r"\b(?:[A-Z][a-z]+ )+Error: ")
 # DuckDB's names of DDSQL's types, as PostgreSQL names them in messages.
 _PG_TYPES = {
     "INT64": "bigint",

@@ -148,6 +148,7 @@ class Translator:
         validate(found, sql)
         check_bounds(found, self.registry)  # before anything expands the query
         check_structure(
+            found.of(exp.Select),
             found.of((exp.From, exp.Join)),
             found.of(exp.CTE),
             found.of((exp.Group, exp.Order, exp.Window)),

@@ -39,6 +39,25 @@ WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM x a, x b WHERE a.
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL (SELECT n + 1 FROM x WHERE n < 3 UNION ALL SELECT n + 2 FROM x WHERE n < 3)) SELECT * FROM x -- error: recursive reference to query "x" must not appear more than once
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 AND n IN (SELECT n FROM x)) SELECT * FROM x -- error: recursive reference to query "x" must not appear within a subquery
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM x a LEFT JOIN x b ON true WHERE a.n < 3) SELECT * FROM x -- error: recursive reference to query "x" must not appear within an outer join
+-- Aggregates and window functions where PostgreSQL takes none
+SELECT name FROM t WHERE count(*) > 1 -- error: aggregate functions are not allowed in WHERE
+SELECT name FROM t GROUP BY count(*) -- error: aggregate functions are not allowed in GROUP BY
+SELECT count(*) FROM t GROUP BY 1 -- error: aggregate functions are not allowed in GROUP BY
+SELECT a.name FROM t AS a JOIN t AS b ON count(*) > 0 -- error: aggregate functions are not allowed in JOIN conditions
+SELECT name FROM t WHERE row_number() OVER () > 1 -- error: window functions are not allowed in WHERE
+SELECT status FROM t GROUP BY status, rank() OVER () -- error: window functions are not allowed in GROUP BY
+SELECT count(*) FROM t HAVING row_number() OVER () > 1 -- error: window functions are not allowed in HAVING
+SELECT row_number() OVER (ORDER BY count(*) OVER ()) FROM t -- error: window functions are not allowed in window definitions
+-- Positions, UNION widths, names given twice, negative LIMIT and OFFSET
+SELECT name FROM t ORDER BY 5 -- error: ORDER BY position 5 is not in select list
+SELECT status FROM t GROUP BY 2 -- error: GROUP BY position 2 is not in select list
+SELECT 1 AS a UNION SELECT 2 ORDER BY 2 -- error: ORDER BY position 2 is not in select list
+SELECT 1 UNION SELECT 1, 2 -- error: each UNION query must have the same number of columns
+SELECT name FROM t UNION ALL (SELECT name, status FROM t) -- error: each UNION query must have the same number of columns
+SELECT x.name FROM t AS x JOIN t AS x ON true -- error: table name "x" specified more than once
+WITH x AS (SELECT 1), x AS (SELECT 2) SELECT * FROM x -- error: WITH query name "x" specified more than once
+SELECT name FROM t LIMIT -1 -- error: LIMIT must not be negative
+SELECT name FROM t OFFSET -1 -- error: OFFSET must not be negative
 -- Literals: two strings side by side join only across a newline; U&'...' escapes
 SELECT 'a' ' b' -- error: syntax error at or near "' b'"
 SELECT U&'d!0061t' UESCAPE '+' -- error: invalid Unicode escape character
