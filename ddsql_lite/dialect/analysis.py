@@ -88,13 +88,17 @@ def _check_clauses(select: exp.Expr) -> None:
             raise Refusal(f"{key.upper()} must not be negative", value)
 
 
-def _check_placement(clause: exp.Expr, name: str, aggregates: bool = True) -> None:
-    """No window function (nor, with ``aggregates``, an aggregate) in ``clause``, outside
-    the subqueries it holds."""
+def _check_placement(
+    clause: exp.Expr, name: str, aggregates: bool = True, windows: bool = True
+) -> None:
+    """No window function, nor aggregate, in ``clause`` (outside the subqueries it holds),
+    unless told they are allowed."""
     stack = [clause]
     while stack:
         node = stack.pop()
         if isinstance(node, exp.Window):
+            if not windows:
+                continue  # (an aggregate over a window is a window function)
             raise Refusal(f"window functions are not allowed in {name}", node.this)
         if aggregates and isinstance(node, exp.AggFunc):
             raise Refusal(f"aggregate functions are not allowed in {name}", node)
@@ -211,15 +215,35 @@ def exact_width(query: exp.Expr) -> int | None:
 
 
 def _check_recursion(cte: exp.Expr) -> None:
-    """The references of a recursive CTE to itself: at most one, not inside a subquery,
-    not on the side of an outer join that may be NULL (PostgreSQL's
-    ``checkWellFormedRecursion``; DuckDB would run them)."""
+    """A CTE of a WITH RECURSIVE that reads itself has PostgreSQL's form (its
+    ``checkWellFormedRecursion``; DuckDB would run the others, or loop until the time
+    limit): ``non-recursive term UNION [ALL] recursive term``, the self-reference in the
+    recursive term only, once, not in a subquery expression nor on the side of an outer
+    join that may be NULL; no ORDER BY, OFFSET or LIMIT on the whole; no aggregate in the
+    recursive term."""
     name = cte.alias_or_name.lower()
+    written = _quoted(cte.alias_or_name)
+    references = [
+        table
+        for table in cte.this.find_all(exp.Table)
+        if not table.args.get("db")
+        and table.name.lower() == name
+        and not _shadowed(table, cte, name)
+    ]
+    if not references:
+        return  # not recursive after all: an ordinary CTE
+    query = cte.this
+    if not isinstance(query, exp.Union):
+        raise Refusal(
+            f"recursive query {written} does not have the form non-recursive-term "
+            "UNION [ALL] recursive-term",
+            cte.args.get("alias") or cte,
+        )
+    message = f"recursive reference to query {written} must not appear"
     seen = False
-    for table in cte.this.find_all(exp.Table):
-        if table.args.get("db") or table.name.lower() != name or _shadowed(table, cte, name):
-            continue
-        message = f"recursive reference to query {_quoted(cte.alias_or_name)} must not appear"
+    for table in references:
+        if _within(table, query.this):
+            raise Refusal(f"{message} within its non-recursive term", table)
         if _in_subquery(table, cte):
             raise Refusal(f"{message} within a subquery", table)
         if _nullable(table):
@@ -227,6 +251,34 @@ def _check_recursion(cte: exp.Expr) -> None:
         if seen:
             raise Refusal(f"{message} more than once", table)
         seen = True
+    for key, word in (("order", "ORDER BY"), ("offset", "OFFSET"), ("limit", "LIMIT")):
+        clause = query.args.get(key)
+        if clause is not None:
+            raise Refusal(f"{word} in a recursive query is not implemented", clause)
+    term = query.expression
+    while isinstance(term, exp.Subquery):
+        term = term.this
+    for select in [term] if isinstance(term, exp.Select) else term.find_all(exp.Select):
+        if isinstance(select, exp.Select) and _operand_of(select, term):
+            _check_placement(select, "a recursive query's recursive term", windows=False)
+
+
+def _within(node: exp.Expr, ancestor: exp.Expr) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
+
+
+def _operand_of(select: exp.Expr, term: exp.Expr) -> bool:
+    """Whether ``select`` is ``term`` or one of its set operation's operands."""
+    node: exp.Expr | None = select
+    while node is not None and node is not term:
+        if not isinstance(node.parent, (exp.Union, exp.Subquery)):
+            return False
+        node = node.parent
+    return node is term
 
 
 def _shadowed(table: exp.Expr, cte: exp.Expr, name: str) -> bool:
@@ -243,16 +295,21 @@ def _shadowed(table: exp.Expr, cte: exp.Expr, name: str) -> bool:
 
 
 def _in_subquery(table: exp.Expr, cte: exp.Expr) -> bool:
-    """Whether the SELECT that reads ``table`` is nested in another SELECT of the CTE
-    (the operands of the CTE's set operations are not subqueries)."""
+    """Whether ``table`` is read inside a subquery expression (``IN (SELECT ...)``,
+    ``EXISTS``, a scalar subquery) of the CTE; a derived table in FROM is no such
+    subquery, nor are the operands of the CTE's set operations."""
     node = table.parent
-    while node is not None and not isinstance(node, exp.Select):
-        node = node.parent
-    node = node.parent if node is not None else None
     while node is not None and node is not cte:
-        if isinstance(node, exp.Select):
+        parent = node.parent
+        if isinstance(node, exp.Query) and not isinstance(
+            parent, (exp.From, exp.Join, exp.Subquery, exp.SetOperation, exp.CTE, exp.With)
+        ):
             return True
-        node = node.parent
+        if isinstance(node, exp.Subquery) and not isinstance(
+            parent, (exp.From, exp.Join, exp.Subquery, exp.SetOperation, exp.CTE)
+        ):
+            return True
+        node = parent
     return False
 
 
@@ -298,8 +355,12 @@ def check_qualified(selects: Iterable[exp.Expr], registry: Registry) -> bool:
                 tied = _check_names(clause, select, registry) or tied
         order = select.args.get("order")
         distinct = select.args.get("distinct")
-        if order is not None and distinct is not None and not distinct.args.get("on"):
-            _check_distinct_order(select, order)
+        if order is not None and distinct is not None:
+            on = distinct.args.get("on")
+            if on is None:
+                _check_distinct_order(select, order)
+            else:
+                _check_distinct_on(select, on, order)
     return tied
 
 
@@ -387,6 +448,37 @@ def _check_distinct_order(select: exp.Expr, order: exp.Expr) -> None:
         if _unqualified(key) in selected:
             continue
         raise Refusal(DISTINCT_ORDER, key)
+
+
+def _check_distinct_on(select: exp.Expr, on: exp.Expr, order: exp.Expr) -> None:
+    """The leading ORDER BY items of a SELECT DISTINCT ON are its DISTINCT ON expressions
+    (in any order), until each has been listed."""
+    expressions = on.expressions if isinstance(on, exp.Tuple) else [on]
+    keys = [_sort_key(select, e) for e in expressions]
+    remaining = list(keys)
+    for item in order.expressions:
+        if not remaining:
+            return
+        key = _sort_key(select, item.this if isinstance(item, exp.Ordered) else item)
+        if key not in keys:
+            raise Refusal(
+                "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+                expressions[0],
+            )
+        remaining = [k for k in remaining if k != key]
+
+
+def _sort_key(select: exp.Expr, key: exp.Expr) -> exp.Expr:
+    """What an ORDER BY or DISTINCT ON item sorts by: a position's or an output name's
+    expression, else itself; without tables' names."""
+    items = select.expressions
+    if isinstance(key, exp.Literal) and key.is_int and 1 <= int(key.this) <= len(items):
+        return _unqualified(items[int(key.this) - 1].unalias())
+    if isinstance(key, exp.Column):
+        for item in items:
+            if isinstance(item, exp.Alias) and item.alias == key.name:
+                return _unqualified(item.this)
+    return _unqualified(key)
 
 
 def _unqualified(node: exp.Expr) -> exp.Expr:

@@ -22,7 +22,7 @@ from ..errors import CatalogError, DDSQLError, UnsupportedError, at, caret
 from ..registry import Registry, Table, suggest
 from . import tables
 from .analysis import check_qualified, check_structure
-from .bounds import check_bounds
+from .bounds import check_bounds, visible_cte
 from .ddsql import DIALECT, INTERNAL_PREFIX, PARAMETER_NAME, parse
 from .fast_qualify import NotFast, TableTypes, qualify_and_type
 from .functions import (
@@ -600,8 +600,10 @@ def parameters(tree: exp.Expr) -> tuple[str, ...]:
 
 
 def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table]:
-    """Check every table reference; rename aliases of registry tables to their canonical
-    name (keeping the written name as the alias). Returns the tables used."""
+    """Check every table reference (a CTE's name only where the CTE is visible, as in
+    PostgreSQL: after its definition, or anywhere in a WITH RECURSIVE); rename aliases of
+    registry tables to their canonical name (keeping the written name as the alias).
+    Returns the tables used."""
     ctes = {cte.alias_or_name.lower() for cte in found.of(exp.CTE)}
     used: list[Table] = []
     for ref in found.of(exp.Table):
@@ -612,7 +614,18 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
             )
         written = ".".join(p.name for p in ref.parts).lower()
         if not ref.args.get("db") and written in ctes:
-            continue
+            if visible_cte(ref, written) is not None:
+                continue
+            if registry.find(written) is None:  # a WITH item read before its definition
+                raise CatalogError(
+                    located(
+                        f'relation "{written}" does not exist: there is a WITH item named '
+                        f'"{written}", but it cannot be referenced from this part of the '
+                        "query (define it before, or use WITH RECURSIVE)",
+                        ref,
+                        sql,
+                    )
+                )
         table = registry.find(written)
         if table is None:
             known = [n for t in registry for n in t.names] + sorted(ctes)

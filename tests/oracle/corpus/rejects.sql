@@ -39,6 +39,20 @@ WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM x a, x b WHERE a.
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL (SELECT n + 1 FROM x WHERE n < 3 UNION ALL SELECT n + 2 FROM x WHERE n < 3)) SELECT * FROM x -- error: recursive reference to query "x" must not appear more than once
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 AND n IN (SELECT n FROM x)) SELECT * FROM x -- error: recursive reference to query "x" must not appear within a subquery
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM x a LEFT JOIN x b ON true WHERE a.n < 3) SELECT * FROM x -- error: recursive reference to query "x" must not appear within an outer join
+WITH RECURSIVE x(n) AS (SELECT n + 1 FROM x UNION ALL SELECT 1) SELECT * FROM x -- error: recursive reference to query "x" must not appear within its non-recursive term
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 UNION ALL SELECT 5) SELECT * FROM x -- error: recursive reference to query "x" must not appear within its non-recursive term
+WITH RECURSIVE x(n) AS (SELECT n FROM x) SELECT * FROM x -- error: recursive query "x" does not have the form non-recursive-term UNION [ALL] recursive-term
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 ORDER BY 1) SELECT * FROM x -- error: ORDER BY in a recursive query is not implemented
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 LIMIT 1) SELECT * FROM x -- error: LIMIT in a recursive query is not implemented
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 OFFSET 1) SELECT * FROM x -- error: OFFSET in a recursive query is not implemented
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT count(*) FROM x WHERE n < 3) SELECT * FROM x -- error: aggregate functions are not allowed in a recursive query's recursive term
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 GROUP BY n HAVING count(*) > 0) SELECT * FROM x -- error: aggregate functions are not allowed in a recursive query's recursive term
+-- A WITH item is read after its definition (anywhere only in WITH RECURSIVE)
+WITH x AS (SELECT * FROM x) SELECT 1 -- error: relation "x" does not exist
+WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a -- error: relation "b" does not exist
+-- SELECT DISTINCT ON sorts by its expressions first
+SELECT DISTINCT ON (status) name FROM t ORDER BY name -- error: SELECT DISTINCT ON expressions must match initial ORDER BY expressions
+SELECT DISTINCT ON (status, account_id) name FROM t ORDER BY account_id, name, status -- error: SELECT DISTINCT ON expressions must match initial ORDER BY expressions
 -- Aggregates and window functions where PostgreSQL takes none
 SELECT name FROM t WHERE count(*) > 1 -- error: aggregate functions are not allowed in WHERE
 SELECT name FROM t GROUP BY count(*) -- error: aggregate functions are not allowed in GROUP BY
