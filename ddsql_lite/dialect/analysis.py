@@ -264,10 +264,12 @@ def _check_recursion(cte: exp.Expr) -> None:
 
 
 def _within(node: exp.Expr, ancestor: exp.Expr) -> bool:
-    while node is not None:
-        if node is ancestor:
+    """Whether ``node`` is ``ancestor`` or under it."""
+    current: exp.Expr | None = node
+    while current is not None:
+        if current is ancestor:
             return True
-        node = node.parent
+        current = current.parent
     return False
 
 
