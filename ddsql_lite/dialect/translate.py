@@ -569,6 +569,13 @@ def check_placeholders(placeholders: list[exp.Expr]) -> None:
             raise UnsupportedError(
                 f"parameter :{name}: names starting with {INTERNAL_PREFIX} are reserved"
             )
+        parent = node.parent
+        if isinstance(parent, exp.TableAlias) or (
+            isinstance(parent, exp.Alias) and node.arg_key == "alias"
+        ):  # (AS :x, FROM t AS :x, AS v(:x), WITH :x AS: PostgreSQL has no such syntax)
+            raise Refusal(
+                f"a parameter is a value, not a name: :{name} cannot name a column or a table", node
+            )
 
 
 def parameters(tree: exp.Expr) -> tuple[str, ...]:
