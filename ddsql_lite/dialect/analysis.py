@@ -40,6 +40,7 @@ def check_structure(
         _check_clauses(select)
         _check_positions(select, select.expressions)
         _check_source_names(select)
+        _check_subquery_width(select)
         parent = select.parent
         while isinstance(parent, exp.Subquery):
             parent = parent.parent
@@ -51,6 +52,8 @@ def check_structure(
         _check_source(clause.this)
         if isinstance(clause, exp.Join) and clause.args.get("on") is not None:
             _check_placement(clause.args["on"], "JOIN conditions")
+        if isinstance(clause, exp.Join):
+            _check_using(clause)
     names: dict[tuple[int, str], exp.Expr] = {}
     for cte in ctes:
         _check_columns(cte, f"WITH query {_quoted(cte.alias_or_name)}")
@@ -134,6 +137,55 @@ def _check_union(union: exp.Expr) -> None:
             operand = operand.this
         raise Refusal("each UNION query must have the same number of columns", operand)
     _check_positions(union, [])
+
+
+# Where a parenthesised query is a source or an operand, not a value.
+_QUERY_PLACES = (
+    exp.From,
+    exp.Join,
+    exp.SetOperation,
+    exp.Subquery,
+    exp.CTE,
+    exp.Exists,
+    exp.With,
+    exp.Lateral,
+)
+
+
+def _check_subquery_width(select: exp.Expr) -> None:
+    """A subquery used as a value has one column; one that ``IN`` reads has as many as
+    the value it is compared with."""
+    subquery = select.parent
+    if isinstance(subquery, exp.Array):  # ARRAY(SELECT ...)
+        if (exact_width(select) or 1) != 1:
+            raise Refusal("subquery must return only one column", select)
+        return
+    if not isinstance(subquery, exp.Subquery) or subquery.parent is None:
+        return
+    width = exact_width(select)
+    place = subquery.parent
+    if width is None or (isinstance(place, _QUERY_PLACES) and not isinstance(place, exp.In)):
+        return
+    if isinstance(place, exp.In) and place.args.get("query") is subquery:
+        left = place.this
+        wanted = len(left.expressions) if isinstance(left, exp.Tuple) else 1
+        if width != wanted:
+            few = "too many" if width > wanted else "too few"
+            raise Refusal(f"subquery has {few} columns", subquery)
+    elif width != 1:
+        raise Refusal("subquery must return only one column", subquery)
+
+
+def _check_using(join: exp.Expr) -> None:
+    """A column is named once in a join's USING list."""
+    seen: set[str] = set()
+    for column in join.args.get("using") or []:
+        if column.name in seen:
+            raise Refusal(
+                f"column name {_quoted(column.name)} appears more than once in USING clause",
+                column,
+            )
+        seen.add(column.name)
 
 
 def _check_source_names(select: exp.Expr) -> None:

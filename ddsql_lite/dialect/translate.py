@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -188,7 +190,7 @@ class Translator:
                     expand_alias_refs=False,  # PostgreSQL has no lateral column aliases
                 )
             except OptimizeError as exc:
-                raise unknown_column(exc, used, sql) from None
+                raise unknown_column(exc, used, sql, source_names(found)) from None
             order_using_star(tree, orders)
             refuse_duckdb_reads(tree, sql)
             check_qualified(tree.find_all(exp.Select), self.registry)
@@ -497,6 +499,12 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         raise UnsupportedError(
             located(f"row values such as {Source(sql).quoted(node)} are not supported", node, sql)
         )
+    if isinstance(node, exp.Tuple) and isinstance(node.parent, (exp.EQ, exp.NEQ)):
+        other = node.parent.expression if node.arg_key == "this" else node.parent.this
+        if isinstance(other, exp.Tuple) and len(other.expressions) != len(node.expressions):
+            raise UnsupportedError(
+                located("unequal number of entries in row expressions", node.parent, sql)
+            )
     if isinstance(node, exp.Join):
         kind = (node.args.get("kind") or "").upper()
         method = (node.args.get("method") or "").upper()
@@ -648,10 +656,58 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
     return used
 
 
-def unknown_column(exc: OptimizeError, tables: list[Table], sql: str) -> DDSQLError:
+def source_names(found: Inventory) -> set[str]:
+    """The names a query gives its sources (tables, aliases, CTEs), lower case."""
+    names = {a.name.lower() for a in found.of(exp.TableAlias)}
+    names |= {t.alias_or_name.lower() for t in found.of(exp.Table)}
+    return names | {cte.alias_or_name.lower() for cte in found.of(exp.CTE)}
+
+
+_FOR_TABLE = re.compile(r"Column '([^']*)' could not be resolved for table: '([^']*)'")
+_UNKNOWN_TABLE = re.compile(r"Unknown table: (\S+)")
+_USING = re.compile(r"Cannot automatically join: (\S+)")
+_UNKNOWN_COLUMN = re.compile(r"Unknown column: (\S+)")
+
+
+def unknown_column(
+    exc: OptimizeError, tables: list[Table], sql: str, sources: Set[str] = frozenset()
+) -> DDSQLError:
+    """sqlglot's qualification failure as PostgreSQL says it: an unknown column (with
+    the closest existing names), a table name that no source has (``missing
+    FROM-clause entry``), a USING column that is missing."""
     text = str(exc)
-    name = text.split("'")[1] if text.count("'") >= 2 else ""
     known = sorted({c.name for t in tables for c in t.columns})
+    qualified = _FOR_TABLE.search(text)
+    if qualified is not None:
+        column, table = qualified.groups()
+        written = re.search(rf"(?i)\b{re.escape(table)}\s*\.\s*\"?{re.escape(column)}", sql)
+        if table.lower() in sources:
+            message = f"column {table}.{column} does not exist" + suggest(column, known)
+        else:
+            message = f'missing FROM-clause entry for table "{table}"'
+        return CatalogError(at(message, sql, written.start()) if written else message)
+    unknown = _UNKNOWN_TABLE.search(text)
+    if unknown is not None:
+        table = unknown.group(1).strip("'\"")
+        written = re.search(rf"(?i)\b{re.escape(table)}\s*\.\s*\*", sql)
+        message = f'missing FROM-clause entry for table "{table}"'
+        return CatalogError(at(message, sql, written.start()) if written else message)
+    column_of = _UNKNOWN_COLUMN.search(text)
+    if column_of is not None:  # t.nope, where t is a source
+        column = column_of.group(1).strip("'\"")
+        written = re.search(rf'(?i)\b[\w"]+\s*\.\s*"?{re.escape(column)}\b', sql)
+        said = " ".join(written.group(0).split()) if written else column
+        message = f"column {said} does not exist" + suggest(column, known)
+        return CatalogError(at(message, sql, written.start()) if written else message)
+    using = _USING.search(text)
+    if using is not None:
+        column = using.group(1).strip("'\"")
+        written = re.search(rf"(?is)\bUSING\s*\([^)]*?\b({re.escape(column)})\b", sql)
+        message = (
+            f'column "{column}" specified in USING clause does not exist in the tables it joins'
+        )
+        return CatalogError(at(message, sql, written.start(1)) if written else message)
+    name = text.split("'")[1] if text.count("'") >= 2 else ""
     if name and "could not be resolved" in text:
         message = f"column {name!r} does not exist" + suggest(name.split(".")[-1], known)
         line_col = text.rsplit("Line: ", 1)

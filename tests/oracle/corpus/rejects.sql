@@ -72,6 +72,18 @@ SELECT x.name FROM t AS x JOIN t AS x ON true -- error: table name "x" specified
 WITH x AS (SELECT 1), x AS (SELECT 2) SELECT * FROM x -- error: WITH query name "x" specified more than once
 SELECT name FROM t LIMIT -1 -- error: LIMIT must not be negative
 SELECT name FROM t OFFSET -1 -- error: OFFSET must not be negative
+-- Subqueries as values have the width they are read with; row comparisons match in width
+SELECT (SELECT 1, 2) -- error: subquery must return only one column
+SELECT ARRAY(SELECT 1, 2) -- error: subquery must return only one column
+SELECT 1 FROM t WHERE name IN (SELECT name, status FROM t) -- error: subquery has too many columns
+SELECT (1, 2) IN (SELECT 1) -- error: subquery has too few columns
+SELECT (1, 2) = (1, 2, 3) -- error: unequal number of entries in row expressions
+-- Names a source does not have, in PostgreSQL's words
+SELECT x.name FROM t -- error: missing FROM-clause entry for table "x"
+SELECT x.* FROM t -- error: missing FROM-clause entry for table "x"
+SELECT t.nope FROM t -- error: column t.nope does not exist
+SELECT name FROM t JOIN t AS u USING (nope) -- error: column "nope" specified in USING clause does not exist
+SELECT name FROM t JOIN t AS u USING (name, name) -- error: column name "name" appears more than once in USING clause
 -- Literals: two strings side by side join only across a newline; U&'...' escapes
 SELECT 'a' ' b' -- error: syntax error at or near "' b'"
 SELECT U&'d!0061t' UESCAPE '+' -- error: invalid Unicode escape character
