@@ -403,6 +403,7 @@ def check_qualified(selects: Iterable[exp.Expr], registry: Registry) -> bool:
     whether it tied a column to its source (which then needs typing)."""
     tied = False
     for select in selects:
+        _check_ambiguous(select)
         for key in ("where", "having"):
             clause = select.args.get(key)
             if clause is not None:
@@ -450,6 +451,49 @@ def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> bool
             continue
         stack.extend(node.iter_expressions())
     return tied
+
+
+def _check_ambiguous(select: exp.Expr) -> None:
+    """A column of a derived table or CTE that has two output columns of that name is
+    ambiguous, as in PostgreSQL (DuckDB reads the first)."""
+    from_ = select.args.get("from_")
+    sources = [from_.this] if from_ is not None else []
+    sources += [join.this for join in select.args.get("joins") or []]
+    twice: dict[str, set[str]] = {}
+    for source in sources:
+        names = _output_names(source)
+        repeated = {n for n in names if names.count(n) > 1}
+        if repeated:
+            twice[source.alias_or_name] = repeated
+    if not twice:
+        return
+    stack = [select]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.Column) and node.name in twice.get(node.table, ()):
+            raise Refusal(
+                f"column reference {_quoted(node.name)} is ambiguous", node, kind=CatalogError
+            )
+        if isinstance(node, exp.Query) and node is not select:
+            continue
+        stack.extend(node.iter_expressions())
+
+
+def _output_names(source: exp.Expr) -> list[str]:
+    """The column names of a derived table or a CTE read by name, as listed (empty for
+    other sources, and where a column list names them)."""
+    alias = source.args.get("alias")
+    if isinstance(alias, exp.TableAlias) and alias.columns:
+        return []
+    query: exp.Expr | None = source.this if isinstance(source, exp.Subquery) else None
+    if isinstance(source, exp.Table) and not source.args.get("db"):
+        cte = visible_cte(source, source.name.lower())
+        listed = cte.args.get("alias") if cte is not None else None
+        if cte is not None and not (isinstance(listed, exp.TableAlias) and listed.columns):
+            query = cte.this
+    if not isinstance(query, exp.Query):
+        return []
+    return [s.alias_or_name for s in query.selects]
 
 
 def _source_columns(

@@ -84,6 +84,8 @@ SELECT x.* FROM t -- error: missing FROM-clause entry for table "x"
 SELECT t.nope FROM t -- error: column t.nope does not exist
 SELECT name FROM t JOIN t AS u USING (nope) -- error: column "nope" specified in USING clause does not exist
 SELECT name FROM t JOIN t AS u USING (name, name) -- error: column name "name" appears more than once in USING clause
+SELECT a FROM (SELECT 1 AS a, 2 AS a) AS s -- error: column reference "a" is ambiguous
+WITH c AS (SELECT 1 AS a, 2 AS a) SELECT c.a FROM c -- error: column reference "a" is ambiguous
 -- Literals: two strings side by side join only across a newline; U&'...' escapes
 SELECT 'a' ' b' -- error: syntax error at or near "' b'"
 SELECT U&'d!0061t' UESCAPE '+' -- error: invalid Unicode escape character
