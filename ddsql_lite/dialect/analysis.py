@@ -1,10 +1,12 @@
 """What PostgreSQL's parse analysis rejects and DuckDB's binder answers, refused with
 PostgreSQL's meaning and a caret (docs/dialect.md, "Strictness").
 
-:func:`check_structure` reads the parsed tree (before qualification): sources and column
-lists, recursive references, window aggregates. :func:`check_qualified` reads the
-qualified tree, where a column sqlglot could not tie to a source is a reference to an
-output column's name.
+:func:`check_structure` reads the parsed tree (before qualification): sources, column
+lists and widths, positions, where aggregates and window functions stand, recursive
+CTEs. :func:`order_recursive_with` puts the items of a WITH RECURSIVE in PostgreSQL's
+order. :func:`check_qualified` reads the qualified tree: a column sqlglot left
+unqualified in WHERE or HAVING (an output column's name there), ambiguous columns,
+SELECT DISTINCT's ORDER BY (docs/design.md, "PostgreSQL's analysis").
 """
 
 from __future__ import annotations
@@ -204,6 +206,51 @@ def _check_source_names(select: exp.Expr) -> None:
             alias = source.args.get("alias")
             raise Refusal(f"table name {_quoted(name)} specified more than once", alias or source)
         seen.add(name)
+
+
+def order_recursive_with(ctes: Iterable[exp.Expr]) -> None:
+    """Put the items of each WITH RECURSIVE in an order where each reads only itself and
+    the items before it (PostgreSQL sorts them so; DuckDB reads them in the written order
+    and fails on a forward reference). Refuses items that read each other, as PostgreSQL
+    does."""
+    withs: dict[int, exp.Expr] = {}
+    for cte in ctes:
+        with_ = cte.parent
+        if isinstance(with_, exp.With) and with_.args.get("recursive"):
+            withs[id(with_)] = with_
+    for with_ in withs.values():
+        items = list(with_.expressions)
+        names = {cte.alias_or_name.lower() for cte in items}
+        reads = {id(cte): _reads(cte, names) for cte in items}
+        ordered: list[exp.Expr] = []
+        placed: set[str] = set()
+        while len(ordered) < len(items):
+            ready = next(
+                (cte for cte in items if cte not in ordered and reads[id(cte)] <= placed),
+                None,
+            )
+            if ready is None:
+                waiting = next(cte for cte in items if cte not in ordered)
+                raise Refusal(
+                    "mutual recursion between WITH items is not implemented",
+                    waiting.args.get("alias") or waiting,
+                )
+            ordered.append(ready)
+            placed.add(ready.alias_or_name.lower())
+        if ordered != items:
+            with_.set("expressions", ordered)
+
+
+def _reads(cte: exp.Expr, names: set[str]) -> set[str]:
+    """The other items of its WITH (``names``) that ``cte`` reads."""
+    own = cte.alias_or_name.lower()
+    return {
+        table.name.lower()
+        for table in cte.this.find_all(exp.Table)
+        if not table.args.get("db")
+        and table.name.lower() in names - {own}
+        and not _shadowed(table, cte, table.name.lower())
+    }
 
 
 def _quoted(name: str) -> str:

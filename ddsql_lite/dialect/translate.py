@@ -23,7 +23,7 @@ from sqlglot.tokenizer_core import TokenType
 from ..errors import CatalogError, DDSQLError, UnsupportedError, at, caret
 from ..registry import Registry, Table, suggest
 from . import tables
-from .analysis import check_qualified, check_structure
+from .analysis import check_qualified, check_structure, order_recursive_with
 from .bounds import check_bounds, visible_cte
 from .ddsql import DIALECT, INTERNAL_PREFIX, PARAMETER_NAME, parse
 from .fast_qualify import NotFast, TableTypes, qualify_and_type
@@ -155,6 +155,7 @@ class Translator:
             found.of(exp.CTE),
             found.of((exp.Group, exp.Order, exp.Window)),
         )
+        order_recursive_with(found.of(exp.CTE))
         columns = output_names(tree)
         name_outputs(tree, columns)
         tree = name_values(tree, found.of(exp.Values))

@@ -43,6 +43,9 @@ WITH j AS (SELECT _key, model_variants AS mv FROM t) SELECT mv -> 0 ->> 'model_n
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3) SELECT a.n AS a, b.n AS b FROM x a, x b ORDER BY 1, 2
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM (SELECT n FROM x) AS a WHERE a.n < 3) SELECT n FROM x ORDER BY 1
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL (SELECT n + 1 FROM x WHERE n < 3 ORDER BY 1)) SELECT n FROM x ORDER BY 1
+-- WITH RECURSIVE items may read items written after them
+WITH RECURSIVE a AS (SELECT * FROM b), b AS (SELECT * FROM c), c AS (SELECT status AS x FROM t WHERE name LIKE 'fraud%') SELECT x FROM a ORDER BY 1
+WITH RECURSIVE a AS (SELECT n * 10 AS m FROM b), b(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM b WHERE n < 3) SELECT m FROM a ORDER BY 1
 -- UNION, UNION ALL (duplicates, chaining, ORDER BY/LIMIT/OFFSET on the whole, parenthesised branches)
 SELECT status FROM t WHERE account_id = '205847193630' UNION SELECT status FROM t WHERE account_id = '739102846501' ORDER BY status
 SELECT status FROM t WHERE account_id = '205847193630' UNION ALL SELECT status FROM t WHERE account_id = '739102846501' ORDER BY 1

@@ -48,6 +48,7 @@ WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 OFFSE
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT count(*) FROM x WHERE n < 3) SELECT * FROM x -- error: aggregate functions are not allowed in a recursive query's recursive term
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3 GROUP BY n HAVING count(*) > 0) SELECT * FROM x -- error: aggregate functions are not allowed in a recursive query's recursive term
 -- A WITH item is read after its definition (anywhere only in WITH RECURSIVE)
+WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM b WHERE n < 3), b(n) AS (SELECT n FROM a) SELECT * FROM a -- error: mutual recursion between WITH items is not implemented
 WITH x AS (SELECT * FROM x) SELECT 1 -- error: relation "x" does not exist
 WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a -- error: relation "b" does not exist
 -- SELECT DISTINCT ON sorts by its expressions first
