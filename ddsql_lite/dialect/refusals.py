@@ -107,19 +107,21 @@ def run_time_error(error: QueryError, sql: str) -> QueryError:
         if value and sql.count(literal) == 1:
             offset = sql.index(literal)
             break
-    message = postgres_wording(message)
+    message = postgres_wording(message, sql)
     return type(error)(message if offset is None else at(message, sql, offset))
 
 
-def postgres_wording(message: str) -> str:
-    """DuckDB's words for a value that does not convert or fit, as PostgreSQL says it
-    (``invalid input syntax for type bigint: "abc"``, ``bigint out of range``), with
-    DDSQL's type names; any other message unchanged."""
+def postgres_wording(message: str, sql: str = "") -> str:
+    """DuckDB's words for a value that does not convert or fit, or for argument types no
+    function or operator takes, as PostgreSQL says it (``invalid input syntax for type
+    bigint: "abc"``, ``bigint out of range``, ``operator does not exist: text - integer``),
+    with PostgreSQL's type names; ``sql``: the query, whose words name a function. Any
+    other message unchanged."""
     message = _ERROR_CLASS.sub("", message)
     for pattern, say in _WORDING:
         match = pattern.search(message)
         if match is not None:
-            return message[: match.start()] + say(match) + message[match.end() :]
+            return message[: match.start()] + say(match, sql) + message[match.end() :]
     return message
 
 
@@ -128,6 +130,14 @@ def postgres_wording(message: str) -> str:
 _ERROR_CLASS = re.compile(r"\b(?:[A-Z][a-z]+ )+Error: ")
 # DuckDB's names of DDSQL's types, as PostgreSQL names them in messages.
 _PG_TYPES = {
+    "INTEGER_LITERAL": "integer",
+    "STRING_LITERAL": "unknown",
+    "BIGINT": "bigint",
+    "INTEGER": "integer",
+    "BOOLEAN": "boolean",
+    "MAP(VARCHAR, VARCHAR[])": "hstore",
+    "NULL": "unknown",
+    "TIMESTAMP WITH TIME ZONE": "timestamp with time zone",
     "INT64": "bigint",
     "INT32": "integer",
     "BOOL": "boolean",
@@ -141,26 +151,60 @@ _PG_TYPES = {
 
 
 def _pg_type(duckdb_type: str) -> str:
+    if duckdb_type in _PG_TYPES:
+        return _PG_TYPES[duckdb_type]
     if duckdb_type.endswith("[]"):
         return _pg_type(duckdb_type[:-2]) + "[]"
-    return _PG_TYPES.get(duckdb_type, duckdb_type.lower())
+    if duckdb_type.startswith("DECIMAL"):
+        return "numeric"
+    return duckdb_type.lower()
 
 
-def _not_converted(match: re.Match[str]) -> str:
+def _not_converted(match: re.Match[str], sql: str) -> str:
     value, kind = match.group("value"), _pg_type(match.group("type"))
     if kind == "bigint" and re.fullmatch(r"\s*[+-]?\d+\s*", value):
         return f'value "{value}" is out of range for type bigint'
     return f'invalid input syntax for type {kind}: "{value}"'
 
 
-def _not_an_array(match: re.Match[str]) -> str:
+def _signature(match: re.Match[str], sql: str, verdict: str) -> str:
+    """DuckDB's ``name(T1, T2)`` with no (or no single) matching function, as PostgreSQL
+    says it: ``operator does not exist: text - integer``, ``function abs(text) does not
+    exist``; a function the query does not name is "a function" of it."""
+    name, types = match.group("name"), _split_types(match.group("types"))
+    said = [_pg_type(t) for t in types]
+    if not name[:1].isalpha() and name[:1] != "_":
+        operands = f"{said[0]} {name} {said[1]}" if len(said) == 2 else f"{name} {', '.join(said)}"
+        return f"operator {verdict}: {operands}"
+    called = name if re.search(rf"(?i)\b{re.escape(name)}\s*\(", sql) else "a function"
+    listed = ", ".join(said)
+    if called == "a function":  # (one the translation calls, not named in the query)
+        taken = "does not take" if verdict == "does not exist" else "is not unique for"
+        return f"a function of this query {taken} ({listed})"
+    return f"function {called}({listed}) {verdict}"
+
+
+def _split_types(text: str) -> list[str]:
+    """``VARCHAR, MAP(VARCHAR, VARCHAR[])`` -> its two types (commas inside parentheses
+    belong to a type)."""
+    types, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            types.append(text[start:i].strip())
+            start = i + 1
+    last = text[start:].strip()
+    return [*types, last] if last else types
+
+
+def _not_an_array(match: re.Match[str], sql: str) -> str:
     value = match.group("value")
     if value.lstrip().startswith("{"):  # PostgreSQL's array text, which DuckDB cannot read
         return f'cannot read "{value}" as an array: write it as ARRAY[...]'
     return f'malformed array literal: "{value}"'
 
 
-def _bad_json(match: re.Match[str]) -> str:
+def _bad_json(match: re.Match[str], sql: str) -> str:
     at_char = int(match.group("byte")) + 1
     return (
         f'invalid input syntax for type json: "{match.group("value")}" '
@@ -168,7 +212,7 @@ def _bad_json(match: re.Match[str]) -> str:
     )
 
 
-_WORDING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+_WORDING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]], ...] = (
     (
         re.compile(
             r"Could not convert string '(?P<value>.*?)' to (?P<type>[A-Z0-9_\[\]]+)"
@@ -188,7 +232,7 @@ _WORDING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             r"Type \w+ with value .*? can't be cast because the value is out of range for "
             r"the destination type (?P<type>\w+)"
         ),
-        lambda m: f"{_pg_type(m.group('type'))} out of range",
+        lambda m, sql: f"{_pg_type(m.group('type'))} out of range",
     ),
     (
         re.compile(
@@ -198,8 +242,23 @@ _WORDING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         _not_an_array,
     ),
     (
+        re.compile(
+            r"No function matches the given name and argument types "
+            r"'(?P<name>[^(']+)\((?P<types>.*)\)'\. You might need to add explicit type casts\."
+        ),
+        lambda m, sql: _signature(m, sql, "does not exist"),
+    ),
+    (
+        re.compile(
+            r"Could not choose a best candidate function for the function call "
+            r"\"(?P<name>[^(\"]+)\((?P<types>.*)\)\"\. In order to select one, please add "
+            r"explicit type casts\."
+        ),
+        lambda m, sql: _signature(m, sql, "is not unique"),
+    ),
+    (
         re.compile(r"Overflow in \w+ of (?P<type>INT64|INT32) \(.*?\)!?"),
-        lambda m: f"{_pg_type(m.group('type'))} out of range",
+        lambda m, sql: f"{_pg_type(m.group('type'))} out of range",
     ),
 )
 

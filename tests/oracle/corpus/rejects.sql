@@ -100,10 +100,15 @@ SELECT * FROM unnest(1) AS u -- error: function unnest(integer) does not exist
 SELECT json_array_elements(1) -- error: function json_array_elements(integer) does not exist
 SELECT json_array_elements_text(name) FROM t -- error: function json_array_elements_text(text) does not exist
 SELECT unnest() -- error: function unnest() is missing arguments
--- Values that do not convert while the query runs, in PostgreSQL's words
+-- Values that do not convert, and types no operator or function takes, while the query runs,
+-- in PostgreSQL's words
 SELECT CAST(name AS BIGINT) FROM t -- error: invalid input syntax for type bigint: "
 SELECT CAST('abc' AS BIGINT) -- error: invalid input syntax for type bigint: "abc"
 SELECT CAST('99999999999999999999' AS BIGINT) -- error: value "99999999999999999999" is out of range for type bigint
 SELECT CAST('maybe' AS BOOLEAN) -- error: invalid input syntax for type boolean: "maybe"
 SELECT CAST(name AS JSON) FROM t -- error: invalid input syntax for type json
 SELECT CAST(1e300 AS BIGINT) -- error: bigint out of range
+SELECT name - 25 FROM t -- error: operator does not exist: text - integer
+SELECT true + 1 -- error: operator does not exist: boolean + integer
+SELECT abs(name) FROM t -- error: function abs(text) does not exist
+SELECT avg(tags) FROM t -- error: function avg(hstore) does not exist
