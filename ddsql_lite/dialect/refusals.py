@@ -100,13 +100,111 @@ def run_time_error(error: QueryError, sql: str) -> QueryError:
         function = match.group(1).lower()
         return function if function in _ddsql_functions() else "an internal step"
 
-    message = _INTERNAL.sub(internal, message)
+    message = postgres_wording(_INTERNAL.sub(internal, message), sql)
     quoted = (single or double for single, double in _QUOTED_VALUE.findall(message))
     for value in dict.fromkeys(quoted):
         literal = "'" + value.replace("'", "''") + "'"
         if value and sql.count(literal) == 1:
             return type(error)(at(message, sql, sql.index(literal)))
     return type(error)(message)
+
+
+def postgres_wording(message: str, sql: str = "") -> str:
+    """DuckDB's words for argument types no function or operator takes, as PostgreSQL says
+    it (``operator does not exist: text - integer``, ``function abs(text) does not
+    exist``), with PostgreSQL's type names; ``sql``: the query, whose words name a
+    function. Any other message unchanged (DuckDB's words for data that does not convert
+    or fit are the engine's to reword: :func:`ddsql_lite.engine.pg_meaning`)."""
+    message = _ERROR_CLASS.sub("", message)
+    for pattern, say in _WORDING:
+        match = pattern.search(message)
+        if match is not None:
+            return message[: match.start()] + say(match, sql) + message[match.end() :]
+    return message
+
+
+# DuckDB's error classes, which a message may still hold after the engine took the first
+# ("Binder Error: Parser Error: ...").
+_ERROR_CLASS = re.compile(r"\b(?:[A-Z][a-z]+ )+Error: ")
+# DuckDB's names of DDSQL's types, as PostgreSQL names them in messages.
+_PG_TYPES = {
+    "INTEGER_LITERAL": "integer",
+    "STRING_LITERAL": "unknown",
+    "BIGINT": "bigint",
+    "INTEGER": "integer",
+    "BOOLEAN": "boolean",
+    "MAP(VARCHAR, VARCHAR[])": "hstore",
+    "NULL": "unknown",
+    "TIMESTAMP WITH TIME ZONE": "timestamp with time zone",
+    "INT64": "bigint",
+    "INT32": "integer",
+    "BOOL": "boolean",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "VARCHAR": "text",
+    "TIMESTAMP": "timestamp",
+    "INTERVAL": "interval",
+    "JSON": "json",
+}
+
+
+def _pg_type(duckdb_type: str) -> str:
+    if duckdb_type in _PG_TYPES:
+        return _PG_TYPES[duckdb_type]
+    if duckdb_type.endswith("[]"):
+        return _pg_type(duckdb_type[:-2]) + "[]"
+    if duckdb_type.startswith("DECIMAL"):
+        return "numeric"
+    return duckdb_type.lower()
+
+
+def _signature(match: re.Match[str], sql: str, verdict: str) -> str:
+    """DuckDB's ``name(T1, T2)`` with no (or no single) matching function, as PostgreSQL
+    says it: ``operator does not exist: text - integer``, ``function abs(text) does not
+    exist``; a function the query does not name is "a function" of it."""
+    name, types = match.group("name"), _split_types(match.group("types"))
+    said = [_pg_type(t) for t in types]
+    if not name[:1].isalpha() and name[:1] != "_":
+        operands = f"{said[0]} {name} {said[1]}" if len(said) == 2 else f"{name} {', '.join(said)}"
+        return f"operator {verdict}: {operands}"
+    called = name if re.search(rf"(?i)\b{re.escape(name)}\s*\(", sql) else "a function"
+    listed = ", ".join(said)
+    if called == "a function":  # (one the translation calls, not named in the query)
+        taken = "does not take" if verdict == "does not exist" else "is not unique for"
+        return f"a function of this query {taken} ({listed})"
+    return f"function {called}({listed}) {verdict}"
+
+
+def _split_types(text: str) -> list[str]:
+    """``VARCHAR, MAP(VARCHAR, VARCHAR[])`` -> its two types (commas inside parentheses
+    belong to a type)."""
+    types, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            types.append(text[start:i].strip())
+            start = i + 1
+    last = text[start:].strip()
+    return [*types, last] if last else types
+
+
+_WORDING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]], ...] = (
+    (
+        re.compile(
+            r"No function matches the given name and argument types "
+            r"'(?P<name>[^(']+)\((?P<types>.*)\)'\. You might need to add explicit type casts\."
+        ),
+        lambda m, sql: _signature(m, sql, "does not exist"),
+    ),
+    (
+        re.compile(
+            r"Could not choose a best candidate function for the function call "
+            r"\"(?P<name>[^(\"]+)\((?P<types>.*)\)\"\. In order to select one, please add "
+            r"explicit type casts\."
+        ),
+        lambda m, sql: _signature(m, sql, "is not unique"),
+    ),
+)
 
 
 _QUALIFIED = re.compile(r'(?:"[^"]*"\.)+"([^"]*)"')

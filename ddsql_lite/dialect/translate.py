@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -21,8 +23,8 @@ from sqlglot.tokenizer_core import TokenType
 from ..errors import CatalogError, DDSQLError, ParseError, UnsupportedError, at, caret, position
 from ..registry import Registry, Table, suggest
 from . import tables
-from .analysis import check_qualified, check_structure
-from .bounds import check_bounds
+from .analysis import check_qualified, check_structure, order_recursive_with
+from .bounds import check_bounds, visible_cte
 from .ddsql import DIALECT, INTERNAL_PREFIX, PARAMETER_NAME, parse
 from .fast_qualify import NotFast, TableTypes, qualify_and_type
 from .functions import CALL_SYNTAX
@@ -151,6 +153,7 @@ class Translator:
         validate(found, sql, self.variant)
         check_bounds(found, self.registry)  # before anything expands the query
         check_structure(
+            found.of(exp.Select),
             found.of((exp.From, exp.Join)),
             found.of(exp.CTE),
             found.of((exp.Group, exp.Order, exp.Window)),
@@ -159,6 +162,7 @@ class Translator:
             from .preview import resolve_tags
 
             resolve_tags(tree, self.registry)  # tag references, before naming outputs
+        order_recursive_with(found.of(exp.CTE))
         columns = output_names(tree)
         if self.variant.preview:
             from .preview import written_names
@@ -198,7 +202,7 @@ class Translator:
                     expand_alias_refs=False,  # PostgreSQL has no lateral column aliases
                 )
             except OptimizeError as exc:
-                raise unknown_column(exc, used, sql, tree) from None
+                raise unknown_column(exc, used, sql, source_names(found), tree) from None
             order_using_star(tree, orders)
             refuse_duckdb_reads(tree, sql)
             check_qualified(tree.find_all(exp.Select), self.registry)
@@ -520,6 +524,12 @@ def check_shape(node: exp.Expr, sql: str, language: Variant | None = None) -> No
         raise UnsupportedError(
             located(f"row values such as {Source(sql).quoted(node)} are not supported", node, sql)
         )
+    if isinstance(node, exp.Tuple) and isinstance(node.parent, (exp.EQ, exp.NEQ)):
+        other = node.parent.expression if node.arg_key == "this" else node.parent.this
+        if isinstance(other, exp.Tuple) and len(other.expressions) != len(node.expressions):
+            raise UnsupportedError(
+                located("unequal number of entries in row expressions", node.parent, sql)
+            )
     if isinstance(node, exp.Join):
         kind = (node.args.get("kind") or "").upper()
         method = (node.args.get("method") or "").upper()
@@ -622,6 +632,13 @@ def check_placeholders(placeholders: list[exp.Expr]) -> None:
             raise UnsupportedError(
                 f"parameter :{name}: names starting with {INTERNAL_PREFIX} are reserved"
             )
+        parent = node.parent
+        if isinstance(parent, exp.TableAlias) or (
+            isinstance(parent, exp.Alias) and node.arg_key == "alias"
+        ):  # (AS :x, FROM t AS :x, AS v(:x), WITH :x AS: PostgreSQL has no such syntax)
+            raise Refusal(
+                f"a parameter is a value, not a name: :{name} cannot name a column or a table", node
+            )
 
 
 def parameters(tree: exp.Expr) -> tuple[str, ...]:
@@ -653,8 +670,10 @@ def parameters(tree: exp.Expr) -> tuple[str, ...]:
 
 
 def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table]:
-    """Check every table reference; rename aliases of registry tables to their canonical
-    name (keeping the written name as the alias). Returns the tables used."""
+    """Check every table reference (a CTE's name only where the CTE is visible, as in
+    PostgreSQL: after its definition, or anywhere in a WITH RECURSIVE); rename aliases of
+    registry tables to their canonical name (keeping the written name as the alias).
+    Returns the tables used."""
     ctes = {cte.alias_or_name.lower() for cte in found.of(exp.CTE)}
     used: list[Table] = []
     for ref in found.of(exp.Table):
@@ -670,7 +689,18 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
             )
         written = ".".join(p.name for p in ref.parts).lower()
         if not ref.args.get("db") and written in ctes:
-            continue
+            if visible_cte(ref, written) is not None:
+                continue
+            if registry.find(written) is None:  # a WITH item read before its definition
+                raise CatalogError(
+                    located(
+                        f'relation "{written}" does not exist: there is a WITH item named '
+                        f'"{written}", but it cannot be referenced from this part of the '
+                        "query (define it before, or use WITH RECURSIVE)",
+                        ref,
+                        sql,
+                    )
+                )
         table = registry.find(written)
         if table is None:
             known = [n for t in registry for n in t.names] + sorted(ctes)
@@ -686,24 +716,70 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
     return used
 
 
+def source_names(found: Inventory) -> set[str]:
+    """The names a query gives its sources (tables, aliases, CTEs), lower case."""
+    names = {a.name.lower() for a in found.of(exp.TableAlias)}
+    names |= {t.alias_or_name.lower() for t in found.of(exp.Table)}
+    return names | {cte.alias_or_name.lower() for cte in found.of(exp.CTE)}
+
+
+_FOR_TABLE = re.compile(r"Column '([^']*)' could not be resolved for table: '([^']*)'")
+_UNKNOWN_TABLE = re.compile(r"Unknown table: (\S+)")
+_USING = re.compile(r"Cannot automatically join: (\S+)")
+_UNKNOWN_COLUMN = re.compile(r"Unknown column: (\S+)")
+
+
 def unknown_column(
-    exc: OptimizeError, tables: list[Table], sql: str, tree: exp.Expr | None = None
+    exc: OptimizeError,
+    tables: list[Table],
+    sql: str,
+    sources: Set[str] = frozenset(),
+    tree: exp.Expr | None = None,
 ) -> DDSQLError:
-    """sqlglot's qualification error as PostgreSQL's "column ... does not exist", with the
-    closest names and, where the column is found in ``tree``, a caret under it."""
+    """sqlglot's qualification failure as PostgreSQL says it: an unknown column (with
+    the closest existing names; a caret under it when ``tree`` holds it), a table name
+    that no source has (``missing FROM-clause entry``), a USING column that is missing."""
     text = str(exc)
-    if text.startswith("Unknown column: ") and tree is not None:
-        qualified = _qualified_column(tree, text.removeprefix("Unknown column: "))
-        if qualified is not None:
-            known = sorted({c.name for t in tables for c in t.columns})
+    known = sorted({c.name for t in tables for c in t.columns})
+    qualified = _FOR_TABLE.search(text)
+    if qualified is not None:
+        column, table = qualified.groups()
+        written = re.search(rf"(?i)\b{re.escape(table)}\s*\.\s*\"?{re.escape(column)}", sql)
+        if table.lower() in sources:
+            message = f"column {table}.{column} does not exist" + suggest(column, known)
+        else:
+            message = f'missing FROM-clause entry for table "{table}"'
+        return CatalogError(at(message, sql, written.start()) if written else message)
+    unknown = _UNKNOWN_TABLE.search(text)
+    if unknown is not None:
+        table = unknown.group(1).strip("'\"")
+        written = re.search(rf"(?i)\b{re.escape(table)}\s*\.\s*\*", sql)
+        message = f'missing FROM-clause entry for table "{table}"'
+        return CatalogError(at(message, sql, written.start()) if written else message)
+    column_of = _UNKNOWN_COLUMN.search(text)
+    if column_of is not None:  # t.nope, where t is a source
+        column = column_of.group(1).strip("'\"")
+        found = _qualified_column(tree, column) if tree is not None else None
+        if found is not None:  # the column itself, for the caret
             return Refusal(
-                "column {written} does not exist" + suggest(qualified.name, known),
-                qualified,
-                parts={"written": qualified},
+                "column {written} does not exist" + suggest(column, known),
+                found,
+                parts={"written": found},
                 kind=CatalogError,
             ).located(sql)
+        written = re.search(rf'(?i)\b[\w"]+\s*\.\s*"?{re.escape(column)}\b', sql)
+        said = " ".join(written.group(0).split()) if written else column
+        message = f"column {said} does not exist" + suggest(column, known)
+        return CatalogError(at(message, sql, written.start()) if written else message)
+    using = _USING.search(text)
+    if using is not None:
+        column = using.group(1).strip("'\"")
+        written = re.search(rf"(?is)\bUSING\s*\([^)]*?\b({re.escape(column)})\b", sql)
+        message = (
+            f'column "{column}" specified in USING clause does not exist in the tables it joins'
+        )
+        return CatalogError(at(message, sql, written.start(1)) if written else message)
     name = text.split("'")[1] if text.count("'") >= 2 else ""
-    known = sorted({c.name for t in tables for c in t.columns})
     if name and "could not be resolved" in text:
         message = f"column {name!r} does not exist" + suggest(name.split(".")[-1], known)
         line_col = text.rsplit("Line: ", 1)

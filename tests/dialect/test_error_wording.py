@@ -144,10 +144,10 @@ def test_a_planted_engine_message_fails_the_walk(
     """The walk reads what DuckDB reports while running, through the connection."""
 
     def fail(self: Engine, *args: object, **kwargs: object) -> None:
-        raise QueryError("query failed: Binder Error: No function matches 'sum(INTERVAL)'")
+        raise QueryError("query failed: No function matches 'sum(INTERVAL)', INT64 cannot")
 
     monkeypatch.setattr(Engine, "execute", fail)
     sql = "SELECT sum(creation_time - creation_time) FROM aws.sagemaker_inference_experiment"
     error = error_of(con, sql)
     assert isinstance(error, QueryError)
-    assert engine_words(str(error), sql) == ["Binder Error", "No function matches"]
+    assert engine_words(str(error), sql) == ["INT64", "No function matches"]

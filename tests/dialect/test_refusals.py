@@ -245,6 +245,38 @@ def test_every_refusal_teaches(translator: Translator, sql: str, refused: bool) 
             'query failed: Malformed JSON at byte 1 of input: unexpected character.  Input: "{bad"',
             "query failed: invalid input syntax for type json: unexpected character",
         ),
+        # argument types no function or operator takes
+        (
+            "SELECT name - 25 FROM t",
+            "query failed: No function matches the given name and argument types "
+            "'-(VARCHAR, INTEGER_LITERAL)'. You might need to add explicit type casts.",
+            "query failed: operator does not exist: text - integer",
+        ),
+        (
+            "SELECT abs(tags) FROM t",
+            "query failed: No function matches the given name and argument types "
+            "'abs(MAP(VARCHAR, VARCHAR[]))'. You might need to add explicit type casts.",
+            "query failed: function abs(hstore) does not exist",
+        ),
+        (
+            "SELECT string_to_array(name, tags) FROM t",
+            "query failed: No function matches the given name and argument types "
+            "'string_split(VARCHAR, MAP(VARCHAR, VARCHAR[]))'. You might need to add explicit "
+            "type casts.",
+            "query failed: a function of this query does not take (text, hstore)",
+        ),
+        (
+            "SELECT - 'b'",
+            'query failed: Could not choose a best candidate function for the function call "-('
+            'STRING_LITERAL)". In order to select one, please add explicit type casts.',
+            "query failed: operator is not unique: - unknown",
+        ),
+        # a second error class DuckDB leaves in the message
+        (
+            "SELECT 1",
+            "query failed: Parser Error: window functions are not allowed in window definitions",
+            "query failed: window functions are not allowed in window definitions",
+        ),
         (
             "SELECT 9223372036854775807 + 1",
             "query failed: Overflow in addition of INT64 (9223372036854775807 + 1)!",

@@ -393,6 +393,11 @@ def test_set_returning_functions_where_postgresql_refuses_them(
 
 
 PLACEHOLDERS = [
+    # a parameter where a name goes (the fast path's qualification met one as an alias)
+    (select("status AS :x"), "a parameter is a value, not a name"),
+    (f"SELECT 1 FROM {T} AS :y", "a parameter is a value, not a name"),
+    ("WITH :w AS (SELECT 1) SELECT 1", "a parameter is a value, not a name"),
+    ("SELECT * FROM (SELECT 1) AS v(:z)", "a parameter is a value, not a name"),
     (
         'SELECT :"ddsql_$ x $ddsql_$; DELETE FROM t; SELECT 1 --"',
         "parameter names are not quoted",

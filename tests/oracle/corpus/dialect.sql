@@ -27,6 +27,8 @@ SELECT DISTINCT status_reason IS NULL, description IS NULL FROM t
 SELECT DISTINCT status AS s FROM t ORDER BY s
 SELECT DISTINCT t.status FROM t ORDER BY status DESC
 SELECT DISTINCT lower(status), account_id FROM t ORDER BY lower(status), 2
+SELECT DISTINCT ON (status, account_id) name FROM t ORDER BY account_id, status, name
+SELECT DISTINCT ON (s) status AS s, name FROM t ORDER BY status, name
 -- WITH ... SELECT, CTE column lists (full and partial), chained CTEs, a CTE used twice
 WITH s AS (SELECT status, count(*) AS n FROM t GROUP BY status) SELECT status, n FROM s ORDER BY n DESC, status
 WITH s (st, n) AS (SELECT status, count(*) FROM t GROUP BY status) SELECT st, n FROM s ORDER BY st
@@ -39,6 +41,11 @@ WITH x AS (SELECT tags FROM t WHERE status = 'Running') SELECT x.tags->'team' AS
 WITH j AS (SELECT _key, model_variants AS mv FROM t) SELECT mv -> 0 ->> 'model_name' AS first_model FROM j ORDER BY _key
 -- A recursive CTE read twice by the outer query (its own term reads it once)
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3) SELECT a.n AS a, b.n AS b FROM x a, x b ORDER BY 1, 2
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM (SELECT n FROM x) AS a WHERE a.n < 3) SELECT n FROM x ORDER BY 1
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL (SELECT n + 1 FROM x WHERE n < 3 ORDER BY 1)) SELECT n FROM x ORDER BY 1
+-- WITH RECURSIVE items may read items written after them
+WITH RECURSIVE a AS (SELECT * FROM b), b AS (SELECT * FROM c), c AS (SELECT status AS x FROM t WHERE name LIKE 'fraud%') SELECT x FROM a ORDER BY 1
+WITH RECURSIVE a AS (SELECT n * 10 AS m FROM b), b(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM b WHERE n < 3) SELECT m FROM a ORDER BY 1
 -- UNION, UNION ALL (duplicates, chaining, ORDER BY/LIMIT/OFFSET on the whole, parenthesised branches)
 SELECT status FROM t WHERE account_id = '205847193630' UNION SELECT status FROM t WHERE account_id = '739102846501' ORDER BY status
 SELECT status FROM t WHERE account_id = '205847193630' UNION ALL SELECT status FROM t WHERE account_id = '739102846501' ORDER BY 1
