@@ -428,6 +428,9 @@ _SHAPE_NAMES: dict[tuple[type[exp.Expr], str], str] = {
 }
 # The word that spells a set argument, where it is not the argument's name.
 _SHAPE_WORDS: dict[tuple[type[exp.Expr], str], str] = {(exp.Unnest, "offset"): "ORDINALITY"}
+# What OVER (...) may follow: aggregates and window functions (DuckDB's parser fails on
+# another call, which PostgreSQL refuses too).
+_WINDOWED = (exp.AggFunc, exp.RowNumber)
 # Where a bare * may stand: a select-list item, count(*), t.* (DuckDB also filters a
 # star's columns with * LIKE 'pattern', which sqlglot reads as a LIKE on the star).
 _STAR_PLACES = (exp.Select, exp.Count, exp.Column)
@@ -478,6 +481,15 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         if keyword is None:
             raise UnsupportedError(located(message, node, sql))
         raise UnsupportedError(at(message, sql, keyword.start))
+    if isinstance(node, exp.Window) and not isinstance(node.this, _WINDOWED):
+        function = node.this
+        message = "OVER is not supported for ordered-set aggregate approx_percentile"
+        if not isinstance(function, exp.WithinGroup):
+            name = Source(sql).call_name(function) if isinstance(function, exp.Func) else "it"
+            message = (
+                f"OVER specified, but {name} is not a window function nor an aggregate function"
+            )
+        raise UnsupportedError(located(message, node, sql))
     if isinstance(node, exp.Star) and not isinstance(node.parent, _STAR_PLACES):
         source = Source(sql)
         raise UnsupportedError(
@@ -564,6 +576,8 @@ def check_placeholders(placeholders: list[exp.Expr]) -> None:
             raise UnsupportedError(
                 f"parameter :{name}: names starting with {INTERNAL_PREFIX} are reserved"
             )
+        if node.arg_key == "alias" or isinstance(node.parent, exp.TableAlias):
+            raise Refusal(f"parameter :{name} stands for a value, not a name", node)
 
 
 def parameters(tree: exp.Expr) -> tuple[str, ...]:
