@@ -407,6 +407,7 @@ _SHAPES: dict[type[exp.Expr], frozenset[str]] = {
     exp.Table: frozenset({"this", "db", "catalog", "alias", "only"}),
     exp.Unnest: frozenset({"expressions", "alias"}),
     exp.Window: frozenset({"this", "partition_by", "order", "spec", "over", "first"}),
+    exp.Alias: frozenset({"this", "alias"}),
 }
 # Where a parenthesised list (a, b) is PostgreSQL's list syntax, not a row value (which
 # DuckDB would make a struct): a VALUES row, an IN operand, a row comparison, GROUP BY,
@@ -481,6 +482,13 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         if keyword is None:
             raise UnsupportedError(located(message, node, sql))
         raise UnsupportedError(at(message, sql, keyword.start))
+    if isinstance(node, exp.Alias) and not (
+        isinstance(node.parent, exp.Select) and node.arg_key == "expressions"
+    ):
+        # (x AS y) elsewhere than in a select list: sqlglot reads it, DuckDB cannot
+        raise UnsupportedError(
+            located("syntax error: AS names an item of a select list only", node, sql)
+        )
     if isinstance(node, exp.Window) and not isinstance(node.this, _WINDOWED):
         function = node.this
         message = "OVER is not supported for ordered-set aggregate approx_percentile"

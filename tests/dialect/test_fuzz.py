@@ -524,6 +524,8 @@ UNPARSED_REFUSED_OTHERS: list[str] = [
     f"SELECT approx_percentile(0.5) WITHIN GROUP (ORDER BY length(name)) OVER () FROM {T}",
     "SELECT TIMESTAMP '2025-01-01' AS :x",
     "SELECT 1 FROM (SELECT 1) AS :x",
+    f"SELECT (account_id AS BIGINT) AS acct FROM {T}",
+    "SELECT lower(('a' AS b))",
 ]
 
 
