@@ -482,6 +482,11 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         if keyword is None:
             raise UnsupportedError(located(message, node, sql))
         raise UnsupportedError(at(message, sql, keyword.start))
+    if isinstance(node, (exp.Select, exp.Union)) and isinstance(node.parent, (exp.From, exp.Join)):
+        # FROM FROM t: a query starting with FROM, read as a source without parentheses
+        raise UnsupportedError(
+            located("a query starting with FROM is DuckDB syntax, not DDSQL", node, sql)
+        )
     if isinstance(node, exp.Alias) and not (
         isinstance(node.parent, exp.Select) and node.arg_key == "expressions"
     ):

@@ -526,6 +526,7 @@ UNPARSED_REFUSED_OTHERS: list[str] = [
     "SELECT 1 FROM (SELECT 1) AS :x",
     f"SELECT (account_id AS BIGINT) AS acct FROM {T}",
     "SELECT lower(('a' AS b))",
+    "SELECT * FROM FROM UNNEST(ARRAY['b', NULL, 'a']) AS u(x)",
 ]
 
 
