@@ -632,7 +632,10 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
             raise UnsupportedError(
                 located(f"{Source(sql).quoted(ref.this)} is not supported in FROM", ref, sql)
             )
-        if ref.args.get("catalog") and not isinstance(ref.args.get("db"), exp.Identifier):
+        if any(
+            ref.args.get(part) is not None and not isinstance(ref.args[part], exp.Identifier)
+            for part in ("db", "catalog")
+        ):
             # aws..t: sqlglot leaves the middle name empty, DuckDB cannot parse it back
             raise UnsupportedError(
                 located("syntax error: a table name has an empty part (..)", ref, sql)

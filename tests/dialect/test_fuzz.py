@@ -519,6 +519,7 @@ UNPARSED_REFUSED: list[str] = [
 # Found by the parse property: refused before it reaches DuckDB.
 UNPARSED_REFUSED_OTHERS: list[str] = [
     "SELECT name FROM aws . . sagemaker_inference_experiment AS t",
+    "SELECT name FROM . . aws . sagemaker_inference_experiment AS t",
     f"SELECT to_timestamp(NULL) OVER () FROM {T}",
     f"SELECT lower(name) OVER () FROM {T}",
     f"SELECT approx_percentile(0.5) WITHIN GROUP (ORDER BY length(name)) OVER () FROM {T}",
