@@ -408,6 +408,7 @@ _SHAPES: dict[type[exp.Expr], frozenset[str]] = {
     exp.Unnest: frozenset({"expressions", "alias"}),
     exp.Window: frozenset({"this", "partition_by", "order", "spec", "over", "first"}),
     exp.Alias: frozenset({"this", "alias"}),
+    exp.Is: frozenset({"this", "expression", "negate"}),
 }
 # Where a parenthesised list (a, b) is PostgreSQL's list syntax, not a row value (which
 # DuckDB would make a struct): a VALUES row, an IN operand, a row comparison, GROUP BY,
@@ -486,6 +487,11 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         # FROM FROM t: a query starting with FROM, read as a source without parentheses
         raise UnsupportedError(
             located("a query starting with FROM is DuckDB syntax, not DDSQL", node, sql)
+        )
+    if isinstance(node, exp.Is) and not isinstance(node.expression, (exp.Null, exp.Boolean)):
+        # x IS y: sqlglot reads any value after IS, DuckDB's parser only NULL, TRUE, FALSE
+        raise UnsupportedError(
+            located("syntax error: IS takes NULL, TRUE or FALSE, such as x IS NULL", node, sql)
         )
     if isinstance(node, exp.Alias) and not (
         isinstance(node.parent, exp.Select) and node.arg_key == "expressions"

@@ -528,6 +528,7 @@ UNPARSED_REFUSED_OTHERS: list[str] = [
     f"SELECT (account_id AS BIGINT) AS acct FROM {T}",
     "SELECT lower(('a' AS b))",
     "SELECT * FROM FROM UNNEST(ARRAY['b', NULL, 'a']) AS u(x)",
+    f"SELECT completion_time IS _key AS open FROM {T}",
 ]
 
 
