@@ -529,6 +529,7 @@ UNPARSED_REFUSED_OTHERS: list[str] = [
     "SELECT lower(('a' AS b))",
     "SELECT * FROM FROM UNNEST(ARRAY['b', NULL, 'a']) AS u(x)",
     f"SELECT completion_time IS _key AS open FROM {T}",
+    "VALUES ( , 'a' ) , ( 2 , 'b' )",
 ]
 
 

@@ -117,3 +117,4 @@ SELECT (VALUES (1)) AS v
 SELECT 2 IN (VALUES (1), (2)) AS a, EXISTS (VALUES (1)) AS b
 WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + (VALUES (1)) FROM r WHERE n < 3) SELECT n FROM r ORDER BY n
 SELECT name FROM t WHERE length(name) = (VALUES (19)) ORDER BY _key LIMIT 2
+VALUES (1, 'a'), (2) -- error: VALUES lists must all be the same length
