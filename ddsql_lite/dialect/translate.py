@@ -430,6 +430,9 @@ _SHAPE_NAMES: dict[tuple[type[exp.Expr], str], str] = {
 }
 # The word that spells a set argument, where it is not the argument's name.
 _SHAPE_WORDS: dict[tuple[type[exp.Expr], str], str] = {(exp.Unnest, "offset"): "ORDINALITY"}
+# Where a query may stand without parentheses of its own: the statement, a (subquery), a
+# CTE's body, an operand of UNION, EXISTS and IN (which hold its parentheses).
+_QUERY_PLACES = (exp.Subquery, exp.CTE, exp.SetOperation, exp.Exists, exp.In)
 # What OVER (...) may follow: aggregates and window functions (DuckDB's parser fails on
 # another call, which PostgreSQL refuses too).
 _WINDOWED = (exp.AggFunc, exp.RowNumber)
@@ -487,6 +490,13 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         # FROM FROM t: a query starting with FROM, read as a source without parentheses
         raise UnsupportedError(
             located("a query starting with FROM is DuckDB syntax, not DDSQL", node, sql)
+        )
+    if isinstance(node, (exp.Select, exp.Union)) and not (
+        node.parent is None or isinstance(node.parent, _QUERY_PLACES)
+    ):
+        # upper(SELECT name): sqlglot reads a bare query as an argument, DuckDB does not
+        raise UnsupportedError(
+            located("syntax error: a subquery goes in parentheses, (SELECT ...)", node, sql)
         )
     if isinstance(node, exp.Is) and not isinstance(node.expression, (exp.Null, exp.Boolean)):
         # x IS y: sqlglot reads any value after IS, DuckDB's parser only NULL, TRUE, FALSE

@@ -530,6 +530,7 @@ UNPARSED_REFUSED_OTHERS: list[str] = [
     "SELECT * FROM FROM UNNEST(ARRAY['b', NULL, 'a']) AS u(x)",
     f"SELECT completion_time IS _key AS open FROM {T}",
     "VALUES ( , 'a' ) , ( 2 , 'b' )",
+    f"SELECT upper(SELECT name) || '/' || status FROM {T}",
 ]
 
 
