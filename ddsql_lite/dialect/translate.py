@@ -491,6 +491,10 @@ def check_shape(node: exp.Expr, sql: str) -> None:
         raise UnsupportedError(
             located("a query starting with FROM is DuckDB syntax, not DDSQL", node, sql)
         )
+    group = node.args.get("group") if isinstance(node, exp.Select) else None
+    if isinstance(group, exp.Group) and not any(group.args.values()):
+        # GROUP BY without keys: sqlglot reads it, DuckDB's parser does not
+        raise UnsupportedError(located("syntax error: GROUP BY without keys", node, sql))
     if isinstance(node, (exp.Select, exp.Union)) and not (
         node.parent is None or isinstance(node.parent, _QUERY_PLACES)
     ):

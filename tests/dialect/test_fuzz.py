@@ -531,6 +531,7 @@ UNPARSED_REFUSED_OTHERS: list[str] = [
     f"SELECT completion_time IS _key AS open FROM {T}",
     "VALUES ( , 'a' ) , ( 2 , 'b' )",
     f"SELECT upper(SELECT name) || '/' || status FROM {T}",
+    f"SELECT name FROM {T} GROUP BY WHERE true ORDER BY _key",
 ]
 
 
