@@ -102,6 +102,10 @@ def name_values(tree: exp.Expr, values_nodes: list[exp.Expr]) -> exp.Expr:
         tail = {k: tree.args.pop(k) for k in ("order", "limit", "offset") if tree.args.get(k)}
         tree = exp.Select(expressions=[exp.Star()], from_=exp.From(this=tree), **tail)
     for values in values_nodes:
+        rows = values.expressions
+        for row in rows[1:]:
+            if len(row.expressions) != len(rows[0].expressions):
+                raise Refusal("VALUES lists must all be the same length", row)
         if values.parent is not None and not isinstance(values.parent, (exp.From, exp.Join)):
             # A VALUES as an expression's subquery ((VALUES (1)), IN, EXISTS): DuckDB
             # reads one with an alias only as a source, so it becomes SELECT * FROM it

@@ -25,6 +25,7 @@ from .runtime import (
     FALSE_WORDS,
     NONZERO_MACRO,
     TEXT_TO,
+    TO_ARRAY_TYPE,
     TO_TYPE,
     TRUE_WORDS,
 )
@@ -165,6 +166,16 @@ def number_input(node: exp.Expr) -> exp.Expr:
     now, with PostgreSQL's error and a caret; other text when the query runs."""
     if not isinstance(node, exp.Cast) or isinstance(node.this, exp.Null):
         return node
+    if node.to.is_type(exp.DType.ARRAY) and node.to.expressions:
+        element = node.to.expressions[0]
+        name = _CAST_NAMES.get(element.this) if isinstance(element, exp.DataType) else None
+        known = node.this.type
+        if name is None or (
+            known is not None
+            and not type_in(known, (exp.DType.ARRAY, exp.DType.UNKNOWN, exp.DType.NULL))
+        ):
+            return node
+        return call(TO_ARRAY_TYPE[name], node.this)  # elements read as above, if text
     target = node.to.this
     name = _CAST_NAMES.get(target)
     if name is None:

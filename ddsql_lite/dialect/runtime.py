@@ -145,6 +145,16 @@ TO_TYPE = {
     )
     for name, text in TEXT_TO.items()
 }
+# The same for arrays: text elements read one by one as above.
+TO_ARRAY_TYPE = {
+    name: _macro(
+        f"ddsql_to_{name.lower()}_array",
+        f"(a) AS CASE WHEN typeof(a) = 'VARCHAR[]' "
+        f"THEN list_transform(CAST(a AS VARCHAR[]), lambda s: {text}(s)) "
+        f"ELSE CAST(a AS {name}[]) END",
+    )
+    for name, text in TEXT_TO.items()
+}
 
 # float8 arithmetic as PostgreSQL checks it (float.h): a result that is infinite from
 # finite operands overflows; one that is zero from operands that are not underflows; and

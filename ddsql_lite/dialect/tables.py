@@ -74,7 +74,8 @@ def _positions(arrays: list[exp.Expr]) -> exp.Expr:
     longest = lengths[0] if len(lengths) == 1 else call("greatest", *lengths)
     one = exp.Literal.number(1)
     positions = call("range", one, exp.Add(this=longest, expression=one.copy()))
-    return exp.Cast(this=positions, to=data_type("BIGINT[]"))
+    positions.type = data_type("BIGINT[]")  # DuckDB's range: BIGINT[] already
+    return positions
 
 
 def _elements(written: exp.Expr, name: str) -> exp.Cast:

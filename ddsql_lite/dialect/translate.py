@@ -443,6 +443,8 @@ _SHAPES: dict[type[exp.Expr], frozenset[str]] = {
     exp.Table: frozenset({"this", "db", "catalog", "alias", "only", "ordinality"}),
     exp.Unnest: frozenset({"expressions", "alias", "offset"}),  # offset: WITH ORDINALITY
     exp.Window: frozenset({"this", "partition_by", "order", "spec", "over", "first"}),
+    exp.Alias: frozenset({"this", "alias"}),
+    exp.Is: frozenset({"this", "expression", "negate"}),
 }
 # Where a parenthesised list (a, b) is PostgreSQL's list syntax, not a row value (which
 # DuckDB would make a struct): a VALUES row, an IN operand, a row comparison, GROUP BY,
@@ -460,6 +462,12 @@ _SHAPE_NAMES: dict[tuple[type[exp.Expr], str], str] = {
     (exp.Window, "alias"): "named windows are not supported in DDSQL; write the window "
     "out in each OVER (...)",
 }
+# Where a query may stand without parentheses of its own: the statement, a (subquery), a
+# CTE's body, an operand of UNION, EXISTS, IN and ARRAY(...) (which hold its parentheses).
+_QUERY_PLACES = (exp.Subquery, exp.CTE, exp.SetOperation, exp.Exists, exp.In, exp.Array)
+# What OVER (...) may follow: aggregates and window functions (DuckDB's parser fails on
+# another call, which PostgreSQL refuses too).
+_WINDOWED = (exp.AggFunc, exp.RowNumber)
 # Where a bare * may stand: a select-list item, count(*), t.* (DuckDB also filters a
 # star's columns with * LIKE 'pattern', which sqlglot reads as a LIKE on the star).
 _STAR_PLACES = (exp.Select, exp.Count, exp.Column)
@@ -510,6 +518,40 @@ def check_shape(node: exp.Expr, sql: str, language: Variant | None = None) -> No
         if keyword is None:
             raise UnsupportedError(located(message, node, sql))
         raise UnsupportedError(at(message, sql, keyword.start))
+    if isinstance(node, (exp.Select, exp.Union)) and isinstance(node.parent, (exp.From, exp.Join)):
+        # FROM FROM t: a query starting with FROM, read as a source without parentheses
+        raise UnsupportedError(
+            located("a query starting with FROM is DuckDB syntax, not DDSQL", node, sql)
+        )
+    group = node.args.get("group") if isinstance(node, exp.Select) else None
+    if isinstance(group, exp.Group) and not any(group.args.values()):
+        # GROUP BY without keys: sqlglot reads it, DuckDB's parser does not
+        raise UnsupportedError(located("syntax error: GROUP BY without keys", node, sql))
+    if isinstance(node, (exp.Select, exp.Union)) and not (
+        node.parent is None or isinstance(node.parent, _QUERY_PLACES)
+    ):
+        # upper(SELECT name): sqlglot reads a bare query as an argument, DuckDB does not
+        raise UnsupportedError(
+            located("syntax error: a subquery goes in parentheses, (SELECT ...)", node, sql)
+        )
+    if isinstance(node, exp.Is) and not isinstance(node.expression, (exp.Null, exp.Boolean)):
+        # x IS y: sqlglot reads any value after IS, DuckDB's parser only NULL, TRUE, FALSE
+        raise UnsupportedError(
+            located("syntax error: IS takes NULL, TRUE or FALSE, such as x IS NULL", node, sql)
+        )
+    if isinstance(node, exp.Alias) and not (
+        isinstance(node.parent, exp.Select) and node.arg_key == "expressions"
+    ):
+        raise misplaced_alias(node, sql)  # (x AS y): sqlglot reads it, DuckDB cannot
+    if isinstance(node, exp.Window) and not isinstance(node.this, _WINDOWED):
+        function = node.this
+        message = "OVER is not supported for ordered-set aggregate approx_percentile"
+        if not isinstance(function, exp.WithinGroup):
+            name = Source(sql).call_name(function) if isinstance(function, exp.Func) else "it"
+            message = (
+                f"OVER specified, but {name} is not a window function nor an aggregate function"
+            )
+        raise UnsupportedError(located(message, node, sql))
     if isinstance(node, exp.Star) and not isinstance(node.parent, _STAR_PLACES):
         source = Source(sql)
         raise UnsupportedError(
@@ -560,10 +602,6 @@ def validate(found: Inventory, sql: str, language: Variant | None = None) -> Non
             raise UnsupportedError(located(f"function {name}() is missing arguments", node, sql))
         if kind & _SHAPE:
             check_shape(node, sql, language)
-        if type(node) is exp.Alias and not (
-            isinstance(node.parent, exp.Select) and node.arg_key == "expressions"
-        ):
-            raise misplaced_alias(node, sql)
         if kind & _ALLOWED or (kind & _CALL and language.is_allowed(node)):
             continue
         if isinstance(node, (exp.DDL, exp.DML, exp.Command)) or node.key in {"pragma", "set"}:
@@ -682,7 +720,10 @@ def resolve_tables(found: Inventory, registry: Registry, sql: str) -> list[Table
             raise UnsupportedError(
                 located(f"{Source(sql).quoted(ref.this)} is not supported in FROM", ref, sql)
             )
-        if ref.args.get("catalog") and not isinstance(ref.args.get("db"), exp.Identifier):
+        if any(
+            ref.args.get(part) is not None and not isinstance(ref.args[part], exp.Identifier)
+            for part in ("db", "catalog")
+        ):
             # aws..t: sqlglot leaves the middle name empty, DuckDB cannot parse it back
             raise UnsupportedError(
                 located("syntax error: a table name has an empty part (..)", ref, sql)

@@ -30,6 +30,10 @@ SELECT 'o'::boolean -- error: invalid input syntax for type boolean: "o"
 SELECT 'maybe'::boolean -- error: invalid input syntax for type boolean: "maybe"
 SELECT (name || 'x')::boolean FROM t -- error: invalid input syntax for type boolean
 SELECT CAST(NULL AS BIGINT), CAST(NULL AS DECIMAL), CAST(NULL AS BOOLEAN)
+SELECT ARRAY['1', ' 2 ']::bigint[] AS a, ARRAY['on', 'f']::boolean[] AS b, ARRAY['1e3', 'inf']::float8[] AS c, ARRAY[1.5, 2.5]::bigint[] AS d
+SELECT ARRAY['1.5']::bigint[] -- error: invalid input syntax for type bigint: "1.5"
+SELECT string_to_array(name, '-')::bigint[] FROM t -- error: invalid input syntax for type bigint
+SELECT ARRAY['1e400']::float8[] -- error: "1e400" is out of range for type decimal
 
 -- ============================================================ double arithmetic out of range
 SELECT '1e308'::float8 * 10 -- error: value out of range: overflow
@@ -113,3 +117,4 @@ SELECT (VALUES (1)) AS v
 SELECT 2 IN (VALUES (1), (2)) AS a, EXISTS (VALUES (1)) AS b
 WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + (VALUES (1)) FROM r WHERE n < 3) SELECT n FROM r ORDER BY n
 SELECT name FROM t WHERE length(name) = (VALUES (19)) ORDER BY _key LIMIT 2
+VALUES (1, 'a'), (2) -- error: VALUES lists must all be the same length
