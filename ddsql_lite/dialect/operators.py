@@ -8,9 +8,6 @@ edges").
 
 from __future__ import annotations
 
-import math
-import re
-
 from sqlglot import exp
 
 from ..errors import QueryError
@@ -18,16 +15,15 @@ from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import TEXT_TYPES, call, data_type, type_in
 from .refusals import Refusal
 from .runtime import (
-    BIGINT_TEXT,
-    DOUBLE_TEXT,
+    BLANKS,
     F8,
     F8_STEP,
-    FALSE_WORDS,
     NONZERO_MACRO,
     TEXT_TO,
     TO_ARRAY_TYPE,
     TO_TYPE,
     TRUE_WORDS,
+    input_problem,
 )
 
 
@@ -183,11 +179,11 @@ def number_input(node: exp.Expr) -> exp.Expr:
     value = node.this
     if isinstance(value, exp.Literal):
         if value.is_string:
-            problem = _literal_problem(value.this, target)
+            problem = input_problem(value.this, *_INPUTS[target])
             if problem:
                 raise Refusal(problem, value, kind=QueryError)
             if target == exp.DType.BOOLEAN:  # DuckDB's cast does not take 'on' or 'of'
-                return exp.Boolean(this=value.this.strip(_BLANKS).lower() in TRUE_WORDS)
+                return exp.Boolean(this=value.this.strip(BLANKS).lower() in TRUE_WORDS)
         return node
     if type_in(value.type, TEXT_TYPES):
         return call(TEXT_TO[name], value)
@@ -197,31 +193,12 @@ def number_input(node: exp.Expr) -> exp.Expr:
 
 
 _CAST_NAMES = {exp.DType.BIGINT: "BIGINT", exp.DType.DOUBLE: "DOUBLE", exp.DType.BOOLEAN: "BOOLEAN"}
-_BIGINT_TEXT = re.compile(BIGINT_TEXT)
-_DOUBLE_TEXT = re.compile(DOUBLE_TEXT)
-_BLANKS = " \t\n\x0b\f\r"
-
-
-def _literal_problem(text: str, target: exp.DType) -> str | None:
-    """PostgreSQL's error for the text literal ``text`` cast to ``target``, else None (the
-    same rules as the runtime macros :data:`TO_TYPE` apply to other text)."""
-    if target == exp.DType.BIGINT:
-        if not _BIGINT_TEXT.fullmatch(text):
-            return f'invalid input syntax for type bigint: "{text}"'
-        if not -(2**63) <= int(text.strip(_BLANKS)) < 2**63:
-            return f'value "{text}" is out of range for type bigint'
-    elif target == exp.DType.DOUBLE:
-        if not _DOUBLE_TEXT.fullmatch(text):
-            return f'invalid input syntax for type decimal: "{text}"'
-        value = float(text.strip(_BLANKS))
-        mantissa = re.split("[eE]", text)[0]
-        if (math.isinf(value) and "i" not in text.lower()) or (
-            value == 0 and re.search("[1-9]", mantissa)
-        ):
-            return f'"{text}" is out of range for type decimal'
-    elif text.strip(_BLANKS).lower() not in TRUE_WORDS + FALSE_WORDS:
-        return f'invalid input syntax for type boolean: "{text}"'
-    return None
+# The kind of input each cast reads, and the type its errors name (DDSQL's).
+_INPUTS = {
+    exp.DType.BIGINT: ("bigint", "bigint"),
+    exp.DType.DOUBLE: ("double", "decimal"),
+    exp.DType.BOOLEAN: ("boolean", "boolean"),
+}
 
 
 REWRITES: tuple[Rewrite, ...] = (

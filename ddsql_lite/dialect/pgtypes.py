@@ -22,8 +22,6 @@ interval) is left to the rules (docs/dialect.md, "Types and operators").
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Iterable
 from typing import cast
 
@@ -32,6 +30,7 @@ from sqlglot import exp
 from ..errors import QueryError
 from .nodes import data_type, replace_node
 from .refusals import Refusal
+from .runtime import BLANKS, TRUE_WORDS, input_problem
 
 # PostgreSQL's names of the types DDSQL has; arrays are the element's name and "[]".
 INTEGER, BIGINT, SMALLINT = "integer", "bigint", "smallint"
@@ -885,14 +884,16 @@ def _no_function(node: exp.Expr, name: str, pg_type: str) -> Refusal:
     return Refusal(f"function {name}({pg_type}) does not exist", node)
 
 
-# PostgreSQL's input syntax (its blanks are C's isspace, its digits ASCII).
-_BLANKS = " \t\n\r\v\f"
-_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
-_NUMERIC_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_HEX_TEXT = re.compile(r"[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)([pP][+-]?[0-9]+)?")
-_SPECIAL_NUMBERS = frozenset({"nan", "infinity", "+infinity", "-infinity", "inf", "+inf", "-inf"})
-# PostgreSQL's boolean words: any prefix of one (after trimming, in any case) reads as it.
-_BOOLEAN_WORDS = (("true", "true"), ("false", "false"), ("yes", "true"), ("no", "false"))
+# How each type's input reads text (the runtime's rules: :func:`.runtime.input_problem`).
+_INPUT_KINDS = {
+    SMALLINT: "bigint",
+    INTEGER: "bigint",
+    BIGINT: "bigint",
+    NUMERIC: "double",
+    REAL: "double",
+    DOUBLE: "double",
+    BOOLEAN: "boolean",
+}
 
 
 class _Unreadable(Exception):
@@ -903,41 +904,18 @@ def _read(text: str, pg_type: str) -> str:
     """``text`` read as ``pg_type`` by PostgreSQL's input rules: the text DuckDB reads as
     the same value; :class:`_Unreadable` with PostgreSQL's message when it does not read.
     DDSQL's integers are 64 bits wide whatever the type's name."""
-    stripped = text.strip(_BLANKS)
-    syntax = f'invalid input syntax for type {pg_type}: "{text}"'
-    if pg_type in (SMALLINT, INTEGER, BIGINT):
-        if not _INTEGER_TEXT.fullmatch(stripped):
-            raise _Unreadable(syntax)
-        value = int(stripped)
-        if not -(2**63) <= value < 2**63:
-            raise _Unreadable(f'value "{text}" is out of range for type {pg_type}')
-        return str(value)
-    if pg_type in (NUMERIC, REAL, DOUBLE):
-        if stripped.lower() in _SPECIAL_NUMBERS:
-            return stripped
-        if pg_type != NUMERIC and _HEX_TEXT.fullmatch(stripped):  # C's strtod reads these
-            number = float.fromhex(stripped)
-        elif _NUMERIC_TEXT.fullmatch(stripped):
-            number = float(stripped)
-        else:
-            raise _Unreadable(syntax)
-        if pg_type != NUMERIC and (
-            math.isinf(number)
-            or (number == 0 and re.search("[1-9]", re.split("[eE]", stripped)[0]))
-        ):
-            raise _Unreadable(f'"{text}" is out of range for type {pg_type}')
-        return repr(number) if pg_type != NUMERIC and "x" in stripped.lower() else stripped
-    if pg_type == BOOLEAN:
-        word = stripped.lower()
-        if word in ("1", "0"):
-            return "true" if word == "1" else "false"
-        if word in ("on", "off"):
-            return "true" if word == "on" else "false"
-        for spelled, meaning in _BOOLEAN_WORDS:
-            if word and spelled.startswith(word):
-                return meaning
-        raise _Unreadable(syntax)
-    return text
+    kind = _INPUT_KINDS.get(pg_type)
+    if kind is None:
+        return text
+    problem = input_problem(text, kind, pg_type)
+    if problem is not None:
+        raise _Unreadable(problem)
+    stripped = text.strip(BLANKS)
+    if kind == "bigint":
+        return str(int(stripped))
+    if kind == "boolean":
+        return "true" if stripped.lower() in TRUE_WORDS else "false"
+    return stripped
 
 
 def _element(array: str | None) -> str | None:

@@ -10,6 +10,7 @@ translator.
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import cache
 from typing import Any
@@ -81,6 +82,34 @@ DOUBLE_TEXT = (
 # boolin's words: any prefix of true, false, yes, no; on, of, off; 1, 0 (any case).
 TRUE_WORDS = ("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1")
 FALSE_WORDS = ("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0")
+
+
+BLANKS = " \t\n\x0b\f\r"  # C's isspace: what PostgreSQL's input functions trim
+_BIGINT_RE = re.compile(BIGINT_TEXT)
+_DOUBLE_RE = re.compile(DOUBLE_TEXT)
+
+
+def input_problem(text: str, kind: str, type_name: str) -> str | None:
+    """PostgreSQL's error for ``text`` read as a number or a boolean (``kind``: "bigint",
+    "double" or "boolean"), naming the type ``type_name``; None when it reads. The rules
+    the ``ddsql_text_*`` macros apply to text at run time, for text known now."""
+    if kind == "bigint":
+        if not _BIGINT_RE.fullmatch(text):
+            return f'invalid input syntax for type {type_name}: "{text}"'
+        if not -(2**63) <= int(text.strip(BLANKS)) < 2**63:
+            return f'value "{text}" is out of range for type {type_name}'
+    elif kind == "double":
+        if not _DOUBLE_RE.fullmatch(text):
+            return f'invalid input syntax for type {type_name}: "{text}"'
+        value = float(text.strip(BLANKS))
+        mantissa = re.split("[eE]", text)[0]
+        if (math.isinf(value) and "i" not in text.lower()) or (
+            value == 0 and re.search("[1-9]", mantissa)
+        ):
+            return f'"{text}" is out of range for type {type_name}'
+    elif text.strip(BLANKS).lower() not in TRUE_WORDS + FALSE_WORDS:
+        return f'invalid input syntax for type {type_name}: "{text}"'
+    return None
 
 
 def _words(words: tuple[str, ...]) -> str:
