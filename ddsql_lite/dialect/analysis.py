@@ -18,6 +18,7 @@ from sqlglot import exp
 from ..errors import CatalogError
 from ..registry import Registry
 from .bounds import visible_cte
+from .nodes import sources
 from .refusals import Refusal
 
 DISTINCT_ORDER = "for SELECT DISTINCT, ORDER BY expressions must appear in select list"
@@ -192,11 +193,8 @@ def _check_using(join: exp.Expr) -> None:
 
 def _check_source_names(select: exp.Expr) -> None:
     """No two FROM and JOIN sources of one select go by the same name."""
-    from_ = select.args.get("from_")
-    sources = [from_.this] if from_ is not None else []
-    sources += [join.this for join in select.args.get("joins") or []]
     seen: set[str] = set()
-    for source in sources:
+    for source in sources(select):
         if not isinstance(source, (exp.Table, exp.Subquery, exp.Values, exp.Unnest)):
             continue
         name = source.alias_or_name
@@ -471,15 +469,15 @@ def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> bool
     checked as selects of their own) to the source that has it, or refuse it. Returns
     whether it tied any."""
     tied = False
-    sources: list[tuple[str, frozenset[str] | None]] | None = None
+    named: list[tuple[str, frozenset[str] | None]] | None = None
     stack = [clause]
     while stack:
         node = stack.pop()
         if isinstance(node, exp.Column):
             if node.table or isinstance(node.this, exp.Star):
                 continue
-            sources = _source_columns(select, registry) if sources is None else sources
-            having = [alias for alias, columns in sources if columns and node.name in columns]
+            named = _source_columns(select, registry) if named is None else named
+            having = [alias for alias, columns in named if columns and node.name in columns]
             if len(having) == 1:
                 node.set("table", exp.to_identifier(having[0], quoted=True))
                 tied = True
@@ -487,7 +485,7 @@ def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> bool
                 raise Refusal(
                     f"column reference {_quoted(node.name)} is ambiguous", node, kind=CatalogError
                 )
-            elif not having and all(columns is not None for _, columns in sources):
+            elif not having and all(columns is not None for _, columns in named):
                 raise Refusal(
                     f"column {_quoted(node.name)} does not exist ({_OUTPUT_NAMES})",
                     node,
@@ -503,11 +501,8 @@ def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> bool
 def _check_ambiguous(select: exp.Expr) -> None:
     """A column of a derived table or CTE that has two output columns of that name is
     ambiguous, as in PostgreSQL (DuckDB reads the first)."""
-    from_ = select.args.get("from_")
-    sources = [from_.this] if from_ is not None else []
-    sources += [join.this for join in select.args.get("joins") or []]
     twice: dict[str, set[str]] = {}
-    for source in sources:
+    for source in sources(select):
         names = _output_names(source)
         repeated = {n for n in names if names.count(n) > 1}
         if repeated:
@@ -548,10 +543,7 @@ def _source_columns(
 ) -> list[tuple[str, frozenset[str] | None]]:
     """Each FROM and JOIN source of a qualified select: its name and its column names
     (None when they are not known here)."""
-    from_ = select.args.get("from_")
-    found = [from_.this] if from_ is not None else []
-    found += [join.this for join in select.args.get("joins") or []]
-    return [(source.alias_or_name, _columns_of(source, registry)) for source in found]
+    return [(source.alias_or_name, _columns_of(source, registry)) for source in sources(select)]
 
 
 def _columns_of(source: exp.Expr, registry: Registry) -> frozenset[str] | None:

@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from ..registry import Registry
 from .inventory import Inventory
+from .nodes import sources
 from .refusals import Refusal
 
 # PostgreSQL's MaxTupleAttributeNumber: "target lists can have at most 1664 entries".
@@ -120,14 +121,14 @@ class _Widths:
         if not items:
             raise Refusal("a SELECT without columns is not supported", select)
         width = 0
-        sources: list[exp.Expr] | None = None
+        found: list[exp.Expr] | None = None
         for item in items:
             if isinstance(item, exp.Star):
-                sources = _sources(select) if sources is None else sources
-                expanded = sum(self.source(s) for s in sources)
+                found = sources(select) if found is None else found
+                expanded = sum(self.source(s) for s in found)
             elif isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
-                sources = _sources(select) if sources is None else sources
-                named = [s for s in sources if s.alias_or_name.lower() == item.table.lower()]
+                found = sources(select) if found is None else found
+                named = [s for s in found if s.alias_or_name.lower() == item.table.lower()]
                 expanded = self.source(named[0]) if named else 0
             else:
                 width += 1
@@ -170,12 +171,6 @@ class _Widths:
         if isinstance(alias, exp.TableAlias) and alias.columns:
             return len(alias.columns)
         return self.query(cte.this)
-
-
-def _sources(select: exp.Select) -> list[exp.Expr]:
-    from_ = select.args.get("from_")
-    found = [from_.this] if from_ is not None else []
-    return found + [join.this for join in select.args.get("joins") or []]
 
 
 def visible_cte(table: exp.Expr, name: str) -> exp.Expr | None:

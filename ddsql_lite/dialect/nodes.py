@@ -91,3 +91,11 @@ def pg_sql(node: exp.Expr) -> str:
         except Exception:  # any failure of a generator: try the next
             pass
     return node.key.upper()
+
+
+def sources(select: exp.Expr) -> list[exp.Expr]:
+    """The FROM and JOIN sources of ``select``, in order (tables, subqueries, VALUES,
+    set-returning functions)."""
+    from_ = select.args.get("from_")
+    found = [from_.this] if from_ is not None else []
+    return found + [join.this for join in select.args.get("joins") or ()]

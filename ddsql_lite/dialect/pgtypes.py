@@ -22,13 +22,13 @@ interval) is left to the rules (docs/dialect.md, "Types and operators").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import cast
 
 from sqlglot import exp
 
 from ..errors import QueryError
-from .nodes import data_type, replace_node
+from .nodes import data_type, replace_node, sources
 from .refusals import Refusal
 from .runtime import BLANKS, TRUE_WORDS, input_problem
 
@@ -978,19 +978,11 @@ def _source_of(column: exp.Column) -> exp.Expr | None:
     node: exp.Expr | None = column.parent
     while node is not None:
         if isinstance(node, exp.Select):
-            for source in _sources(node):
+            for source in sources(node):
                 if source.alias_or_name == table:
                     return source
         node = node.parent
     return None
-
-
-def _sources(select: exp.Select) -> Iterable[exp.Expr]:
-    from_ = select.args.get("from_")
-    if from_ is not None:
-        yield from_.this
-    for join in select.args.get("joins") or []:
-        yield join.this
 
 
 def _cte_query(table: exp.Table) -> exp.Expr | None:

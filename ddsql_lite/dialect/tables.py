@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from ..errors import CatalogError
 from .declare import Functions, Rewrite, Syntax, rewrites
-from .nodes import call, data_type, replace_node, type_in
+from .nodes import call, data_type, replace_node, sources, type_in
 from .paths import JSON_OPERATORS, dollar_keys
 from .refusals import Refusal
 from .runtime import JSON_ARRAY, JSON_ELEMENTS, JSON_ELEMENTS_TEXT
@@ -130,7 +130,7 @@ def one_column(whole_row: exp.TableColumn) -> exp.Column | None:
     name = whole_row.name
     select = whole_row.find_ancestor(exp.Select)
     while select is not None:
-        for source in _sources(select):
+        for source in sources(select):
             alias = source.args.get("alias")
             if alias is None or alias.name != name:
                 continue
@@ -139,12 +139,6 @@ def one_column(whole_row: exp.TableColumn) -> exp.Column | None:
             return None
         select = select.find_ancestor(exp.Select)
     return None
-
-
-def _sources(select: exp.Select) -> list[exp.Expr]:
-    from_ = select.args.get("from_")
-    found = [from_.this] if from_ is not None else []
-    return found + [join.this for join in select.args.get("joins") or ()]
 
 
 @rewrites(exp.Unnest, exp.Explode)
