@@ -354,18 +354,9 @@ SELECT a.name, b.status FROM t AS a JOIN t AS b ON a._key = b._key ORDER BY b.cr
 --   data here; refused above.
 -- * statements.md / SHOW ALL, SHOW <parameter>, SET variableName = expression: session
 --   state; see the time-frame list at the end of dialect.sql.
--- * statements.md / CREATE TABLE, INSERT INTO temporary tables: preview only; docs/dialect.md
---   refuses them.
--- * functions.md (preview) lists functions docs/dialect.md does not: string_agg, concat, substr,
---   md5, char_length, left, right, ltrim, rtrim, sort_order_ip, mod, ln, log, log2, exp, sqrt,
---   array_length, array_contains, array_cat, array_append, date_diff, nullif,
---   json_build_object, row_to_json, regexp_replace with Go syntax; window_functions.md adds
---   dense_rank. PostgreSQL runs most of them, so a refusal cannot be an `-- error:` line
---   (the harness requires PostgreSQL to refuse too). Documented results: substr('hello', 2)
---   = 'ello', substr('hello', -2, 4) = 'h' (tested above through SUBSTRING).
--- * functions.md (preview) / unnest in the SELECT clause: the current reference says FROM only.
--- * data_types.md (preview) / date literals, relative timestamps ('1 day ago', 'now'),
---   interval '30s', array<type>[...] literals: not in docs/dialect.md, or not deterministic.
--- * tags.md (preview) / team='logs' with "contains" semantics, team={'logs'}, implicit tag
---   columns (SELECT az FROM resources.host), #service: preview-only tag model (re-expressed
---   above in the current dialect).
+-- * The preview pages' constructs (functions.md's extra functions, unnest in the SELECT
+--   clause, data_types.md's date and relative literals, hexadecimal integers, array<type>[...],
+--   tags.md's tag columns, #key and group literals) are the DDSQL (Preview) variant, run with
+--   syntax="preview": corpus/preview/*.sql checks them against PostgreSQL, and
+--   tests/dialect/test_preview.py checks that the reference variant refuses each one.
+--   CREATE TABLE / INSERT INTO temporary tables stay refused in both (queries only).
