@@ -16,6 +16,7 @@ from .refusals import Refusal
 from .runtime import (
     ARRAY_TO_STRING,
     JSON_INPUT,
+    RAISE,
     SPLIT_PART,
     STRING_TO_ARRAY,
     SUBSCRIPT,
@@ -214,8 +215,45 @@ def array_concatenation(node: exp.Expr) -> exp.Expr:
     return node
 
 
+@rewrites(exp.NthValue)
+def nth_value_offset(node: exp.Expr) -> exp.Expr:
+    """``nth_value(x, n)`` fails for n < 1 as PostgreSQL's does (DuckDB answers NULL): a
+    literal now, with a caret, any other n when the query runs (a NULL n gives NULL)."""
+    offset = node.args.get("offset") if isinstance(node, exp.NthValue) else None
+    if offset is None:
+        return node
+    if isinstance(offset, exp.Literal) and offset.is_int:
+        if int(offset.this) < 1:
+            raise Refusal(_NTH_VALUE, offset, kind=QueryError)
+        return node
+    checked = exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.or_(
+                    exp.Is(this=offset.copy(), expression=exp.Null()),
+                    exp.GTE(this=offset.copy(), expression=exp.Literal.number(1)),
+                ),
+                true=offset,
+            )
+        ],
+        default=call(RAISE, exp.Literal.string(_NTH_VALUE)),
+    )
+    node.set("offset", checked)
+    return node
+
+
+_NTH_VALUE = "argument of nth_value must be greater than zero"
+
+
 # (array_concatenation first: it reads string_to_array, which strings replaces)
-REWRITES: tuple[Rewrite, ...] = (array_concatenation, strings, types, aggregates, subscripts)
+REWRITES: tuple[Rewrite, ...] = (
+    array_concatenation,
+    strings,
+    types,
+    aggregates,
+    subscripts,
+    nth_value_offset,
+)
 
 FUNCTIONS: Functions = {
     # aggregates

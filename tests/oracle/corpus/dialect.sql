@@ -243,6 +243,9 @@ SELECT name, LAST_VALUE(name) OVER (ORDER BY creation_time) AS l FROM t ORDER BY
 SELECT name, LAST_VALUE(name) OVER (PARTITION BY account_id ORDER BY creation_time ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS l FROM t ORDER BY _key
 SELECT name, NTH_VALUE(name, 2) OVER (PARTITION BY account_id ORDER BY creation_time) AS second FROM t ORDER BY _key
 SELECT name, NTH_VALUE(name, 2) OVER (PARTITION BY account_id ORDER BY creation_time ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second FROM t ORDER BY _key
+-- nth_value's position: from 1 (0 or less fails as in PostgreSQL; NULL gives NULL), a column too
+SELECT name, NTH_VALUE(name, CASE WHEN false THEN 1 END) OVER (ORDER BY _key) AS n FROM t ORDER BY _key
+SELECT name, NTH_VALUE(name, length(status) - 5) OVER (ORDER BY _key ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n FROM t WHERE length(status) > 5 ORDER BY _key
 SELECT name, SUM(length(name)) OVER (ORDER BY creation_time) AS running FROM t ORDER BY _key
 SELECT name, COUNT(*) OVER (ORDER BY status) AS upto_status FROM t ORDER BY _key
 SELECT name, COUNT(*) OVER (ORDER BY status, creation_time ROWS UNBOUNDED PRECEDING) AS n FROM t ORDER BY status, creation_time

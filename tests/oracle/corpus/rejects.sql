@@ -153,6 +153,9 @@ SELECT ARRAY[] -- error: cannot determine type of empty array
 SELECT cardinality(ARRAY[]) -- error: cannot determine type of empty array
 
 -- ===== Statements and clauses
+-- nth_value counts from 1
+SELECT NTH_VALUE(name, 0) OVER (ORDER BY _key) FROM t -- error: argument of nth_value must be greater than zero
+SELECT NTH_VALUE(name, length(name) - 100) OVER (ORDER BY _key) FROM t -- error: argument of nth_value must be greater than zero
 -- AS names a select-list item only (sqlglot reads `(x AS t)` as a name in parentheses)
 SELECT (account_id AS bigint) AS acct FROM t -- error: syntax error at or near "AS"
 -- An output column's name is read in ORDER BY and GROUP BY only, never in WHERE or HAVING
