@@ -18,7 +18,15 @@ from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.schema import MappingSchema
 from sqlglot.tokenizer_core import TokenType
 
-from ..errors import CatalogError, DDSQLError, UnsupportedError, at, caret
+from ..errors import (
+    CatalogError,
+    DDSQLError,
+    UndefinedColumnError,
+    UndefinedFunctionError,
+    UnsupportedError,
+    at,
+    caret,
+)
 from ..registry import Registry, Table, suggest
 from . import tables
 from .bounds import check_bounds
@@ -344,8 +352,10 @@ def check_calls(calls: dict[str, int], found: Inventory, sql: str) -> None:
     for name, start in calls.items():
         if name not in DDSQL_FUNCTIONS | CALL_SYNTAX and name not in aliases:
             written = sql[start : start + len(name)]
-            what = _DUCKDB_CALLS.get(name, f"function {written}() is not supported in DDSQL")
-            raise UnsupportedError(at(what, sql, start))
+            if name in _DUCKDB_CALLS:
+                raise UnsupportedError(at(_DUCKDB_CALLS[name], sql, start))
+            what = f"function {written}() is not supported in DDSQL"
+            raise UndefinedFunctionError(at(what, sql, start))
 
 
 # DuckDB syntax that reads like a call, refused by its name.
@@ -629,8 +639,10 @@ def unknown_column(exc: OptimizeError, tables: list[Table], sql: str) -> DDSQLEr
             line, _, col = line_col[1].partition(", Col: ")
             try:
                 ln, cl = int(line), int(col.strip(". ")) - len(name) + 1
-                return CatalogError(f"{message} (line {ln}, column {cl})\n{caret(sql, ln, cl)}")
+                return UndefinedColumnError(
+                    f"{message} (line {ln}, column {cl})\n{caret(sql, ln, cl)}"
+                )
             except ValueError:
                 pass
-        return CatalogError(message)
+        return UndefinedColumnError(message)
     return CatalogError(text.split(". Line")[0])
