@@ -703,6 +703,14 @@ def _name_projections(tree: exp.Expr) -> None:
     if select is None:
         return
     for index, item in enumerate(select.expressions):
+        if isinstance(item, exp.Cast):  # c.oid::regclass is the column "oid"
+            inner = item.this
+            while isinstance(inner, exp.Cast):
+                inner = inner.this
+            if isinstance(inner, exp.Column):
+                column = exp.to_identifier(inner.name, quoted=True)
+                select.expressions[index] = exp.alias_(item, column)
+            continue
         if isinstance(item, (exp.Func, exp.Dot)) and not isinstance(item, exp.Alias):
             call = item.expression if isinstance(item, exp.Dot) else item
             name = _call_name(call) if isinstance(call, exp.Expr) else None

@@ -23,7 +23,7 @@ from ..errors import DDSQLError, located
 from ..session import Session
 from . import protocol as pq
 from .catalog import OWNER, SERVER_VERSION, is_catalog_query
-from .pgtypes import Column, column_for, read_parameter
+from .pgtypes import Column, column_for, parse_array, read_parameter
 from .scram import MECHANISM, ScramError, ScramServer
 from .statements import (
     PARAMETER_PREFIX,
@@ -632,8 +632,10 @@ class Handler:
     def catalog_query(self, prepared: Prepared, params: list[Any]) -> Outcome:
         self.cancel = threading.Event()
         timeout = self.limit() or self.server.default_timeout
+        # psycopg sends a list as an array of unknown type: its text, '{r,p}'
+        values = [_as_array(v) for v in params]
         names, types, rows = self.server.catalog.query(
-            prepared.text, params, self.session_values(), timeout=timeout, cancel=self.cancel
+            prepared.text, values, self.session_values(), timeout=timeout, cancel=self.cancel
         )
         columns = [(n, column_for(t)) for n, t in zip(names, types)]
         return Outcome(columns, iter(rows), "SELECT")
@@ -674,6 +676,14 @@ class Handler:
 
         tag = "SHOW" if kind.name == "show" else "SELECT"
         return Outcome(columns, rows(), tag, close, counted=kind.name != "show")
+
+
+def _as_array(value: Any) -> Any:
+    """A catalog query's parameter: text in PostgreSQL's array form as a list."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        with contextlib.suppress(ValueError):
+            return parse_array(value)
+    return value
 
 
 class DDSQLAlreadyReported(DDSQLError):

@@ -233,8 +233,10 @@ def numeric_binary(value: Decimal) -> bytes:
     if exponent > 0:
         text += "0" * exponent
         exponent = 0
-    whole = text[: len(text) + exponent] or "0"
-    fraction = text[len(text) + exponent :] if exponent else ""
+    elif exponent < 0:
+        text = text.zfill(1 - exponent)  # at least one digit before the point
+    whole = text[:exponent] if exponent else text
+    fraction = text[exponent:] if exponent else ""
     whole = whole.zfill(-(-len(whole) // 4) * 4)
     fraction = fraction + "0" * (-len(fraction) % 4)
     groups = [int(whole[i : i + 4]) for i in range(0, len(whole), 4)]
@@ -316,6 +318,9 @@ def read_parameter(data: bytes, oid: int, binary: bool) -> Any:
 
 
 def _read_text(text: str, oid: int) -> Any:
+    if oid in ARRAY_OF:
+        element = ARRAY_OF[oid].oid
+        return [None if item is None else _read_text(item, element) for item in parse_array(text)]
     if oid in (INT8.oid, INT4.oid, INT2.oid, OID.oid):
         return int(text)
     if oid in (FLOAT8.oid, FLOAT4.oid, NUMERIC.oid):
@@ -337,7 +342,58 @@ def _read_text(text: str, oid: int) -> Any:
     return text
 
 
+def parse_array(text: str) -> list[str | None]:
+    """The elements of a one-dimensional array in PostgreSQL's text form (``{a,"b c",NULL}``)."""
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        raise ValueError(text)
+    items: list[str | None] = []
+    body, at = text[1:-1], 0
+    while at < len(body):
+        if body[at] == '"':
+            at += 1
+            chars = []
+            while body[at] != '"':
+                if body[at] == "\\":
+                    at += 1
+                chars.append(body[at])
+                at += 1
+            items.append("".join(chars))
+            at += 1
+        else:
+            end = body.find(",", at)
+            end = len(body) if end < 0 else end
+            word = body[at:end].strip()
+            if word.startswith("{"):
+                raise ValueError("nested arrays are not supported as parameters")
+            items.append(None if word.upper() == "NULL" else word)
+            at = end
+        if at < len(body):
+            if body[at] != ",":
+                raise ValueError(text)
+            at += 1
+    return items
+
+
 def _read_binary(data: bytes, oid: int) -> Any:
+    if oid in ARRAY_OF:
+        dims, _, element = struct.unpack("!iiI", data[:12])
+        if dims == 0:
+            return []
+        if dims != 1:
+            raise ValueError("only one-dimensional arrays are supported as parameters")
+        count = struct.unpack("!i", data[12:16])[0]
+        at = 20
+        values: list[Any] = []
+        for _ in range(count):
+            (length,) = struct.unpack("!i", data[at : at + 4])
+            at += 4
+            if length < 0:
+                values.append(None)
+                continue
+            values.append(_read_binary(data[at : at + length], element))
+            at += length
+        return values
     if oid == INT8.oid:
         return struct.unpack("!q", data)[0]
     if oid == INT4.oid:

@@ -39,7 +39,7 @@ class Kind:
 
 _SET = re.compile(
     r"set\s+(?:(?:session|local)\s+)?(?P<name>time\s+zone|[\w.]+|\"[^\"]+\")"
-    r"\s*(?:(?:=|\bto\b)\s*(?P<value>.*?))?\s*;?\s*$",
+    r"\s*(?:(?:=|\bto\b)\s*)?(?P<value>.*?)\s*;?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 _SHOW = re.compile(

@@ -31,6 +31,8 @@ from ddsql_lite.errors import LoaderError
 from tests.core.test_sandbox_escapes import HARMLESS, REFUSED
 from tests.server.conftest import Running, serve_command, start, stop
 
+pytestmark = pytest.mark.slow  # a server process, real clients
+
 T = "aws.sagemaker_inference_experiment"
 PSQL = shutil.which("psql")
 needs_psql = pytest.mark.skipif(PSQL is None, reason="psql is not installed")
