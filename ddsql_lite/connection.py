@@ -218,6 +218,19 @@ class Connection:
             raise _in_query_words(failed, query) from None
         return ResultStream(list(batches.schema.names), batches.duckdb_types, batches, query)
 
+    def describe(
+        self, query: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[str], list[str | None]]:
+        """The column names and DuckDB types :meth:`sql` would give for ``query``,
+        without running it (its parameters may be None)."""
+        deadline = self._deadline(None)
+        translation, bound = self._prepare(query, params, deadline)
+        if bound is None:
+            result = Result(self.session.run(translation.session), query, "", 0.0)
+            return result.columns, result.duckdb_types
+        names, types = self.engine.describe(translation.duckdb_sql, bound, deadline=deadline)
+        return names, list(types)
+
     def _deadline(self, timeout: float | None) -> Deadline:
         return Deadline.after(self.engine.timeout if timeout is None else check_timeout(timeout))
 

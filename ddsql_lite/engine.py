@@ -214,6 +214,19 @@ class Engine:
         watch = _StreamWatch(self, cursor, deadline, cancel)
         return Batches(types, batches, cursor, watch, self)
 
+    def describe(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, deadline: Deadline
+    ) -> tuple[list[str], list[str]]:
+        """The column names and DuckDB types of the query ``sql``, bound but not run."""
+
+        def names_and_types(relation: duckdb.DuckDBPyRelation) -> tuple[list[str], list[str]]:
+            return list(relation.columns), [str(t) for t in relation.types]
+
+        described: tuple[list[str], list[str]] = self._run(
+            sql, params, deadline, None, names_and_types
+        )[0]
+        return described
+
     def _run(
         self,
         sql: str,

@@ -644,6 +644,14 @@ class Handler:
         values = {f"{PARAMETER_PREFIX}{i + 1}": v for i, v in enumerate(params)}
         self.cancel = cancel = threading.Event()
         connection, release = self.server.acquire(self.session)
+        if describe:  # the columns only: nothing runs
+            try:
+                names, described = connection.describe(prepared.ddsql, values)
+            finally:
+                release()
+            if prepared.kind.name == "set":
+                return Outcome(None, tag="SET")
+            return Outcome([(n, column_for(t)) for n, t in zip(names, described)])
         try:
             stream = connection.stream(
                 prepared.ddsql, values, timeout=self.limit(), cancel=cancel, batch_rows=BATCH_ROWS
@@ -658,11 +666,6 @@ class Handler:
             return Outcome(None, tag="SET")
         types: list[str | None] = list(stream.duckdb_types or [None] * len(stream.columns))
         columns = [(n, column_for(t)) for n, t in zip(stream.columns, types)]
-        if describe:
-            stream.close()
-            release()
-            return Outcome(columns)
-
         def rows() -> Iterator[Sequence[Any]]:
             for batch in stream:
                 data = [c.to_pylist() for c in batch.columns]

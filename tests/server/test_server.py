@@ -527,3 +527,33 @@ def test_ddsql_serve_refuses_an_open_address_without_a_password() -> None:
     with pytest.raises(SystemExit) as exited:
         main(["serve", "--host", "0.0.0.0"])
     assert exited.value.code == 2
+
+
+def test_describing_a_statement_does_not_run_it(served: Running) -> None:
+    """Parse + Describe of the endless query answers with its columns at once (run, it
+    would reach the 30 s time limit and could not be described)."""
+    sock = socket.create_connection(("127.0.0.1", served.port))
+    try:
+        sock.sendall(startup_message())
+        seen = b""
+        while b"Z\x00\x00\x00\x05I" not in seen:
+            seen += sock.recv(65536)
+
+        def message(kind: bytes, body: bytes) -> bytes:
+            return kind + struct.pack("!i", len(body) + 4) + body
+
+        sql = ENDLESS + " AND a.name = $1"
+        sock.sendall(
+            message(b"P", b"\0" + sql.encode() + b"\0" + struct.pack("!h", 0))
+            + message(b"D", b"S\0")
+            + message(b"S", b"")
+        )
+        sock.settimeout(20)
+        answer = b""
+        while b"Z\x00\x00\x00\x05" not in answer:
+            answer += sock.recv(65536)
+        assert answer.startswith(b"1")  # ParseComplete
+        assert b"t\x00\x00\x00\x0a\x00\x01\x00\x00\x00\x19" in answer  # $1: text
+        assert b"T" in answer and b"count\x00" in answer  # RowDescription, not NoData
+    finally:
+        sock.close()
