@@ -26,6 +26,7 @@ from sqlglot import exp
 
 from ..errors import DDSQLError, QueryTimeoutError, UnsupportedError
 from ..registry import Registry
+from ..repl.sqltokens import WORD, significant, tokenize
 from . import pgtypes
 
 CATALOG = "pgc"  # pg_catalog's tables and functions here
@@ -43,6 +44,12 @@ class CatalogQueryError(DDSQLError):
     """A catalog query the catalog cannot answer (DuckDB's reason, or a refusal)."""
 
     sqlstate = "0A000"
+
+
+class UnknownSettingError(CatalogQueryError):
+    """``current_setting`` of a setting the server does not have."""
+
+    sqlstate = "42704"  # undefined_object
 
 
 # ------------------------------------------------------------------- the tables
@@ -517,42 +524,68 @@ def _type_name(kind: exp.DataType) -> str:
 
 
 def is_catalog_query(sql: str) -> bool:
-    """Does ``sql`` read the catalog: a table of ``pg_catalog`` or
-    ``information_schema`` (or one of pg_catalog's tables without its schema), or, with
-    no table, a catalog function (``version()``, ``current_schema()``, ``pg_*``...)?"""
-    tree = _parse(sql)
-    if tree is None:
-        return False
-    tables = list(tree.find_all(exp.Table))
-    named = [t for t in tables if t.name]
-    if any(_is_catalog_table(t) for t in named):
-        return True
-    if any(not isinstance(t.this, exp.Identifier) for t in tables if t.this is not None):
-        pass  # table functions (unnest(...)): look at the calls
-    if named:
-        return False
-    for node in tree.walk():
-        name = _call_name(node)
-        if name is None:
+    """Does ``sql`` read the catalog: a name of ``pg_catalog`` or ``information_schema``
+    (or one of pg_catalog's tables without its schema), a catalog function
+    (``version()``, ``current_schema()``, ``pg_*``...), or ``current_setting`` of a
+    setting other than DDSQL's ``dd.*``? Read from the tokens (in time linear in the
+    text): a query that is not one is left to the translator, which bounds its work."""
+    tokens = significant(tokenize(sql))
+    for index, token in enumerate(tokens):
+        if not token.is_name():
             continue
-        if name in CATALOG_FUNCTIONS or name.startswith(_CATALOG_PREFIXES):
+        name = token.value.lower()
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if name in SCHEMAS and after is not None and after.text == ".":
             return True
-        if name == "current_setting":
-            arg = (
-                node.expressions[0]
-                if isinstance(node, exp.Anonymous) and node.expressions
-                else node.this
-            )
-            if isinstance(arg, exp.Literal) and not arg.name.lower().startswith("dd."):
+        if after is not None and after.text == "(" and token.kind == WORD:
+            if name in CATALOG_FUNCTIONS or name.startswith(_CATALOG_PREFIXES):
                 return True
-    return isinstance(tree, exp.Select) and any(isinstance(n, tuple(_SPECIAL)) for n in tree.walk())
+            if name == "current_setting":
+                argument = tokens[index + 2] if index + 2 < len(tokens) else None
+                if argument is None or not argument.value.lower().startswith("dd."):
+                    return True
+        elif name in CATALOG_TABLES and index and tokens[index - 1].text in (",", "."):
+            return tokens[index - 1].text == "," or _schema_before(tokens, index)
+        elif name in CATALOG_TABLES and index and tokens[index - 1].is_word("from", "join"):
+            return True
+        elif token.kind == WORD and name in _SPECIAL_WORDS:
+            return True  # current_user, current_schema: PostgreSQL's calls without ()
+    return False
 
 
-def _is_catalog_table(table: exp.Table) -> bool:
-    schema = table.db.lower()
-    if schema:
-        return schema in SCHEMAS
-    return table.name.lower() in CATALOG_TABLES
+_SPECIAL_WORDS = frozenset({"current_user", "session_user", "current_catalog", "current_schema"})
+
+
+def _schema_before(tokens: list[Any], index: int) -> bool:
+    """Is the name at ``index`` qualified by a catalog schema (``pg_catalog.pg_class``)?"""
+    return index >= 2 and tokens[index - 2].value.lower() in SCHEMAS
+
+
+MAX_CATALOG_QUERY = 100_000
+"""The longest catalog query read, in characters (the translator's bound)."""
+MAX_CATALOG_DEPTH = 32
+"""The deepest nesting of parentheses read in a catalog query."""
+MAX_CATALOG_ROWS = 100_000
+"""The most rows a catalog answer may have."""
+
+
+def _check_bounds(sql: str) -> None:
+    """Refuse a catalog query too long or too deeply nested to parse safely."""
+    if len(sql) > MAX_CATALOG_QUERY:
+        raise CatalogQueryError(
+            f"the catalog reads queries of at most {MAX_CATALOG_QUERY:,} characters"
+        )
+    depth = deepest = 0
+    for token in tokenize(sql):
+        if token.text == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text == ")":
+            depth -= 1
+    if deepest > MAX_CATALOG_DEPTH:
+        raise CatalogQueryError(
+            f"the catalog reads queries nested at most {MAX_CATALOG_DEPTH} parentheses deep"
+        )
 
 
 def _call_name(node: exp.Expr) -> str | None:
@@ -634,12 +667,14 @@ def _strip_schema(node: exp.Expr, session: Mapping[str, str]) -> exp.Expr:
         implicit = ["pg_catalog"] if node.sql("postgres").lower().endswith("(true)") else []
         schemas = implicit + [s.strip() for s in session["search_path"].split(",")]
         return exp.Array(expressions=[exp.Literal.string(s) for s in schemas])
-    if name == "current_setting" and isinstance(node, exp.Anonymous) and node.expressions:
-        arg = node.expressions[0]
-        if isinstance(arg, exp.Literal):
-            value = session.get("setting:" + arg.name.lower())
-            if value is not None:
-                return exp.Literal.string(value)
+    if name == "current_setting" and isinstance(node, exp.Anonymous):
+        arg = node.expressions[0] if node.expressions else None
+        if not isinstance(arg, exp.Literal):
+            raise UnknownSettingError("current_setting() takes a setting's name as a literal")
+        value = session.get("setting:" + arg.name.lower())
+        if value is None:
+            raise UnknownSettingError(f'unrecognized configuration parameter "{arg.name}"')
+        return exp.Literal.string(value)
     if isinstance(node, exp.Any) and isinstance(node.parent, exp.EQ):
         return node
     return node
@@ -680,6 +715,7 @@ def _any_to_list(node: exp.Expr) -> exp.Expr:
 def rewrite(sql: str, session: Mapping[str, str]) -> str:
     """A catalog query in the catalog database's DuckDB SQL; CatalogQueryError when it
     is not one query."""
+    _check_bounds(sql)
     tree = _parse(sql)
     if tree is None:
         raise CatalogQueryError("the catalog cannot read this query")
@@ -787,7 +823,12 @@ class Catalog:
             watcher.start()
             try:
                 relation = cursor.sql(statements[0], params=list(params) or None)
-                rows = relation.fetchall() if relation is not None else []
+                limited = relation.limit(MAX_CATALOG_ROWS + 1) if relation is not None else None
+                rows = limited.fetchall() if limited is not None else []
+                if len(rows) > MAX_CATALOG_ROWS:
+                    raise CatalogQueryError(
+                        f"a catalog answer has at most {MAX_CATALOG_ROWS:,} rows"
+                    )
                 names = list(relation.columns) if relation is not None else []
                 types = [str(t) for t in relation.types] if relation is not None else []
             except duckdb.InterruptException:

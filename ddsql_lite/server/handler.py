@@ -666,6 +666,7 @@ class Handler:
             return Outcome(None, tag="SET")
         types: list[str | None] = list(stream.duckdb_types or [None] * len(stream.columns))
         columns = [(n, column_for(t)) for n, t in zip(stream.columns, types)]
+
         def rows() -> Iterator[Sequence[Any]]:
             for batch in stream:
                 data = [c.to_pylist() for c in batch.columns]

@@ -403,13 +403,27 @@ def test_a_huge_result_streams_and_a_client_may_leave_mid_result(served: Running
     assert count == 32**4
 
 
-@pytest.mark.parametrize("attempt", REFUSED[:40], ids=lambda s: repr(s[:40]))
+# Refused by the library, answered by the server as PostgreSQL answers them: a catalog
+# query (from the catalog, which holds no data), a transaction statement (no effect), and
+# a text cut at its NUL byte by the client (a C string: "SELECT 1").
+ANSWERED_BY_THE_SERVER = {
+    "SELECT * FROM information_schema.tables",
+    "BEGIN",
+    "SELECT 1\x00; DROP TABLE t",
+}
+
+
+@pytest.mark.parametrize("attempt", REFUSED, ids=lambda s: repr(s[:40]))
 def test_escape_corpus_over_the_wire(served: Running, tmp_path: Path, attempt: str) -> None:
     (tmp_path / "data.csv").write_text("a,b\n1,2\n")
     (tmp_path / "data.json").write_text('[{"a": 1}]')
     with psycopg.connect(served.dsn(), autocommit=True) as conn, psycopg.ClientCursor(conn) as cur:
-        with pytest.raises(psycopg.Error):
-            cur.execute(attempt.replace("{tmp}", str(tmp_path)))
+        if attempt in ANSWERED_BY_THE_SERVER:
+            cur.execute(attempt)
+            conn.rollback()
+        else:
+            with pytest.raises(psycopg.Error):
+                cur.execute(attempt.replace("{tmp}", str(tmp_path)))
         assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv", "data.json"]
         assert cur.execute(f"SELECT count(*) FROM {T}").fetchall() == library(
             served, f"SELECT count(*) FROM {T}"
