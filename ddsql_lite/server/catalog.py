@@ -24,7 +24,8 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from ..errors import DDSQLError, QueryTimeoutError, UnsupportedError
+from ..errors import DDSQLError, QueryMemoryError, QueryTimeoutError, UnsupportedError
+from ..memory import resident_bytes
 from ..registry import Registry
 from ..repl.sqltokens import WORD, significant, tokenize
 from . import pgtypes
@@ -38,12 +39,24 @@ NAMESPACES = {"pg_catalog": 11, "public": 2200, "information_schema": 13000}
 FIRST_OID = 16400
 SERVER_VERSION = "15.0"
 CATALOG_MEMORY = "256MB"
+BUDGET = 256 * 1024 * 1024
+"""What a catalog query may add to the process's resident memory before it is stopped
+(DuckDB's memory limit counts its buffers only)."""
+AMPLIFIERS = frozenset({"repeat", "lpad", "rpad", "format", "printf", "list_resize",
+                        "array_resize", "space"})  # fmt: skip
+"""Functions that make a large value out of a small one: no catalog query needs them."""
 
 
 class CatalogQueryError(DDSQLError):
     """A catalog query the catalog cannot answer (DuckDB's reason, or a refusal)."""
 
     sqlstate = "0A000"
+
+
+class UnknownFunctionInCatalog(CatalogQueryError):
+    """A catalog query calls a function the catalog does not offer."""
+
+    sqlstate = "42883"  # undefined_function
 
 
 class UnknownSettingError(CatalogQueryError):
@@ -719,6 +732,10 @@ def rewrite(sql: str, session: Mapping[str, str]) -> str:
     tree = _parse(sql)
     if tree is None:
         raise CatalogQueryError("the catalog cannot read this query")
+    for node in tree.walk():
+        name = _call_name(node)
+        if name in AMPLIFIERS:
+            raise UnknownFunctionInCatalog(f"function {name}() is not available in the catalog")
     if not isinstance(tree, (exp.Select, exp.SetOperation, exp.Subquery)):
         raise CatalogQueryError("the catalog answers queries only")
     _name_projections(tree)
@@ -781,7 +798,8 @@ class Catalog:
         db.execute(
             f"SET search_path = '{CATALOG},{INFO},main'; SET GLOBAL TimeZone = 'UTC'; "
             f"SET GLOBAL memory_limit = '{CATALOG_MEMORY}'; SET GLOBAL threads = 1; "
-            "SET GLOBAL python_enable_replacements = false; "
+            # temp_directory '': nothing spills to disk, the catalog writes no file
+            "SET GLOBAL temp_directory = ''; SET GLOBAL python_enable_replacements = false; "
             "SET GLOBAL autoinstall_known_extensions = false; "
             "SET GLOBAL autoload_known_extensions = false; "
             "SET GLOBAL enable_external_access = false; SET GLOBAL lock_configuration = true"
@@ -810,11 +828,21 @@ class Catalog:
                 raise UnsupportedError("the catalog answers one query at a time")
             stop = threading.Event()
 
+            grown: list[bool] = []
+
             def watch() -> None:
                 waited = 0.0
+                baseline = resident_bytes()
                 while not stop.wait(0.05):
                     waited += 0.05
-                    if (timeout and waited >= timeout) or (cancel is not None and cancel.is_set()):
+                    now = resident_bytes()
+                    if baseline is not None and now is not None and now - baseline > BUDGET:
+                        grown.append(True)
+                    if (
+                        grown
+                        or (timeout and waited >= timeout)
+                        or (cancel is not None and cancel.is_set())
+                    ):
                         with contextlib.suppress(duckdb.Error):
                             cursor.interrupt()
                         return
@@ -832,6 +860,10 @@ class Catalog:
                 names = list(relation.columns) if relation is not None else []
                 types = [str(t) for t in relation.types] if relation is not None else []
             except duckdb.InterruptException:
+                if grown:
+                    raise QueryMemoryError(
+                        f"catalog query stopped: it needed more than {CATALOG_MEMORY}"
+                    ) from None
                 if cancel is not None and cancel.is_set():
                     from ..errors import QueryCancelledError
 

@@ -571,3 +571,36 @@ def test_describing_a_statement_does_not_run_it(served: Running) -> None:
         assert b"T" in answer and b"count\x00" in answer  # RowDescription, not NoData
     finally:
         sock.close()
+
+
+def test_catalog_queries_are_bounded(served: Running) -> None:
+    with psycopg.connect(served.dsn(), autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.UndefinedFunction):
+            conn.execute("SELECT pg_catalog.repeat('x', 1000000000)")
+        with pytest.raises(psycopg.Error, match="at most 100,000 rows"):
+            conn.execute("SELECT * FROM pg_catalog.generate_series(1, 1000000000)")
+        with pytest.raises(psycopg.Error):  # its memory, or its time limit
+            conn.execute(
+                "SELECT length(string_agg('x', '')) FROM pg_catalog.generate_series(1, 2000000000)"
+            )
+        deep = "SELECT " + "(" * 40 + "1" + ")" * 40 + " FROM pg_catalog.pg_class"
+        with pytest.raises(psycopg.Error, match="nested at most"):
+            conn.execute(deep)
+        assert conn.execute("SELECT count(*) FROM pg_catalog.pg_namespace").fetchone() == (4,)
+
+
+def test_the_catalog_writes_no_file(tmp_path: Path) -> None:
+    """A catalog query past the catalog's memory fails; it spills nothing to disk."""
+    from ddsql_lite.server.catalog import Catalog, CatalogQueryError
+
+    catalog = Catalog(ddsql_lite.connect().registry, ["abs"], "public, aws")
+    before = set(Path.cwd().iterdir())
+    with pytest.raises((CatalogQueryError, ddsql_lite.QueryMemoryError)):
+        catalog.query(
+            "SELECT count(*) FROM (SELECT i, 'xxxxxxxxxxxxxxxxxxxxxxxx' || i::text AS s "
+            "FROM pg_catalog.generate_series(1, 30000000) AS g(i) ORDER BY s) AS q",
+            [],
+            {"database": "d", "current_schema": "public", "search_path": "public, aws"},
+            timeout=120,
+        )
+    assert set(Path.cwd().iterdir()) == before
