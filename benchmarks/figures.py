@@ -133,6 +133,20 @@ class Target:
     met: bool | None
 
 
+@dataclass(frozen=True)
+class ServerRun:
+    """The corpus sent by ``clients`` concurrent clients through ``way``: ``"wire"``
+    (``ddsql serve`` and psycopg) or ``"library"`` (``connect().sql()``)."""
+
+    way: str
+    rows: int
+    clients: int
+    queries: int
+    per_second: float
+    p50: float
+    p99: float
+
+
 @dataclass
 class Results:
     """Everything one run measured."""
@@ -150,6 +164,7 @@ class Results:
     aws_text: str = ""
     aws_on_target: bool | None = None
     startup: Startup | None = None
+    server: list[ServerRun] = field(default_factory=list)
     load_average_end: float = 0.0
     notes: list[str] = field(default_factory=list)
 

@@ -48,6 +48,7 @@ def render(results: Results) -> str:
     lines += _load_section(results)
     lines += _profile_section(results)
     lines += _aws_section(results)
+    lines += _server_section(results)
     lines += _corpus_section()
     return "\n".join(lines).rstrip() + "\n"
 
@@ -251,6 +252,25 @@ def _aws_section(results: Results) -> list[str]:
         "```",
         results.aws_text.rstrip(),
         "```",
+        "",
+    ]
+
+
+def _server_section(results: Results) -> list[str]:
+    if not results.server:
+        return []
+    from .server import table
+
+    rows = results.server[0].rows
+    return [
+        "## The server",
+        "",
+        f"The corpus at {rows:,} rows, each client running it after one untimed round;",
+        "latency per query from sending it to its last row (`benchmarks/server.py`). The",
+        "psycopg clients are threads of the benchmark's process; `ddsql serve` runs in its",
+        "own.",
+        "",
+        *table(results.server),
         "",
     ]
 

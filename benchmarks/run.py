@@ -14,7 +14,10 @@ What it measures, on ``synthetic(n, seed)`` records (each size a prefix of the l
    peak RSS); the loaded table is the one the other figures use;
 4. the AWS loader against the fake endpoint (``benchmarks/bench_aws_loader.py``);
 5. start-up: ``ddsql -c`` on the bundled data against importing DuckDB, pyarrow and
-   sqlglot, and the shell's first prompt (``benchmarks/startup.py``).
+   sqlglot, and the shell's first prompt (``benchmarks/startup.py``);
+6. the server: the corpus from 1 and 8 concurrent psycopg clients through ``ddsql
+   serve``, beside ``connect().sql()`` on as many threads, at 10,000 rows
+   (``benchmarks/server.py``; ``python -m benchmarks.server`` runs it alone).
 
 PostgreSQL is required unless ``--no-postgres`` is given. Exit status 0, or 1 with
 ``--check`` when a measured target is not met.
@@ -55,12 +58,14 @@ from .notes import notes
 from .oracle import PostgresServer, compare_results, hstore_from_map, query_is_ordered, run
 from .pgload import load_table
 from .report import render
+from .server import measure_server
 from .startup import measure_startup
 from .timing import ROOT, load_average, machine, median, p99, timed, versions
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 TINY_SIZES = (500, 2_000)
 JSON_LOAD_ROWS = 100_000
+SERVER_ROWS = 10_000  # the corpus size the server's figures use (--tiny: 500)
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,11 @@ def run_benchmarks(settings: Settings) -> Results:
                 )
             del table
             gc.collect()
+            log("server: 1 and 8 psycopg clients")
+            server_rows = 500 if settings.tiny else SERVER_ROWS
+            results.server = measure_server(
+                server_rows, settings.seed, 1 if settings.tiny else 3, workdir
+            )
         finally:
             if server is not None:
                 server.stop()

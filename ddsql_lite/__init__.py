@@ -19,6 +19,8 @@ from .errors import (
     QueryMemoryError,
     QueryTimeoutError,
     SchemaError,
+    UndefinedColumnError,
+    UndefinedFunctionError,
     UnsupportedError,
 )
 
@@ -77,6 +79,8 @@ __all__ = [
     "QueryTimeoutError",
     "Result",
     "SchemaError",
+    "UndefinedColumnError",
+    "UndefinedFunctionError",
     "UnsupportedError",
     "__version__",
     "connect",

@@ -6,6 +6,8 @@
     ddsql translate ["SQL"] [--one-line]   print the DuckDB SQL (no SQL: standard input)
     ddsql -c "SQL" --source aws [--region NAME|all] [--profile NAME] [--cache DIR]
     ddsql record --source aws [--region ...] --out FILE.json   save a live load
+    ddsql serve [--host 127.0.0.1] [--port 5433] [data options]   serve the data to
+                                  PostgreSQL clients (psql, drivers, BI tools)
 
 ``-c``, ``-f`` and standard input may hold several statements, run in order
 (:mod:`.scripts`). Exit status: 0 on success; 1 when a query (the first failing statement
@@ -145,6 +147,43 @@ def build_parser() -> argparse.ArgumentParser:
         help="fixture file to write: .json (an array of records) or .jsonl (a record a line)",
     )
     _add_options(record, live=True, suppress=True, only_live=True)
+    serve = sub.add_parser(
+        "serve",
+        help="serve the data to PostgreSQL clients (psql, pgcli, drivers, BI tools)",
+        description="Load the data once (with the same options as a query) and serve it "
+        "over PostgreSQL's wire protocol until interrupted: every query runs through the "
+        "same translator and sandbox. Binds 127.0.0.1 unless --host says otherwise, "
+        "which needs --password-env.",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=5433,
+        help="port to listen on (default %(default)s; 0: any free port)",
+    )
+    serve.add_argument(
+        "--password-env",
+        metavar="NAME",
+        help="the environment variable holding the password clients must give "
+        "(SCRAM-SHA-256); required to listen on anything but 127.0.0.1",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=20,
+        metavar="N",
+        help="clients served at once (default %(default)s); more are refused",
+    )
+    serve.add_argument(
+        "--refresh-every",
+        metavar="DURATION",
+        help="reload live data this often (15m, 1h) in the background; a failed reload "
+        "keeps the data served",
+    )
+    _add_options(serve, live=True, suppress=True)
     return parser
 
 
@@ -213,6 +252,8 @@ def _run(argv: Sequence[str] | None) -> int:
     given = _settled(args, parser)
     if args.subcommand == "record":
         return record_load(args, given)
+    if args.subcommand == "serve":
+        return serve(args, given, parser)
     if args.subcommand == "translate":
         from .connection import translate
 
@@ -336,6 +377,69 @@ def record_load(args: argparse.Namespace, given: dict[str, Any]) -> int:
     report = record(args.out, **given)
     complain(report.summary())
     complain(f"wrote {report.rows:,} records to {args.out}")
+    return 0
+
+
+def serve(args: argparse.Namespace, given: dict[str, Any], parser: argparse.ArgumentParser) -> int:
+    """``ddsql serve``: load the data, say what is served where, and serve it until
+    interrupted (exit status 0)."""
+    from .durations import parse_duration
+
+    password = None
+    if args.password_env is not None:
+        password = os.environ.get(args.password_env)
+        if not password:
+            parser.error(f"--password-env {args.password_env}: that variable is not set or empty")
+    every = None
+    if args.refresh_every is not None:
+        try:
+            every = parse_duration(args.refresh_every)
+        except DDSQLError as exc:
+            parser.error(f"--refresh-every: {exc}")
+        if given.get("source") != "aws":
+            parser.error("--refresh-every reloads live data: it needs --source aws")
+    if args.host not in ("127.0.0.1", "localhost", "::1") and password is None:
+        parser.error(
+            f"--host {args.host} needs --password-env NAME: "
+            "only 127.0.0.1 is served without a password"
+        )
+    if args.max_connections < 1:
+        parser.error("--max-connections must be at least 1")
+    import logging
+
+    from .server import Server
+
+    logging.basicConfig(level=logging.INFO, format="ddsql serve: %(message)s", stream=sys.stderr)
+    # A refresh loads live again even when --cache holds a snapshot young enough.
+    reload = {**given, "refresh": True} if given.get("cache") is not None else given
+    loads: list[dict[str, Any]] = []
+
+    def load() -> Connection:
+        options = reload if loads else given
+        loads.append(options)
+        return open_connection(options)
+
+    server = Server(
+        load,
+        host=args.host,
+        port=args.port,
+        password=password,
+        max_connections=args.max_connections,
+        refresh_every=every,
+    )
+    host, port = server.bind()
+    con = server.connection
+    tables = ", ".join(f"{name} ({rows:,} rows)" for name, rows in con.row_counts.items())
+    source = con.load_report().source
+    emit(
+        f"ddsql serve: {tables} from {source} data on {host}:{port}"
+        f"{' (password required)' if password else ''}; try: psql -h {host} -p {port} -d ddsql\n"
+    )
+    flush_stdout()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        complain("ddsql serve: stopped")
     return 0
 
 

@@ -13,7 +13,7 @@ import contextlib
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +66,7 @@ class Connection:
         that thread (it releases the GIL) while this one imports the translator."""
         self.registry = registry
         self._load_report = report
+        self._shares = False  # a new_session() connection: close() leaves the engine
         self.session = Session()
         self.syntax = declared.BY_NAME["syntax"].default
         self._translators: dict[str, Translator] = {}
@@ -181,6 +182,7 @@ class Connection:
         *,
         timeout: float | None = None,
         syntax: str | None = None,
+        cancel: threading.Event | None = None,
     ) -> Result:
         """Run one DDSQL query and return its result.
 
@@ -188,31 +190,101 @@ class Connection:
         as parameters, never pasted into the SQL text. ``timeout`` overrides the
         connection's time limit for this query (seconds): it covers translation,
         planning and execution. ``syntax`` reads this query in another DDSQL variant than
-        the session's (``ddsql`` or ``preview``).
+        the session's (``ddsql`` or ``preview``). Setting ``cancel`` (from another thread)
+        cancels the query, as Ctrl-C does.
 
         Raises a DDSQLError subclass: ParseError, CatalogError, UnsupportedError or a
-        QueryError (time limit, memory limit, failure while running).
+        QueryError (time limit, memory limit, cancelled, failure while running).
         """
         started = time.perf_counter()
-        limit = self.engine.timeout if timeout is None else check_timeout(timeout)
-        deadline = Deadline.after(limit)
+        deadline = self._deadline(timeout)
+        translation, bound = self._prepare(query, params, deadline, syntax)
+        if bound is None:
+            table = self.session.run(translation.session)
+            return Result(table, query, "", time.perf_counter() - started)
+        try:
+            table = self.engine.execute(
+                translation.duckdb_sql, bound, deadline=deadline, cancel=cancel
+            )
+        except QueryError as failed:
+            raise _in_query_words(failed, query) from None
+        return Result(table, query, translation.duckdb_sql, time.perf_counter() - started)
+
+    def stream(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        cancel: threading.Event | None = None,
+        batch_rows: int = 10_000,
+    ) -> ResultStream:
+        """Run one DDSQL query as :meth:`sql` does, its rows read as they are computed:
+        a :class:`ResultStream` of Arrow record batches of up to ``batch_rows`` rows
+        (the same values as :meth:`sql`'s result), for results too large to hold. The
+        time limit covers the reading too; close the stream to stop the query."""
+        deadline = self._deadline(timeout)
+        translation, bound = self._prepare(query, params, deadline)
+        if bound is None:
+            result = Result(self.session.run(translation.session), query, "", 0.0)
+            return ResultStream(result.columns, result.duckdb_types, [result.to_arrow_table()])
+        try:
+            batches = self.engine.stream(
+                translation.duckdb_sql,
+                bound,
+                deadline=deadline,
+                cancel=cancel,
+                batch_rows=batch_rows,
+            )
+        except QueryError as failed:
+            raise _in_query_words(failed, query) from None
+        return ResultStream(list(batches.schema.names), batches.duckdb_types, batches, query)
+
+    def describe(
+        self, query: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[str], list[str | None]]:
+        """The column names and DuckDB types :meth:`sql` would give for ``query``,
+        without running it (its parameters may be None)."""
+        deadline = self._deadline(None)
+        translation, bound = self._prepare(query, params, deadline)
+        if bound is None:
+            result = Result(self.session.run(translation.session), query, "", 0.0)
+            return result.columns, result.duckdb_types
+        names, types = self.engine.describe(translation.duckdb_sql, bound, deadline=deadline)
+        return names, list(types)
+
+    def _deadline(self, timeout: float | None) -> Deadline:
+        return Deadline.after(self.engine.timeout if timeout is None else check_timeout(timeout))
+
+    def _prepare(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None,
+        deadline: Deadline,
+        syntax: str | None = None,
+    ) -> tuple[Any, dict[str, Any] | None]:
+        """``query``'s translation (in the variant ``syntax``, the session's when None) and
+        its bound parameters; None for the parameters of a session statement (SET, SHOW),
+        which the session answers."""
         translator = self._translator(syntax)
         translation = until(deadline, lambda: translator.translate(query))
         if translation.session is not None:
-            table = self.session.run(translation.session)
-            return Result(table, query, "", time.perf_counter() - started)
+            return translation, None
         from .dialect.translate import SETTING_PARAMETERS
 
         bound = self.session.bind(translation.parameters, dict(params or {}), SETTING_PARAMETERS)
-        try:
-            table = self.engine.execute(translation.duckdb_sql, bound, deadline=deadline)
-        except QueryError as failed:
-            if type(failed) is not QueryError:
-                raise  # a limit stopped it: nothing of the query to point at
-            from .dialect.refusals import run_time_error
+        return translation, bound
 
-            raise run_time_error(failed, query) from None
-        return Result(table, query, translation.duckdb_sql, time.perf_counter() - started)
+    def new_session(self, session: Session | None = None) -> Connection:
+        """A connection over the same loaded tables, translator and database, with a
+        session of its own (time frame, settings; ``session`` to keep one across
+        connections): what a server gives each client. Nothing is copied; closing it
+        leaves this connection open."""
+        shared = Connection.__new__(Connection)
+        shared.__dict__.update(self.__dict__)
+        shared.session = Session() if session is None else session
+        shared._shares = True
+        return shared
 
     execute = sql
 
@@ -246,13 +318,61 @@ class Connection:
         return self._load_report
 
     def close(self) -> None:
-        self.engine.close()
+        """Close the database (a :meth:`new_session` connection leaves it open)."""
+        if not self._shares:
+            self.engine.close()
 
     def __enter__(self) -> Connection:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _in_query_words(failed: QueryError, query: str) -> QueryError:
+    """A failure while running ``query``, in the query's words (a limit's error as it is:
+    nothing of the query to point at)."""
+    if type(failed) is not QueryError:
+        return failed
+    from .dialect.refusals import run_time_error
+
+    return run_time_error(failed, query)
+
+
+class ResultStream:
+    """A query's result read as it is computed (:meth:`Connection.stream`): ``columns``,
+    ``duckdb_types`` (as :attr:`Result.duckdb_types`) and, iterated, Arrow record
+    batches; a failure while reading is raised as :meth:`Connection.sql` raises it."""
+
+    def __init__(
+        self,
+        columns: list[str],
+        duckdb_types: Sequence[str | None] | None,
+        batches: Iterable[pa.RecordBatch] | Iterable[pa.Table],
+        query: str = "",
+    ) -> None:
+        self.columns = columns
+        self.duckdb_types = duckdb_types
+        self._batches = batches
+        self._query = query
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        try:
+            for batch in self._batches:
+                if hasattr(batch, "to_batches"):  # a whole table (a session statement)
+                    yield from batch.to_batches()
+                else:
+                    yield batch
+        except QueryError as failed:
+            raise _in_query_words(failed, self._query) from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the query, when it still runs (idempotent)."""
+        close = getattr(self._batches, "close", None)
+        if close is not None:
+            close()
 
 
 def connect(

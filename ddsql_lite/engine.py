@@ -25,7 +25,7 @@ import re
 import shutil
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,30 +173,87 @@ class Engine:
         *,
         timeout: float | None = None,
         deadline: Deadline | None = None,
+        cancel: threading.Event | None = None,
     ) -> pa.Table:
         """Run one query of DuckDB SQL and return its result as Arrow.
 
         ``params`` binds the query's ``$name`` parameters (values never enter the SQL).
         The time limit is ``deadline`` when given (a caller's, which may include time
         spent translating), else ``timeout`` seconds (default: the engine's) from now.
+        Setting ``cancel`` (from another thread) cancels the query, as Ctrl-C does.
 
         Raises UnsupportedError for anything but one query statement,
-        QueryTimeoutError past the deadline, QueryCancelledError on Ctrl-C,
-        QueryMemoryError past the memory limit and QueryError for any other failure,
-        with DuckDB's message reduced to its first line.
+        QueryTimeoutError past the deadline, QueryCancelledError on Ctrl-C or
+        ``cancel``, QueryMemoryError past the memory limit and QueryError for any other
+        failure, with DuckDB's message reduced to its first line.
         """
         if deadline is None:
             deadline = Deadline.after(self.timeout if timeout is None else check_timeout(timeout))
+        table: pa.Table = self._run(sql, params, deadline, cancel, with_types)[0]
+        return table
+
+    def stream(
+        self,
+        sql: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        deadline: Deadline,
+        cancel: threading.Event | None = None,
+        batch_rows: int = 10_000,
+    ) -> Batches:
+        """Run one query as :meth:`execute` does, its result read in Arrow record
+        batches of up to ``batch_rows`` rows as the caller asks for them (DuckDB
+        computes the rows as they are read, so the whole result is never held). The
+        limits keep watching while the batches are read; close the :class:`Batches`
+        (or read them all) to end the query."""
+
+        def reader(relation: duckdb.DuckDBPyRelation) -> tuple[list[str], pa.RecordBatchReader]:
+            return [str(t) for t in relation.types], relation.to_arrow_reader(batch_rows)
+
+        (types, batches), cursor = self._run(sql, params, deadline, cancel, reader, keep=True)
+        assert cursor is not None
+        watch = _StreamWatch(self, cursor, deadline, cancel)
+        return Batches(types, batches, cursor, watch, self)
+
+    def describe(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, deadline: Deadline
+    ) -> tuple[list[str], list[str]]:
+        """The column names and DuckDB types of the query ``sql``, bound but not run."""
+
+        def names_and_types(relation: duckdb.DuckDBPyRelation) -> tuple[list[str], list[str]]:
+            return list(relation.columns), [str(t) for t in relation.types]
+
+        described: tuple[list[str], list[str]] = self._run(
+            sql, params, deadline, None, names_and_types
+        )[0]
+        return described
+
+    def _run(
+        self,
+        sql: str,
+        params: Mapping[str, Any] | None,
+        deadline: Deadline,
+        cancel: threading.Event | None,
+        produce: Callable[[duckdb.DuckDBPyRelation], Any],
+        *,
+        keep: bool = False,
+    ) -> tuple[Any, duckdb.DuckDBPyConnection | None]:
+        """``produce(relation)`` of the query ``sql``, run on a thread of its own under
+        the limits; with ``keep`` the cursor stays open and is returned with it."""
         instance = self._instance
-        statement = _one_query(instance.db, sql)
         cursor = instance.cursor()
+        try:
+            statement = _one_query(cursor, sql)
+        except BaseException:
+            cursor.close()
+            raise
         outcome: dict[str, Any] = {}
         done = threading.Event()
 
         def run() -> None:
             try:
                 result = cursor.sql(statement, params=dict(params or {}))
-                outcome["table"] = None if result is None else with_types(result)
+                outcome["value"] = None if result is None else produce(result)
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc.with_traceback(None)
             finally:
@@ -208,7 +265,7 @@ class Engine:
         # still runs.
         threading.Thread(target=run, name="ddsql-query", daemon=True).start()
         try:
-            stop = self._watch(done, deadline)
+            stop = self._watch(done, deadline, cancel)
         except KeyboardInterrupt:
             stop = QueryCancelledError("query cancelled")
         if stop is not None:
@@ -218,19 +275,23 @@ class Engine:
                 raise stop from None
             if not isinstance(outcome.get("error"), duckdb.InterruptException):
                 stop = None  # it finished before the interruption took: keep its outcome
-        cursor.close()
+        if stop is not None or "error" in outcome or not keep:
+            cursor.close()
         if stop is not None:
             raise stop from None
         if "error" in outcome:
             raise _query_error(outcome["error"], self.memory_limit, self.temp_limit) from None
-        table: pa.Table = outcome["table"]
-        return table
+        return outcome["value"], cursor if keep else None
 
-    def _watch(self, done: threading.Event, deadline: Deadline) -> QueryError | None:
+    def _watch(
+        self, done: threading.Event, deadline: Deadline, cancel: threading.Event | None = None
+    ) -> QueryError | None:
         """Wait for ``done``; the error to stop the query with when it passes its deadline
-        or its memory limit first."""
+        or its memory limit, or is cancelled, first."""
         baseline = resident_bytes() if self._budget else None
         while not done.wait(POLL):
+            if cancel is not None and cancel.is_set():
+                return QueryCancelledError("query cancelled")
             if deadline.passed():
                 return deadline.timeout_error()
             if baseline is None or self._budget is None:
@@ -259,6 +320,69 @@ class Engine:
     def close(self) -> None:
         """Close the database and remove the temporary directory (idempotent)."""
         self._release()
+
+
+class _StreamWatch:
+    """The limits of a query whose batches are being read: a thread that interrupts the
+    query once it passes its deadline or memory limit, or is cancelled."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        cursor: duckdb.DuckDBPyConnection,
+        deadline: Deadline,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.done = threading.Event()
+        self.stop: QueryError | None = None
+
+        def watch() -> None:
+            self.stop = engine._watch(self.done, deadline, cancel)
+            if self.stop is not None:
+                with contextlib.suppress(duckdb.Error):
+                    cursor.interrupt()
+
+        threading.Thread(target=watch, name="ddsql-stream-watch", daemon=True).start()
+
+
+class Batches:
+    """A running query's result, read batch by batch (:meth:`Engine.stream`):
+    ``duckdb_types`` names each column's DuckDB type; iterating gives
+    ``pyarrow.RecordBatch`` objects and raises the errors :meth:`Engine.execute` does."""
+
+    def __init__(
+        self,
+        duckdb_types: list[str],
+        reader: pa.RecordBatchReader,
+        cursor: duckdb.DuckDBPyConnection,
+        watch: _StreamWatch,
+        engine: Engine,
+    ) -> None:
+        self.duckdb_types = duckdb_types
+        self.schema = reader.schema
+        self._reader, self._cursor, self._watch, self._engine = reader, cursor, watch, engine
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        try:
+            while True:
+                try:
+                    batch = self._reader.read_next_batch()
+                except StopIteration:
+                    return
+                except Exception as exc:
+                    if self._watch.stop is not None:
+                        raise self._watch.stop from None
+                    engine = self._engine
+                    raise _query_error(exc, engine.memory_limit, engine.temp_limit) from None
+                yield batch
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """End the query (idempotent): its cursor is closed."""
+        self._watch.done.set()
+        with contextlib.suppress(duckdb.Error):
+            self._cursor.close()
 
 
 @dataclass

@@ -8,45 +8,82 @@ message says what went wrong and where. Callers catch ``DDSQLError`` and print
 
 from __future__ import annotations
 
+import re
+
 
 class DDSQLError(Exception):
-    """Base class of every error ddsql_lite reports to its users."""
+    """Base class of every error ddsql_lite reports to its users.
+
+    ``sqlstate`` is the PostgreSQL error code of the class (what ``ddsql serve`` sends a
+    client): each subclass names the code PostgreSQL gives the same failure."""
+
+    sqlstate = "XX000"  # internal_error
 
 
 class SchemaError(DDSQLError):
     """A schema file under ``schemas/`` is invalid (names the file and the column)."""
 
+    sqlstate = "XX000"  # internal_error
+
 
 class LoaderError(DDSQLError):
     """Input data could not be loaded (names the file, record index and field)."""
+
+    sqlstate = "58000"  # system_error
 
 
 class QueryError(DDSQLError):
     """A query was valid DDSQL but failed while running."""
 
+    sqlstate = "22000"  # data_exception
+
 
 class QueryTimeoutError(QueryError):
     """A query ran past its time limit and was cancelled."""
+
+    sqlstate = "57014"  # query_canceled
 
 
 class QueryMemoryError(QueryError):
     """A query needed more memory than its memory limit allows."""
 
+    sqlstate = "53200"  # out_of_memory
+
 
 class QueryCancelledError(QueryError):
     """A query was cancelled by the user (Ctrl-C)."""
+
+    sqlstate = "57014"  # query_canceled
 
 
 class CatalogError(DDSQLError):
     """A query names a table or column that does not exist."""
 
+    sqlstate = "42P01"  # undefined_table
+
 
 class UnsupportedError(DDSQLError):
     """A statement, function or construct that DDSQL does not support."""
 
+    sqlstate = "0A000"  # feature_not_supported
+
+
+class UndefinedColumnError(CatalogError):
+    """A query names a column that no table of its FROM has."""
+
+    sqlstate = "42703"  # undefined_column
+
+
+class UndefinedFunctionError(UnsupportedError):
+    """A query calls a function DDSQL does not have."""
+
+    sqlstate = "42883"  # undefined_function
+
 
 class MissingDependencyError(DDSQLError):
     """An optional package a feature needs is not installed (names the extra to install)."""
+
+    sqlstate = "58000"  # system_error
 
 
 class ParseError(DDSQLError):
@@ -55,6 +92,8 @@ class ParseError(DDSQLError):
     ``line`` and ``column`` are 1-based; ``str(err)`` ends with the offending line and a
     caret under the token.
     """
+
+    sqlstate = "42601"  # syntax_error
 
     def __init__(self, message: str, sql: str, line: int, column: int) -> None:
         self.message = message
@@ -130,3 +169,22 @@ def position(sql: str, offset: int) -> tuple[int, int]:
     before = sql[:offset]
     line = before.count("\n") + 1
     return line, offset - (before.rfind("\n") + 1) + 1
+
+
+_LOCATED = re.compile(r" \(line (\d+), column (\d+)\)\n  [^\n]*\n *\^")
+
+
+def located(message: str, sql: str) -> tuple[str, int | None]:
+    """``message`` without the place :func:`at` (or :class:`ParseError`) wrote into it,
+    and that place as a 1-based character offset in ``sql`` (None when the message has
+    none): the position PostgreSQL's error reports carry."""
+    found = _LOCATED.search(message)
+    if found is None:
+        return message, None
+    line, column = int(found.group(1)), int(found.group(2))
+    lines = sql.split("\n")
+    if not 1 <= line <= len(lines):
+        return message, None
+    offset = sum(len(text) + 1 for text in lines[: line - 1]) + column
+    head = message[: found.start()] + message[found.end() :]
+    return head, min(max(offset, 1), len(sql) + 1)

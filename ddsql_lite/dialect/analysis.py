@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from sqlglot import exp
 
-from ..errors import CatalogError
+from ..errors import CatalogError, UndefinedColumnError
 from ..registry import Registry
 from .bounds import visible_cte
 from .nodes import sources
@@ -489,7 +489,7 @@ def _check_names(clause: exp.Expr, select: exp.Expr, registry: Registry) -> bool
                 raise Refusal(
                     f"column {_quoted(node.name)} does not exist ({_OUTPUT_NAMES})",
                     node,
-                    kind=CatalogError,
+                    kind=UndefinedColumnError,
                 )
             continue
         if isinstance(node, exp.Query) and node is not clause:

@@ -27,7 +27,7 @@ from typing import cast
 
 from sqlglot import exp
 
-from ..errors import QueryError
+from ..errors import QueryError, UndefinedFunctionError
 from .nodes import data_type, replace_node, sources
 from .refusals import Refusal
 from .runtime import BLANKS, TRUE_WORDS, input_problem
@@ -861,7 +861,7 @@ def _resolved(result: str, element: str | None) -> str | None:
 
 
 def _no_operator(node: exp.Expr, signature: str) -> Refusal:
-    return Refusal(f"operator does not exist: {signature}", node)
+    return Refusal(f"operator does not exist: {signature}", node, kind=UndefinedFunctionError)
 
 
 def _array_literal(literal: exp.Expr) -> Refusal:
@@ -881,7 +881,7 @@ def _unwrapped(node: exp.Expr) -> exp.Expr:
 
 
 def _no_function(node: exp.Expr, name: str, pg_type: str) -> Refusal:
-    return Refusal(f"function {name}({pg_type}) does not exist", node)
+    return Refusal(f"function {name}({pg_type}) does not exist", node, kind=UndefinedFunctionError)
 
 
 # How each type's input reads text (the runtime's rules: :func:`.runtime.input_problem`).

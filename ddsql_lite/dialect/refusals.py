@@ -19,7 +19,7 @@ from sqlglot import exp
 from sqlglot.errors import TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from ..errors import DDSQLError, QueryError, UnsupportedError, at
+from ..errors import DDSQLError, QueryError, UndefinedFunctionError, UnsupportedError, at
 from .nodes import pg_sql
 
 _OPENERS = {TokenType.L_PAREN: TokenType.R_PAREN, TokenType.L_BRACKET: TokenType.R_BRACKET}
@@ -227,13 +227,15 @@ def refuse(node: exp.Expr, sql: str) -> UnsupportedError:
     source = Source(sql)
     construct = construct_of(node)
     offset = source.own_offset(node)
+    kind: type[UnsupportedError] = UnsupportedError
     if construct is not None:
         message = construct.message(node, source)
     elif isinstance(node, exp.Func):
         message = f"function {source.call_name(node)}() is not supported in DDSQL"
+        kind = UndefinedFunctionError
     else:
         message = f"{source.quoted(node)} is not supported in DDSQL"
-    return UnsupportedError(at(message, sql, offset) if offset is not None else message)
+    return kind(at(message, sql, offset) if offset is not None else message)
 
 
 class Source:

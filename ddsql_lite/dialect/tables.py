@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from ..errors import CatalogError
+from ..errors import CatalogError, UndefinedFunctionError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, replace_node, sources, type_in
 from .paths import JSON_OPERATORS, dollar_keys
@@ -162,7 +162,11 @@ def argument_types(node: exp.Expr) -> exp.Expr:
                 continue  # text PostgreSQL reads as JSON, or a JSON step
             if not type_in(document.type, _NOT_JSON):
                 continue  # JSON, or not known here
-            raise Refusal(f"function {name}({_type_name(document)}) does not exist", node)
+            raise Refusal(
+                f"function {name}({_type_name(document)}) does not exist",
+                node,
+                kind=UndefinedFunctionError,
+            )
         if isinstance(value, exp.Literal) and value.is_string:
             raise Refusal(
                 "function unnest(unknown) is not unique; unnest takes an array, such as "
@@ -170,7 +174,11 @@ def argument_types(node: exp.Expr) -> exp.Expr:
                 node,
             )
         if type_in(value.type, _NOT_ARRAYS):
-            raise Refusal(f"function unnest({_type_name(value)}) does not exist", node)
+            raise Refusal(
+                f"function unnest({_type_name(value)}) does not exist",
+                node,
+                kind=UndefinedFunctionError,
+            )
     return node
 
 

@@ -20,7 +20,17 @@ from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.schema import MappingSchema
 from sqlglot.tokenizer_core import TokenType
 
-from ..errors import CatalogError, DDSQLError, ParseError, UnsupportedError, at, caret, position
+from ..errors import (
+    CatalogError,
+    DDSQLError,
+    ParseError,
+    UndefinedColumnError,
+    UndefinedFunctionError,
+    UnsupportedError,
+    at,
+    caret,
+    position,
+)
 from ..registry import Registry, Table, suggest
 from . import tables
 from .analysis import check_qualified, check_structure, order_recursive_with
@@ -378,10 +388,12 @@ def check_calls(
     for name, start in calls.items():
         if name not in known | CALL_SYNTAX and name not in aliases:
             written = sql[start : start + len(name)]
-            what = _DUCKDB_CALLS.get(name, f"function {written}() is not supported in DDSQL")
+            if name in _DUCKDB_CALLS:
+                raise UnsupportedError(at(_DUCKDB_CALLS[name], sql, start))
+            what = f"function {written}() is not supported in DDSQL"
             if functions is None or functions == variant().functions:
                 what += preview_function_hint(name)
-            raise UnsupportedError(at(what, sql, start))
+            raise UndefinedFunctionError(at(what, sql, start))
 
 
 # DuckDB syntax that reads like a call, refused by its name.
@@ -786,11 +798,13 @@ def unknown_column(
     if qualified is not None:
         column, table = qualified.groups()
         written = re.search(rf"(?i)\b{re.escape(table)}\s*\.\s*\"?{re.escape(column)}", sql)
+        kind: type[CatalogError] = CatalogError
         if table.lower() in sources:
             message = f"column {table}.{column} does not exist" + suggest(column, known)
+            kind = UndefinedColumnError
         else:
             message = f'missing FROM-clause entry for table "{table}"'
-        return CatalogError(at(message, sql, written.start()) if written else message)
+        return kind(at(message, sql, written.start()) if written else message)
     unknown = _UNKNOWN_TABLE.search(text)
     if unknown is not None:
         table = unknown.group(1).strip("'\"")
@@ -806,12 +820,12 @@ def unknown_column(
                 "column {written} does not exist" + suggest(column, known),
                 found,
                 parts={"written": found},
-                kind=CatalogError,
+                kind=UndefinedColumnError,
             ).located(sql)
         written = re.search(rf'(?i)\b[\w"]+\s*\.\s*"?{re.escape(column)}\b', sql)
         said = " ".join(written.group(0).split()) if written else column
         message = f"column {said} does not exist" + suggest(column, known)
-        return CatalogError(at(message, sql, written.start()) if written else message)
+        return UndefinedColumnError(at(message, sql, written.start()) if written else message)
     using = _USING.search(text)
     if using is not None:
         column = using.group(1).strip("'\"")
@@ -819,7 +833,7 @@ def unknown_column(
         message = (
             f'column "{column}" specified in USING clause does not exist in the tables it joins'
         )
-        return CatalogError(at(message, sql, written.start(1)) if written else message)
+        return UndefinedColumnError(at(message, sql, written.start(1)) if written else message)
     name = text.split("'")[1] if text.count("'") >= 2 else ""
     if name and "could not be resolved" in text:
         message = f"column {name!r} does not exist" + suggest(name.split(".")[-1], known)
@@ -828,10 +842,12 @@ def unknown_column(
             line, _, col = line_col[1].partition(", Col: ")
             try:
                 ln, cl = int(line), int(col.strip(". ")) - len(name) + 1
-                return CatalogError(f"{message} (line {ln}, column {cl})\n{caret(sql, ln, cl)}")
+                return UndefinedColumnError(
+                    f"{message} (line {ln}, column {cl})\n{caret(sql, ln, cl)}"
+                )
             except ValueError:
                 pass
-        return CatalogError(message)
+        return UndefinedColumnError(message)
     return CatalogError(text.split(". Line")[0])
 
 

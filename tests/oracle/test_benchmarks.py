@@ -116,9 +116,14 @@ def test_tiny_run_writes_every_figure(tmp_path: Path) -> None:
         "## End to end at 2,000 rows",
         "## Fixture load",
         "## AWS loader (benchmarks/bench_aws_loader.py)",
+        "## The server",
         "## Corpus",
     ):
         assert heading in text
+    server = text.split("## The server")[1].split("\n## ")[0]
+    for way in ("`ddsql serve` + psycopg", "`connect().sql()`"):
+        for clients in (1, 8):
+            assert re.search(rf"\| {re.escape(way)} \| {clients} \| \d+ \| [\d.]+ \|", server)
     for label in ("Python", "duckdb", "pyarrow", "sqlglot", "PostgreSQL", "cpu", "memory"):
         assert f"| {label} |" in text
     assert len(CORPUS) >= 12
