@@ -149,6 +149,6 @@ def test_quickstart_shows_the_magics_error_with_its_caret(
     error = next(c for c in nb.cells if c.id == "error")
     (output,) = error.outputs
     assert output.output_type == "error" and output.ename == "DDSQLMagicError"
-    assert output.traceback[0].startswith("CatalogError: column 'staus' does not exist")
+    assert output.traceback[0].startswith("UndefinedColumnError: column 'staus' does not exist")
     assert output.traceback[-2].strip() == "SELECT name, staus"
     assert output.traceback[-1] == " " * output.traceback[-2].index("staus") + "^"
