@@ -71,7 +71,12 @@ def comparable(nb: Any) -> list[tuple[str, list[tuple[Any, ...]]]]:
         for output in cell.outputs:
             kind = output.output_type
             if kind == "stream":
-                outputs.append((kind, output.name, normalised(output.text)))
+                last = outputs[-1] if outputs else None
+                if last is not None and last[:2] == (kind, output.name):
+                    # one stream cut in two where the kernel happened to flush: one text
+                    outputs[-1] = (kind, output.name, last[2] + output.text)
+                else:
+                    outputs.append((kind, output.name, output.text))
             elif kind == "error":
                 text = normalised("\n".join(output.traceback))
                 outputs.append((kind, output.ename, text))
@@ -79,7 +84,8 @@ def comparable(nb: Any) -> list[tuple[str, list[tuple[Any, ...]]]]:
                 data = output.get("data", {})
                 text = normalised(str(data.get("text/plain", "")))
                 outputs.append((kind, tuple(sorted(data)), text))
-        cells.append((cell.get("id", ""), outputs))
+        streams = [(k, n, normalised(t)) if k == "stream" else (k, n, t) for k, n, t in outputs]
+        cells.append((cell.get("id", ""), streams))
     return cells
 
 
