@@ -565,6 +565,11 @@ def validate(found: Inventory, sql: str) -> None:
             raise UnsupportedError(located(f"function {name}() is missing arguments", node, sql))
         if kind & _SHAPE:
             check_shape(node, sql)
+        if isinstance(node, exp.DataType) and not isinstance(node.parent, (exp.Cast, exp.DataType)):
+            # x IN ('a', NULL[): sqlglot reads a type where a value goes, DuckDB does not
+            raise UnsupportedError(
+                located(f"syntax error: the type {node.sql('postgres')} is not a value", node, sql)
+            )
         if kind & _ALLOWED or (kind & _CALL and is_allowed(node)):
             continue
         if isinstance(node, (exp.DDL, exp.DML, exp.Command)) or node.key in {"pragma", "set"}:
