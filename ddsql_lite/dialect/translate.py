@@ -565,6 +565,10 @@ def validate(found: Inventory, sql: str) -> None:
             raise UnsupportedError(located(f"function {name}() is missing arguments", node, sql))
         if kind & _SHAPE:
             check_shape(node, sql)
+        if isinstance(node, exp.Exists) and not isinstance(
+            node.this, (exp.Query, exp.Subquery, exp.Values)
+        ):
+            raise UnsupportedError(located("syntax error: EXISTS takes a (SELECT ...)", node, sql))
         if isinstance(node, exp.DataType) and not isinstance(node.parent, (exp.Cast, exp.DataType)):
             # x IN ('a', NULL[): sqlglot reads a type where a value goes, DuckDB does not
             raise UnsupportedError(

@@ -533,6 +533,7 @@ UNPARSED_REFUSED_OTHERS: list[str] = [
     f"SELECT upper(SELECT name) || '/' || status FROM {T}",
     f"SELECT name FROM {T} GROUP BY WHERE true ORDER BY _key",
     f"SELECT count(*) FROM {T} AS t WHERE tags -> 'env' IN ('prod', NULL [ )",
+    "SELECT EXISTS ((1)) AS b",
 ]
 
 
