@@ -65,7 +65,15 @@ def _check_subscripted(value: exp.Expr) -> None:
     )
 
 
-@rewrites(exp.Substring, exp.SplitPart, exp.StringToArray, exp.ArrayToString, exp.Round)
+@rewrites(
+    exp.Substring,
+    exp.SplitPart,
+    exp.StringToArray,
+    exp.ArrayToString,
+    exp.Round,
+    exp.Floor,
+    exp.Ceil,
+)
 def strings(node: exp.Expr) -> exp.Expr:
     """``substring``, ``split_part``, ``string_to_array`` and ``array_to_string`` with
     PostgreSQL's edge cases (and its strictness: a NULL argument gives NULL)."""
@@ -90,6 +98,9 @@ def strings(node: exp.Expr) -> exp.Expr:
         return call(ARRAY_TO_STRING, node.this, node.expression)  # a NULL delimiter: NULL
     if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
         raise UnsupportedError("round() takes one argument in DDSQL")
+    if isinstance(node, (exp.Floor, exp.Ceil)) and node.args.get("decimals") is not None:
+        # (PostgreSQL has no such call; sqlglot would write DuckDB SQL that does not parse)
+        raise UnsupportedError(f"{node.sql_name().lower()}() takes one argument")
     return node
 
 

@@ -614,6 +614,15 @@ def validate(found: Inventory, sql: str, language: Variant | None = None) -> Non
             raise UnsupportedError(located(f"function {name}() is missing arguments", node, sql))
         if kind & _SHAPE:
             check_shape(node, sql, language)
+        if isinstance(node, exp.Exists) and not isinstance(
+            node.this, (exp.Query, exp.Subquery, exp.Values)
+        ):
+            raise UnsupportedError(located("syntax error: EXISTS takes a (SELECT ...)", node, sql))
+        if isinstance(node, exp.DataType) and not isinstance(node.parent, (exp.Cast, exp.DataType)):
+            # x IN ('a', NULL[): sqlglot reads a type where a value goes, DuckDB does not
+            raise UnsupportedError(
+                located(f"syntax error: the type {pg_sql(node)} is not a value", node, sql)
+            )
         if kind & _ALLOWED or (kind & _CALL and language.is_allowed(node)):
             continue
         if isinstance(node, (exp.DDL, exp.DML, exp.Command)) or node.key in {"pragma", "set"}:

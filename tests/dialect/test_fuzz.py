@@ -606,6 +606,10 @@ UNPARSED_REFUSED_OTHERS: list[str] = [
     "VALUES ( , 'a' ) , ( 2 , 'b' )",
     f"SELECT upper(SELECT name) || '/' || status FROM {T}",
     f"SELECT name FROM {T} GROUP BY WHERE true ORDER BY _key",
+    f"SELECT count(*) FROM {T} AS t WHERE tags -> 'env' IN ('prod', NULL [ )",
+    "SELECT EXISTS ((1)) AS b",
+    f"SELECT floor(_key IN ('Running'), _key) FROM {T}",
+    "SELECT ceil(1.5, 2)",
 ]
 
 
