@@ -24,7 +24,7 @@ def render(results: Results) -> str:
     lines = [
         "# ddsql_lite benchmark results",
         "",
-        f"Written by `{results.command}` on {results.date} (issue 7). Synthetic data:",
+        f"Written by `{results.command}` on {results.date}. Synthetic data:",
         f"`ddsql_lite.loaders.synthetic(n, seed={results.seed})`; every size is a prefix of",
         "the largest. Times are medians of wall-clock runs after one warm-up run.",
         "",

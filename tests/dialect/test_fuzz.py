@@ -310,23 +310,28 @@ def bool_expr(draw: st.DrawFn, depth: int, safe: bool) -> str:
 ANY_KIND = ["text", "num", "time", "bool", "json", "star", "null"]
 
 
+def argument(draw: st.DrawFn, kind: str, depth: int) -> str:
+    """A random argument of ``kind`` (one of :data:`ANY_KIND`, or "preview")."""
+    if kind == "text":
+        return text_expr(draw, depth, False)
+    if kind == "num":
+        return num_expr(draw, depth, False)
+    if kind == "time":
+        return time_expr(draw, depth, False)
+    if kind == "bool":
+        return bool_expr(draw, depth, False)
+    if kind == "json":
+        return draw(st.sampled_from(JSONS))
+    if kind == "preview":
+        return preview_expr(draw, depth)
+    return "*" if kind == "star" else "NULL"
+
+
 def chaos_call(draw: st.DrawFn, depth: int) -> str:
     """Any DDSQL function, with a random number of arguments of random kinds."""
     name = draw(st.sampled_from(sorted(DDSQL_FUNCTIONS)))
-    args = []
-    for kind in draw(st.lists(st.sampled_from(ANY_KIND), max_size=4)):
-        if kind == "text":
-            args.append(text_expr(draw, depth, False))
-        elif kind == "num":
-            args.append(num_expr(draw, depth, False))
-        elif kind == "time":
-            args.append(time_expr(draw, depth, False))
-        elif kind == "bool":
-            args.append(bool_expr(draw, depth, False))
-        elif kind == "json":
-            args.append(draw(st.sampled_from(JSONS)))
-        else:
-            args.append("*" if kind == "star" else "NULL")
+    kinds = draw(st.lists(st.sampled_from(ANY_KIND), max_size=4))
+    args = [argument(draw, kind, depth) for kind in kinds]
     over = draw(st.sampled_from(["", "", " OVER ()", " OVER (ORDER BY _key)"]))
     return f"{name}({', '.join(args)}){over}"
 
@@ -472,16 +477,8 @@ def preview_expr(draw: st.DrawFn, depth: int) -> str:
 def preview_call(draw: st.DrawFn, depth: int) -> str:
     """A preview function with a random number of arguments of random kinds."""
     name = draw(st.sampled_from(PREVIEW_FUNCTIONS))
-    args = []
-    for kind in draw(st.lists(st.sampled_from(["text", "num", "time", "preview"]), max_size=4)):
-        if kind == "text":
-            args.append(text_expr(draw, depth, False))
-        elif kind == "num":
-            args.append(num_expr(draw, depth, False))
-        elif kind == "time":
-            args.append(time_expr(draw, depth, False))
-        else:
-            args.append(preview_expr(draw, depth))
+    kinds = draw(st.lists(st.sampled_from(["text", "num", "time", "preview"]), max_size=4))
+    args = [argument(draw, kind, depth) for kind in kinds]
     over = " OVER (ORDER BY _key)" if name == "dense_rank" else ""
     return f"{name}({', '.join(args)}){over}"
 
