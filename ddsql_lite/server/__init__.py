@@ -3,7 +3,7 @@ psql, pgcli, drivers (psycopg, pg8000, JDBC) and BI tools query it unchanged.
 
 :class:`Server` listens; each client is served by a :class:`~.handler.Handler` on a
 thread of its own; :mod:`.catalog` answers the catalog queries clients send;
-:mod:`.pgtypes` writes values as PostgreSQL does. docs/design.md, "The server",
+:mod:`.wire_types` writes values as PostgreSQL does. docs/design.md, "The server",
 gives the contract and why the protocol is implemented here.
 """
 

@@ -28,7 +28,7 @@ from ..errors import DDSQLError, QueryMemoryError, QueryTimeoutError, Unsupporte
 from ..memory import resident_bytes
 from ..registry import Registry
 from ..repl.sqltokens import WORD, significant, tokenize
-from . import pgtypes
+from . import wire_types
 
 CATALOG = "pgc"  # pg_catalog's tables and functions here
 INFO = "infs"  # information_schema's
@@ -281,7 +281,7 @@ def pg_type_of(duckdb_type: str, tags: bool) -> tuple[int, str]:
     """A registry column's type as the catalog shows it: its OID and display name."""
     if tags:
         return HSTORE_OID, "hstore"
-    column = pgtypes.column_for(duckdb_type)
+    column = wire_types.column_for(duckdb_type)
     name = _DISPLAY.get(column.pg.name, column.pg.name)
     return (column.oid, name + "[]") if column.array else (column.pg.oid, name)
 
@@ -305,7 +305,7 @@ def _catalog_rows(registry: Registry, functions: Sequence[str], database: str) -
         out.add("schemata", database, name, OWNER, None, None, "UTF8", None)
     # types: the scalars, their arrays, hstore
     types: list[tuple[int, str, int, int, int, int, str]] = []
-    for pg in pgtypes.SCALARS:
+    for pg in wire_types.SCALARS:
         types.append((pg.oid, pg.name, 11, pg.size, 0, pg.array_oid, _CATEGORY.get(pg.name, "U")))
         if pg.array_oid:
             types.append((pg.array_oid, "_" + pg.name, 11, -1, pg.oid, 0, "A"))
@@ -353,7 +353,7 @@ def _catalog_rows(registry: Registry, functions: Sequence[str], database: str) -
             for number, column in enumerate(table.columns, 1):
                 tags = column.type.name == "hstore_csv"
                 type_oid, display = pg_type_of(column.type.duckdb, tags)
-                size = pgtypes.column_for(column.type.duckdb).size if not tags else -1
+                size = wire_types.column_for(column.type.duckdb).size if not tags else -1
                 collation = 100 if display == "text" else 0
                 out.add(
                     "pg_attribute", oid, column.name, type_oid, -1, size, number, 0, -1, -1,
@@ -361,9 +361,9 @@ def _catalog_rows(registry: Registry, functions: Sequence[str], database: str) -
                     "", False, True, 0, collation, None, None, None, None,
                 )  # fmt: skip
                 out.add("pg_description", oid, 1259, number, column.description)
-                udt = "hstore" if tags else pgtypes.BY_OID.get(type_oid, pgtypes.TEXT).name
+                udt = "hstore" if tags else wire_types.BY_OID.get(type_oid, wire_types.TEXT).name
                 if display.endswith("[]"):
-                    udt = "_" + pgtypes.ARRAY_OF[type_oid].name
+                    udt = "_" + wire_types.ARRAY_OF[type_oid].name
                 data_type = (
                     "USER-DEFINED" if tags else ("ARRAY" if display.endswith("[]") else display)
                 )

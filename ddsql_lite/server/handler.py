@@ -23,7 +23,6 @@ from ..errors import DDSQLError, located
 from ..session import Session
 from . import protocol as pq
 from .catalog import OWNER, SERVER_VERSION, is_catalog_query
-from .pgtypes import Column, column_for, parse_array, read_parameter
 from .scram import MECHANISM, ScramError, ScramServer
 from .statements import (
     PARAMETER_PREFIX,
@@ -33,6 +32,7 @@ from .statements import (
     placeholders,
     setting_value,
 )
+from .wire_types import Column, column_for, parse_array, read_parameter
 
 if TYPE_CHECKING:
     from .server import Server

@@ -70,7 +70,7 @@ def normal(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, list) and value and all(isinstance(v, tuple) for v in value):
-        from ddsql_lite.server.pgtypes import hstore_text
+        from ddsql_lite.server.wire_types import hstore_text
 
         return hstore_text(value)
     if isinstance(value, list):

@@ -15,7 +15,9 @@ import pytest
 
 from ddsql_lite.errors import ParseError, UndefinedColumnError, at, located
 from ddsql_lite.server.catalog import is_catalog_query, rewrite
-from ddsql_lite.server.pgtypes import (
+from ddsql_lite.server.scram import ScramError, ScramServer
+from ddsql_lite.server.statements import classify, placeholders, setting_value
+from ddsql_lite.server.wire_types import (
     FLOAT8,
     TEXT,
     _numeric_from_binary,
@@ -27,8 +29,6 @@ from ddsql_lite.server.pgtypes import (
     read_parameter,
     scalar_text,
 )
-from ddsql_lite.server.scram import ScramError, ScramServer
-from ddsql_lite.server.statements import classify, placeholders, setting_value
 
 
 def test_hstore_text_orders_keys_as_hstore_and_escapes() -> None:
