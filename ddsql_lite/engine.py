@@ -263,8 +263,8 @@ class Engine:
         # (limits.ABANDONED settles that). Wait on an Event, not Thread.join: before
         # Python 3.13 a join interrupted by Ctrl-C marks the thread finished while it
         # still runs.
-        threading.Thread(target=run, name="ddsql-query", daemon=True).start()
-        try:
+        try:  # (started inside: a Ctrl-C right after the start still interrupts it)
+            threading.Thread(target=run, name="ddsql-query", daemon=True).start()
             stop = self._watch(done, deadline, cancel)
         except KeyboardInterrupt:
             stop = QueryCancelledError("query cancelled")

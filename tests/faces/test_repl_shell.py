@@ -4,7 +4,6 @@ terminal (tmux)."""
 from __future__ import annotations
 
 import _thread
-import contextlib
 import io
 import json
 import os
@@ -315,14 +314,33 @@ def test_in_a_real_terminal(tmp_path: Path) -> None:
     def screen() -> str:
         return tmux("capture-pane", "-p", "-t", "ddsql")
 
-    def wait_for(predicate: Callable[[str], bool], what: str, seconds: float = 20) -> str:
+    def wait_until(ready: Callable[[], bool], what: str, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            text = screen()
-            if predicate(text):
-                return text
+        while not ready():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen()}")
             time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen()}")
+
+    def wait_for(predicate: Callable[[str], bool], what: str) -> str:
+        """The screen once ``predicate`` holds for it."""
+        shown = [""]
+
+        def ready() -> bool:
+            shown[0] = screen()
+            return predicate(shown[0])
+
+        wait_until(ready, what)
+        return shown[0]
+
+    def stty(tty: str) -> list[str]:
+        """The terminal's settings, one word each (``isig`` or ``-isig``...)."""
+        return (
+            subprocess.run(
+                ["stty", "-a", "-F", tty], capture_output=True, text=True, check=True, timeout=10
+            )
+            .stdout.replace(";", " ")
+            .split()
+        )
 
     expected = ddsql_lite.connect().sql(f"SELECT count(*) FROM {T} WHERE status = 'Running'")
     running = expected.fetchall()[0][0]
@@ -343,20 +361,18 @@ def test_in_a_real_terminal(tmp_path: Path) -> None:
 
         tmux("send-keys", "-t", "ddsql", "-l", LONG + " ")
         tmux("send-keys", "-t", "ddsql", "Enter")
-        # Ctrl-C until the query is cancelled: one pressed before the query started (still
-        # read as a key, not a signal, on a busy machine) only clears the next prompt.
-        for _ in range(30):
-            tmux("send-keys", "-t", "ddsql", "C-c")
-            with contextlib.suppress(AssertionError):
-                wait_for(lambda s: "query cancelled" in s, "the cancellation", seconds=2)
-                break
-        else:
-            raise AssertionError(f"Ctrl-C did not cancel the query; the screen:\n{screen()}")
+        # Ctrl-C is a signal only once the prompt has given the terminal back (ISIG on:
+        # the input was accepted); before that it is a key the prompt reads.
+        tty = tmux("display-message", "-p", "-t", "ddsql", "#{pane_tty}").strip()
+        wait_until(lambda: "isig" in stty(tty), "the prompt to give the terminal back")
+        tmux("send-keys", "-t", "ddsql", "C-c")
+        wait_for(lambda s: "cancelled" in s, "the cancellation")
 
+        # Ctrl-D is read as a key by the prompt (raw mode): sent before that, the terminal
+        # would take it as the end of a line no one reads
+        wait_until(lambda: "-icanon" in stty(tty), "the prompt to read keys")
         tmux("send-keys", "-t", "ddsql", "C-d")
-        deadline = time.monotonic() + 10
-        while not status.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(status.exists, "the shell to exit")
         assert status.read_text().strip() == "0"
     finally:
         subprocess.run([*server, "kill-server"], capture_output=True, check=False)
