@@ -276,6 +276,7 @@ def test_aws_options_are_passed_to_connect(
     magics: magic.DDSQLMagics,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     calls: list[dict[str, Any]] = []
 
@@ -284,6 +285,7 @@ def test_aws_options_are_passed_to_connect(
         return live_connection(failed_region="ap-southeast-2")
 
     monkeypatch.setattr(magic, "connect", fake_connect)
+    monkeypatch.chdir(tmp_path)  # --cache snapshots makes the directory: not in the checkout
     line = (
         "--source aws --regions us-east-1,eu-west-1 --region ap-southeast-2 --profile prod "
         "--role-arn arn:aws:iam::123456789012:role/Reader --endpoint-url http://127.0.0.1:9 "
