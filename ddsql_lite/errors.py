@@ -75,7 +75,8 @@ class UndefinedColumnError(CatalogError):
 
 
 class UndefinedFunctionError(UnsupportedError):
-    """A query calls a function DDSQL does not have."""
+    """A query calls a function DDSQL does not have, or one (or an operator) that has no
+    form for the argument types given, as PostgreSQL's resolution finds."""
 
     sqlstate = "42883"  # undefined_function
 
