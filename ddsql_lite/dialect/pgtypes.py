@@ -62,7 +62,7 @@ _CATEGORY = {name: "N" for name in _NUMBERS} | {
 
 # sqlglot's type of a column or cast -> PostgreSQL's name. Columns hold text; a cast to
 # varchar is PostgreSQL's character varying, to char its character.
-_FROM_SQLGLOT = {
+FROM_SQLGLOT = {
     exp.DType.SMALLINT: SMALLINT,
     exp.DType.INT: INTEGER,
     exp.DType.BIGINT: BIGINT,
@@ -199,7 +199,7 @@ class Typing:
             return f"{element}[]" if element else None
         if cast and to.this in (exp.DType.VARCHAR, exp.DType.CHAR):
             return VARCHAR if to.this == exp.DType.VARCHAR else CHAR
-        return _FROM_SQLGLOT.get(to.this)
+        return FROM_SQLGLOT.get(to.this)
 
     def column(self, node: exp.Expr) -> str | None:
         source = _source_of(cast(exp.Column, node))

@@ -15,6 +15,7 @@ from ..errors import CatalogError, UndefinedFunctionError
 from .declare import Functions, Rewrite, Syntax, rewrites
 from .nodes import call, data_type, replace_node, sources, type_in
 from .paths import JSON_OPERATORS, dollar_keys
+from .pgtypes import FROM_SQLGLOT
 from .refusals import Refusal
 from .runtime import JSON_ARRAY, JSON_ELEMENTS, JSON_ELEMENTS_TEXT
 from .scalars import json_checked
@@ -184,28 +185,14 @@ def argument_types(node: exp.Expr) -> exp.Expr:
 
 # The function each JSON elements macro stands for.
 _ELEMENTS_OF = {macro: name for name, (macro, _) in JSON_FUNCTIONS.items()}
-# Types known not to be arrays, or JSON, with PostgreSQL's names for them.
-_PG_NAMES = {
-    exp.DType.BIGINT: "bigint",
-    exp.DType.INT: "integer",
-    exp.DType.DOUBLE: "double precision",
-    exp.DType.DECIMAL: "numeric",
-    exp.DType.BOOLEAN: "boolean",
-    exp.DType.VARCHAR: "text",
-    exp.DType.TEXT: "text",
-    exp.DType.TIMESTAMP: "timestamp without time zone",
-    exp.DType.INTERVAL: "interval",
-    exp.DType.JSON: "json",
-    exp.DType.MAP: "hstore",
-    exp.DType.ARRAY: "array",
-}
-_NOT_ARRAYS = frozenset(_PG_NAMES) - {exp.DType.ARRAY}
-_NOT_JSON = frozenset(_PG_NAMES) - {exp.DType.JSON}
+# Types known not to be arrays, or JSON (their PostgreSQL names: .pgtypes.FROM_SQLGLOT).
+_NOT_ARRAYS = frozenset(FROM_SQLGLOT)
+_NOT_JSON = _NOT_ARRAYS - {exp.DType.JSON} | {exp.DType.ARRAY}
 
 
 def _type_name(value: exp.Expr) -> str:
     kind = value.type.this if value.type is not None else exp.DType.UNKNOWN
-    return _PG_NAMES.get(kind, "unknown")
+    return "array" if kind == exp.DType.ARRAY else FROM_SQLGLOT.get(kind, "unknown")
 
 
 @rewrites(exp.Unnest)
